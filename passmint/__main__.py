@@ -1,0 +1,5 @@
+"""``python -m passmint``: the command line."""
+
+from passmint.cli import main
+
+main()

@@ -1,0 +1,53 @@
+"""The application: routers, middleware, error rendering and the resources that live as long as it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, Depends, FastAPI
+
+from passmint import __version__, http_errors
+from passmint.config import Settings, load_settings
+from passmint.db import Database
+from passmint.deps import check_api_revision
+from passmint.middleware import RequestLog
+from passmint.projects.endpoints import router as projects_router
+from passmint.system.endpoints import router as system_router
+from passmint.tickets.endpoints import router as tickets_router
+
+V1_ROUTERS: list[APIRouter] = [projects_router, tickets_router, system_router]
+
+DESCRIPTION = """\
+A self-hostable Apple Wallet and Google Wallet pass platform. The `/v1` API follows the Airship
+Wallet API reference: authenticate with `Authorization: Basic base64(key:secret)` using a key from
+`passmint keys create`, and send `Api-Revision: 1.2` (a request without it is read as 1.2).
+Every error answers `{"error": "...", "error_code": "...", "details": ...}`.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The passmint ASGI application (``uvicorn --factory passmint.app:create_app``)."""
+    settings = settings or load_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.db = Database(settings.database)
+        try:
+            yield
+        finally:
+            await app.state.db.dispose()
+
+    app = FastAPI(title="passmint", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    app.state.settings = settings
+    v1 = APIRouter(
+        prefix="/v1",
+        dependencies=[Depends(check_api_revision)],
+        responses=http_errors.documented(400, 401, 404),
+    )
+    for router in V1_ROUTERS:
+        v1.include_router(router)
+    app.include_router(v1)
+    http_errors.install(app)
+    app.add_middleware(RequestLog)
+    return app

@@ -1,0 +1,113 @@
+"""Dependencies every API route uses: the transaction, settings, the calling account, paging.
+
+No ``from __future__ import annotations`` here: FastAPI reads these signatures at run time, and
+``page_params`` builds its parameters from a local variable.
+"""
+
+from collections.abc import AsyncIterator, Callable, Sequence
+from typing import Annotated
+
+from fastapi import Depends, Header, Query, Request
+from fastapi.security import HTTPBasic, HTTPBasicCredentials
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from passmint.accounts import service as account_service
+from passmint.accounts.errors import MissingCredentials
+from passmint.config import Settings
+from passmint.db import Database
+from passmint.errors import InvalidInput
+from passmint.kit.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Direction, PageRequest
+from passmint.models import Account
+
+API_REVISIONS = ("1.2",)
+
+
+class UnsupportedApiRevision(InvalidInput):
+    code = "unsupported_api_revision"
+
+
+class InvalidQuery(InvalidInput):
+    code = "invalid_request"
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """The request's transaction: committed before the response is sent, rolled back on any error."""
+    async with get_database(request).transaction() as session:
+        yield session
+
+
+def get_database(request: Request) -> Database:
+    database: Database = request.app.state.db
+    return database
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+DatabaseDep = Annotated[Database, Depends(get_database)]
+
+basic_auth = HTTPBasic(
+    auto_error=False,
+    realm="passmint",
+    description="An API key and its secret, as printed by `passmint keys create`.",
+)
+
+
+async def current_account(
+    session: SessionDep, credentials: Annotated[HTTPBasicCredentials | None, Depends(basic_auth)]
+) -> Account:
+    """The account whose key and secret came in ``Authorization: Basic``."""
+    if credentials is None:
+        raise MissingCredentials("Authentication required: send 'Authorization: Basic base64(key:secret)'")
+    return await account_service.authenticate(session, credentials.username, credentials.password)
+
+
+AccountDep = Annotated[Account, Depends(current_account)]
+
+
+async def check_api_revision(
+    api_revision: Annotated[
+        str | None, Header(alias="Api-Revision", description="`1.2`; a request without it is read as 1.2.")
+    ] = None,
+) -> None:
+    """Refuse an ``Api-Revision`` other than the one this API speaks; a missing header means 1.2."""
+    if api_revision is not None and api_revision.strip() not in API_REVISIONS:
+        raise UnsupportedApiRevision(
+            f"Api-Revision '{api_revision}' is not supported; this server speaks {', '.join(API_REVISIONS)}",
+            details=[{"field": "Api-Revision", "location": "header", "message": "supported: 1.2"}],
+        )
+
+
+def _query_error(field: str, message: str) -> InvalidQuery:
+    return InvalidQuery(
+        f"Invalid request. {field}: {message}",
+        details=[{"field": field, "location": "query", "message": message}],
+    )
+
+
+def page_params(orders: Sequence[str]) -> Callable[..., PageRequest]:
+    """A dependency reading ``page``, ``pageSize``, ``order`` (one of ``orders``) and ``direction``."""
+
+    def dependency(
+        page: Annotated[int, Query(ge=1, description="The page to return, starting at 1.")] = 1,
+        page_size: Annotated[
+            int, Query(alias="pageSize", ge=1, le=MAX_PAGE_SIZE, description="Results per page.")
+        ] = DEFAULT_PAGE_SIZE,
+        order: Annotated[
+            str, Query(json_schema_extra={"enum": list(orders)}, description="Sort key.")
+        ] = "id",
+        direction: Annotated[str, Query(json_schema_extra={"enum": ["ASC", "DESC"]})] = "DESC",
+    ) -> PageRequest:
+        if order not in orders:
+            raise _query_error("order", f"must be one of {', '.join(orders)}")
+        if direction.upper() not in Direction.__members__:
+            raise _query_error("direction", "must be ASC or DESC")
+        return PageRequest(
+            page=page, page_size=page_size, order=order, direction=Direction(direction.upper())
+        )
+
+    return dependency

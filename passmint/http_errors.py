@@ -1,0 +1,123 @@
+"""The one table from error kinds to HTTP, and the handlers that render every error the same way."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException
+
+from passmint.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    NotImplementedYet,
+    PassmintError,
+    PermissionDenied,
+    Unauthenticated,
+    Unavailable,
+    UpstreamFailed,
+)
+
+log = logging.getLogger(__name__)
+
+STATUS_BY_KIND: dict[type[PassmintError], int] = {
+    InvalidInput: 400,
+    Unauthenticated: 401,
+    PermissionDenied: 403,
+    NotFound: 404,
+    Conflict: 409,
+    NotImplementedYet: 501,
+    UpstreamFailed: 502,
+    Unavailable: 503,
+}
+HEADERS_BY_KIND: dict[type[PassmintError], dict[str, str]] = {
+    Unauthenticated: {"WWW-Authenticate": 'Basic realm="passmint"'},
+}
+CODE_BY_HTTP_STATUS = {
+    401: "unauthenticated",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+}
+
+
+class ErrorBody(BaseModel):
+    """Every error response: a message for a person, a stable code for a program, and field details."""
+
+    error: str
+    error_code: str
+    details: Any = None
+
+
+def error_response(status: int, message: str, code: str, details: Any = None, **kw: Any) -> JSONResponse:
+    body = ErrorBody(error=message, error_code=code, details=details)
+    return JSONResponse(body.model_dump(), status_code=status, **kw)
+
+
+def _kind_of(error: PassmintError) -> type[PassmintError]:
+    return next(kind for kind in type(error).__mro__ if kind in STATUS_BY_KIND)
+
+
+async def passmint_error(_request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, PassmintError)
+    kind = _kind_of(error)
+    return error_response(
+        STATUS_BY_KIND[kind], error.message, error.code, error.details, headers=HEADERS_BY_KIND.get(kind)
+    )
+
+
+def field_errors(errors: Any) -> list[dict[str, str]]:
+    """Pydantic's errors as ``{"field", "location", "message"}``, the field path in the client's spelling."""
+    details = []
+    for problem in errors:
+        location, *path = problem["loc"] or ("body",)
+        field = ".".join(str(part) for part in path) or str(location)
+        details.append({"field": field, "location": str(location), "message": problem["msg"]})
+    return details
+
+
+async def validation_error(_request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    problems = list(error.errors())
+    if any(problem["type"] == "json_invalid" for problem in problems):
+        detail = problems[0].get("ctx", {}).get("error", "")
+        message = f"The request body is not valid JSON: {detail}".rstrip(": ")
+        return error_response(400, message, "invalid_json")
+    if any(
+        problem["loc"] == ("body",) and problem["type"] == "model_attributes_type" for problem in problems
+    ):
+        message = "The request body must be a JSON object, sent with Content-Type: application/json"
+        return error_response(400, message, "invalid_json")
+    details = field_errors(problems)
+    summary = "; ".join(f"{d['field']}: {d['message']}" for d in details)
+    return error_response(400, f"Invalid request. {summary}", "invalid_request", details)
+
+
+async def http_error(_request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, HTTPException)
+    code = CODE_BY_HTTP_STATUS.get(error.status_code, "http_error")
+    message = "No such resource" if error.status_code == 404 else str(error.detail)
+    return error_response(error.status_code, message, code, headers=error.headers)
+
+
+async def unexpected_error(request: Request, error: Exception) -> JSONResponse:
+    log.exception("unhandled error", extra={"method": request.method, "path": request.url.path})
+    return error_response(500, "Internal server error", "internal_error")
+
+
+def install(app: FastAPI) -> None:
+    """Render every error raised inside ``app`` as an ``ErrorBody``."""
+    app.add_exception_handler(PassmintError, passmint_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(HTTPException, http_error)
+    app.add_exception_handler(Exception, unexpected_error)
+
+
+def documented(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` entries for these error statuses, all with the ``ErrorBody`` shape."""
+    return {status: {"model": ErrorBody} for status in statuses}

@@ -1,0 +1,1 @@
+"""Helpers that know no passmint domain: time, tokens, references, pagination, schema bases."""

@@ -1,0 +1,76 @@
+"""Page-based listing as the Airship reference defines it: page, pageSize, order, direction."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
+
+from passmint.kit.schemas import ApiModel
+
+DEFAULT_PAGE_SIZE = 10
+MAX_PAGE_SIZE = 1000
+
+T = TypeVar("T")
+
+
+class Direction(StrEnum):
+    ASC = "ASC"
+    DESC = "DESC"
+
+
+@dataclass(frozen=True, slots=True)
+class PageRequest:
+    """Which page of a listing a client asked for; ``order`` is the wire name of the sort key."""
+
+    page: int = 1
+    page_size: int = DEFAULT_PAGE_SIZE
+    order: str = "id"
+    direction: Direction = Direction.DESC
+
+    @property
+    def start(self) -> int:
+        """Index of the first result on the page, counting from 0."""
+        return (self.page - 1) * self.page_size
+
+
+class Pagination(ApiModel):
+    """The ``pagination`` object of every list response."""
+
+    order: str
+    page: int
+    start: int
+    direction: Direction
+    page_size: int
+
+    @classmethod
+    def of(cls, request: PageRequest) -> Pagination:
+        return cls(
+            order=request.order,
+            page=request.page,
+            start=request.start,
+            direction=request.direction,
+            page_size=request.page_size,
+        )
+
+
+async def paginate(
+    session: AsyncSession,
+    statement: Select[T],
+    request: PageRequest,
+    sort_columns: Mapping[str, InstrumentedAttribute[Any]],
+) -> tuple[Sequence[T], int]:
+    """One page of ``statement``'s rows, sorted as asked (ties broken by ``id``), and the total count."""
+    total = await session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
+    column = sort_columns[request.order]
+    tie_breaker = sort_columns["id"]
+    ordering = [column.asc(), tie_breaker.asc()]
+    if request.direction is Direction.DESC:
+        ordering = [column.desc(), tie_breaker.desc()]
+    rows = await session.scalars(statement.order_by(*ordering).offset(request.start).limit(request.page_size))
+    return rows.all(), total or 0

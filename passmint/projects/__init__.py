@@ -1,0 +1,1 @@
+"""Projects: the container of templates and passes, fixing their pass type and barcode settings."""

@@ -1,0 +1,49 @@
+"""SQL for projects, always scoped to one account."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from passmint.kit.pagination import PageRequest, paginate
+from passmint.kit.refs import Ref
+from passmint.models import Project
+
+SORT_COLUMNS = {
+    "id": Project.id,
+    "name": Project.name,
+    "createdAt": Project.created_at,
+    "updatedAt": Project.updated_at,
+}
+
+
+async def get(session: AsyncSession, account_id: int, ref: Ref) -> Project | None:
+    statement = select(Project).where(Project.account_id == account_id)
+    if ref.external_id is not None:
+        statement = statement.where(Project.external_id == ref.external_id)
+    else:
+        statement = statement.where(Project.id == ref.id)
+    return await session.scalar(statement)
+
+
+async def external_ids_like(session: AsyncSession, account_id: int, prefix: str) -> set[str]:
+    rows = await session.scalars(
+        select(Project.external_id).where(
+            Project.account_id == account_id, Project.external_id.startswith(prefix, autoescape=True)
+        )
+    )
+    return {row for row in rows if row is not None}
+
+
+async def page(session: AsyncSession, account_id: int, request: PageRequest) -> tuple[Sequence[Project], int]:
+    return await paginate(
+        session, select(Project).where(Project.account_id == account_id), request, SORT_COLUMNS
+    )
+
+
+async def add(session: AsyncSession, project: Project) -> Project:
+    session.add(project)
+    await session.flush()
+    return project

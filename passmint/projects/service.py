@@ -1,0 +1,102 @@
+"""Projects: list, create, read, update and duplicate, within the calling account."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from passmint.kit.pagination import PageRequest
+from passmint.kit.refs import Ref
+from passmint.kit.security import new_token
+from passmint.models import Account, Project, clone
+from passmint.projects import repository
+from passmint.projects.errors import ProjectExternalIdTaken, ProjectNotFound
+from passmint.projects.schemas import ProjectCreate, ProjectSettings, ProjectUpdate
+
+COPY_PREFIX = "Copy of "
+COPY_EXTERNAL_ID_PREFIX = "Copy_of_"
+
+
+async def list_projects(
+    session: AsyncSession, account: Account, page: PageRequest
+) -> tuple[Sequence[Project], int]:
+    """One page of the account's projects and how many there are."""
+    return await repository.page(session, account.id, page)
+
+
+async def get(session: AsyncSession, account: Account, ref: Ref) -> Project:
+    """The account's project named by ``ref``."""
+    project = await repository.get(session, account.id, ref)
+    if project is None:
+        raise ProjectNotFound(f"Project {ref} was not found")
+    return project
+
+
+async def create(
+    session: AsyncSession, account: Account, body: ProjectCreate, *, external_id: str | None = None
+) -> Project:
+    """A new, empty project, optionally under an external id that must be unused in the account."""
+    if external_id is not None:
+        await _ensure_external_id_free(session, account, external_id)
+    project = Project(
+        account_id=account.id,
+        external_id=external_id,
+        context_id=new_token(16),
+        name=body.name,
+        description=body.description,
+        project_type=body.project_type,
+        settings=_settings(body.settings),
+    )
+    return await repository.add(session, project)
+
+
+async def update(session: AsyncSession, account: Account, ref: Ref, body: ProjectUpdate) -> Project:
+    """Change the keys sent; settings are merged key by key, a ``null`` setting removed."""
+    project = await get(session, account, ref)
+    changes = body.changes()
+    if "settings" in changes and body.settings is not None:
+        sent = body.settings.model_dump(exclude_unset=True)
+        merged = {**project.settings, **sent}
+        changes["settings"] = {key: value for key, value in merged.items() if value is not None}
+    for name, value in changes.items():
+        setattr(project, name, value)
+    await session.flush()
+    return project
+
+
+async def duplicate(session: AsyncSession, account: Account, ref: Ref) -> Project:
+    """A copy named "Copy of <name>", with its external id (if any) as ``Copy_of_<external id>``."""
+    source = await get(session, account, ref)
+    external_id = None
+    if source.external_id is not None:
+        external_id = await _free_copy_external_id(
+            session, account, COPY_EXTERNAL_ID_PREFIX + source.external_id
+        )
+    copy = clone(
+        source,
+        name=(COPY_PREFIX + source.name)[:255],
+        external_id=external_id,
+        context_id=new_token(16),
+    )
+    return await repository.add(session, copy)
+
+
+def _settings(settings: ProjectSettings) -> dict[str, Any]:
+    return settings.model_dump(mode="json", exclude_none=True)
+
+
+async def _ensure_external_id_free(session: AsyncSession, account: Account, external_id: str) -> None:
+    if await repository.get(session, account.id, Ref(external_id=external_id)) is not None:
+        raise ProjectExternalIdTaken(f"A project with external id '{external_id}' already exists")
+
+
+async def _free_copy_external_id(session: AsyncSession, account: Account, wanted: str) -> str:
+    """``wanted``, or ``wanted_2``, ``wanted_3``... when copies were made before."""
+    taken = await repository.external_ids_like(session, account.id, wanted)
+    candidate, number = wanted, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{wanted}_{number}"
+    return candidate

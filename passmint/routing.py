@@ -1,0 +1,45 @@
+"""Path forms shared by every router: the ``{name:ref}`` slot that takes ``12345`` or ``id/{externalId}``."""
+
+from __future__ import annotations
+
+import inspect
+from typing import Annotated, Any
+
+from fastapi import Depends, Path
+from starlette.convertors import Convertor, register_url_convertor
+
+from passmint.kit.refs import REF_PATTERN, Ref
+
+
+class RefConvertor(Convertor[str]):
+    """Matches one reference slot; the text is handed on unchanged and parsed by ``Ref.parse``."""
+
+    regex = REF_PATTERN
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("ref", RefConvertor())
+
+REF_DESCRIPTION = "The numeric id, or `id/` followed by the external id you assigned (e.g. `id/summer-sale`)."
+
+
+def _ref(name: str) -> Any:
+    """A dependency reading path slot ``name`` into a ``Ref``, documented under that name."""
+
+    def resolve(**path: str) -> Ref:
+        return Ref.parse(path[name])
+
+    slot = inspect.Parameter(
+        name, inspect.Parameter.KEYWORD_ONLY, annotation=Annotated[str, Path(description=REF_DESCRIPTION)]
+    )
+    resolve.__signature__ = inspect.Signature([slot], return_annotation=Ref)  # type: ignore[attr-defined]
+    return Depends(resolve)
+
+
+ProjectRef = Annotated[Ref, _ref("projectId")]
+"""Declare a path as ``.../{projectId:ref}`` and a parameter as ``project: ProjectRef``."""

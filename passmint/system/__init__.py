@@ -1,0 +1,1 @@
+"""System: the unauthenticated status check."""

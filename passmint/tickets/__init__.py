@@ -1,0 +1,1 @@
+"""Tickets: the progress and outcome of operations that finish after their request."""

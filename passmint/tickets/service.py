@@ -1,0 +1,24 @@
+"""Tickets: opened by operations that run in the background, read by clients polling them."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from passmint.models import Account, Ticket
+from passmint.tickets import repository
+from passmint.tickets.errors import TicketNotFound
+from passmint.tickets.schemas import TicketStatus
+
+
+async def open_ticket(session: AsyncSession, account: Account, operation: str, *, total: int = 0) -> Ticket:
+    """A pending ticket for ``operation`` over ``total`` items, in the caller's transaction."""
+    ticket = Ticket(account_id=account.id, operation=operation, status=TicketStatus.PENDING, total=total)
+    return await repository.add(session, ticket)
+
+
+async def get(session: AsyncSession, account: Account, ticket_id: int) -> Ticket:
+    """The account's ticket ``ticket_id``."""
+    ticket = await repository.get(session, account.id, ticket_id)
+    if ticket is None:
+        raise TicketNotFound(f"Ticket {ticket_id} was not found")
+    return ticket
