@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, Depends, FastAPI
 
-from passmint import __version__, http_errors
+from passmint import __version__, http_errors, unbuilt
 from passmint.config import Settings, load_settings
 from passmint.db import Database
 from passmint.deps import check_api_revision
@@ -48,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in V1_ROUTERS:
         v1.include_router(router)
     app.include_router(v1)
+    app.include_router(unbuilt.router())
     http_errors.install(app)
     app.add_middleware(RequestLog)
     return app

@@ -31,7 +31,7 @@ async def list_keys(session: AsyncSession) -> Sequence[tuple[ApiKey, Account]]:
     rows = await session.execute(
         select(ApiKey, Account).join(Account, Account.id == ApiKey.account_id).order_by(ApiKey.id)
     )
-    return [(key, account) for key, account in rows.tuples()]
+    return [(key, account) for key, account in rows]
 
 
 async def add(session: AsyncSession, row: Account | ApiKey) -> None:

@@ -1,0 +1,46 @@
+"""Parts of the API reference not built yet: they answer 501 with a clear message, never a fake 200.
+
+Remove a line here when its feature lands; the README's "What is built" section lists the same.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from passmint.errors import NotImplementedYet
+
+UNBUILT: list[tuple[str, str]] = [
+    ("/v1/template", "Templates"),
+    ("/v1/templates", "Templates"),
+    ("/v1/pass", "Passes"),
+    ("/v1/links", "Adaptive links"),
+    ("/v1/tag", "Tags"),
+    ("/v1/segments", "Segments"),
+    ("/v1/flights", "Flights"),
+    ("/v1/events", "Events"),
+    ("/v1/schedules", "Schedules"),
+    ("/v1/certificates", "Certificates"),
+    ("/v1/project/{projectId:ref}/nfcMerchants", "NFC merchants"),
+    ("/v1/project/{projectId:ref}/settings/callback", "Callbacks"),
+    ("/v1/project/{projectId:ref}/activity", "Project activity"),
+    ("/v1/project/{projectId:ref}/stats", "Project statistics"),
+    ("/v2", "The registrations API"),
+    ("/apple", "Apple's PassKit web service"),
+]
+METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+
+
+def _answer(feature: str) -> object:
+    async def not_built() -> None:
+        raise NotImplementedYet(f"{feature}: not available in this version of passmint yet (see the README)")
+
+    return not_built
+
+
+def router() -> APIRouter:
+    """Catch-all routes for every unbuilt prefix, to be included after the real routers."""
+    unbuilt = APIRouter(include_in_schema=False)
+    for prefix, feature in UNBUILT:
+        for path in (prefix, prefix + "/{rest:path}"):
+            unbuilt.add_api_route(path, _answer(feature), methods=METHODS)  # type: ignore[arg-type]
+    return unbuilt

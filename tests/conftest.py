@@ -1,0 +1,117 @@
+"""Fixtures: a migrated database per backend, the real app over ASGI, and API clients with keys."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+
+import httpx
+import pytest
+from pydantic import SecretStr
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from passmint.accounts import service as account_service
+from passmint.app import create_app
+from passmint.config import Settings
+from passmint.db import Database
+from passmint.models import Account
+from tests.databases import BACKENDS, delete_everything_statements, fresh_database
+
+
+class ApiClient(httpx.AsyncClient):
+    """An API client authenticated as one account's key; ``account`` is that account."""
+
+    account: Account
+
+
+ApiFactory = Callable[[], Awaitable[ApiClient]]
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def settings(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    directory = tmp_path_factory.mktemp(request.param)
+    return Settings(
+        data_dir=directory,
+        database_url=fresh_database(request.param, directory),
+        public_url="http://testserver",
+        secret_key=SecretStr("test-secret-key"),
+    )
+
+
+@pytest.fixture(scope="session")
+async def app(settings: Settings) -> AsyncIterator[object]:
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture(scope="session")
+def database(app: object) -> Database:
+    return app.state.db  # type: ignore[attr-defined, no-any-return]
+
+
+@pytest.fixture(autouse=True)
+async def _empty_tables(request: pytest.FixtureRequest) -> AsyncIterator[None]:
+    """Every test that used the database starts from, and leaves, empty tables."""
+    yield
+    if "database" in request.fixturenames:
+        database: Database = request.getfixturevalue("database")
+        async with database.transaction() as session:
+            for statement in delete_everything_statements():
+                await session.execute(text(statement))
+
+
+@pytest.fixture
+async def session(database: Database) -> AsyncIterator[AsyncSession]:
+    """A transaction for arranging data directly; committed at the end of the test's use."""
+    async with database.transaction() as session:
+        yield session
+
+
+@pytest.fixture
+async def anonymous(app: object, database: Database) -> AsyncIterator[httpx.AsyncClient]:
+    """A client with no credentials."""
+    transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield client
+
+
+def basic(key: str, secret: str) -> dict[str, str]:
+    return {"Authorization": "Basic " + base64.b64encode(f"{key}:{secret}".encode()).decode()}
+
+
+@pytest.fixture
+async def new_api(app: object, database: Database) -> AsyncIterator[ApiFactory]:
+    """Makes clients, each authenticated as a key of a new account."""
+    clients: list[ApiClient] = []
+
+    async def make() -> ApiClient:
+        async with database.transaction() as session:
+            issued = await account_service.create_key(session, name=f"account {len(clients) + 1}")
+        headers = basic(issued.api_key.key, issued.secret) | {"Api-Revision": "1.2"}
+        transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+        client = ApiClient(transport=transport, base_url="http://testserver", headers=headers)
+        client.account = issued.account
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        await client.aclose()
+
+
+@pytest.fixture
+async def api(new_api: ApiFactory) -> ApiClient:
+    """A client authenticated as a key of a fresh account."""
+    return await new_api()
+
+
+@pytest.fixture
+def tmp_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty data dir for code that reads settings from the environment."""
+    monkeypatch.setenv("PASSMINT_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("PASSMINT_DATABASE_URL", raising=False)
+    monkeypatch.delenv("PASSMINT_SECRET_KEY", raising=False)
+    return tmp_path

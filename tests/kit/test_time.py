@@ -1,0 +1,36 @@
+"""The one wire format for times."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+from hypothesis import given
+from hypothesis import strategies as st
+from pydantic import BaseModel
+
+from passmint.kit.time import UtcDateTime, format_utc
+
+
+class Stamped(BaseModel):
+    at: UtcDateTime
+
+
+def test_format_has_milliseconds_and_z() -> None:
+    assert format_utc(datetime(2013, 6, 27, 20, 55, 6, 123456, tzinfo=UTC)) == "2013-06-27T20:55:06.123Z"
+
+
+def test_offset_input_is_converted_to_utc() -> None:
+    stamped = Stamped.model_validate({"at": "2023-01-28T15:00-05:00"})
+    assert stamped.at == datetime(2023, 1, 28, 20, 0, tzinfo=UTC)
+    assert stamped.model_dump(mode="json") == {"at": "2023-01-28T20:00:00.000Z"}
+
+
+@given(
+    st.datetimes(min_value=datetime(1970, 1, 2), max_value=datetime(9999, 12, 30)),
+    st.integers(min_value=-12 * 60, max_value=14 * 60),
+)
+def test_any_offset_prints_the_same_instant_in_utc(moment: datetime, offset_minutes: int) -> None:
+    aware = moment.replace(tzinfo=timezone(timedelta(minutes=offset_minutes)))
+    printed = Stamped(at=aware).model_dump(mode="json")["at"]
+    assert printed.endswith("Z")
+    assert abs(datetime.fromisoformat(printed) - aware) < timedelta(milliseconds=1)

@@ -1,0 +1,153 @@
+"""Wire rules every endpoint shares: authentication, Api-Revision, error bodies, OpenAPI."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from passmint.accounts import service as account_service
+from tests.conftest import basic
+
+ERROR_KEYS = {"error", "error_code", "details"}
+
+
+class TestAuthentication:
+    async def test_no_credentials_is_401_with_challenge(self, anonymous: httpx.AsyncClient) -> None:
+        response = await anonymous.get("/v1/project")
+        assert response.status_code == 401
+        assert response.headers["WWW-Authenticate"] == 'Basic realm="passmint"'
+        assert set(response.json()) == ERROR_KEYS
+        assert response.json()["error_code"] == "credentials_missing"
+
+    async def test_wrong_secret_is_401(self, anonymous: httpx.AsyncClient, session: AsyncSession) -> None:
+        issued = await account_service.create_key(session, name="a")
+        await session.commit()
+        response = await anonymous.get("/v1/project", headers=basic(issued.api_key.key, "wrong"))
+        assert response.status_code == 401
+        assert response.headers["WWW-Authenticate"].startswith("Basic")
+        assert response.json()["error_code"] == "credentials_invalid"
+
+    async def test_unknown_key_is_401(self, anonymous: httpx.AsyncClient) -> None:
+        response = await anonymous.get("/v1/project", headers=basic("nobody", "nothing"))
+        assert response.status_code == 401
+
+    async def test_revoked_key_is_401(self, anonymous: httpx.AsyncClient, session: AsyncSession) -> None:
+        issued = await account_service.create_key(session, name="a")
+        await session.commit()
+        headers = basic(issued.api_key.key, issued.secret)
+        assert (await anonymous.get("/v1/project", headers=headers)).status_code == 200
+        await account_service.revoke_key(session, issued.api_key.key)
+        await session.commit()
+        assert (await anonymous.get("/v1/project", headers=headers)).status_code == 401
+
+    @pytest.mark.parametrize("header", ["Basic !!!not-base64", "Bearer abc", "Basic " + "bm9jb2xvbg=="])
+    async def test_malformed_header_is_401(self, anonymous: httpx.AsyncClient, header: str) -> None:
+        response = await anonymous.get("/v1/project", headers={"Authorization": header})
+        assert response.status_code == 401
+        assert set(response.json()) == ERROR_KEYS
+
+    async def test_status_needs_no_credentials(self, anonymous: httpx.AsyncClient) -> None:
+        response = await anonymous.get("/v1/system/status")
+        assert response.status_code == 200
+        assert response.json() == {"Hello": "World"}
+
+
+class TestApiRevision:
+    async def test_unknown_revision_is_400(self, api: httpx.AsyncClient) -> None:
+        response = await api.get("/v1/project", headers={"Api-Revision": "9.9"})
+        assert response.status_code == 400
+        body = response.json()
+        assert body["error_code"] == "unsupported_api_revision"
+        assert "9.9" in body["error"] and body["details"][0]["field"] == "Api-Revision"
+
+    async def test_missing_revision_reads_as_1_2(self, api: httpx.AsyncClient) -> None:
+        del api.headers["Api-Revision"]
+        assert (await api.get("/v1/project")).status_code == 200
+
+    async def test_unknown_revision_writes_nothing(self, api: httpx.AsyncClient) -> None:
+        body = {"name": "n", "projectType": "coupon", "description": "d"}
+        assert (await api.post("/v1/project", json=body, headers={"Api-Revision": "2.0"})).status_code == 400
+        assert (await api.get("/v1/project")).json()["count"] == 0
+
+
+class TestErrorBodies:
+    async def test_unknown_route(self, api: httpx.AsyncClient) -> None:
+        response = await api.get("/v1/nothing-here")
+        assert response.status_code == 404
+        assert response.json() == {"error": "No such resource", "error_code": "not_found", "details": None}
+
+    async def test_wrong_method(self, api: httpx.AsyncClient) -> None:
+        response = await api.delete("/v1/project")
+        assert response.status_code == 405
+        assert response.json()["error_code"] == "method_not_allowed"
+
+    async def test_unexpected_error_is_500_without_internals(self, app: FastAPI) -> None:
+        @app.get("/test-only/boom")
+        async def boom() -> None:
+            raise RuntimeError("secret internals")
+
+        try:
+            transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+            async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+                response = await client.get("/test-only/boom")
+        finally:
+            app.router.routes.pop()
+        assert response.status_code == 500
+        assert response.json() == {
+            "error": "Internal server error",
+            "error_code": "internal_error",
+            "details": None,
+        }
+        assert "secret" not in response.text
+
+
+class TestOpenApi:
+    async def test_every_route_is_described(self, anonymous: httpx.AsyncClient, app: FastAPI) -> None:
+        document = (await anonymous.get("/openapi.json")).json()
+        paths = document["paths"]
+        for path, method in [
+            ("/v1/project", "get"),
+            ("/v1/project", "post"),
+            ("/v1/project/id/{externalId}", "post"),
+            ("/v1/project/{projectId}", "get"),
+            ("/v1/project/{projectId}", "put"),
+            ("/v1/project/duplicate/{projectId}", "post"),
+            ("/v1/ticket/{ticketId}", "get"),
+            ("/v1/system/status", "get"),
+        ]:
+            operation = paths[path][method]
+            assert operation["summary"]
+            assert "400" in operation["responses"] and "200" in operation["responses"]
+        project_get = paths["/v1/project/{projectId}"]["get"]
+        assert {"HTTPBasic": []} in project_get["security"]
+        assert "id/" in next(p for p in project_get["parameters"] if p["name"] == "projectId")["description"]
+        assert document["components"]["schemas"]["ErrorBody"]["required"] == ["error", "error_code"]
+
+    async def test_docs_page(self, anonymous: httpx.AsyncClient) -> None:
+        response = await anonymous.get("/docs")
+        assert response.status_code == 200 and "swagger" in response.text.lower()
+
+
+class TestUnbuiltFeatures:
+    @pytest.mark.parametrize(
+        ("method", "path", "feature"),
+        [
+            ("GET", "/v1/template/headers", "Templates"),
+            ("POST", "/v1/pass/123", "Passes"),
+            ("PUT", "/v1/project/12/settings/callback", "Callbacks"),
+            ("GET", "/v1/project/id/shop/nfcMerchants", "NFC merchants"),
+            ("GET", "/v2/coupons/1/registrations", "registrations API"),
+        ],
+    )
+    async def test_answer_501_naming_the_feature(
+        self, api: httpx.AsyncClient, method: str, path: str, feature: str
+    ) -> None:
+        response = await api.request(method, path)
+        assert response.status_code == 501
+        assert response.json()["error_code"] == "not_implemented"
+        assert feature in response.json()["error"]
+
+    async def test_built_routes_are_not_shadowed(self, api: httpx.AsyncClient) -> None:
+        assert (await api.get("/v1/project")).status_code == 200

@@ -1,0 +1,88 @@
+"""``passmint serve`` as real processes: two API processes on one database serve the same data."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from passmint.config import Settings
+from passmint.db import Database
+from tests.conftest import basic
+
+PASSMINT = [sys.executable, "-m", "passmint"]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "server exited early"
+        try:
+            if httpx.get(f"{url}/v1/system/status", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise AssertionError(f"{url} did not come up")
+
+
+@pytest.fixture
+def environment(settings: Settings, database: Database, tmp_path: Path) -> dict[str, str]:
+    return os.environ | {
+        "PASSMINT_DATABASE_URL": settings.database,
+        "PASSMINT_DATA_DIR": str(tmp_path),
+        "PASSMINT_LOG_LEVEL": "WARNING",
+    }
+
+
+@pytest.fixture
+def two_servers(environment: dict[str, str]) -> Iterator[list[str]]:
+    processes, urls = [], []
+    for _ in range(2):
+        port = free_port()
+        processes.append(
+            subprocess.Popen(
+                [*PASSMINT, "serve", "--port", str(port)], env=environment, stderr=subprocess.DEVNULL
+            )
+        )
+        urls.append(f"http://127.0.0.1:{port}")
+    try:
+        for url, process in zip(urls, processes, strict=True):
+            wait_until_up(url, process)
+        yield urls
+    finally:
+        for process in processes:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def test_two_processes_share_one_database(two_servers: list[str], environment: dict[str, str]) -> None:
+    created = subprocess.run(
+        [*PASSMINT, "keys", "create", "--name", "shop", "--json"],
+        env=environment,
+        capture_output=True,
+        check=True,
+    )
+    key = json.loads(created.stdout)
+    headers = basic(key["key"], key["secret"])
+    first, second = two_servers
+    body = {"name": "Shared", "projectType": "coupon", "description": "seen by both"}
+    project = httpx.post(f"{first}/v1/project/id/shared", json=body, headers=headers).json()
+    fetched = httpx.get(f"{second}/v1/project/id/shared", headers=headers)
+    assert fetched.status_code == 200
+    assert fetched.json() == project
+    httpx.put(f"{second}/v1/project/id/shared", json={"name": "Renamed"}, headers=headers)
+    assert httpx.get(f"{first}/v1/project/{project['id']}", headers=headers).json()["name"] == "Renamed"
