@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, Depends, FastAPI
 
 from passmint import __version__, http_errors, unbuilt
+from passmint.certificates.endpoints import router as certificates_router
 from passmint.config import Settings, load_settings
 from passmint.db import Database
 from passmint.deps import check_api_revision
@@ -16,7 +17,7 @@ from passmint.projects.endpoints import router as projects_router
 from passmint.system.endpoints import router as system_router
 from passmint.tickets.endpoints import router as tickets_router
 
-V1_ROUTERS: list[APIRouter] = [projects_router, tickets_router, system_router]
+V1_ROUTERS: list[APIRouter] = [projects_router, certificates_router, tickets_router, system_router]
 
 DESCRIPTION = """\
 A self-hostable Apple Wallet and Google Wallet pass platform. The `/v1` API follows the Airship

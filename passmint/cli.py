@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint import migrate
 from passmint.accounts import service as account_service
+from passmint.apple.cli import certs_app, pkpass_app
 from passmint.config import Settings, load_settings
 from passmint.db import Database
 from passmint.errors import InvalidInput, PassmintError
@@ -30,6 +31,8 @@ db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
 keys_app = typer.Typer(help="API keys: the Basic-auth credentials of an account.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(keys_app, name="keys")
+app.add_typer(certs_app, name="certs")
+app.add_typer(pkpass_app, name="pkpass")
 
 console = Console()
 errors = Console(stderr=True)

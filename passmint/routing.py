@@ -5,9 +5,10 @@ from __future__ import annotations
 import inspect
 from typing import Annotated, Any
 
-from fastapi import Depends, Path
+from fastapi import Depends, Path, Request
 from starlette.convertors import Convertor, register_url_convertor
 
+from passmint.kit.pagination import PageRequest
 from passmint.kit.refs import REF_PATTERN, Ref
 
 
@@ -43,3 +44,11 @@ def _ref(name: str) -> Any:
 
 ProjectRef = Annotated[Ref, _ref("projectId")]
 """Declare a path as ``.../{projectId:ref}`` and a parameter as ``project: ProjectRef``."""
+
+
+def next_page_url(request: Request, public_url: str, page: PageRequest, count: int) -> str | None:
+    """The URL of the page after ``page`` at the server's public address, or None on the last page."""
+    if page.start + page.page_size >= count:
+        return None
+    query = request.url.include_query_params(page=page.page + 1).query
+    return f"{public_url}{request.url.path}?{query}"

@@ -19,7 +19,6 @@ UNBUILT: list[tuple[str, str]] = [
     ("/v1/flights", "Flights"),
     ("/v1/events", "Events"),
     ("/v1/schedules", "Schedules"),
-    ("/v1/certificates", "Certificates"),
     ("/v1/project/{projectId:ref}/nfcMerchants", "NFC merchants"),
     ("/v1/project/{projectId:ref}/settings/callback", "Callbacks"),
     ("/v1/project/{projectId:ref}/activity", "Project activity"),

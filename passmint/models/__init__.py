@@ -2,7 +2,8 @@
 
 from passmint.models.accounts import Account, ApiKey
 from passmint.models.base import Base, clone
+from passmint.models.certificates import Certificate
 from passmint.models.projects import Project
 from passmint.models.tickets import Ticket
 
-__all__ = ["Account", "ApiKey", "Base", "Project", "Ticket", "clone"]
+__all__ = ["Account", "ApiKey", "Base", "Certificate", "Project", "Ticket", "clone"]

@@ -1,0 +1,323 @@
+"""Building .pkpass bundles in memory: file checks, manifest, signature and a deterministic zip."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import struct
+import threading
+import zipfile
+import zlib
+from collections.abc import Mapping, Sequence
+
+from passmint.apple.errors import PassValidationError, Problem
+from passmint.apple.passjson import validate_pass_json
+from passmint.apple.signing import PassSigner
+from passmint.apple.strings import decode_text, encode_strings
+
+PASS_JSON = "pass.json"
+MANIFEST = "manifest.json"
+SIGNATURE = "signature"
+PERSONALIZATION = "personalization.json"
+RESERVED = frozenset({PASS_JSON, MANIFEST, SIGNATURE})
+IMAGE_NAMES = ("icon", "logo", "strip", "thumbnail", "background", "footer", "personalizationLogo")
+MAX_PASSES_PER_BUNDLE = 10  # Apple: "up to 10 passes or 150 MB for a bundle of passes"
+MAX_BUNDLE_BYTES = 150 * 1024 * 1024
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+ZIP_FILE_MODE = 0o100644 << 16  # regular file, rw-r--r--
+_DOS_DATE = (1 << 5) | 1  # 1980-01-01; the time field stays 0 (00:00:00)
+_DEFLATED_SUFFIXES = (".json", ".strings")
+_DEFLATE_MIN_SIZE = 4 * 1024  # smaller text files are stored: deflating them costs more time than it saves
+_LOCAL_HEADER, _CENTRAL_HEADER, _END_OF_DIRECTORY = 0x04034B50, 0x02014B50, 0x06054B50
+_MADE_BY_UNIX = (3 << 8) | 20
+_STORED, _DEFLATE = 0, 8
+_ENTRY = "<HHHHIIIH"  # flags, method, time, date, crc-32, compressed size, size, name length
+_UTF8_NAME = 0x800
+_ZIP32_LIMIT = 0xFFFFFFFF
+# Digests of large files (template images shared by many passes), keyed by content, so each is hashed once.
+_DIGEST_CACHE_MIN_SIZE = 8 * 1024
+_DIGEST_CACHE_MAX_BYTES = 32 * 1024 * 1024
+_digest_cache: dict[bytes, tuple[str, int]] = {}
+_digest_cache_bytes = 0
+_digest_cache_lock = threading.Lock()
+
+_LANGUAGE = r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*"
+_IMAGE_PATTERN = re.compile(rf"(?:(?P<lang>{_LANGUAGE})\.lproj/)?(?:{'|'.join(IMAGE_NAMES)})(?:@[23]x)?\.png")
+_STRINGS_PATTERN = re.compile(rf"{_LANGUAGE}\.lproj/pass\.strings")
+_LANGUAGE_PATTERN = re.compile(_LANGUAGE)
+
+MESSAGES = {
+    "icon_missing": "is required: every pass needs an icon",
+    "reserved": "is written by passmint; pass the pass.json content as pass_json, not as a file",
+    "unsafe_path": "is not a safe path inside a pass",
+    "unknown_file": (
+        "is not a file Apple's pass format knows: use icon, logo, strip, thumbnail, background or footer "
+        "PNGs (with @2x/@3x, optionally inside xx.lproj/), xx.lproj/pass.strings or personalization.json"
+    ),
+    "not_bytes": "must be given as bytes",
+    "png_signature": "is not a PNG image (Apple Wallet accepts only PNG)",
+    "png_header": "is a damaged PNG: its IHDR header is missing or corrupt",
+    "png_size": "is a PNG of {width}x{height} pixels; both sides must be at least 1",
+    "strings_twice": "is given both as a file and in strings; give it once",
+    "strings_language": "is not a language code such as en, fr or zh-Hans",
+    "personalization_json": "must be a JSON object",
+    "personalization_logo": "needs a personalizationLogo.png image as well",
+    "personalization_nfc": "needs an nfc dictionary in pass.json (personalization works over NFC)",
+    "identity": "is '{given}' but the signing certificate is for '{expected}'",
+    "no_passes": "a bundle needs at least one pass",
+    "too_many_passes": "a bundle holds at most 10 passes; got {count}",
+    "bundle_too_big": "the passes add up to {size} bytes; a bundle may hold at most 150 MB",
+    "too_big_for_zip": "the bundle is too large for a zip file without zip64 extensions",
+    "not_a_pkpass": "is not a .pkpass (a zip holding pass.json, manifest.json and signature)",
+}
+
+
+def build_pkpass(
+    pass_json: Mapping[str, object],
+    files: Mapping[str, bytes],
+    signer: PassSigner,
+    *,
+    strings: Mapping[str, Mapping[str, str]] | None = None,
+) -> bytes:
+    """Validate, sign and zip one pass; raise PassValidationError listing every problem found.
+
+    Identical input gives identical bytes up to the signature: its signingTime attribute is the
+    current second, and cryptography's PKCS#7 builder offers no way to pin it.
+    """
+    problems: list[Problem] = []
+    try:
+        validate_pass_json(pass_json)
+    except PassValidationError as exc:
+        problems.extend(exc.problems)
+    problems.extend(_identity_problems(pass_json, signer))
+    has_nfc = isinstance(pass_json, Mapping) and "nfc" in pass_json
+    contents, file_problems = check_files(files, strings=strings, has_nfc=has_nfc)
+    problems.extend(file_problems)
+    if problems:
+        raise PassValidationError(problems)
+    contents[PASS_JSON] = json.dumps(
+        dict(pass_json), ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
+    ).encode("utf-8")
+    manifest = manifest_json(contents)
+    return _zip_pass(contents, manifest, signer.sign(manifest))
+
+
+def build_pkpasses(passes: Sequence[bytes]) -> bytes:
+    """Bundle .pkpass files into one .pkpasses file (application/vnd.apple.pkpasses)."""
+    problems = _bundle_problems(passes)
+    if problems:
+        raise PassValidationError(problems)
+    members = [(f"pass{number}.pkpass", data) for number, data in enumerate(passes, start=1)]
+    return _zip(members, reuse_digests=False)
+
+
+def check_files(
+    files: Mapping[str, bytes],
+    *,
+    strings: Mapping[str, Mapping[str, str]] | None = None,
+    has_nfc: bool = False,
+) -> tuple[dict[str, bytes], list[Problem]]:
+    """Check the pass's files and write the generated pass.strings; return (contents, problems)."""
+    problems: list[Problem] = []
+    contents: dict[str, bytes] = {}
+    for name, data in files.items():
+        message = _file_problem(name, data)
+        if message is None:
+            contents[name] = data
+        else:
+            problems.append(Problem(field=name, message=message))
+    problems.extend(_add_strings(contents, files, strings or {}))
+    if "icon.png" not in files:
+        problems.append(Problem(field="icon.png", message=MESSAGES["icon_missing"]))
+    if PERSONALIZATION in files:
+        problems.extend(_personalization_problems(files, has_nfc))
+    return contents, problems
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """Width and height from a PNG's IHDR chunk; ValueError naming what is wrong otherwise."""
+    if not data.startswith(PNG_SIGNATURE):
+        raise ValueError(MESSAGES["png_signature"])
+    header = data[8:33]
+    if len(header) < 25 or header[:8] != b"\x00\x00\x00\x0dIHDR":
+        raise ValueError(MESSAGES["png_header"])
+    (crc,) = struct.unpack(">I", header[21:25])
+    if zlib.crc32(header[4:21]) != crc:
+        raise ValueError(MESSAGES["png_header"])
+    width, height = struct.unpack(">II", header[8:16])
+    if width == 0 or height == 0:
+        raise ValueError(MESSAGES["png_size"].format(width=width, height=height))
+    return width, height
+
+
+def manifest_json(contents: Mapping[str, bytes]) -> bytes:
+    """manifest.json: every file name mapped to the SHA-1 hex digest of its bytes, keys sorted."""
+    digests = sorted((name, file_digests(data)[0]) for name, data in contents.items())
+    body = ",".join(f'{json.dumps(name)}:"{digest}"' for name, digest in digests)
+    return ("{" + body + "}").encode("ascii")
+
+
+def file_digests(data: bytes) -> tuple[str, int]:
+    """SHA-1 hex digest (for manifest.json) and CRC-32 (for the zip) of a file, cached for large files."""
+    if len(data) < _DIGEST_CACHE_MIN_SIZE:
+        return hashlib.sha1(data, usedforsecurity=False).hexdigest(), zlib.crc32(data)
+    cached = _digest_cache.get(data)
+    if cached is not None:
+        return cached
+    digests = hashlib.sha1(data, usedforsecurity=False).hexdigest(), zlib.crc32(data)
+    _remember(data, digests)
+    return digests
+
+
+def _remember(data: bytes, digests: tuple[str, int]) -> None:
+    """Add to the digest cache, dropping the oldest entries beyond its byte budget."""
+    global _digest_cache_bytes
+    with _digest_cache_lock:
+        if data in _digest_cache or len(data) > _DIGEST_CACHE_MAX_BYTES:
+            return
+        _digest_cache[data] = digests
+        _digest_cache_bytes += len(data)
+        while _digest_cache_bytes > _DIGEST_CACHE_MAX_BYTES:
+            oldest = next(iter(_digest_cache))
+            del _digest_cache[oldest]
+            _digest_cache_bytes -= len(oldest)
+
+
+def _file_problem(name: str, data: object) -> str | None:
+    if name in RESERVED:
+        return MESSAGES["reserved"]
+    if not isinstance(name, str) or name.startswith("/") or "\\" in name or ".." in name.split("/"):
+        return MESSAGES["unsafe_path"]
+    if not isinstance(data, bytes):
+        return MESSAGES["not_bytes"]
+    if _IMAGE_PATTERN.fullmatch(name):
+        try:
+            png_size(data)
+        except ValueError as exc:
+            return str(exc)
+        return None
+    if _STRINGS_PATTERN.fullmatch(name):
+        try:
+            decode_text(data)
+        except ValueError as exc:
+            return str(exc)
+        return None
+    return None if name == PERSONALIZATION else MESSAGES["unknown_file"]
+
+
+def _add_strings(
+    contents: dict[str, bytes], files: Mapping[str, bytes], strings: Mapping[str, Mapping[str, str]]
+) -> list[Problem]:
+    problems: list[Problem] = []
+    for language, table in strings.items():
+        name = f"{language}.lproj/pass.strings"
+        if not isinstance(language, str) or not _LANGUAGE_PATTERN.fullmatch(language):
+            problems.append(Problem(field=f"strings.{language}", message=MESSAGES["strings_language"]))
+        elif name in files:
+            problems.append(Problem(field=name, message=MESSAGES["strings_twice"]))
+        else:
+            try:
+                contents[name] = encode_strings(table)
+            except ValueError as exc:
+                problems.append(Problem(field=f"strings.{language}", message=str(exc)))
+    return problems
+
+
+def _personalization_problems(files: Mapping[str, bytes], has_nfc: bool) -> list[Problem]:
+    problems: list[Problem] = []
+    try:
+        document = json.loads(files[PERSONALIZATION])
+    except (ValueError, TypeError):
+        document = None
+    if not isinstance(document, dict):
+        problems.append(Problem(field=PERSONALIZATION, message=MESSAGES["personalization_json"]))
+    if not any(name.split("/")[-1].startswith("personalizationLogo") for name in files):
+        problems.append(Problem(field=PERSONALIZATION, message=MESSAGES["personalization_logo"]))
+    if not has_nfc:
+        problems.append(Problem(field=PERSONALIZATION, message=MESSAGES["personalization_nfc"]))
+    return problems
+
+
+def _identity_problems(pass_json: Mapping[str, object], signer: PassSigner) -> list[Problem]:
+    problems: list[Problem] = []
+    expected = {
+        "passTypeIdentifier": signer.pass_type_identifier,
+        "teamIdentifier": signer.team_identifier,
+    }
+    for field, value in expected.items():
+        given = pass_json.get(field) if isinstance(pass_json, Mapping) else None
+        if isinstance(given, str) and given != value:
+            message = MESSAGES["identity"].format(given=given, expected=value)
+            problems.append(Problem(field=field, message=message))
+    return problems
+
+
+def _zip_pass(contents: Mapping[str, bytes], manifest: bytes, signature: bytes) -> bytes:
+    """pass.json first, the other files sorted, then manifest.json and signature last."""
+    names = sorted(name for name in contents if name != PASS_JSON)
+    members = [(PASS_JSON, contents[PASS_JSON]), *((name, contents[name]) for name in names)]
+    return _zip([*members, (MANIFEST, manifest), (SIGNATURE, signature)])
+
+
+def _zip(members: Sequence[tuple[str, bytes]], *, reuse_digests: bool = True) -> bytes:
+    """A zip archive written in one pass: identical members give identical bytes.
+
+    Every entry carries the same date (1980-01-01 00:00) and Unix mode (rw-r--r--). JSON and strings
+    files of 4 KB or more are deflated; everything else is stored (PNGs, the signature and nested
+    passes are compressed already, and deflating a small file costs more than it saves).
+    ``reuse_digests`` takes CRC-32s from the digest cache (files shared by many passes).
+    """
+    parts: list[bytes] = []
+    directory: list[bytes] = []
+    offset = 0
+    for name, data in members:
+        encoded = name.encode("utf-8")
+        flags = 0 if encoded.isascii() else _UTF8_NAME
+        crc = file_digests(data)[1] if reuse_digests else zlib.crc32(data)
+        worth_deflating = name.endswith(_DEFLATED_SUFFIXES) and len(data) >= _DEFLATE_MIN_SIZE
+        packed, method = _deflate(data) if worth_deflating else (data, _STORED)
+        if max(len(data), offset) >= _ZIP32_LIMIT:
+            raise ValueError(MESSAGES["too_big_for_zip"])
+        entry = struct.pack(_ENTRY, flags, method, 0, _DOS_DATE, crc, len(packed), len(data), len(encoded))
+        parts += (struct.pack("<IH", _LOCAL_HEADER, 20), entry, b"\0\0", encoded, packed)
+        central = struct.pack("<IHH", _CENTRAL_HEADER, _MADE_BY_UNIX, 20) + entry
+        directory.append(central + struct.pack("<HHHHII", 0, 0, 0, 0, ZIP_FILE_MODE, offset) + encoded)
+        offset += 30 + len(encoded) + len(packed)
+    size = sum(len(entry) for entry in directory)
+    end = struct.pack("<IHHHHIIH", _END_OF_DIRECTORY, 0, 0, len(members), len(members), size, offset, 0)
+    return b"".join([*parts, *directory, end])
+
+
+def _deflate(data: bytes) -> tuple[bytes, int]:
+    """Raw DEFLATE with a window sized to the data (far cheaper to set up for small files)."""
+    window = min(15, max(10, (len(data) - 1).bit_length()))
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -window, max(1, window - 7))
+    packed = compressor.compress(data) + compressor.flush()
+    return (packed, _DEFLATE) if len(packed) < len(data) else (data, _STORED)
+
+
+def _bundle_problems(passes: Sequence[bytes]) -> list[Problem]:
+    if not passes:
+        return [Problem(field="passes", message=MESSAGES["no_passes"])]
+    if len(passes) > MAX_PASSES_PER_BUNDLE:
+        return [Problem(field="passes", message=MESSAGES["too_many_passes"].format(count=len(passes)))]
+    size = sum(len(data) for data in passes)
+    problems: list[Problem] = []
+    if size > MAX_BUNDLE_BYTES:
+        problems.append(Problem(field="passes", message=MESSAGES["bundle_too_big"].format(size=size)))
+    for index, data in enumerate(passes):
+        if not _looks_like_pkpass(data):
+            problems.append(Problem(field=f"passes[{index}]", message=MESSAGES["not_a_pkpass"]))
+    return problems
+
+
+def _looks_like_pkpass(data: object) -> bool:
+    if not isinstance(data, bytes):
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return RESERVED.issubset(archive.namelist())
+    except zipfile.BadZipFile:
+        return False

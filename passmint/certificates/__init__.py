@@ -1,0 +1,1 @@
+"""Certificates: the Apple Pass Type ID certificates that sign an account's passes."""

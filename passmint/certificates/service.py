@@ -1,0 +1,150 @@
+"""Certificates: upload (or renew), read, update, remove, and pick the signer of an account's passes."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from passmint.apple import PassSigner
+from passmint.certificates import repository
+from passmint.certificates.errors import (
+    CertificateClash,
+    CertificateInUse,
+    CertificateNotFound,
+    DefaultCertificateRequired,
+)
+from passmint.certificates.schemas import CertificateCreate, CertificateUpdate
+from passmint.certificates.signers import dev_signer, seal_key, signer_of
+from passmint.certificates.uploads import read_upload
+from passmint.kit.crypto import SecretBox
+from passmint.kit.pagination import PageRequest
+from passmint.models import Account, Certificate
+
+
+async def list_certificates(
+    session: AsyncSession, account: Account, page: PageRequest, *, vendor: str | None, enabled: bool | None
+) -> tuple[Sequence[Certificate], int]:
+    """One page of the account's certificates, optionally only one vendor's or only (not) enabled ones."""
+    return await repository.page(session, account.id, page, vendor=vendor, enabled=enabled)
+
+
+async def get(session: AsyncSession, account: Account, certificate_id: uuid.UUID) -> Certificate:
+    """The account's certificate ``certificate_id``."""
+    certificate = await repository.get(session, account.id, certificate_id)
+    if certificate is None:
+        raise CertificateNotFound(f"Certificate {certificate_id} was not found")
+    return certificate
+
+
+async def add(
+    session: AsyncSession, account: Account, box: SecretBox, body: CertificateCreate
+) -> tuple[Certificate, bool]:
+    """Store an uploaded certificate, or renew the one with the same pass type and team; True if new."""
+    signer = read_upload(body.certificate, body.password)
+    existing = await repository.get_by_identity(
+        session, account.id, signer.pass_type_identifier, signer.team_identifier
+    )
+    sent = body.model_fields_set
+    certificate = existing or Certificate(id=uuid.uuid4(), account_id=account.id, is_default=False)
+    _put_material(certificate, box, signer)
+    certificate.vendor = body.vendor
+    if existing is None or "name" in sent:
+        certificate.name = body.name
+    if existing is None or "comment" in sent:
+        certificate.comment = body.comment
+    if existing is None or "enabled" in sent:
+        certificate.is_enabled = body.enabled
+    if existing is None or "nfc_support" in sent:
+        certificate.has_nfc_support = body.nfc_support
+    first = existing is None and await repository.count(session, account.id) == 0
+    await repository.add(session, certificate)
+    if body.default or first:
+        await _make_default(session, account, certificate)
+    return certificate, existing is None
+
+
+async def update(
+    session: AsyncSession,
+    account: Account,
+    box: SecretBox,
+    certificate_id: uuid.UUID,
+    body: CertificateUpdate,
+) -> Certificate:
+    """Apply an update with the reference's rules (see ``CertificateUpdate``)."""
+    certificate = await get(session, account, certificate_id)
+    if body.default is False and certificate.is_default:
+        raise DefaultCertificateRequired(
+            "default: an account keeps one default certificate; make another one the default instead",
+            details=[{"field": "default", "location": "body", "message": "cannot unset the default"}],
+        )
+    if body.certificate is not None:
+        await _renew(session, account, box, certificate, read_upload(body.certificate, body.password))
+    sent = body.model_fields_set
+    certificate.name = body.name if body.name is not None else (certificate.name if "name" in sent else None)
+    certificate.comment = (
+        body.comment if body.comment is not None else (certificate.comment if "comment" in sent else None)
+    )
+    if body.enabled is not None:
+        certificate.is_enabled = body.enabled
+    if body.nfc_support is not None:
+        certificate.has_nfc_support = body.nfc_support
+    if body.default:
+        await _make_default(session, account, certificate)
+    await session.flush()
+    return certificate
+
+
+async def delete(session: AsyncSession, account: Account, certificate_id: uuid.UUID) -> None:
+    """Remove a certificate; the default one only when it is the account's last."""
+    certificate = await get(session, account, certificate_id)
+    if certificate.is_default and await repository.count(session, account.id) > 1:
+        raise CertificateInUse(
+            f"Certificate {certificate_id} is the default; make another certificate the default first"
+        )
+    await repository.delete(session, certificate)
+
+
+async def signer_for(
+    session: AsyncSession,
+    account: Account,
+    box: SecretBox,
+    data_dir: Path,
+    certificate_id: uuid.UUID | None = None,
+) -> PassSigner:
+    """The signer for the account's passes: the certificate asked for, else the account's default,
+    else the development certificate (whose passes no real device accepts)."""
+    if certificate_id is not None:
+        return signer_of(box, await get(session, account, certificate_id))
+    default = await repository.get_default(session, account.id)
+    return signer_of(box, default) if default is not None else dev_signer(data_dir)
+
+
+async def _renew(
+    session: AsyncSession, account: Account, box: SecretBox, certificate: Certificate, signer: PassSigner
+) -> None:
+    clash = await repository.get_by_identity(
+        session, account.id, signer.pass_type_identifier, signer.team_identifier
+    )
+    if clash is not None and clash.id != certificate.id:
+        identity = f"{signer.pass_type_identifier} of team {signer.team_identifier}"
+        raise CertificateClash(f"Certificate {clash.id} already holds {identity}")
+    _put_material(certificate, box, signer)
+
+
+def _put_material(certificate: Certificate, box: SecretBox, signer: PassSigner) -> None:
+    certificate.base_name = signer.pass_type_identifier
+    certificate.team_identifier = signer.team_identifier
+    certificate.validity_start = signer.not_valid_before
+    certificate.validity_end = signer.not_valid_after
+    certificate.certificate_pem = signer.certificate_pem.decode()
+    certificate.wwdr_pem = signer.wwdr_pem.decode()
+    certificate.sealed_private_key = seal_key(box, certificate.id, signer)
+
+
+async def _make_default(session: AsyncSession, account: Account, certificate: Certificate) -> None:
+    await repository.clear_default(session, account.id)
+    certificate.is_default = True
+    await session.flush()
