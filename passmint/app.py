@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import httpx
 from fastapi import APIRouter, Depends, FastAPI
 
 from passmint import __version__, http_errors, unbuilt
@@ -18,6 +19,9 @@ from passmint.system.endpoints import router as system_router
 from passmint.tickets.endpoints import router as tickets_router
 
 V1_ROUTERS: list[APIRouter] = [projects_router, certificates_router, tickets_router, system_router]
+
+HTTP_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
+"""Outbound requests (images, callbacks, Google): every call has a deadline."""
 
 DESCRIPTION = """\
 A self-hostable Apple Wallet and Google Wallet pass platform. The `/v1` API follows the Airship
@@ -34,9 +38,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.db = Database(settings.database)
+        app.state.http = httpx.AsyncClient(timeout=HTTP_TIMEOUT, follow_redirects=False)
         try:
             yield
         finally:
+            await app.state.http.aclose()
             await app.state.db.dispose()
 
     app = FastAPI(title="passmint", version=__version__, description=DESCRIPTION, lifespan=lifespan)

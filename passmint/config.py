@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None
     """Key material for encrypting stored private keys; generated into the data dir when unset."""
     log_level: str = "INFO"
+    allow_private_networks: bool = False
+    """Let image and callback URLs reach private, loopback and link-local addresses (tests, private setups)."""
 
     @property
     def database(self) -> str:

@@ -7,6 +7,7 @@ No ``from __future__ import annotations`` here: FastAPI reads these signatures a
 from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Annotated
 
+import httpx
 from fastapi import Depends, Header, Query, Request
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -46,7 +47,14 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
+def get_http_client(request: Request) -> httpx.AsyncClient:
+    """The application's one outbound HTTP client (swap its transport in tests)."""
+    client: httpx.AsyncClient = request.app.state.http
+    return client
+
+
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+HttpClientDep = Annotated[httpx.AsyncClient, Depends(get_http_client)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 DatabaseDep = Annotated[Database, Depends(get_database)]
 
