@@ -26,7 +26,7 @@ class Settings(BaseSettings):
     """Key material for encrypting stored private keys; generated into the data dir when unset."""
     log_level: str = "INFO"
     allow_private_networks: bool = False
-    """Let image and callback URLs reach private, loopback and link-local addresses (tests, private setups)."""
+    """Let image and callback URLs reach private, loopback and link-local addresses."""
 
     @property
     def database(self) -> str:
