@@ -14,11 +14,23 @@ from passmint.config import Settings, load_settings
 from passmint.db import Database
 from passmint.deps import check_api_revision
 from passmint.middleware import RequestLog
+from passmint.passes import endpoints as passes
 from passmint.projects.endpoints import router as projects_router
 from passmint.system.endpoints import router as system_router
+from passmint.templates import endpoints as templates
 from passmint.tickets.endpoints import router as tickets_router
 
-V1_ROUTERS: list[APIRouter] = [projects_router, certificates_router, tickets_router, system_router]
+V1_ROUTERS: list[APIRouter] = [
+    projects_router,
+    templates.router,
+    templates.documents,
+    passes.templates,
+    passes.router,
+    passes.public,
+    certificates_router,
+    tickets_router,
+    system_router,
+]
 
 HTTP_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 """Outbound requests (images, callbacks, Google): every call has a deadline."""

@@ -17,6 +17,7 @@ from passmint.accounts.errors import MissingCredentials
 from passmint.config import Settings
 from passmint.db import Database
 from passmint.errors import InvalidInput
+from passmint.images.sources import ImageSource
 from passmint.kit.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Direction, PageRequest
 from passmint.models import Account
 
@@ -53,8 +54,14 @@ def get_http_client(request: Request) -> httpx.AsyncClient:
     return client
 
 
+def get_image_source(request: Request) -> ImageSource:
+    """Image URLs are fetched with the shared client, under PASSMINT_ALLOW_PRIVATE_NETWORKS."""
+    return ImageSource(get_http_client(request), get_settings(request).allow_private_networks)
+
+
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 HttpClientDep = Annotated[httpx.AsyncClient, Depends(get_http_client)]
+ImageSourceDep = Annotated[ImageSource, Depends(get_image_source)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 DatabaseDep = Annotated[Database, Depends(get_database)]
 

@@ -44,6 +44,8 @@ def _ref(name: str) -> Any:
 
 ProjectRef = Annotated[Ref, _ref("projectId")]
 """Declare a path as ``.../{projectId:ref}`` and a parameter as ``project: ProjectRef``."""
+TemplateRef = Annotated[Ref, _ref("templateId")]
+PassRef = Annotated[Ref, _ref("passId")]
 
 
 def next_page_url(request: Request, public_url: str, page: PageRequest, count: int) -> str | None:

@@ -10,9 +10,20 @@ from fastapi import APIRouter
 from passmint.errors import NotImplementedYet
 
 UNBUILT: list[tuple[str, str]] = [
-    ("/v1/template", "Templates"),
-    ("/v1/templates", "Templates"),
-    ("/v1/pass", "Passes"),
+    ("/v1/template/{templateId:ref}/passes", "Bulk updates of a template's passes"),
+    ("/v1/template/{templateId:ref}/personalization", "Pass personalization"),
+    ("/v1/template/{templateId:ref}/notify", "Notifications"),
+    ("/v1/template/{templateId:ref}/stats", "Template statistics"),
+    ("/v1/template/{templateId:ref}/activity", "Template activity"),
+    ("/v1/pass/{passId:ref}/notify", "Notifications"),
+    ("/v1/pass/{passId:ref}/tags", "Tags"),
+    ("/v1/pass/{passId:ref}/stats", "Pass statistics"),
+    ("/v1/pass/{passId:ref}/message", "Google Wallet messages"),
+    ("/v1/pass/{templateId:ref}/saveToWallet", "Google Wallet"),
+    ("/v1/pass/template/{templateId:ref}/id/{passExternalId}/notify", "Notifications"),
+    ("/v1/pass/template/{templateId:ref}/id/{passExternalId}/tags", "Tags"),
+    ("/v1/pass/template/{templateId:ref}/id/{passExternalId}/message", "Google Wallet messages"),
+    ("/v1/pass/adaptive", "Adaptive links"),
     ("/v1/links", "Adaptive links"),
     ("/v1/tag", "Tags"),
     ("/v1/segments", "Segments"),

@@ -35,7 +35,7 @@ def settings(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
     return Settings(
         data_dir=directory,
         database_url=fresh_database(request.param, directory),
-        public_url="http://testserver",
+        public_url="http://localhost",
         secret_key=SecretStr("test-secret-key"),
     )
 
@@ -74,7 +74,7 @@ async def session(database: Database) -> AsyncIterator[AsyncSession]:
 async def anonymous(app: object, database: Database) -> AsyncIterator[httpx.AsyncClient]:
     """A client with no credentials."""
     transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
         yield client
 
 
@@ -92,7 +92,7 @@ async def new_api(app: object, database: Database) -> AsyncIterator[ApiFactory]:
             issued = await account_service.create_key(session, name=f"account {len(clients) + 1}")
         headers = basic(issued.api_key.key, issued.secret) | {"Api-Revision": "1.2"}
         transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
-        client = ApiClient(transport=transport, base_url="http://testserver", headers=headers)
+        client = ApiClient(transport=transport, base_url="http://localhost", headers=headers)
         client.account = issued.account
         clients.append(client)
         return client

@@ -90,7 +90,7 @@ class TestErrorBodies:
 
         try:
             transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-            async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
                 response = await client.get("/test-only/boom")
         finally:
             app.router.routes.pop()
@@ -134,8 +134,9 @@ class TestUnbuiltFeatures:
     @pytest.mark.parametrize(
         ("method", "path", "feature"),
         [
-            ("GET", "/v1/template/headers", "Templates"),
-            ("POST", "/v1/pass/123", "Passes"),
+            ("PUT", "/v1/template/123/passes", "Bulk updates"),
+            ("POST", "/v1/pass/123/notify", "Notifications"),
+            ("PUT", "/v1/pass/id/abc/tags", "Tags"),
             ("PUT", "/v1/project/12/settings/callback", "Callbacks"),
             ("GET", "/v1/project/id/shop/nfcMerchants", "NFC merchants"),
             ("GET", "/v2/coupons/1/registrations", "registrations API"),

@@ -3,7 +3,24 @@
 from passmint.models.accounts import Account, ApiKey
 from passmint.models.base import Base, clone
 from passmint.models.certificates import Certificate
+from passmint.models.images import Image
+from passmint.models.passes import Pass, PassTag, Tag
 from passmint.models.projects import Project
+from passmint.models.templates import Location, Template
 from passmint.models.tickets import Ticket
 
-__all__ = ["Account", "ApiKey", "Base", "Certificate", "Project", "Ticket", "clone"]
+__all__ = [
+    "Account",
+    "ApiKey",
+    "Base",
+    "Certificate",
+    "Image",
+    "Location",
+    "Pass",
+    "PassTag",
+    "Project",
+    "Tag",
+    "Template",
+    "Ticket",
+    "clone",
+]

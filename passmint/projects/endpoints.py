@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path
@@ -10,25 +9,34 @@ from fastapi import APIRouter, Depends, Path
 from passmint.deps import AccountDep, SessionDep, page_params
 from passmint.http_errors import documented
 from passmint.kit.pagination import PageRequest, Pagination
-from passmint.models import Project
 from passmint.projects import service as project_service
 from passmint.projects.schemas import PROJECT_ORDERS, ProjectCreate, ProjectList, ProjectRead, ProjectUpdate
+from passmint.projects.service import ProjectView
 from passmint.routing import ProjectRef
+from passmint.templates import views as template_views
 
 router = APIRouter(prefix="/project", tags=["Projects"])
 PageDep = Annotated[PageRequest, Depends(page_params(PROJECT_ORDERS))]
 ExternalId = Annotated[str, Path(alias="externalId", max_length=255, description="Your id for the project.")]
 
 
+def read(view: ProjectView) -> ProjectRead:
+    project = ProjectRead.model_validate(view.project)
+    headers = [template_views.header(template, view.project) for template in view.templates]
+    return project.model_copy(
+        update={"templates": [h.model_dump(by_alias=True, mode="json", exclude_none=True) for h in headers]}
+    )
+
+
 @router.get("", response_model=ProjectList, summary="List projects")
 async def list_projects(account: AccountDep, session: SessionDep, page: PageDep) -> ProjectList:
-    projects, count = await project_service.list_projects(session, account, page)
-    return ProjectList(projects=_read(projects), count=count, pagination=Pagination.of(page))
+    views, count = await project_service.list_projects(session, account, page)
+    return ProjectList(projects=[read(view) for view in views], count=count, pagination=Pagination.of(page))
 
 
 @router.post("", response_model=ProjectRead, summary="Create project")
-async def create_project(body: ProjectCreate, account: AccountDep, session: SessionDep) -> Project:
-    return await project_service.create(session, account, body)
+async def create_project(body: ProjectCreate, account: AccountDep, session: SessionDep) -> ProjectRead:
+    return read(await project_service.create(session, account, body))
 
 
 @router.post(
@@ -39,26 +47,22 @@ async def create_project(body: ProjectCreate, account: AccountDep, session: Sess
 )
 async def create_project_with_external_id(
     external_id: ExternalId, body: ProjectCreate, account: AccountDep, session: SessionDep
-) -> Project:
-    return await project_service.create(session, account, body, external_id=external_id)
+) -> ProjectRead:
+    return read(await project_service.create(session, account, body, external_id=external_id))
 
 
 @router.post("/duplicate/{projectId:ref}", response_model=ProjectRead, summary="Duplicate project")
-async def duplicate_project(project: ProjectRef, account: AccountDep, session: SessionDep) -> Project:
-    return await project_service.duplicate(session, account, project)
+async def duplicate_project(project: ProjectRef, account: AccountDep, session: SessionDep) -> ProjectRead:
+    return read(await project_service.duplicate(session, account, project))
 
 
 @router.get("/{projectId:ref}", response_model=ProjectRead, summary="Get project")
-async def get_project(project: ProjectRef, account: AccountDep, session: SessionDep) -> Project:
-    return await project_service.get(session, account, project)
+async def get_project(project: ProjectRef, account: AccountDep, session: SessionDep) -> ProjectRead:
+    return read(await project_service.view(session, account, project))
 
 
 @router.put("/{projectId:ref}", response_model=ProjectRead, summary="Update project")
 async def update_project(
     project: ProjectRef, body: ProjectUpdate, account: AccountDep, session: SessionDep
-) -> Project:
-    return await project_service.update(session, account, project, body)
-
-
-def _read(projects: Sequence[Project]) -> list[ProjectRead]:
-    return [ProjectRead.model_validate(project) for project in projects]
+) -> ProjectRead:
+    return read(await project_service.update(session, account, project, body))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -10,20 +11,41 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from passmint.kit.pagination import PageRequest
 from passmint.kit.refs import Ref
 from passmint.kit.security import new_token
-from passmint.models import Account, Project, clone
+from passmint.models import Account, Project, Template, clone
 from passmint.projects import repository
 from passmint.projects.errors import ProjectExternalIdTaken, ProjectNotFound
 from passmint.projects.schemas import ProjectCreate, ProjectSettings, ProjectUpdate
+from passmint.templates import service as template_service
 
 COPY_PREFIX = "Copy of "
 COPY_EXTERNAL_ID_PREFIX = "Copy_of_"
 
 
+@dataclass(frozen=True)
+class ProjectView:
+    """A project with its templates, as printed."""
+
+    project: Project
+    templates: Sequence[Template]
+
+
 async def list_projects(
     session: AsyncSession, account: Account, page: PageRequest
-) -> tuple[Sequence[Project], int]:
-    """One page of the account's projects and how many there are."""
-    return await repository.page(session, account.id, page)
+) -> tuple[list[ProjectView], int]:
+    """One page of the account's projects with their templates, and how many projects there are."""
+    projects, count = await repository.page(session, account.id, page)
+    templates = await template_service.of_projects(session, [project.id for project in projects])
+    return [ProjectView(project, templates.get(project.id, [])) for project in projects], count
+
+
+async def view(session: AsyncSession, account: Account, ref: Ref) -> ProjectView:
+    """The account's project named by ``ref``, with its templates."""
+    return await _view(session, await get(session, account, ref))
+
+
+async def _view(session: AsyncSession, project: Project) -> ProjectView:
+    templates = await template_service.of_projects(session, [project.id])
+    return ProjectView(project, templates.get(project.id, []))
 
 
 async def get(session: AsyncSession, account: Account, ref: Ref) -> Project:
@@ -36,7 +58,7 @@ async def get(session: AsyncSession, account: Account, ref: Ref) -> Project:
 
 async def create(
     session: AsyncSession, account: Account, body: ProjectCreate, *, external_id: str | None = None
-) -> Project:
+) -> ProjectView:
     """A new, empty project, optionally under an external id that must be unused in the account."""
     if external_id is not None:
         await _ensure_external_id_free(session, account, external_id)
@@ -49,10 +71,10 @@ async def create(
         project_type=body.project_type,
         settings=_settings(body.settings),
     )
-    return await repository.add(session, project)
+    return ProjectView(await repository.add(session, project), [])
 
 
-async def update(session: AsyncSession, account: Account, ref: Ref, body: ProjectUpdate) -> Project:
+async def update(session: AsyncSession, account: Account, ref: Ref, body: ProjectUpdate) -> ProjectView:
     """Change the keys sent; settings are merged key by key, a ``null`` setting removed."""
     project = await get(session, account, ref)
     changes = body.changes()
@@ -63,11 +85,12 @@ async def update(session: AsyncSession, account: Account, ref: Ref, body: Projec
     for name, value in changes.items():
         setattr(project, name, value)
     await session.flush()
-    return project
+    return await _view(session, project)
 
 
-async def duplicate(session: AsyncSession, account: Account, ref: Ref) -> Project:
-    """A copy named "Copy of <name>", with its external id (if any) as ``Copy_of_<external id>``."""
+async def duplicate(session: AsyncSession, account: Account, ref: Ref) -> ProjectView:
+    """A copy named "Copy of <name>" with copies of its templates; a source external id ``X`` gives the
+    copy ``Copy_of_X``."""
     source = await get(session, account, ref)
     external_id = None
     if source.external_id is not None:
@@ -80,7 +103,9 @@ async def duplicate(session: AsyncSession, account: Account, ref: Ref) -> Projec
         external_id=external_id,
         context_id=new_token(16),
     )
-    return await repository.add(session, copy)
+    await repository.add(session, copy)
+    await template_service.copy_all(session, source, copy)
+    return await _view(session, copy)
 
 
 def _settings(settings: ProjectSettings) -> dict[str, Any]:

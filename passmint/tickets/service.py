@@ -22,3 +22,11 @@ async def get(session: AsyncSession, account: Account, ticket_id: int) -> Ticket
     if ticket is None:
         raise TicketNotFound(f"Ticket {ticket_id} was not found")
     return ticket
+
+
+async def complete(session: AsyncSession, ticket: Ticket, *, done: int, failed: int = 0) -> Ticket:
+    """Mark a ticket finished with these counts."""
+    ticket.done, ticket.failed = done, failed
+    ticket.status = TicketStatus.COMPLETED if failed == 0 else TicketStatus.FAILED
+    await session.flush()
+    return ticket

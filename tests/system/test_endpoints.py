@@ -20,7 +20,7 @@ async def test_database_unreachable_is_503(tmp_path: Path) -> None:
     app = create_app(settings)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
             response = await client.get("/v1/system/status")
     assert response.status_code == 503
     assert response.json()["error_code"] == "unavailable"

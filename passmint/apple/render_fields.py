@@ -1,0 +1,466 @@
+"""Rules of the Apple template renderer: header names, value conversions, field groups and shared checks."""
+
+from __future__ import annotations
+
+import codecs
+import math
+import re
+import uuid
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta, timezone
+from urllib.parse import urlsplit
+
+from passmint.apple.errors import Problem
+from passmint.apple.passrules import MAX_BEACONS, MAX_LOCATIONS
+
+# fmt: off
+# Airship field types → Apple field groups, in the order Apple lists them.
+FIELD_GROUPS = {
+    "header": "headerFields", "primary": "primaryFields", "secondary": "secondaryFields",
+    "auxiliary": "auxiliaryFields", "back": "backFields",
+}
+FORMAT_TYPES = {"string": "String", "number": "Number", "url": "URL", "date": "Date"}
+COLOR_HEADERS = {
+    "background_color": "backgroundColor", "foreground_color": "foregroundColor", "logo_color": "labelColor",
+}
+IMAGE_HEADERS = {
+    "icon_image": "icon", "logo_image": "logo", "strip_image": "strip", "thumbnail_image": "thumbnail",
+    "background_image": "background", "footer_image": "footer",
+}
+ALT_TEXT_HEADERS = ("barcodeAltText", "barcode_alt_text")
+OTHER_HEADERS = (
+    "logo_text", "suppress_strip_shine", "barcode_type", "barcode_value", "barcode_label", "barcode_encoding",
+    "sharingStatus", "expirationDate", "relevantDate", "transitType",
+)
+KNOWN_HEADERS = frozenset((*COLOR_HEADERS, *IMAGE_HEADERS, *ALT_TEXT_HEADERS, *OTHER_HEADERS))
+BARCODE_FORMATS = {
+    "pdf417": "PKBarcodeFormatPDF417", "qr": "PKBarcodeFormatQR", "qrcode": "PKBarcodeFormatQR",
+    "aztec": "PKBarcodeFormatAztec", "code128": "PKBarcodeFormatCode128",
+}
+UNRENDERABLE_BARCODES = frozenset({"upca", "ean13", "code39"})
+SHARING_STATUSES = ("multipleHolders", "oneUserAllDevices", "oneUserOneDevice")
+_STYLES = ("None", "Short", "Medium", "Long", "Full")
+ENUMS = {
+    "textAlignment": ("PKTextAlignment", ("Left", "Center", "Right", "Natural")),
+    "dateStyle": ("PKDateStyle", _STYLES),
+    "timeStyle": ("PKDateStyle", _STYLES),
+    "numberStyle": ("PKNumberStyle", ("Decimal", "Percent", "Scientific", "SpellOut")),
+    "transitType": ("PKTransitType", ("Air", "Boat", "Bus", "Generic", "Train")),
+}
+# fmt: on
+MESSAGES = {
+    "barcode_unrenderable": "is '{value}'{source}; Apple Wallet renders only pdf417, qr, aztec and code128",
+    "barcode_unknown": "'{value}'{source} is not a barcode type; use pdf417, qr, aztec or code128",
+    "colour": "must be a colour written rgb(r,g,b) with components 0-255, or #rrggbb",
+    "boolean": "must be true or false",
+    "sharing": "must be one of " + ", ".join(SHARING_STATUSES),
+    "enum": "'{value}' is not one of {names}",
+    "date": "must be an ISO 8601 date or date and time, e.g. 2025-06-01T19:30:00+02:00",
+    "expiration_label": "must be 'valid' or 'voided'",
+    "encoding": "'{value}' is not a character encoding; use iso-8859-1 or utf-8",
+    "number": "must be a number or a numeric string such as 12.5 (this field's formatType is Number)",
+    "url": "must be an http(s), mailto: or tel: URL (this field's formatType is URL)",
+    "scalar": "must be a string or a number",
+    "change_message": "must contain %@, where Wallet puts the new value",
+    "currency": "must be an ISO 4217 currency code, e.g. EUR",
+    "row": "must be 0 or 1",
+    "group": (
+        "'{value}' is not an Apple field group; use header, primary, secondary, auxiliary or back "
+        "(colours, images and barcodes are headers)"
+    ),
+    "format_type": "'{value}' is not one of String, Number, URL, Date",
+    "list": "must be a list",
+    "too_many": "has {count} entries; Apple allows at most {limit} on a pass",
+    "uuid": "must be a UUID such as E2C56DB5-DFFB-48D2-B060-D0F5A71096E0",
+    "uint16": "must be a whole number from 0 to 65535",
+    "coordinate": "must be a number from -{limit} to {limit}",
+    "unknown_field": "the template has no field '{name}'",
+    "unknown_header": "the template has no header '{name}', and Apple passes have none of that name",
+    "override": "must be an object with value, and optionally label and changeMessage",
+    "label": "must be a string",
+    "required": "is required: the template gives no value, so the pass must",
+}
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_INTEGER = re.compile(r"[+-]?\d+")
+_WHEN = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})"
+    r"(?:[Tt ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?)?"
+)
+_RGB = re.compile(r"rgb\(\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*\)", re.IGNORECASE)
+_HEX = re.compile(r"#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})")
+_CURRENCY = re.compile(r"[A-Za-z]{3}")
+_MAX_EXACT_FLOAT = 2**53
+
+
+def problem(field: str, kind: str, messages: Mapping[str, str] = MESSAGES, **values: object) -> Problem:
+    return Problem(field=field, message=messages[kind].format(**values))
+
+
+def mapping(value: object) -> Mapping[str, object]:
+    """The value if it is a JSON object, else an empty one (absent parts of a stored document)."""
+    return value if isinstance(value, Mapping) else {}
+
+
+def text(value: object) -> str | None:
+    """A non-blank string, stripped; None for anything else (absent, null, blank)."""
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def given(value: object) -> str | None:
+    """A non-blank string, unchanged; None for anything else."""
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def is_empty(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def pick(key: str, override: Mapping[str, object], base: Mapping[str, object]) -> object:
+    """The pass's value for ``key`` when it gives one (not null), else the template's."""
+    value = override.get(key)
+    return base.get(key) if value is None else value
+
+
+def apple_enum(value: object, kind: str) -> str | None:
+    """Apple's constant from Apple's spelling, Airship's or the bare word: all of PKTextAlignmentRight,
+    textAlignmentRight and right give PKTextAlignmentRight. None if it is none of the constants."""
+    if not isinstance(value, str):
+        return None
+    prefix, names = ENUMS[kind]
+    word = value.strip().lower()
+    for head in (prefix.lower(), prefix[2:].lower()):
+        word = word.removeprefix(head)
+    return next((prefix + name for name in names if word == name.lower()), None)
+
+
+def as_number(value: object) -> int | float | None:
+    """A JSON number from a number or a numeric string (an int when integral); None if not numeric."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        word = value.strip()
+        if _INTEGER.fullmatch(word):
+            return int(word)
+        value = float(word) if _NUMBER.fullmatch(word) else None
+    if not isinstance(value, float) or not math.isfinite(value):
+        return None
+    return int(value) if value.is_integer() and abs(value) < _MAX_EXACT_FLOAT else value
+
+
+def parse_when(value: object) -> tuple[datetime, bool] | None:
+    """An aware datetime and whether it has a time, from ISO 8601 text; None if it is not one.
+
+    Lenient where the reference's examples are (``2024-08-20T9:41-08:00``); no offset is read as UTC.
+    """
+    match = _WHEN.fullmatch(value.strip()) if isinstance(value, str) else None
+    if match is None:
+        return None
+    year, month, day, hour, minute, second, offset = match.groups()
+    try:
+        zone = UTC if offset in (None, "Z", "z") else _offset(offset)
+        moment = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0))
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=zone), hour is not None
+
+
+def _offset(offset: str) -> timezone:
+    digits = offset[1:].replace(":", "")
+    delta = timedelta(hours=int(digits[:2]), minutes=int(digits[2:] or 0))
+    return timezone(-delta if offset[0] == "-" else delta)
+
+
+def w3c(moment: datetime) -> str:
+    """ISO 8601 with seconds and offset, as Apple wants dates: 2025-06-01T19:30:00+02:00 (Z for UTC)."""
+    written = moment.isoformat(timespec="seconds")
+    return written[:-6] + "Z" if written.endswith("+00:00") else written
+
+
+def is_url(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    parts = urlsplit(value.strip())
+    if parts.scheme.lower() in ("http", "https"):
+        return bool(parts.hostname)
+    return parts.scheme.lower() in ("mailto", "tel") and bool(parts.path)
+
+
+def apple_colour(value: object) -> str | None:
+    """rgb(r,g,b) from rgb(r, g, b), #rrggbb or #rgb; None if it is not a colour."""
+    word = value.strip() if isinstance(value, str) else ""
+    if match := _RGB.fullmatch(word):
+        parts = [int(part) for part in match.groups()]
+    elif match := _HEX.fullmatch(word):
+        digits = match.group(1) if len(match.group(1)) == 6 else "".join(2 * d for d in match.group(1))
+        parts = [int(digits[index : index + 2], 16) for index in (0, 2, 4)]
+    else:
+        return None
+    return f"rgb({parts[0]},{parts[1]},{parts[2]})" if max(parts) <= 255 else None
+
+
+def as_bool(value: object) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    return {"true": True, "false": False}.get(value.strip().lower()) if isinstance(value, str) else None
+
+
+def barcode_key(value: str) -> str:
+    """pdf417, PDF_417 and PKBarcodeFormatPDF417 all read as 'pdf417'."""
+    return re.sub(r"[\s_-]", "", value.lower()).removeprefix("pkbarcodeformat")
+
+
+def barcode_problem(value: str, source: str = "") -> str | None:
+    key = barcode_key(value)
+    if key in BARCODE_FORMATS:
+        return None
+    kind = "barcode_unrenderable" if key in UNRENDERABLE_BARCODES else "barcode_unknown"
+    return MESSAGES[kind].format(value=value, source=source)
+
+
+def header_problems(name: str, header: Mapping[str, object], path: str) -> list[Problem]:
+    """Problems with a header's value that would keep it out of pass.json."""
+    value = header.get("value")
+    label = text(header.get("label"))
+    if name == "expirationDate" and label is not None and label.lower() not in ("valid", "voided"):
+        return [problem(f"{path}.label", "expiration_label")]
+    if is_empty(value):
+        return []
+    message: str | None = None
+    if name in COLOR_HEADERS and apple_colour(value) is None:
+        message = MESSAGES["colour"]
+    elif name == "suppress_strip_shine" and as_bool(value) is None:
+        message = MESSAGES["boolean"]
+    elif name == "barcode_type":
+        message = barcode_problem(str(value))
+    elif name == "sharingStatus" and value not in SHARING_STATUSES:
+        message = MESSAGES["sharing"]
+    elif name == "transitType":
+        message = enum_problem(value, "transitType")
+    elif name in ("expirationDate", "relevantDate") and parse_when(value) is None:
+        message = MESSAGES["date"]
+    elif name == "barcode_encoding":
+        message = _encoding_problem(str(value))
+    return [] if message is None else [Problem(field=path, message=message)]
+
+
+def enum_problem(value: object, kind: str) -> str | None:
+    if apple_enum(value, kind) is not None:
+        return None
+    prefix, names = ENUMS[kind]
+    return MESSAGES["enum"].format(value=value, names=", ".join(prefix + name for name in names))
+
+
+def _encoding_problem(value: str) -> str | None:
+    try:
+        codecs.lookup(value)
+    except LookupError:
+        return MESSAGES["encoding"].format(value=value)
+    return None
+
+
+def field_problems(name: str, spec: Mapping[str, object]) -> list[Problem]:
+    """Problems with a template field's group and presentation (its value's type is checked per pass)."""
+    path = f"fields.{name}"
+    problems: list[Problem] = []
+    if str(spec.get("fieldType", "")).lower() not in FIELD_GROUPS:
+        problems.append(problem(f"{path}.fieldType", "group", value=spec.get("fieldType")))
+    kind = spec.get("formatType")
+    if not is_empty(kind) and str(kind).lower() not in FORMAT_TYPES:
+        problems.append(problem(f"{path}.formatType", "format_type", value=kind))
+    for key in ("textAlignment", "dateStyle", "timeStyle", "numberStyle"):
+        value = spec.get(key)
+        if not is_empty(value) and (message := enum_problem(value, key)) is not None:
+            problems.append(Problem(field=f"{path}.{key}", message=message))
+    currency = spec.get("currencyCode")
+    if not is_empty(currency) and not (isinstance(currency, str) and _CURRENCY.fullmatch(currency.strip())):
+        problems.append(problem(f"{path}.currencyCode", "currency"))
+    row = spec.get("row")
+    if row is not None and (isinstance(row, bool) or row not in (0, 1)):
+        problems.append(problem(f"{path}.row", "row"))
+    return problems + change_message_problems(spec.get("changeMessage"), f"{path}.changeMessage")
+
+
+def change_message_problems(value: object, path: str) -> list[Problem]:
+    if is_empty(value) or (isinstance(value, str) and "%@" in value):
+        return []
+    return [problem(path, "change_message")]
+
+
+def value_problem(spec: Mapping[str, object], value: object) -> str | None:
+    """Whether a pass's value fits its field's formatType (a template's own default is never refused)."""
+    if is_empty(value):
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return MESSAGES["scalar"]
+    kind = FORMAT_TYPES.get(str(spec.get("formatType") or "String").lower())
+    if kind == "Number" and as_number(value) is None:
+        return MESSAGES["number"]
+    if kind == "Date" and parse_when(value) is None:
+        return MESSAGES["date"]
+    if kind == "URL" and not is_url(value):
+        return MESSAGES["url"]
+    return None
+
+
+def pass_field_problems(design: Mapping[str, object], values: Mapping[str, object]) -> list[Problem]:
+    """Problems with the fields and header names of a pass's values (header values are checked apart)."""
+    problems = _name_problems(design, values)
+    overrides = mapping(values.get("fields"))
+    for name, spec in mapping(design.get("fields")).items():
+        problems.extend(_pass_field_problems(name, mapping(spec), overrides.get(name)))
+    return problems
+
+
+def _name_problems(design: Mapping[str, object], values: Mapping[str, object]) -> list[Problem]:
+    """Names in the pass's values that neither the template nor Apple's pass headers know."""
+    fields = mapping(design.get("fields"))
+    headers = set(mapping(design.get("headers"))) | KNOWN_HEADERS
+    problems: list[Problem] = []
+    for name, override in mapping(values.get("fields")).items():
+        if name not in fields and name not in headers:
+            problems.append(problem(f"fields.{name}", "unknown_field", name=name))
+        elif name not in fields:
+            problems.extend(_override_problems(override, f"fields.{name}"))
+    for name, override in mapping(values.get("headers")).items():
+        if name in headers:
+            problems.extend(_override_problems(override, f"headers.{name}"))
+        else:
+            problems.append(problem(f"headers.{name}", "unknown_header", name=name))
+    return problems
+
+
+def _override_problems(override: object, path: str) -> list[Problem]:
+    if not isinstance(override, Mapping):
+        return [problem(path, "override")]
+    if override.get("label") is not None and not isinstance(override.get("label"), str):
+        return [problem(f"{path}.label", "label")]
+    return []
+
+
+def _pass_field_problems(name: str, spec: Mapping[str, object], override: object) -> list[Problem]:
+    path = f"fields.{name}"
+    problems = [] if override is None else _override_problems(override, path)
+    override = mapping(override)
+    if (message := value_problem(spec, override.get("value"))) is not None:
+        problems.append(Problem(field=f"{path}.value", message=message))
+    if spec.get("required") is True and is_empty(pick("value", override, spec)):
+        problems.append(problem(f"{path}.value", "required"))
+    return problems + change_message_problems(override.get("changeMessage"), f"{path}.changeMessage")
+
+
+def place_problems(source: Mapping[str, object]) -> list[Problem]:
+    """Problems with the beacons and locations of a template or a pass."""
+    problems: list[Problem] = []
+    for key, limit in (("beacons", MAX_BEACONS), ("locations", MAX_LOCATIONS)):
+        items = source.get(key)
+        if items is not None and not isinstance(items, list):
+            problems.append(problem(key, "list"))
+        elif items and len(items) > limit:
+            problems.append(problem(key, "too_many", count=len(items), limit=limit))
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            check = _beacon_problems if key == "beacons" else _location_problems
+            problems.extend(check(mapping(item), f"{key}[{index}]"))
+    return problems
+
+
+def _beacon_problems(beacon: Mapping[str, object], path: str) -> list[Problem]:
+    problems: list[Problem] = []
+    try:
+        uuid.UUID(str(beacon.get("uuid")))
+    except ValueError:
+        problems.append(problem(f"{path}.uuid", "uuid"))
+    for key in ("major", "minor"):
+        value = beacon.get(key)
+        if value is not None and not (type(value) is int and 0 <= value <= 65535):
+            problems.append(problem(f"{path}.{key}", "uint16"))
+    return problems
+
+
+def _location_problems(location: Mapping[str, object], path: str) -> list[Problem]:
+    problems: list[Problem] = []
+    for key, limit in (("latitude", 90), ("longitude", 180)):
+        number = as_number(location.get(key))
+        if number is None or abs(number) > limit:
+            problems.append(problem(f"{path}.{key}", "coordinate", limit=limit))
+    return problems
+
+
+def render_groups(
+    fields: Mapping[str, object], overrides: Mapping[str, object]
+) -> tuple[dict[str, object], list[Problem]]:
+    """Apple's field groups (headerFields ... backFields) from the template's fields and the pass's values."""
+    groups: dict[str, list[dict[str, object]]] = {}
+    problems: list[Problem] = []
+    for name, spec in sorted(((name, mapping(spec)) for name, spec in fields.items()), key=_order_key):
+        group = FIELD_GROUPS.get(str(spec.get("fieldType", "")).lower())
+        if group is None:
+            problems.append(problem(f"fields.{name}.fieldType", "group", value=spec.get("fieldType")))
+        elif (content := render_field(name, spec, mapping(overrides.get(name)), group)) is not None:
+            groups.setdefault(group, []).append(content)
+    return {group: groups[group] for group in FIELD_GROUPS.values() if group in groups}, problems
+
+
+def _order_key(item: tuple[str, Mapping[str, object]]) -> tuple[bool, float, str]:
+    """By ``order``, fields without one last, then by name."""
+    order = item[1].get("order")
+    if isinstance(order, bool) or not isinstance(order, int | float):
+        return (True, 0.0, item[0])
+    return (False, float(order), item[0])
+
+
+def render_field(
+    name: str, spec: Mapping[str, object], override: Mapping[str, object], group: str
+) -> dict[str, object] | None:
+    """One Apple field, or None when hideEmpty leaves it out."""
+    value = pick("value", override, spec)
+    if is_empty(value):
+        if spec.get("hideEmpty") is True:
+            return None
+        value = ""
+    content: dict[str, object] = {"key": name}
+    if label := given(pick("label", override, spec)):
+        content["label"] = label
+    content.update(_formatted(spec, value))
+    if change_message := given(pick("changeMessage", override, spec)):
+        content["changeMessage"] = change_message
+    if not is_empty(alignment := spec.get("textAlignment")):
+        content["textAlignment"] = apple_enum(alignment, "textAlignment") or alignment
+    if group == "auxiliaryFields" and spec.get("row") is not None:
+        content["row"] = spec["row"]
+    if isinstance(semantics := pick("semantics", override, spec), Mapping):
+        content["semantics"] = dict(semantics)
+    return content
+
+
+def _formatted(spec: Mapping[str, object], value: object) -> dict[str, object]:
+    """The value and its formatting keys by formatType; a value that does not fit is written as text."""
+    kind = FORMAT_TYPES.get(str(spec.get("formatType") or "String").lower())
+    if kind == "Number" and (number := as_number(value)) is not None:
+        out: dict[str, object] = {"value": number}
+        if not is_empty(style := spec.get("numberStyle")):
+            out["numberStyle"] = apple_enum(style, "numberStyle") or style
+        if currency := text(spec.get("currencyCode")):
+            out["currencyCode"] = currency.upper()
+        return out
+    if kind == "Date" and (parsed := parse_when(value)) is not None:
+        return _date_keys(spec, *parsed)
+    if isinstance(value, str):
+        return {"value": value}
+    number = as_number(value)
+    return {"value": str(value if number is None else number)}
+
+
+def _date_keys(spec: Mapping[str, object], moment: datetime, has_time: bool) -> dict[str, object]:
+    """dateStyle defaults to medium; a date without a time shows no time and the same day everywhere."""
+    out: dict[str, object] = {
+        "value": w3c(moment),
+        "dateStyle": apple_enum(spec.get("dateStyle"), "dateStyle") or "PKDateStyleMedium",
+        "timeStyle": apple_enum(spec.get("timeStyle"), "timeStyle")
+        or ("PKDateStyleShort" if has_time else "PKDateStyleNone"),
+    }
+    ignores = spec.get("ignoresTimeZone")
+    if isinstance(ignores, bool) or not has_time:
+        out["ignoresTimeZone"] = ignores if isinstance(ignores, bool) else True
+    return out

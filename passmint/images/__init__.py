@@ -1,0 +1,1 @@
+"""Images: URLs of template and pass images turned into stored PNGs, once each, safely."""

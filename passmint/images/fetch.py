@@ -1,0 +1,217 @@
+"""The bytes behind an image URL: ``data:`` URLs decoded here, http(s) URLs downloaded with limits.
+
+A download checks every hop's host with ``kit.netguard`` and then connects to the very address
+it checked (the URL's host name still goes out as ``Host`` and as the TLS server name, and the
+certificate is verified for it), so a name that resolves to a public address when checked and to
+a private one a moment later (DNS rebinding) cannot steer the connection elsewhere.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+from http import HTTPStatus
+from urllib.parse import unquote_to_bytes
+
+import httpx
+
+from passmint import __version__
+from passmint.images.errors import (
+    ImageFetchFailed,
+    ImageInvalid,
+    ImageTooLarge,
+    ImageUrlNotAllowed,
+    describe_size,
+    describe_url,
+)
+from passmint.kit import netguard
+
+MAX_BYTES = 5 * 1024 * 1024
+"""The most an image may weigh, downloaded or decoded from a ``data:`` URL."""
+MAX_REDIRECTS = 3
+FETCH_TIMEOUT = 10.0
+"""Seconds for a whole download: name lookups, every redirect, and the body."""
+
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+DEFAULT_PORTS = {"http": 80, "https": 443}
+REQUEST_HEADERS = {
+    "User-Agent": f"passmint/{__version__} (image fetcher)",
+    "Accept": "image/png, image/jpeg;q=0.9, */*;q=0.1",
+    "Accept-Encoding": "identity",
+    "Connection": "close",
+}
+"""``identity`` so the size limit counts the bytes as they arrive; ``close`` so a connection
+verified for one host name is never reused for another that resolves to the same address."""
+
+
+def is_data_url(url: str) -> bool:
+    return url[:5].lower() == "data:"
+
+
+async def load(
+    client: httpx.AsyncClient,
+    url: str,
+    *,
+    allow_private: bool,
+    max_bytes: int = MAX_BYTES,
+    time_limit: float = FETCH_TIMEOUT,
+) -> bytes:
+    """The bytes ``url`` stands for: decoded from a ``data:`` URL, or downloaded from http(s)."""
+    if is_data_url(url):
+        return read_data_url(url, max_bytes=max_bytes)
+    return await fetch(client, url, allow_private=allow_private, max_bytes=max_bytes, time_limit=time_limit)
+
+
+def read_data_url(url: str, *, max_bytes: int = MAX_BYTES) -> bytes:
+    """The payload of ``data:[<media type>][;base64],<data>``; the media type is not trusted."""
+    header, comma, payload = url[5:].partition(",")
+    if not comma:
+        raise ImageInvalid("has no comma between its media type and its data")
+    data = unquote_to_bytes(payload)
+    if header.rstrip().lower().endswith(";base64"):
+        compact = b"".join(data.split())
+        try:
+            data = base64.b64decode(compact + b"=" * (-len(compact) % 4), validate=True)
+        except binascii.Error as error:
+            raise ImageInvalid("is not valid base64") from error
+    if len(data) > max_bytes:
+        raise ImageTooLarge(f"is larger than {describe_size(max_bytes)}")
+    return data
+
+
+async def fetch(
+    client: httpx.AsyncClient,
+    url: str,
+    *,
+    allow_private: bool,
+    max_bytes: int = MAX_BYTES,
+    time_limit: float = FETCH_TIMEOUT,
+) -> bytes:
+    """The body of ``url`` (http or https), following at most ``MAX_REDIRECTS`` redirects, each
+    to a public address unless ``allow_private``, all within ``time_limit`` seconds."""
+    try:
+        target = httpx.URL(url)
+    except httpx.InvalidURL as error:
+        raise ImageUrlNotAllowed(f"is not a valid URL ({error})") from error
+    refusal = _refusal(target)
+    if refusal is not None:
+        raise ImageUrlNotAllowed(refusal)
+    try:
+        async with asyncio.timeout(time_limit):
+            return await _follow(client, target, allow_private=allow_private, max_bytes=max_bytes)
+    except TimeoutError as error:
+        raise ImageFetchFailed(f"did not download within {time_limit:g} s") from error
+    except httpx.TimeoutException as error:
+        raise ImageFetchFailed("did not answer in time") from error
+    except httpx.HTTPError as error:
+        raise ImageFetchFailed(f"could not be downloaded ({_describe(error)})") from error
+    except httpx.InvalidURL as error:
+        raise ImageUrlNotAllowed(f"cannot be requested ({error})") from error
+
+
+def _refusal(url: httpx.URL) -> str | None:
+    """Why ``url`` may not be requested, as words that follow it; None when it may."""
+    if url.scheme not in DEFAULT_PORTS:
+        return "is not an http, https or data: URL"
+    if url.userinfo:
+        return "carries a user name or password, which image URLs may not"
+    if not url.host:
+        return "has no host"
+    return None
+
+
+async def _follow(
+    client: httpx.AsyncClient, target: httpx.URL, *, allow_private: bool, max_bytes: int
+) -> bytes:
+    for hop in range(MAX_REDIRECTS + 1):
+        addresses = await _addresses(target, allow_private=allow_private, redirected=hop > 0)
+        response = await _send(client, target, addresses)
+        try:
+            if response.status_code in REDIRECT_STATUSES:
+                target = _redirect_target(target, response)
+                continue
+            if response.status_code != 200:
+                raise ImageFetchFailed(f"answered {_status(response)}")
+            return await _read_body(response, max_bytes)
+        finally:
+            await response.aclose()
+    raise ImageFetchFailed(f"redirects more than {MAX_REDIRECTS} times")
+
+
+async def _addresses(target: httpx.URL, *, allow_private: bool, redirected: bool) -> list[str]:
+    """The checked addresses of ``target``'s host."""
+    via = f"redirects to {describe_url(str(target))}, which " if redirected else ""
+    host = target.raw_host.decode("ascii")
+    port = target.port or DEFAULT_PORTS[target.scheme]
+    try:
+        return await netguard.resolve_public(host, port, allow_private=allow_private)
+    except netguard.AddressNotAllowed as error:
+        raise ImageUrlNotAllowed(f"{via}is not allowed: {error.message}") from error
+    except netguard.HostNotFound as error:
+        raise ImageFetchFailed(f"{via}cannot be downloaded: {error.message}") from error
+
+
+async def _send(client: httpx.AsyncClient, target: httpx.URL, addresses: list[str]) -> httpx.Response:
+    """GET ``target`` from the first of ``addresses`` that accepts a connection."""
+    headers = {**REQUEST_HEADERS, "Host": target.netloc.decode("ascii")}
+    extensions = {"timeout": client.timeout.as_dict(), "sni_hostname": target.raw_host.decode("ascii")}
+    failure: httpx.TransportError | None = None
+    for address in addresses:
+        pinned = target.copy_with(host=address)
+        request = httpx.Request("GET", pinned, headers=headers, extensions=extensions)
+        try:
+            return await client.send(request, stream=True, follow_redirects=False)
+        except (httpx.ConnectError, httpx.ConnectTimeout) as error:
+            failure = error
+    assert failure is not None  # resolve_public never returns an empty list
+    raise failure
+
+
+def _redirect_target(target: httpx.URL, response: httpx.Response) -> httpx.URL:
+    location = response.headers.get("Location")
+    if not location:
+        raise ImageFetchFailed(f"answered {_status(response)} without a Location")
+    try:
+        following = target.join(location)
+    except httpx.InvalidURL as error:
+        raise ImageFetchFailed(f"redirects to an invalid URL ({error})") from error
+    refusal = _refusal(following)
+    if refusal is not None:
+        raise ImageUrlNotAllowed(f"redirects to {describe_url(str(following))}, which {refusal}")
+    return following
+
+
+async def _read_body(response: httpx.Response, max_bytes: int) -> bytes:
+    """The body as sent, refused as soon as it (or its announced length) passes ``max_bytes``."""
+    too_large = ImageTooLarge(f"is larger than {describe_size(max_bytes)}")
+    encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
+    if encoding not in ("", "identity"):
+        raise ImageFetchFailed(f"was sent compressed ({encoding}) although passmint asked for it as is")
+    announced = response.headers.get("Content-Length", "")
+    if announced.isdigit() and int(announced) > max_bytes:
+        raise too_large
+    body = bytearray()
+    async for chunk in response.aiter_bytes():  # identity only (checked above): the bytes as sent
+        body += chunk
+        if len(body) > max_bytes:
+            raise too_large
+    return bytes(body)
+
+
+def _status(response: httpx.Response) -> str:
+    try:
+        phrase = response.reason_phrase or HTTPStatus(response.status_code).phrase
+    except ValueError:
+        phrase = ""
+    return f"{response.status_code} {phrase}".rstrip()
+
+
+def _describe(error: httpx.HTTPError) -> str:
+    """What went wrong on the connection, in words."""
+    reason = str(error) or type(error).__name__
+    if isinstance(error, httpx.ConnectError):
+        return f"the server could not be reached: {reason}"
+    if isinstance(error, httpx.RemoteProtocolError):
+        return f"the server broke the HTTP protocol: {reason}"
+    return reason

@@ -1,0 +1,26 @@
+"""SQL for images, which belong to no account: a row is named by its content."""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from passmint.models import Image
+
+
+async def get(session: AsyncSession, digest: str) -> Image | None:
+    return await session.get(Image, digest)
+
+
+async def add_once(session: AsyncSession, image: Image) -> Image:
+    """Store ``image`` unless a row with its digest exists (another request may have stored the same
+    image a moment ago); the stored row either way. The rest of the transaction is unaffected."""
+    try:
+        async with session.begin_nested():
+            session.add(image)
+    except IntegrityError:
+        stored = await get(session, image.digest)
+        if stored is None:
+            raise
+        return stored
+    return image

@@ -1,0 +1,53 @@
+"""Images: ingest an image URL into a stored PNG (once per content), and read stored images."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from passmint.images import convert, fetch, repository
+from passmint.images.errors import ImagesError
+from passmint.images.fetch import FETCH_TIMEOUT, MAX_BYTES
+from passmint.models import Image
+
+
+async def ingest(
+    session: AsyncSession,
+    client: httpx.AsyncClient,
+    url: str,
+    *,
+    allow_private: bool,
+    field: str | None = None,
+    max_bytes: int = MAX_BYTES,
+    time_limit: float = FETCH_TIMEOUT,
+) -> Image:
+    """The stored PNG for the image at ``url`` (``data:``, ``http:`` or ``https:``), stored now
+    unless the same image is stored already.
+
+    Errors are ``ImagesError`` (all ``InvalidInput``) naming the URL, and ``field`` when given."""
+    try:
+        data = await fetch.load(
+            client, url, allow_private=allow_private, max_bytes=max_bytes, time_limit=time_limit
+        )
+        png = await asyncio.to_thread(convert.to_png, data, max_bytes=max_bytes)
+    except ImagesError as error:
+        raise error.located(url, field) from error
+    stored = await repository.get(session, png.digest)
+    if stored is not None:
+        return stored
+    image = Image(
+        digest=png.digest,
+        width=png.width,
+        height=png.height,
+        size=len(png.data),
+        data=png.data,
+        source_url=None if fetch.is_data_url(url) else url,
+    )
+    return await repository.add_once(session, image)
+
+
+async def get(session: AsyncSession, digest: str) -> Image | None:
+    """The stored image whose PNG bytes have this SHA-256 hex digest."""
+    return await repository.get(session, digest)

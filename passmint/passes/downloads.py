@@ -1,0 +1,146 @@
+"""A pass as Apple Wallet takes it: rendered from template and values, signed, zipped."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from passmint.apple import build_pkpass, build_pkpasses
+from passmint.apple.render import PassIdentity, render_pass
+from passmint.certificates import service as certificate_service
+from passmint.certificates.signers import key_box
+from passmint.config import Settings
+from passmint.images import service as image_service
+from passmint.kit.refs import Ref
+from passmint.models import Account, Pass
+from passmint.passes import repository
+from passmint.passes import service as pass_service
+from passmint.passes.errors import GoogleNotBuilt, PassNotFound
+from passmint.passes.service import PassLocator
+from passmint.templates import service as template_service
+from passmint.templates.designs import Vendor
+
+PKPASS = "application/vnd.apple.pkpass"
+PKPASSES = "application/vnd.apple.pkpasses"
+
+
+@dataclass(frozen=True)
+class Download:
+    data: bytes
+    media_type: str
+    filename: str
+    last_modified: datetime
+
+
+async def pkpass(
+    session: AsyncSession, account: Account, locator: PassLocator, settings: Settings
+) -> Download:
+    """The pass's current .pkpass."""
+    pass_ = await pass_service.get(session, account, locator)
+    return await _download(session, account, pass_, settings)
+
+
+async def public_pkpass(session: AsyncSession, token: str, settings: Settings) -> Download:
+    """The .pkpass behind a public install URL (no credentials: the token is the secret)."""
+    pass_ = await repository.by_public_token(session, token)
+    if pass_ is None:
+        raise PassNotFound("No pass at this link")
+    account = await session.get(Account, pass_.account_id)
+    assert account is not None
+    return await _download(session, account, pass_, settings)
+
+
+async def bundle(
+    session: AsyncSession,
+    account: Account,
+    template_ref: Ref,
+    external_ids: Sequence[str],
+    settings: Settings,
+) -> Download:
+    """Several passes of one template, by external id, as one .pkpasses file."""
+    template = await template_service.get(session, account, template_ref)
+    passes = await repository.in_template_by_external_ids(session, template.id, external_ids)
+    missing = sorted(set(external_ids) - {str(found.external_id) for found in passes})
+    if missing:
+        raise PassNotFound(f"Template {template_ref} has no passes with external ids {', '.join(missing)}")
+    return await _bundle(session, account, passes, settings, f"template-{template.id}.pkpasses")
+
+
+async def bundle_by_ids(
+    session: AsyncSession, account: Account, pass_ids: Sequence[int], settings: Settings
+) -> Download:
+    """Several passes by id, as one .pkpasses file."""
+    passes = [await pass_service.get(session, account, PassLocator(pass_id=pass_id)) for pass_id in pass_ids]
+    return await _bundle(session, account, passes, settings, "passes.pkpasses")
+
+
+async def _bundle(
+    session: AsyncSession, account: Account, passes: Sequence[Pass], settings: Settings, filename: str
+) -> Download:
+    files = [(await _download(session, account, found, settings)).data for found in passes]
+    newest = max(found.updated_at for found in passes)
+    return Download(build_pkpasses(files), PKPASSES, filename, newest)
+
+
+async def pass_json(
+    session: AsyncSession, account: Account, locator: PassLocator, settings: Settings
+) -> dict[str, Any]:
+    """The pass.json Apple Wallet gets for this pass (unsigned)."""
+    pass_ = await pass_service.get(session, account, locator)
+    rendered, _ = await _render(session, account, pass_, settings)
+    return dict(rendered.pass_json)
+
+
+async def _download(session: AsyncSession, account: Account, pass_: Pass, settings: Settings) -> Download:
+    rendered, signer = await _render(session, account, pass_, settings)
+    data = build_pkpass(rendered.pass_json, rendered.files, signer)
+    return Download(data, PKPASS, f"pass-{pass_.id}.pkpass", pass_.updated_at)
+
+
+async def _render(session: AsyncSession, account: Account, pass_: Pass, settings: Settings):  # type: ignore[no-untyped-def]
+    template, project = await pass_service.project_of(session, pass_)
+    if template.vendor != Vendor.APPLE.value:
+        raise GoogleNotBuilt("Google Wallet passes are not available in this version of passmint yet")
+    assert settings.secret_key is not None
+    box = key_box(settings.secret_key.get_secret_value())
+    signer = await certificate_service.signer_for(
+        session, account, box, settings.data_dir, template.certificate_id
+    )
+    locations = await repository.locations(session, pass_.id) or await template_service.locations_of(
+        session, template
+    )
+    design = {**template.design, "locations": [location.data for location in locations]}
+    identity = PassIdentity(
+        serial_number=pass_.serial_number,
+        authentication_token=pass_.authentication_token,
+        web_service_url=f"{settings.base_url}/apple",
+        pass_type_identifier=signer.pass_type_identifier,
+        team_identifier=signer.team_identifier,
+        organization_name=project.name,
+        description=template.description or template.name,
+        created_at=pass_.created_at,
+    )
+    images = await _images(session, {**template.image_digests, **pass_.image_digests})
+    rendered = render_pass(
+        project_type=project.project_type,
+        project_settings=project.settings,
+        design=design,
+        expiry=template.expiry,
+        values=pass_.values,
+        identity=identity,
+        images=images,
+    )
+    return rendered, signer
+
+
+async def _images(session: AsyncSession, digests: dict[str, str]) -> dict[str, bytes]:
+    found: dict[str, bytes] = {}
+    for name, digest in digests.items():
+        image = await image_service.get(session, digest)
+        if image is not None:
+            found[name] = image.data
+    return found

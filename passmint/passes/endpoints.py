@@ -1,0 +1,354 @@
+"""Routes of ``/v1/pass`` (and a template's passes): wiring only."""
+
+from __future__ import annotations
+
+from email.utils import format_datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import Response
+
+from passmint.deps import AccountDep, ImageSourceDep, SessionDep, SettingsDep, page_params
+from passmint.http_errors import documented
+from passmint.kit.pagination import PageRequest, Pagination
+from passmint.kit.refs import Ref
+from passmint.passes import downloads, views
+from passmint.passes import service as pass_service
+from passmint.passes.downloads import Download
+from passmint.passes.schemas import (
+    PASS_ORDERS,
+    BeaconList,
+    BeaconsPut,
+    DynamicPassBody,
+    InstallStatus,
+    LocationsAdd,
+    PassBody,
+    PassDeleted,
+    PassList,
+    PassLocationRead,
+    PassRead,
+    PassUpdate,
+    TicketRef,
+)
+from passmint.passes.service import PassLocator
+from passmint.routing import PassRef, TemplateRef
+
+router = APIRouter(prefix="/pass", tags=["Passes"])
+templates = APIRouter(prefix="/template", tags=["Passes"])
+public = APIRouter(tags=["Passes"])
+PageDep = Annotated[PageRequest, Depends(page_params(PASS_ORDERS))]
+StatusQuery = Annotated[InstallStatus | None, Query(description="Install status to filter by.")]
+PassExternalId = Annotated[str, Path(alias="passExternalId", max_length=255)]
+LocationId = Annotated[int, Path(alias="locationId")]
+PKPASS_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {"content": {downloads.PKPASS: {}}, "description": "The signed pass."}
+}
+
+
+def pass_at(ref: PassRef) -> PassLocator:
+    """``/pass/{id}`` or ``/pass/id/{externalId}``."""
+    return PassLocator(pass_id=ref.id, external_id=ref.external_id)
+
+
+def pass_in_template(template: TemplateRef, external_id: PassExternalId) -> PassLocator:
+    """``/pass/template/{templateId}/id/{passExternalId}``."""
+    return PassLocator(template=template, external_id=external_id)
+
+
+PassAt = Annotated[PassLocator, Depends(pass_at)]
+InTemplate = Annotated[PassLocator, Depends(pass_in_template)]
+
+
+def file_response(download: Download) -> Response:
+    headers = {
+        "Last-Modified": format_datetime(download.last_modified, usegmt=True),
+        "Content-Disposition": f'attachment; filename="{download.filename}"',
+    }
+    return Response(download.data, media_type=download.media_type, headers=headers)
+
+
+@router.get("", response_model=PassList, summary="List passes")
+async def list_passes(
+    account: AccountDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    page: PageDep,
+    status: StatusQuery = None,
+    template_id: Annotated[str | None, Query(alias="templateId", pattern=r"^(\d+|id/.+)$")] = None,
+) -> PassList:
+    template = None if template_id is None else Ref.parse(template_id)
+    rows, count = await pass_service.list_passes(session, account, page, template=template, status=status)
+    return PassList(
+        count=count,
+        passes=[views.summary(row, settings.base_url) for row in rows],
+        pagination=Pagination.of(page),
+    )
+
+
+@templates.get("/{templateId:ref}/passes", response_model=PassList, summary="List passes for a template")
+async def list_template_passes(
+    template: TemplateRef,
+    account: AccountDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    page: PageDep,
+    status: StatusQuery = None,
+) -> PassList:
+    rows, count = await pass_service.list_passes(session, account, page, template=template, status=status)
+    return PassList(
+        count=count,
+        passes=[views.summary(row, settings.base_url) for row in rows],
+        pagination=Pagination.of(page),
+    )
+
+
+@router.get(
+    "/template/{templateId:ref}/download",
+    response_class=Response,
+    responses=PKPASS_RESPONSE,
+    summary="Download several passes of a template by external id",
+)
+async def download_bundle(
+    template: TemplateRef,
+    account: AccountDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    exids: Annotated[str, Query(description="Comma-separated pass external ids (at most 10).")],
+) -> Response:
+    external_ids = [part.strip() for part in exids.split(",") if part.strip()]
+    return file_response(await downloads.bundle(session, account, template, external_ids, settings))
+
+
+@router.get(
+    "/download",
+    response_class=Response,
+    responses=PKPASS_RESPONSE,
+    summary="Download several passes by id in one file",
+)
+async def download_by_ids(
+    account: AccountDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    pass_ids: Annotated[
+        str, Query(alias="passIds", pattern=r"^\d+(,\d+)*$", description="Comma-separated ids.")
+    ],
+) -> Response:
+    ids = [int(part) for part in pass_ids.split(",")]
+    return file_response(await downloads.bundle_by_ids(session, account, ids, settings))
+
+
+@router.get(
+    "/template/{templateId:ref}/id/{passExternalId}",
+    response_model=PassRead,
+    summary="Get pass by template and external ID",
+)
+async def get_pass_in_template(
+    locator: InTemplate, account: AccountDep, session: SessionDep, settings: SettingsDep
+) -> PassRead:
+    return views.full(await pass_service.view(session, account, locator), settings.base_url)
+
+
+@router.post(
+    "/template/{templateId:ref}/id/{passExternalId}",
+    response_model=PassRead,
+    responses=documented(409),
+    summary="Create pass with external ID",
+)
+async def create_pass_in_template(
+    template: TemplateRef,
+    external_id: PassExternalId,
+    body: PassBody,
+    account: AccountDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    images: ImageSourceDep,
+) -> PassRead:
+    created = await pass_service.create(session, account, template, body, images, external_id=external_id)
+    return views.full(created, settings.base_url)
+
+
+@router.put(
+    "/template/{templateId:ref}/id/{passExternalId}",
+    response_model=TicketRef,
+    summary="Update pass by template and external ID",
+)
+async def update_pass_in_template(
+    locator: InTemplate, body: PassUpdate, account: AccountDep, session: SessionDep, images: ImageSourceDep
+) -> TicketRef:
+    tickets = await pass_service.update(session, account, locator, body, images)
+    return TicketRef(ticket_id=tickets[0].id)
+
+
+@router.delete(
+    "/template/{templateId:ref}/id/{passExternalId}",
+    response_model=PassDeleted,
+    summary="Delete pass by template and external ID",
+)
+async def delete_pass_in_template(
+    locator: InTemplate, account: AccountDep, session: SessionDep
+) -> PassDeleted:
+    return PassDeleted(pass_id=await pass_service.delete(session, account, locator))
+
+
+@router.post(
+    "/template/{templateId:ref}/id/{passExternalId}/locations",
+    response_model=list[PassLocationRead],
+    summary="Add locations to pass by external ID",
+)
+async def add_locations_in_template(
+    locator: InTemplate, body: LocationsAdd, account: AccountDep, session: SessionDep
+) -> list[PassLocationRead]:
+    return views.location_reads(await pass_service.add_locations(session, account, locator, body.locations))
+
+
+@router.delete(
+    "/template/{templateId:ref}/id/{passExternalId}/location/{locationId}",
+    summary="Remove location from pass by external ID",
+)
+async def delete_location_in_template(
+    locator: InTemplate, location_id: LocationId, account: AccountDep, session: SessionDep
+) -> dict[str, list[dict[str, object]]]:
+    remaining = await pass_service.delete_location(session, account, locator, location_id)
+    return {"locations": views.locations(remaining)}
+
+
+@router.get(
+    "/template/{templateId:ref}/id/{passExternalId}/beacons",
+    response_model=BeaconList,
+    summary="Get beacons on pass",
+)
+async def get_beacons(locator: InTemplate, account: AccountDep, session: SessionDep) -> BeaconList:
+    return BeaconList(beacons=await pass_service.beacons(session, account, locator))
+
+
+@router.put(
+    "/template/{templateId:ref}/id/{passExternalId}/beacons",
+    response_model=TicketRef,
+    summary="Set beacons on pass",
+)
+async def put_beacons(
+    locator: InTemplate, body: BeaconsPut, account: AccountDep, session: SessionDep
+) -> TicketRef:
+    return TicketRef(ticket_id=(await pass_service.set_beacons(session, account, locator, body.beacons)).id)
+
+
+@router.get(
+    "/template/{templateId:ref}/id/{passExternalId}/download",
+    response_class=Response,
+    responses=PKPASS_RESPONSE,
+    summary="Download pass by template and external ID",
+)
+async def download_in_template(
+    locator: InTemplate, account: AccountDep, session: SessionDep, settings: SettingsDep
+) -> Response:
+    return file_response(await downloads.pkpass(session, account, locator, settings))
+
+
+@router.post("/{templateId:ref}/dynamic", response_model=PassRead, summary="Create dynamic pass")
+async def create_dynamic_pass(
+    template: TemplateRef,
+    body: DynamicPassBody,
+    account: AccountDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    images: ImageSourceDep,
+    expiry: Annotated[str | None, Query(description="Expiration date, YYYY-MM-DD.")] = None,
+) -> PassRead:
+    created = await pass_service.create_dynamic(session, account, template, body, images, expiry=expiry)
+    return views.full(created, settings.base_url)
+
+
+@router.post(
+    "/{templateId:ref}/id/{passExternalId}",
+    response_model=PassRead,
+    responses=documented(409),
+    summary="Create pass with external ID (template by ID or external ID)",
+)
+async def create_pass_with_external_id(
+    template: TemplateRef,
+    external_id: PassExternalId,
+    body: PassBody,
+    account: AccountDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    images: ImageSourceDep,
+) -> PassRead:
+    created = await pass_service.create(session, account, template, body, images, external_id=external_id)
+    return views.full(created, settings.base_url)
+
+
+@router.post("/{templateId:ref}", response_model=PassRead, summary="Create pass")
+async def create_pass(
+    template: TemplateRef,
+    body: PassBody,
+    account: AccountDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    images: ImageSourceDep,
+) -> PassRead:
+    return views.full(await pass_service.create(session, account, template, body, images), settings.base_url)
+
+
+@router.get("/{passId:ref}", response_model=PassRead, summary="Get pass")
+async def get_pass(
+    locator: PassAt, account: AccountDep, session: SessionDep, settings: SettingsDep
+) -> PassRead:
+    return views.full(await pass_service.view(session, account, locator), settings.base_url)
+
+
+@router.put("/{passId:ref}", response_model=TicketRef, summary="Update pass")
+async def update_pass(
+    locator: PassAt, body: PassUpdate, account: AccountDep, session: SessionDep, images: ImageSourceDep
+) -> TicketRef:
+    tickets = await pass_service.update(session, account, locator, body, images)
+    return TicketRef(ticket_id=tickets[0].id)
+
+
+@router.delete("/{passId:ref}", response_model=PassDeleted, summary="Delete pass")
+async def delete_pass(locator: PassAt, account: AccountDep, session: SessionDep) -> PassDeleted:
+    return PassDeleted(pass_id=await pass_service.delete(session, account, locator))
+
+
+@router.post(
+    "/{passId:ref}/locations", response_model=list[PassLocationRead], summary="Add locations to pass"
+)
+async def add_locations(
+    locator: PassAt, body: LocationsAdd, account: AccountDep, session: SessionDep
+) -> list[PassLocationRead]:
+    return views.location_reads(await pass_service.add_locations(session, account, locator, body.locations))
+
+
+@router.delete("/{passId:ref}/location/{locationId}", summary="Remove location from pass")
+async def delete_location(
+    locator: PassAt, location_id: LocationId, account: AccountDep, session: SessionDep
+) -> dict[str, list[dict[str, object]]]:
+    remaining = await pass_service.delete_location(session, account, locator, location_id)
+    return {"locations": views.locations(remaining)}
+
+
+@router.get(
+    "/{passId:ref}/download", response_class=Response, responses=PKPASS_RESPONSE, summary="Download pass"
+)
+async def download_pass(
+    locator: PassAt, account: AccountDep, session: SessionDep, settings: SettingsDep
+) -> Response:
+    return file_response(await downloads.pkpass(session, account, locator, settings))
+
+
+@router.get("/{passId:ref}/viewJSONPass", summary="View the pass.json of a pass")
+async def view_json_pass(
+    locator: PassAt, account: AccountDep, session: SessionDep, settings: SettingsDep
+) -> dict[str, object]:
+    return await downloads.pass_json(session, account, locator, settings)
+
+
+@public.get(
+    "/download/pass/{token}",
+    response_class=Response,
+    responses=PKPASS_RESPONSE,
+    summary="Install a pass from its public link (no credentials)",
+)
+async def download_public(
+    token: Annotated[str, Path(max_length=64)], session: SessionDep, settings: SettingsDep
+) -> Response:
+    return file_response(await downloads.public_pkpass(session, token, settings))

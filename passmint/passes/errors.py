@@ -1,0 +1,36 @@
+"""Errors of the passes domain."""
+
+from __future__ import annotations
+
+from passmint.errors import Conflict, InvalidInput, NotFound, NotImplementedYet, PassmintError
+
+
+class PassesError(PassmintError): ...
+
+
+class PassNotFound(PassesError, NotFound):
+    code = "pass_not_found"
+
+
+class PassInvalid(PassesError, InvalidInput):
+    code = "pass_invalid"
+
+
+class PassExternalIdTaken(PassesError, Conflict):
+    code = "pass_external_id_taken"
+
+
+class PassExternalIdAmbiguous(PassesError, Conflict):
+    code = "pass_external_id_ambiguous"
+
+
+class TemplateClosed(PassesError, InvalidInput):
+    code = "template_disabled"
+
+
+class PassLocationNotFound(PassesError, NotFound):
+    code = "location_not_found"
+
+
+class GoogleNotBuilt(PassesError, NotImplementedYet):
+    code = "not_implemented"

@@ -1,0 +1,143 @@
+"""SQL for passes, their locations and tags, always scoped to one account."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import Select, delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from passmint.kit.pagination import PageRequest, paginate
+from passmint.kit.time import utcnow
+from passmint.models import Location, Pass, PassTag, Tag, Template
+from passmint.passes.schemas import InstallStatus
+
+SORT_COLUMNS = {"id": Pass.id, "createdAt": Pass.created_at, "updatedAt": Pass.updated_at}
+
+
+def _status_filter(statement: Select[Pass], status: InstallStatus | None) -> Select[Pass]:
+    if status is InstallStatus.INSTALLED:
+        return statement.where(Pass.installed_at.is_not(None), Pass.uninstalled_at.is_(None))
+    if status is InstallStatus.UNINSTALLED:
+        return statement.where(Pass.uninstalled_at.is_not(None))
+    if status is InstallStatus.BEEN_INSTALLED:
+        return statement.where(Pass.installed_at.is_not(None))
+    if status is InstallStatus.NOT_BEEN_INSTALLED:
+        return statement.where(Pass.installed_at.is_(None))
+    return statement
+
+
+async def page(
+    session: AsyncSession,
+    account_id: int,
+    request: PageRequest,
+    *,
+    template_id: int | None = None,
+    status: InstallStatus | None = None,
+) -> tuple[Sequence[Pass], int]:
+    statement = select(Pass).where(Pass.account_id == account_id)
+    if template_id is not None:
+        statement = statement.where(Pass.template_id == template_id)
+    return await paginate(session, _status_filter(statement, status), request, SORT_COLUMNS)
+
+
+async def get(session: AsyncSession, account_id: int, pass_id: int) -> Pass | None:
+    return await session.scalar(select(Pass).where(Pass.account_id == account_id, Pass.id == pass_id))
+
+
+async def by_external_id(
+    session: AsyncSession, account_id: int, external_id: str, *, template_ids: Sequence[int] | None = None
+) -> Sequence[Pass]:
+    statement = select(Pass).where(Pass.account_id == account_id, Pass.external_id == external_id)
+    if template_ids is not None:
+        statement = statement.where(Pass.template_id.in_(template_ids))
+    return (await session.scalars(statement.order_by(Pass.id))).all()
+
+
+async def in_template(session: AsyncSession, template_id: int, external_id: str) -> Pass | None:
+    return await session.scalar(
+        select(Pass).where(Pass.template_id == template_id, Pass.external_id == external_id)
+    )
+
+
+async def in_template_by_external_ids(
+    session: AsyncSession, template_id: int, external_ids: Sequence[str]
+) -> Sequence[Pass]:
+    statement = select(Pass).where(Pass.template_id == template_id, Pass.external_id.in_(external_ids))
+    return (await session.scalars(statement.order_by(Pass.id))).all()
+
+
+async def by_public_token(session: AsyncSession, token: str) -> Pass | None:
+    return await session.scalar(select(Pass).where(Pass.public_token == token))
+
+
+async def template_of(session: AsyncSession, pass_: Pass) -> Template:
+    template = await session.get(Template, pass_.template_id)
+    assert template is not None  # the foreign key guarantees it
+    return template
+
+
+async def locations(session: AsyncSession, pass_id: int) -> Sequence[Location]:
+    return (
+        await session.scalars(select(Location).where(Location.pass_id == pass_id).order_by(Location.id))
+    ).all()
+
+
+async def replace_locations(session: AsyncSession, pass_id: int, data: list[dict[str, object]]) -> None:
+    await session.execute(delete(Location).where(Location.pass_id == pass_id))
+    await add_locations(session, pass_id, data)
+
+
+async def add_locations(session: AsyncSession, pass_id: int, data: list[dict[str, object]]) -> None:
+    session.add_all(Location(pass_id=pass_id, data=item) for item in data)
+    await session.flush()
+
+
+async def get_location(session: AsyncSession, pass_id: int, location_id: int) -> Location | None:
+    return await session.scalar(
+        select(Location).where(Location.pass_id == pass_id, Location.id == location_id)
+    )
+
+
+async def tag_names(session: AsyncSession, pass_id: int) -> list[str]:
+    rows = await session.scalars(
+        select(Tag.name)
+        .join(PassTag, PassTag.tag_id == Tag.id)
+        .where(PassTag.pass_id == pass_id)
+        .order_by(Tag.name)
+    )
+    return list(rows)
+
+
+async def set_tags(session: AsyncSession, account_id: int, pass_id: int, names: Sequence[str]) -> None:
+    """Give the pass exactly these tags, creating the account's tags that do not exist yet."""
+    existing = {
+        tag.name: tag
+        for tag in await session.scalars(select(Tag).where(Tag.account_id == account_id, Tag.name.in_(names)))
+    }
+    for name in set(names) - set(existing):
+        existing[name] = Tag(account_id=account_id, name=name)
+        session.add(existing[name])
+    await session.flush()
+    await session.execute(delete(PassTag).where(PassTag.pass_id == pass_id))
+    session.add_all(PassTag(pass_id=pass_id, tag_id=existing[name].id) for name in set(names))
+    await session.flush()
+
+
+async def touch_template(session: AsyncSession, template_id: int) -> None:
+    """Mark every pass of a template as changed now."""
+    await session.execute(
+        update(Pass).where(Pass.template_id == template_id).values(updated_at=utcnow()),
+        execution_options={"synchronize_session": False},
+    )
+
+
+async def add(session: AsyncSession, row: Pass) -> Pass:
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def remove(session: AsyncSession, row: Pass | Location) -> None:
+    await session.delete(row)
+    await session.flush()

@@ -1,0 +1,281 @@
+"""Passes: issue from a template, read, list, update, delete, and their locations and beacons."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from passmint.images.sources import ImageSource
+from passmint.kit.pagination import PageRequest
+from passmint.kit.refs import Ref
+from passmint.kit.security import new_token
+from passmint.kit.time import utcnow
+from passmint.models import Account, Location, Pass, Project, Template, Ticket
+from passmint.passes import repository, values
+from passmint.passes.errors import (
+    PassExternalIdAmbiguous,
+    PassExternalIdTaken,
+    PassInvalid,
+    PassLocationNotFound,
+    PassNotFound,
+    TemplateClosed,
+)
+from passmint.passes.schemas import DynamicPassBody, InstallStatus, PassBody, PassUpdate, PassValue
+from passmint.templates import service as template_service
+from passmint.templates.schemas import Beacon, LocationIn
+from passmint.tickets import service as ticket_service
+
+
+@dataclass(frozen=True)
+class PassLocator:
+    """A pass named by its id, by its template and external id, or by its external id alone."""
+
+    pass_id: int | None = None
+    template: Ref | None = None
+    external_id: str | None = None
+
+    def __str__(self) -> str:
+        if self.pass_id is not None:
+            return str(self.pass_id)
+        return f"id/{self.external_id}" + (f" of template {self.template}" if self.template else "")
+
+
+@dataclass(frozen=True)
+class PassView:
+    """A pass with what printing it needs."""
+
+    pass_: Pass
+    template: Template
+    tags: list[str]
+    locations: Sequence[Location]
+
+
+async def get(session: AsyncSession, account: Account, locator: PassLocator) -> Pass:
+    """The account's pass at ``locator``."""
+    if locator.pass_id is not None:
+        found = await repository.get(session, account.id, locator.pass_id)
+    elif locator.template is not None:
+        template = await template_service.get(session, account, locator.template)
+        found = await repository.in_template(session, template.id, str(locator.external_id))
+    else:
+        matches = await repository.by_external_id(session, account.id, str(locator.external_id))
+        if len(matches) > 1:
+            raise PassExternalIdAmbiguous(
+                f"Passes of {len(matches)} templates have external id '{locator.external_id}'; "
+                "name the template: /pass/template/{templateId}/id/{externalId}"
+            )
+        found = matches[0] if matches else None
+    if found is None:
+        raise PassNotFound(f"Pass {locator} was not found")
+    return found
+
+
+async def view(session: AsyncSession, account: Account, locator: PassLocator) -> PassView:
+    return await view_of(session, await get(session, account, locator))
+
+
+async def view_of(session: AsyncSession, pass_: Pass) -> PassView:
+    template = await repository.template_of(session, pass_)
+    tags = await repository.tag_names(session, pass_.id)
+    return PassView(pass_, template, tags, await repository.locations(session, pass_.id))
+
+
+async def list_passes(
+    session: AsyncSession,
+    account: Account,
+    page: PageRequest,
+    *,
+    template: Ref | None = None,
+    status: InstallStatus | None = None,
+) -> tuple[Sequence[Pass], int]:
+    """One page of the account's passes, of one template or all, filtered by install status."""
+    template_id = None if template is None else (await template_service.get(session, account, template)).id
+    return await repository.page(session, account.id, page, template_id=template_id, status=status)
+
+
+async def create(
+    session: AsyncSession,
+    account: Account,
+    template_ref: Ref,
+    body: PassBody,
+    images: ImageSource,
+    *,
+    external_id: str | None = None,
+) -> PassView:
+    """A new pass from the template: serial number, authentication token and public install token."""
+    template = await template_service.get(session, account, template_ref)
+    if template.is_disabled:
+        raise TemplateClosed(f"Template {template_ref} is disabled: no new passes until it is enabled")
+    if (
+        external_id is not None
+        and await repository.in_template(session, template.id, external_id) is not None
+    ):
+        raise PassExternalIdTaken(
+            f"Template {template_ref} already has a pass with external id '{external_id}'"
+        )
+    stored = values.from_body(body)
+    values.check(template, await template_service.project_of(session, template), stored)
+    pass_ = Pass(
+        account_id=account.id,
+        template_id=template.id,
+        external_id=external_id,
+        serial_number=str(uuid.uuid4()),
+        authentication_token=new_token(24),
+        public_token=new_token(24),
+        values=stored,
+        image_digests=await _image_digests(session, stored, images, previous=None),
+    )
+    await repository.add(session, pass_)
+    await _lists_and_tags(session, account, pass_, body)
+    return await view_of(session, pass_)
+
+
+async def create_dynamic(
+    session: AsyncSession,
+    account: Account,
+    template_ref: Ref,
+    body: DynamicPassBody,
+    images: ImageSource,
+    *,
+    expiry: str | None,
+) -> PassView:
+    """A pass made in one call with an optional external id (in the body) and expiry date (midnight UTC)."""
+    if expiry is not None:
+        try:
+            day = date.fromisoformat(expiry)
+        except ValueError:
+            message = "must be a date written YYYY-MM-DD"
+            raise PassInvalid(
+                f"expiry: {message}", details=[{"field": "expiry", "location": "query", "message": message}]
+            ) from None
+        expires = PassValue(value=f"{day.isoformat()}T00:00:00Z")
+        body = body.model_copy(update={"headers": {**body.headers, "expirationDate": expires}})
+    return await create(session, account, template_ref, body, images, external_id=body.external_id)
+
+
+async def update(
+    session: AsyncSession, account: Account, locator: PassLocator, body: PassUpdate, images: ImageSource
+) -> list[Ticket]:
+    """Apply an update to the pass (to every pass with the external id, when named only by it).
+
+    The change is made before the answer; each pass's ticket reports it done.
+    """
+    passes = await _targets(session, account, locator, body)
+    tickets = []
+    for pass_ in passes:
+        template = await repository.template_of(session, pass_)
+        stored = values.merged(pass_.values, body)
+        values.check(template, await template_service.project_of(session, template), stored)
+        pass_.image_digests = await _image_digests(session, stored, images, previous=pass_)
+        pass_.values = stored
+        pass_.updated_at = utcnow()
+        await _lists_and_tags(session, account, pass_, body)
+        ticket = await ticket_service.open_ticket(session, account, "pass.update", total=1)
+        tickets.append(await ticket_service.complete(session, ticket, done=1))
+    return tickets
+
+
+async def delete(session: AsyncSession, account: Account, locator: PassLocator) -> int:
+    """Remove the pass from passmint (not from phones that hold it: void or expire it for that)."""
+    pass_ = await get(session, account, locator)
+    await repository.remove(session, pass_)
+    return pass_.id
+
+
+async def add_locations(
+    session: AsyncSession, account: Account, locator: PassLocator, locations: list[LocationIn]
+) -> Sequence[Location]:
+    """Add locations to the pass; answers all of them."""
+    pass_ = await get(session, account, locator)
+    await repository.add_locations(session, pass_.id, [_location(location) for location in locations])
+    pass_.updated_at = utcnow()
+    return await repository.locations(session, pass_.id)
+
+
+async def delete_location(
+    session: AsyncSession, account: Account, locator: PassLocator, location_id: int
+) -> Sequence[Location]:
+    """Remove one location; answers the pass's remaining locations."""
+    pass_ = await get(session, account, locator)
+    location = await repository.get_location(session, pass_.id, location_id)
+    if location is None:
+        raise PassLocationNotFound(f"Pass {locator} has no location {location_id}")
+    await repository.remove(session, location)
+    pass_.updated_at = utcnow()
+    return await repository.locations(session, pass_.id)
+
+
+async def beacons(session: AsyncSession, account: Account, locator: PassLocator) -> list[dict[str, object]]:
+    """The pass's beacons, else its template's."""
+    view_ = await view(session, account, locator)
+    found: list[dict[str, object]] = view_.pass_.values.get(
+        "beacons", view_.template.design.get("beacons", [])
+    )
+    return found
+
+
+async def set_beacons(
+    session: AsyncSession, account: Account, locator: PassLocator, new: list[Beacon]
+) -> Ticket:
+    """Replace the pass's beacons."""
+    pass_ = await get(session, account, locator)
+    pass_.values = {
+        **pass_.values,
+        "beacons": [beacon.model_dump(by_alias=True, exclude_none=True) for beacon in new],
+    }
+    pass_.updated_at = utcnow()
+    ticket = await ticket_service.open_ticket(session, account, "pass.beacons", total=1)
+    return await ticket_service.complete(session, ticket, done=1)
+
+
+async def project_of(session: AsyncSession, pass_: Pass) -> tuple[Template, Project]:
+    template = await repository.template_of(session, pass_)
+    return template, await template_service.project_of(session, template)
+
+
+async def _targets(
+    session: AsyncSession, account: Account, locator: PassLocator, body: PassUpdate
+) -> list[Pass]:
+    if locator.pass_id is not None or locator.template is not None or body.templates is None:
+        return [await get(session, account, locator)]
+    template_ids = [
+        (await template_service.get(session, account, Ref.parse(str(t)))).id for t in body.templates
+    ]
+    found = await repository.by_external_id(
+        session, account.id, str(locator.external_id), template_ids=template_ids
+    )
+    if not found:
+        raise PassNotFound(f"Pass {locator} was not found in templates {body.templates}")
+    return list(found)
+
+
+async def _lists_and_tags(session: AsyncSession, account: Account, pass_: Pass, body: PassBody) -> None:
+    if body.locations is not None:
+        await repository.replace_locations(
+            session, pass_.id, [_location(location) for location in body.locations]
+        )
+    if body.tags is not None:
+        await repository.set_tags(session, account.id, pass_.id, body.tags)
+
+
+async def _image_digests(
+    session: AsyncSession, stored: dict[str, Any], images: ImageSource, *, previous: Pass | None
+) -> dict[str, str]:
+    """Digests of the pass's images; a URL the pass already had is not fetched again."""
+    known_urls = values.image_urls(previous.values) if previous is not None else {}
+    digests: dict[str, str] = {}
+    for name, url in values.image_urls(stored).items():
+        if previous is not None and known_urls.get(name) == url and name in previous.image_digests:
+            digests[name] = previous.image_digests[name]
+        else:
+            digests[name] = await images.digest_of(session, url, field=f"headers.{name}.value")
+    return digests
+
+
+def _location(location: LocationIn) -> dict[str, object]:
+    return location.model_dump(by_alias=True, exclude_none=True)

@@ -1,0 +1,81 @@
+"""Passes as the API prints them: the full pass, summaries, and location entries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from passmint.models import Location, Pass
+from passmint.passes.schemas import PassLocationRead, PassRead, PassSummary, PublicUrlRead
+from passmint.passes.service import PassView
+
+
+def status(pass_: Pass) -> str:
+    if pass_.uninstalled_at is not None:
+        return "uninstalled"
+    return "installed" if pass_.installed_at is not None else "not_been_installed"
+
+
+def download_url(base_url: str, pass_: Pass) -> str:
+    return f"{base_url}/v1/pass/{pass_.id}/download"
+
+
+def public_url(base_url: str, pass_: Pass) -> str:
+    return f"{base_url}/v1/download/pass/{pass_.public_token}"
+
+
+def _merged(template_entries: dict[str, Any], pass_entries: dict[str, Any]) -> dict[str, Any]:
+    """The template's fields (or headers) with the pass's own values over them."""
+    merged = {name: dict(entry) for name, entry in template_entries.items()}
+    for name, entry in pass_entries.items():
+        merged[name] = merged.get(name, {}) | entry
+    return merged
+
+
+def full(view: PassView, base_url: str) -> PassRead:
+    pass_, design = view.pass_, view.template.design
+    return PassRead(
+        id=pass_.id,
+        external_id=pass_.external_id,
+        template_id=pass_.template_id,
+        serial_number=pass_.serial_number,
+        url=download_url(base_url, pass_),
+        public_url=PublicUrlRead(
+            type=pass_.values.get("publicUrlType", "multiple"), path=public_url(base_url, pass_)
+        ),
+        status=status(pass_),
+        installed_at=pass_.installed_at,
+        uninstalled_at=pass_.uninstalled_at,
+        tags=view.tags,
+        headers=_merged(design.get("headers", {}), pass_.values.get("headers", {})),
+        fields=_merged(design.get("fields", {}), pass_.values.get("fields", {})),
+        beacons=pass_.values.get("beacons", design.get("beacons")),
+        locations=locations(view.locations),
+        nfc=pass_.values.get("nfc"),
+        semantics=pass_.values.get("semantics", design.get("semantics")),
+        created_at=pass_.created_at,
+        updated_at=pass_.updated_at,
+    )
+
+
+def summary(pass_: Pass, base_url: str) -> PassSummary:
+    return PassSummary(
+        id=pass_.id,
+        external_id=pass_.external_id,
+        template_id=pass_.template_id,
+        serial_number=pass_.serial_number,
+        url=download_url(base_url, pass_),
+        status=status(pass_),
+        installed_at=pass_.installed_at,
+        uninstalled_at=pass_.uninstalled_at,
+        created_at=pass_.created_at,
+        updated_at=pass_.updated_at,
+    )
+
+
+def locations(rows: Sequence[Location]) -> list[dict[str, Any]]:
+    return [{"id": row.id, **row.data} for row in rows]
+
+
+def location_reads(rows: Sequence[Location]) -> list[PassLocationRead]:
+    return [PassLocationRead(pass_location_id=row.id, value=row.data) for row in rows]

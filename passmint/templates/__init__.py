@@ -1,0 +1,1 @@
+"""Templates: pass designs in a project, from which passes are made."""

@@ -1,0 +1,242 @@
+"""The shape of a template design: headers and fields of Apple templates, headers and modules of Google's.
+
+Header and field objects are spelled as the Airship reference spells them. A design is stored in one
+canonical form for both vendors, ``{"headers": {...}, "fields": {...}}``, every field carrying its
+``fieldType`` (an Apple field group, or for Google the module it sits in), so the v1 and v2 formats
+of the API are two views of the same document.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic.alias_generators import to_camel
+
+from passmint.projects.schemas import BarcodeEncoding, BarcodeType
+
+RGB = re.compile(r"^rgb\(\s*\d{1,3}\s*,\s*\d{1,3}\s*,\s*\d{1,3}\s*\)$")
+HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def _loose_bool(value: Any) -> Any:
+    """The reference writes booleans as JSON booleans and as the strings "True"/"False"."""
+    if isinstance(value, str) and value.strip().lower() in {"true", "false"}:
+        return value.strip().lower() == "true"
+    return value
+
+
+LooseBool = Annotated[bool, BeforeValidator(_loose_bool)]
+
+
+class Vendor(StrEnum):
+    APPLE = "Apple"
+    GOOGLE = "Google"
+
+
+VENDOR_IDS = {Vendor.APPLE: 1, Vendor.GOOGLE: 2}
+
+
+class AppleFieldGroup(StrEnum):
+    HEADER = "header"
+    PRIMARY = "primary"
+    SECONDARY = "secondary"
+    AUXILIARY = "auxiliary"
+    BACK = "back"
+
+
+class GoogleModule(StrEnum):
+    TITLE = "titleModule"
+    INFO = "infoModuleData"
+    TEXT = "textModulesData"
+    LINKS = "linksModuleData"
+    POINTS = "pointsModule"
+    LOYALTY_POINTS = "loyaltyPoints"
+    ACCOUNT = "acctModule"
+    IMAGES = "imageModulesData"
+    MESSAGE = "messageModule"
+    OFFER = "offerModule"
+    NOT_ASSIGNED = "notAssigned"
+
+
+MODULE_SPELLINGS = {"linkModulesData": GoogleModule.LINKS}
+"""The reference's schema spells the links module ``linkModulesData``; its examples ``linksModuleData``."""
+
+
+class FormatType(StrEnum):
+    STRING = "String"
+    NUMBER = "Number"
+    URL = "URL"
+    DATE = "Date"
+
+
+class TextAlignment(StrEnum):
+    LEFT = "textAlignmentLeft"
+    CENTER = "textAlignmentCenter"
+    RIGHT = "textAlignmentRight"
+    NATURAL = "textAlignmentNatural"
+
+
+class SharingStatus(StrEnum):
+    MULTIPLE_HOLDERS = "multipleHolders"
+    ONE_USER_ALL_DEVICES = "oneUserAllDevices"
+    ONE_USER_ONE_DEVICE = "oneUserOneDevice"
+
+
+class DesignModel(BaseModel):
+    """Strict about unknown keys, with the reference's undefined ``notShared`` accepted and ignored."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+    ignored: ClassVar[frozenset[str]] = frozenset({"notShared"})
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_ignored(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return {key: value for key, value in data.items() if key not in cls.ignored}
+        return data
+
+    def wire(self) -> dict[str, Any]:
+        return self.model_dump(by_alias=True, exclude_none=True, mode="json")
+
+
+Scalar = str | int | float
+
+
+class HeaderValue(DesignModel):
+    """One header: colours, texts, images and barcode settings, by name."""
+
+    field_type: Literal["topLevel", "image", "barcode"] | None = None
+    format_type: Literal[1, "1", "String"] | None = None
+    value: Scalar | None = None
+    label: str | None = None
+    change_message: str | None = None
+    hide_empty: LooseBool | None = None
+    required: LooseBool | None = None
+    ignores_time_zone: LooseBool | None = None
+    text_alignment: TextAlignment | None = None
+
+
+class AppleField(DesignModel):
+    """A field of an Apple template, placed in an Apple field group by ``fieldType``."""
+
+    field_type: AppleFieldGroup
+    format_type: FormatType = FormatType.STRING
+    label: str | None = None
+    value: Scalar | None = None
+    change_message: str | None = None
+    order: int | None = None
+    text_alignment: TextAlignment | None = None
+    required: LooseBool = False
+    hide_empty: LooseBool = False
+    ignores_time_zone: LooseBool | None = None
+    number_style: (
+        Literal[
+            "PKNumberStyleDecimal", "PKNumberStylePercent", "PKNumberStyleScientific", "PKNumberStyleSpellOut"
+        ]
+        | None
+    ) = None
+    currency_code: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] | None = None
+    date_style: (
+        Literal[
+            "PKDateStyleNone", "PKDateStyleShort", "PKDateStyleMedium", "PKDateStyleLong", "PKDateStyleFull"
+        ]
+        | None
+    ) = None
+    time_style: (
+        Literal[
+            "PKDateStyleNone", "PKDateStyleShort", "PKDateStyleMedium", "PKDateStyleLong", "PKDateStyleFull"
+        ]
+        | None
+    ) = None
+    row: Literal[0, 1] | None = None
+    semantics: dict[str, Any] | None = None
+
+    @field_validator("field_type", mode="before")
+    @classmethod
+    def _lower(cls, value: Any) -> Any:
+        return value.lower() if isinstance(value, str) else value
+
+    @field_validator("change_message")
+    @classmethod
+    def _placeholder(cls, value: str | None) -> str | None:
+        if value is not None and "%@" not in value:
+            raise ValueError("must contain %@, where the new value goes")
+        return value
+
+
+class GoogleField(DesignModel):
+    """A field inside a Google module (``fieldType`` names the module in the canonical form)."""
+
+    field_type: str | None = None
+    format_type: FormatType | None = None
+    label: str | None = None
+    value: Scalar | None = None
+    header: str | None = None
+    body: str | None = None
+    description: str | None = None
+    uri: str | None = None
+    order: int | None = None
+    row: int | None = None
+    col: int | None = None
+    number_style: str | None = None
+    image: str | None = None
+    image_description: str | None = None
+    change_message: str | None = None
+    hide_empty: LooseBool | None = None
+    required: LooseBool | None = None
+    ignores_time_zone: LooseBool | None = None
+    text_alignment: TextAlignment | None = None
+
+
+APPLE_HEADERS = {
+    "background_color", "foreground_color", "logo_color", "logo_text", "suppress_strip_shine",
+    "icon_image", "logo_image", "strip_image", "thumbnail_image", "background_image", "footer_image",
+    "barcode_type", "barcode_value", "barcodeAltText", "barcode_alt_text", "barcode_label",
+    "barcode_encoding", "sharingStatus", "expirationDate", "relevantDate", "transitType",
+}  # fmt: skip
+GOOGLE_HEADERS = (APPLE_HEADERS - {"logo_color", "transitType"}) | {"header", "subheader"}
+IMAGE_HEADERS = frozenset(name for name in APPLE_HEADERS if name.endswith("_image"))
+COLOR_HEADERS = frozenset({"background_color", "foreground_color", "logo_color"})
+TRANSIT_TYPES = {
+    "PKTransitTypeAir",
+    "PKTransitTypeBoat",
+    "PKTransitTypeBus",
+    "PKTransitTypeGeneric",
+    "PKTransitTypeTrain",
+}
+GOOGLE_MODULE_OPTIONS = {
+    "hexFontColor", "hexBackgroundColor", "image", "imageDescription", "endTime", "multiUseOffer",
+    "multiUserOffer", "provider", "redemptionChannel",
+}  # fmt: skip
+IMAGE_URL = re.compile(r"^(https?://|data:)", re.IGNORECASE)
+
+
+def header_problem(name: str, header: HeaderValue) -> str | None:
+    """What is wrong with the value of header ``name``, if anything."""
+    value = header.value
+    text = "" if value is None else str(value)
+    if name in COLOR_HEADERS and not (RGB.match(text) or HEX.match(text)):
+        return "must be a colour written rgb(r, g, b) or #rrggbb"
+    if name in IMAGE_HEADERS and text and not IMAGE_URL.match(text):
+        return "must be an http(s) or data: URL of a PNG or JPEG image"
+    if name == "barcode_type" and text not in {kind.value for kind in BarcodeType}:
+        return f"must be one of {', '.join(kind.value for kind in BarcodeType)}"
+    if name == "barcode_encoding" and text not in {encoding.value for encoding in BarcodeEncoding}:
+        return f"must be one of {', '.join(encoding.value for encoding in BarcodeEncoding)}"
+    if name == "sharingStatus" and text not in {status.value for status in SharingStatus}:
+        return f"must be one of {', '.join(status.value for status in SharingStatus)}"
+    if name == "transitType" and text not in TRANSIT_TYPES:
+        return f"must be one of {', '.join(sorted(TRANSIT_TYPES))}"
+    if name == "suppress_strip_shine" and text.lower() not in {"true", "false"}:
+        return "must be true or false"
+    return None
+
+
+def header_field_type(name: str) -> str:
+    """The ``fieldType`` a header has when the client leaves it out."""
+    if name in IMAGE_HEADERS:
+        return "image"
+    return "barcode" if name.startswith("barcode") else "topLevel"

@@ -1,0 +1,102 @@
+"""SQL for templates and their locations, always scoped to one account."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import Select, delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from passmint.kit.pagination import PageRequest, paginate
+from passmint.kit.refs import Ref
+from passmint.models import Location, Project, Template
+
+SORT_COLUMNS = {
+    "id": Template.id,
+    "name": Template.name,
+    "createdAt": Template.created_at,
+    "updatedAt": Template.updated_at,
+}
+
+
+def _live(account_id: int) -> Select[Template]:
+    return select(Template).where(Template.account_id == account_id, Template.deleted_at.is_(None))
+
+
+async def get(session: AsyncSession, account_id: int, ref: Ref) -> Template | None:
+    statement = _live(account_id)
+    if ref.external_id is not None:
+        statement = statement.where(Template.external_id == ref.external_id)
+    else:
+        statement = statement.where(Template.id == ref.id)
+    return await session.scalar(statement)
+
+
+async def get_any(session: AsyncSession, template_id: int) -> Template | None:
+    """A template by id even after DELETE (its passes keep working)."""
+    return await session.get(Template, template_id)
+
+
+async def external_id_taken(session: AsyncSession, account_id: int, external_id: str) -> bool:
+    found = await session.scalar(
+        select(Template.id).where(Template.account_id == account_id, Template.external_id == external_id)
+    )
+    return found is not None
+
+
+async def page(
+    session: AsyncSession, account_id: int, request: PageRequest, *, project_id: int | None = None
+) -> tuple[Sequence[Template], int]:
+    statement = _live(account_id)
+    if project_id is not None:
+        statement = statement.where(Template.project_id == project_id)
+    return await paginate(session, statement, request, SORT_COLUMNS)
+
+
+async def of_projects(session: AsyncSession, project_ids: Sequence[int]) -> Sequence[Template]:
+    statement = select(Template).where(Template.project_id.in_(project_ids), Template.deleted_at.is_(None))
+    return (await session.scalars(statement.order_by(Template.id))).all()
+
+
+async def projects_by_id(session: AsyncSession, project_ids: set[int]) -> dict[int, Project]:
+    rows = await session.scalars(select(Project).where(Project.id.in_(project_ids)))
+    return {project.id: project for project in rows}
+
+
+async def locations(session: AsyncSession, template_id: int) -> Sequence[Location]:
+    rows = await session.scalars(
+        select(Location).where(Location.template_id == template_id).order_by(Location.id)
+    )
+    return rows.all()
+
+
+async def replace_locations(session: AsyncSession, template_id: int, data: list[dict[str, object]]) -> None:
+    await session.execute(delete(Location).where(Location.template_id == template_id))
+    session.add_all(Location(template_id=template_id, data=item) for item in data)
+    await session.flush()
+
+
+async def add_locations(
+    session: AsyncSession, template_id: int, data: list[dict[str, object]]
+) -> list[Location]:
+    rows = [Location(template_id=template_id, data=item) for item in data]
+    session.add_all(rows)
+    await session.flush()
+    return rows
+
+
+async def get_location(session: AsyncSession, template_id: int, location_id: int) -> Location | None:
+    return await session.scalar(
+        select(Location).where(Location.template_id == template_id, Location.id == location_id)
+    )
+
+
+async def add(session: AsyncSession, template: Template) -> Template:
+    session.add(template)
+    await session.flush()
+    return template
+
+
+async def remove(session: AsyncSession, row: Location) -> None:
+    await session.delete(row)
+    await session.flush()

@@ -1,0 +1,79 @@
+"""Templates as the API prints them: the v1 header and fieldsModel, and the v2 payload document."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Literal
+
+from passmint.models import Location, Project, Template
+from passmint.templates.designs import VENDOR_IDS, Vendor
+from passmint.templates.schemas import (
+    FieldsModel,
+    LocationRead,
+    TemplateDocument,
+    TemplateHeaderRead,
+    TemplateRead,
+)
+
+
+def _yes_no(flag: bool) -> Literal["True", "False"]:
+    return "True" if flag else "False"
+
+
+def header(template: Template, project: Project) -> TemplateHeaderRead:
+    return TemplateHeaderRead(
+        id=template.id,
+        external_id=template.external_id,
+        project_id=project.id,
+        project_name=project.name,
+        project_type=project.project_type,
+        name=template.name,
+        description=template.description,
+        vendor=template.vendor,
+        vendor_id=VENDOR_IDS[Vendor(template.vendor)],
+        type=template.type,
+        disabled=_yes_no(template.is_disabled),
+        expiry_duration=(template.expiry or {}).get("expiryDuration"),
+        created_at=template.created_at,
+        updated_at=template.updated_at,
+    )
+
+
+def v1(template: Template, project: Project) -> TemplateRead:
+    fields_model = FieldsModel(
+        headers=template.design.get("headers", {}), fields=template.design.get("fields", {})
+    )
+    return TemplateRead(fields_model=fields_model, template_header=header(template, project))
+
+
+def v2(template: Template, project: Project, locations: Sequence[Location]) -> TemplateDocument:
+    expiry: dict[str, Any] = {"expiryDuration": None, "expiryNever": None} | (template.expiry or {})
+    if "expireNever" in expiry:
+        expiry["expiryNever"] = expiry.pop("expireNever")
+    return TemplateDocument(
+        id=template.id,
+        external_id=template.external_id,
+        project_id=project.id,
+        project_type=project.project_type,
+        name=template.name,
+        description=template.description,
+        vendor=template.vendor,
+        vendor_id=VENDOR_IDS[Vendor(template.vendor)],
+        type=template.type,
+        disabled=template.is_disabled,
+        expiry_info={key: value for key, value in expiry.items() if value is not None} or {},
+        headers=template.design.get("headers", {}),
+        fields=template.design.get("fields", {}),
+        beacons=template.design.get("beacons"),
+        locations=[location_value(location) for location in locations],
+        created_at=template.created_at,
+        updated_at=template.updated_at,
+    )
+
+
+def location_value(location: Location) -> dict[str, Any]:
+    return {"locationId": location.id, **location.data}
+
+
+def location_reads(locations: Sequence[Location]) -> list[LocationRead]:
+    return [LocationRead(location_id=row.id, value=row.data, field_id=row.id) for row in locations]
