@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 
 import httpx
 from fastapi import APIRouter, Depends, FastAPI
@@ -35,6 +36,18 @@ V1_ROUTERS: list[APIRouter] = [
 HTTP_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 """Outbound requests (images, callbacks, Google): every call has a deadline."""
 
+
+def outbound_client() -> httpx.AsyncClient:
+    """The client for every outbound request: no redirects followed for us (each hop is checked by
+    its caller), no proxy settings from the environment, and no cookies kept between requests."""
+    return httpx.AsyncClient(
+        timeout=HTTP_TIMEOUT,
+        follow_redirects=False,
+        trust_env=False,
+        cookies=CookieJar(DefaultCookiePolicy(allowed_domains=[])),
+    )
+
+
 DESCRIPTION = """\
 A self-hostable Apple Wallet and Google Wallet pass platform. The `/v1` API follows the Airship
 Wallet API reference: authenticate with `Authorization: Basic base64(key:secret)` using a key from
@@ -50,7 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.db = Database(settings.database)
-        app.state.http = httpx.AsyncClient(timeout=HTTP_TIMEOUT, follow_redirects=False)
+        app.state.http = outbound_client()
         try:
             yield
         finally:

@@ -152,3 +152,15 @@ class TestUnbuiltFeatures:
 
     async def test_built_routes_are_not_shadowed(self, api: httpx.AsyncClient) -> None:
         assert (await api.get("/v1/project")).status_code == 200
+
+
+def test_outbound_client_keeps_no_cookies_and_ignores_proxy_settings() -> None:
+    from passmint.app import outbound_client
+
+    client = outbound_client()
+    client.cookies.extract_cookies(
+        httpx.Response(200, headers={"Set-Cookie": "tracker=1; Domain=example.com"},
+                       request=httpx.Request("GET", "https://example.com/a.png"))
+    )  # fmt: skip
+    assert len(client.cookies.jar) == 0
+    assert client._trust_env is False

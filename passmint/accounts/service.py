@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -37,7 +38,9 @@ async def create_key(session: AsyncSession, *, name: str, account_id: int | None
             raise AccountNotFound(f"No account with id {account_id}")
         account = found
     secret = new_token()
-    api_key = ApiKey(account_id=account.id, name=name, key=new_token(12), secret_hash=hash_token(secret))
+    api_key = ApiKey(
+        account_id=account.id, name=name, key=secrets.token_hex(12), secret_hash=hash_token(secret)
+    )
     await repository.add(session, api_key)
     return IssuedKey(account=account, api_key=api_key, secret=secret)
 

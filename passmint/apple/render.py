@@ -50,63 +50,47 @@ import struct
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import UTC, datetime, timedelta
 
 from passmint.apple.errors import PassValidationError, Problem
+from passmint.apple.render_checks import barcode_problems, check_design, check_expiry, check_values
 from passmint.apple.render_fields import (
-    ALT_TEXT_HEADERS,
-    BARCODE_FORMATS,
     COLOR_HEADERS,
     IMAGE_HEADERS,
-    KNOWN_HEADERS,
+    STYLES,
+    header_problems,
+    problem,
+    render_groups,
+)
+from passmint.apple.render_headers import barcodes, header_value, merged_headers
+from passmint.apple.render_relevance import relevance
+from passmint.apple.render_values import (
     apple_colour,
     apple_enum,
     as_bool,
     as_number,
-    barcode_key,
-    barcode_problem,
-    field_problems,
     given,
-    header_problems,
-    is_empty,
     mapping,
+    parse_day,
     parse_when,
-    pass_field_problems,
-    place_problems,
-    problem,
-    render_groups,
+    parse_zone,
     text,
     w3c,
 )
 
-# fmt: off
-STYLES = {
-    "coupon": "coupon", "eventTicket": "eventTicket", "boardingPass": "boardingPass", "generic": "generic",
-    "memberCard": "storeCard", "loyalty": "storeCard", "giftCard": "storeCard",
-}
-# fmt: on
-DEFAULT_BARCODE_TYPE = "pdf417"
-DEFAULT_ENCODING = "iso-8859-1"
+__all__ = [
+    "DEFAULT_ICON_FILES",
+    "PassIdentity",
+    "RenderedPass",
+    "check_design",
+    "check_expiry",
+    "check_values",
+    "render_pass",
+]
+
 DEFAULT_TRANSIT_TYPE = "PKTransitTypeAir"
-NFC_MESSAGE_BYTES = 64
-MAX_EXPIRY_DAYS = 36500
-SQUARE_BARCODES = frozenset({"qr", "qrcode", "aztec"})
-SQUARE_LIMIT_STYLES = ("coupon", "storeCard", "generic")
-MAX_SQUARE_FRONT_FIELDS = 4  # secondary + auxiliary together: Apple's PassFields.SecondaryFields page
 MESSAGES = {
-    "project_type": "'{value}' is not a project type; use one of " + ", ".join(STYLES),
-    "design_header": "'{name}' is not a header of Apple templates",
-    "transit_outside": "only boarding passes have a transit type",
-    "too_many_front": (
-        "Apple Wallet shows at most 4 secondary and auxiliary fields together on a {style} with a square "
-        "(qr or aztec) barcode; this is field {count}"
-    ),
-    "barcode_encoding": "cannot be written in {encoding}, the barcode's encoding",
     "image_name": "is not an image header; use " + ", ".join(IMAGE_HEADERS) + " (optionally with @2x or @3x)",
-    "expiry_date": "must be a date such as 2025-12-31",
-    "expiry_zone": "'{value}' is not an IANA time zone such as Europe/Paris",
-    "expiry_days": f"must be a whole number of days from 0 to {MAX_EXPIRY_DAYS} (expireNever: no expiry)",
 }
 
 
@@ -165,109 +149,22 @@ def render_pass(
     headers, paths = merged_headers(design, values)
     groups, problems = render_groups(mapping(design.get("fields")), mapping(values.get("fields")))
     if style is None:
-        problems.append(problem("projectType", "project_type", MESSAGES, value=project_type))
+        problems.append(problem("projectType", "project_type", value=project_type))
     for name, header in headers.items():
         problems.extend(header_problems(name, header, paths[name]))
-    problems.extend(_barcode_problems(headers, project_settings, needs_message=True))
+    problems.extend(barcode_problems(headers, project_settings, needs_message=True))
     problems.extend(check_expiry(expiry))
     files = _files(images, problems)
     if problems or style is None:
         raise PassValidationError(problems)
     if style == "boardingPass":
-        transit = apple_enum(_value(headers, "transitType"), "transitType")
+        transit = apple_enum(header_value(headers, "transitType"), "transitType")
         groups["transitType"] = transit or DEFAULT_TRANSIT_TYPE
     pass_json = {**_identity_keys(identity), style: groups, **_appearance(headers)}
-    pass_json.update(_barcodes(headers, project_settings))
+    pass_json.update(barcodes(headers, project_settings))
     pass_json.update(_dates(headers, expiry, identity.created_at))
-    pass_json.update(_relevance(design, values))
+    pass_json.update(relevance(design, values))
     return RenderedPass(pass_json=pass_json, files=files)
-
-
-def check_design(
-    design: Mapping[str, object], *, project_type: str, project_settings: Mapping[str, str]
-) -> list[Problem]:
-    """Problems with a template design, when a template is created or replaced."""
-    style = STYLES.get(project_type)
-    problems: list[Problem] = []
-    if style is None:
-        problems.append(problem("projectType", "project_type", MESSAGES, value=project_type))
-    headers = mapping(design.get("headers"))
-    for name, header in headers.items():
-        if name in KNOWN_HEADERS:
-            problems.extend(header_problems(name, mapping(header), f"headers.{name}"))
-        else:
-            problems.append(problem(f"headers.{name}", "design_header", MESSAGES, name=name))
-    if not is_empty(_value(headers, "transitType")) and style not in (None, "boardingPass"):
-        problems.append(problem("headers.transitType", "transit_outside", MESSAGES))
-    problems.extend(_barcode_problems(headers, project_settings, needs_message=False))
-    fields = mapping(design.get("fields"))
-    for name, spec in fields.items():
-        problems.extend(field_problems(name, mapping(spec)))
-    problems.extend(_front_field_problems(style, fields, _barcode_type(headers, project_settings)[0]))
-    return problems + place_problems(design)
-
-
-def check_values(
-    design: Mapping[str, object], values: Mapping[str, object], *, project_settings: Mapping[str, str]
-) -> list[Problem]:
-    """Problems with a pass's values, before they are stored."""
-    problems = pass_field_problems(design, values)
-    headers, paths = merged_headers(design, values)
-    pass_headers = {name: path for path, name, _ in _header_overrides(design, values)}
-    for name, path in pass_headers.items():
-        problems.extend(header_problems(name, headers[name], path))
-    if "barcode_type" not in pass_headers:
-        problems.extend(_barcode_problems(headers, project_settings, needs_message=True))
-    problems.extend(_barcode_encoding_problems(headers, paths, project_settings))
-    return problems + place_problems(values)
-
-
-def check_expiry(expiry: Mapping[str, object] | None) -> list[Problem]:
-    """Problems with expiryInfo ({expiryDate, expiryTimeZone}, {expiryDuration} or {expireNever})."""
-    expiry = mapping(expiry)
-    problems: list[Problem] = []
-    if not is_empty(day := expiry.get("expiryDate")) and _day(day) is None:
-        problems.append(problem("expiryInfo.expiryDate", "expiry_date", MESSAGES))
-    if not is_empty(zone := expiry.get("expiryTimeZone")) and _zone(zone) is None:
-        problems.append(problem("expiryInfo.expiryTimeZone", "expiry_zone", MESSAGES, value=zone))
-    days = expiry.get("expiryDuration")
-    number = as_number(days)
-    if days is not None and not (isinstance(number, int) and 0 <= number <= MAX_EXPIRY_DAYS):
-        problems.append(problem("expiryInfo.expiryDuration", "expiry_days", MESSAGES))
-    return problems
-
-
-def merged_headers(
-    design: Mapping[str, object], values: Mapping[str, object]
-) -> tuple[dict[str, dict[str, object]], dict[str, str]]:
-    """The template's headers with the pass's overrides, and each header's path as the client wrote it."""
-    merged = {name: dict(mapping(header)) for name, header in mapping(design.get("headers")).items()}
-    paths = {name: f"headers.{name}" for name in merged}
-    for path, name, override in _header_overrides(design, values):
-        target = merged.setdefault(name, {})
-        for key in ("value", "label", "changeMessage"):
-            if override.get(key) is not None:
-                target[key] = override[key]
-        paths[name] = path
-    return merged, paths
-
-
-def _header_overrides(
-    design: Mapping[str, object], values: Mapping[str, object]
-) -> list[tuple[str, str, Mapping[str, object]]]:
-    """(path, header name, override) for each header the pass sets, under ``headers`` or ``fields``."""
-    fields = mapping(design.get("fields"))
-    header_names = set(mapping(design.get("headers"))) | KNOWN_HEADERS
-    found = [
-        (f"fields.{name}", name, mapping(override))
-        for name, override in mapping(values.get("fields")).items()
-        if name not in fields and name in header_names
-    ]
-    return found + [(f"headers.{n}", n, mapping(o)) for n, o in mapping(values.get("headers")).items()]
-
-
-def _value(headers: Mapping[str, object], name: str) -> object:
-    return mapping(headers.get(name)).get("value")
 
 
 def _identity_keys(identity: PassIdentity) -> dict[str, object]:
@@ -286,78 +183,15 @@ def _identity_keys(identity: PassIdentity) -> dict[str, object]:
 def _appearance(headers: Mapping[str, object]) -> dict[str, object]:
     out: dict[str, object] = {}
     for name, key in COLOR_HEADERS.items():
-        if colour := apple_colour(_value(headers, name)):
+        if colour := apple_colour(header_value(headers, name)):
             out[key] = colour
-    if logo_text := given(_value(headers, "logo_text")):
+    if logo_text := given(header_value(headers, "logo_text")):
         out["logoText"] = logo_text
-    if (shine := as_bool(_value(headers, "suppress_strip_shine"))) is not None:
+    if (shine := as_bool(header_value(headers, "suppress_strip_shine"))) is not None:
         out["suppressStripShine"] = shine
-    if _value(headers, "sharingStatus") == "oneUserOneDevice":
+    if header_value(headers, "sharingStatus") == "oneUserOneDevice":
         out["sharingProhibited"] = True
     return out
-
-
-def _barcode_message(headers: Mapping[str, object], settings: Mapping[str, str]) -> str | None:
-    for value in (_value(headers, "barcode_value"), settings.get("barcode_default_value")):
-        number = as_number(value) if isinstance(value, int | float) else None
-        if message := given(value) or (None if number is None else str(number)):
-            return message
-    return None
-
-
-def _barcode_type(headers: Mapping[str, object], settings: Mapping[str, str]) -> tuple[str, str]:
-    """The barcode type, and where it comes from when that is not the template (for messages)."""
-    if header := text(_value(headers, "barcode_type")):
-        return header, ""
-    if setting := text(settings.get("barcode_type")):
-        return setting, " (the project's barcode_type)"
-    return DEFAULT_BARCODE_TYPE, ""
-
-
-def _barcode_problems(
-    headers: Mapping[str, object], settings: Mapping[str, str], *, needs_message: bool
-) -> list[Problem]:
-    """The project's barcode type when the template sets none (a template's own is a header problem)."""
-    if text(_value(headers, "barcode_type")):
-        return []
-    if needs_message and _barcode_message(headers, settings) is None:
-        return []
-    message = barcode_problem(*_barcode_type(headers, settings))
-    return [] if message is None else [Problem(field="headers.barcode_type", message=message)]
-
-
-def _barcode_encoding(headers: Mapping[str, object], settings: Mapping[str, str]) -> str:
-    header = text(_value(headers, "barcode_encoding"))
-    return header or text(settings.get("barcode_encoding")) or DEFAULT_ENCODING
-
-
-def _barcode_encoding_problems(
-    headers: Mapping[str, object], paths: Mapping[str, str], settings: Mapping[str, str]
-) -> list[Problem]:
-    message = _barcode_message(headers, settings)
-    encoding = _barcode_encoding(headers, settings)
-    try:
-        if message is not None:
-            message.encode(encoding)
-    except (UnicodeEncodeError, LookupError):
-        path = paths.get("barcode_value", "headers.barcode_value")
-        return [problem(path, "barcode_encoding", MESSAGES, encoding=encoding)]
-    return []
-
-
-def _barcodes(headers: Mapping[str, object], settings: Mapping[str, str]) -> dict[str, object]:
-    message = _barcode_message(headers, settings)
-    if message is None:
-        return {}
-    barcode: dict[str, object] = {
-        "format": BARCODE_FORMATS[barcode_key(_barcode_type(headers, settings)[0])],
-        "message": message,
-        "messageEncoding": _barcode_encoding(headers, settings),
-    }
-    alt_texts = [_value(headers, name) for name in ALT_TEXT_HEADERS] + [settings.get("barcode_alt_text")]
-    if alt_text := next(filter(None, map(given, alt_texts)), None):
-        barcode["altText"] = alt_text
-    return {"barcodes": [barcode], "barcode": dict(barcode)}
 
 
 def _dates(
@@ -371,73 +205,19 @@ def _dates(
         out["expirationDate"] = expiration
     if (text(header.get("label")) or "").lower() == "voided":
         out["voided"] = True
-    if relevant := parse_when(_value(headers, "relevantDate")):
+    if relevant := parse_when(header_value(headers, "relevantDate")):
         out["relevantDate"] = w3c(relevant[0])
     return out
 
 
 def _template_expiry(expiry: Mapping[str, object], created_at: datetime) -> str | None:
-    if (day := _day(expiry.get("expiryDate"))) is not None:
-        zone = _zone(expiry.get("expiryTimeZone") or "UTC") or UTC
+    if (day := parse_day(expiry.get("expiryDate"))) is not None:
+        zone = parse_zone(expiry.get("expiryTimeZone") or "UTC") or UTC
         return w3c(datetime(day.year, day.month, day.day, tzinfo=zone))
     if isinstance(days := as_number(expiry.get("expiryDuration")), int):
         start = created_at if created_at.tzinfo else created_at.replace(tzinfo=UTC)
         return w3c((start + timedelta(days=days)).astimezone(UTC))
     return None  # expireNever, or no expiryInfo
-
-
-def _day(value: object) -> date | None:
-    try:
-        return date.fromisoformat(value.strip()[:10]) if isinstance(value, str) else None
-    except ValueError:
-        return None
-
-
-def _zone(value: object) -> ZoneInfo | None:
-    try:
-        return ZoneInfo(value.strip()) if isinstance(value, str) else None
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
-
-
-def _relevance(design: Mapping[str, object], values: Mapping[str, object]) -> dict[str, object]:
-    """Beacons, locations, nfc and semantics: the pass's when it has them, else the template's."""
-    out: dict[str, object] = {}
-    if beacons := [_beacon(mapping(item)) for item in _listed(design, values, "beacons")]:
-        out["beacons"] = beacons
-    if locations := [_location(mapping(item)) for item in _listed(design, values, "locations")]:
-        out["locations"] = locations
-    if nfc := dict(mapping(values.get("nfc")) or mapping(design.get("nfc"))):
-        if isinstance(message := nfc.get("message"), str):
-            nfc["message"] = message.encode("utf-8")[:NFC_MESSAGE_BYTES].decode("utf-8", "ignore")
-        out["nfc"] = nfc
-    if semantics := mapping(values.get("semantics")) or mapping(design.get("semantics")):
-        out["semantics"] = dict(semantics)
-    return out
-
-
-def _listed(design: Mapping[str, object], values: Mapping[str, object], key: str) -> list[object]:
-    chosen = design.get(key) if values.get(key) is None else values.get(key)
-    return list(chosen) if isinstance(chosen, list) else []
-
-
-def _beacon(item: Mapping[str, object]) -> dict[str, object]:
-    beacon: dict[str, object] = {"proximityUUID": item.get("uuid")}
-    beacon.update({key: item[key] for key in ("major", "minor") if item.get(key) is not None})
-    if relevant_text := given(item.get("relevantText")):
-        beacon["relevantText"] = relevant_text
-    return beacon
-
-
-def _location(item: Mapping[str, object]) -> dict[str, object]:
-    location: dict[str, object] = {}
-    for key in ("latitude", "longitude", "altitude"):
-        number = as_number(item.get(key))
-        if number is not None or key != "altitude":
-            location[key] = item.get(key) if number is None else float(number)
-    if relevant_text := given(item.get("relevantText")):
-        location["relevantText"] = relevant_text
-    return location
 
 
 def _files(images: Mapping[str, bytes], problems: list[Problem]) -> dict[str, bytes]:
@@ -454,21 +234,3 @@ def _files(images: Mapping[str, bytes], problems: list[Problem]) -> dict[str, by
         for name, data in DEFAULT_ICON_FILES.items():
             files.setdefault(name, data)
     return files
-
-
-def _front_field_problems(
-    style: str | None, fields: Mapping[str, object], barcode_type: str
-) -> list[Problem]:
-    """Apple's documented limit: 4 secondary and auxiliary fields together, with a square barcode."""
-    if style not in SQUARE_LIMIT_STYLES or barcode_key(barcode_type) not in SQUARE_BARCODES:
-        return []
-    front = [
-        n
-        for n, s in fields.items()
-        if str(mapping(s).get("fieldType", "")).lower() in ("secondary", "auxiliary")
-    ]
-    return [
-        problem(f"fields.{name}.fieldType", "too_many_front", MESSAGES, style=style, count=count)
-        for count, name in enumerate(front, start=1)
-        if count > MAX_SQUARE_FRONT_FIELDS
-    ]

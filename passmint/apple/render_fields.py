@@ -1,19 +1,35 @@
-"""Rules of the Apple template renderer: header names, value conversions, field groups and shared checks."""
+"""Rules of the Apple template renderer: pass styles, header names, and the checks and rendering of fields."""
 
 from __future__ import annotations
 
 import codecs
-import math
 import re
-import uuid
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta, timezone
-from urllib.parse import urlsplit
+from datetime import datetime
 
 from passmint.apple.errors import Problem
-from passmint.apple.passrules import MAX_BEACONS, MAX_LOCATIONS
+from passmint.apple.render_values import (
+    ENUMS,
+    apple_colour,
+    apple_enum,
+    as_bool,
+    as_number,
+    barcode_key,
+    given,
+    is_empty,
+    is_url,
+    mapping,
+    parse_when,
+    pick,
+    text,
+    w3c,
+)
 
 # fmt: off
+STYLES = {
+    "coupon": "coupon", "eventTicket": "eventTicket", "boardingPass": "boardingPass", "generic": "generic",
+    "memberCard": "storeCard", "loyalty": "storeCard", "giftCard": "storeCard",
+}
 # Airship field types → Apple field groups, in the order Apple lists them.
 FIELD_GROUPS = {
     "header": "headerFields", "primary": "primaryFields", "secondary": "secondaryFields",
@@ -39,16 +55,9 @@ BARCODE_FORMATS = {
 }
 UNRENDERABLE_BARCODES = frozenset({"upca", "ean13", "code39"})
 SHARING_STATUSES = ("multipleHolders", "oneUserAllDevices", "oneUserOneDevice")
-_STYLES = ("None", "Short", "Medium", "Long", "Full")
-ENUMS = {
-    "textAlignment": ("PKTextAlignment", ("Left", "Center", "Right", "Natural")),
-    "dateStyle": ("PKDateStyle", _STYLES),
-    "timeStyle": ("PKDateStyle", _STYLES),
-    "numberStyle": ("PKNumberStyle", ("Decimal", "Percent", "Scientific", "SpellOut")),
-    "transitType": ("PKTransitType", ("Air", "Boat", "Bus", "Generic", "Train")),
-}
 # fmt: on
 MESSAGES = {
+    "project_type": "'{value}' is not a project type; use one of " + ", ".join(STYLES),
     "barcode_unrenderable": "is '{value}'{source}; Apple Wallet renders only pdf417, qr, aztec and code128",
     "barcode_unknown": "'{value}'{source} is not a barcode type; use pdf417, qr, aztec or code128",
     "colour": "must be a colour written rgb(r,g,b) with components 0-255, or #rrggbb",
@@ -69,146 +78,17 @@ MESSAGES = {
         "(colours, images and barcodes are headers)"
     ),
     "format_type": "'{value}' is not one of String, Number, URL, Date",
-    "list": "must be a list",
-    "too_many": "has {count} entries; Apple allows at most {limit} on a pass",
-    "uuid": "must be a UUID such as E2C56DB5-DFFB-48D2-B060-D0F5A71096E0",
-    "uint16": "must be a whole number from 0 to 65535",
-    "coordinate": "must be a number from -{limit} to {limit}",
     "unknown_field": "the template has no field '{name}'",
     "unknown_header": "the template has no header '{name}', and Apple passes have none of that name",
     "override": "must be an object with value, and optionally label and changeMessage",
     "label": "must be a string",
     "required": "is required: the template gives no value, so the pass must",
 }
-_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
-_INTEGER = re.compile(r"[+-]?\d+")
-_WHEN = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})"
-    r"(?:[Tt ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?)?"
-)
-_RGB = re.compile(r"rgb\(\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*\)", re.IGNORECASE)
-_HEX = re.compile(r"#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})")
 _CURRENCY = re.compile(r"[A-Za-z]{3}")
-_MAX_EXACT_FLOAT = 2**53
 
 
 def problem(field: str, kind: str, messages: Mapping[str, str] = MESSAGES, **values: object) -> Problem:
     return Problem(field=field, message=messages[kind].format(**values))
-
-
-def mapping(value: object) -> Mapping[str, object]:
-    """The value if it is a JSON object, else an empty one (absent parts of a stored document)."""
-    return value if isinstance(value, Mapping) else {}
-
-
-def text(value: object) -> str | None:
-    """A non-blank string, stripped; None for anything else (absent, null, blank)."""
-    return value.strip() if isinstance(value, str) and value.strip() else None
-
-
-def given(value: object) -> str | None:
-    """A non-blank string, unchanged; None for anything else."""
-    return value if isinstance(value, str) and value.strip() else None
-
-
-def is_empty(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def pick(key: str, override: Mapping[str, object], base: Mapping[str, object]) -> object:
-    """The pass's value for ``key`` when it gives one (not null), else the template's."""
-    value = override.get(key)
-    return base.get(key) if value is None else value
-
-
-def apple_enum(value: object, kind: str) -> str | None:
-    """Apple's constant from Apple's spelling, Airship's or the bare word: all of PKTextAlignmentRight,
-    textAlignmentRight and right give PKTextAlignmentRight. None if it is none of the constants."""
-    if not isinstance(value, str):
-        return None
-    prefix, names = ENUMS[kind]
-    word = value.strip().lower()
-    for head in (prefix.lower(), prefix[2:].lower()):
-        word = word.removeprefix(head)
-    return next((prefix + name for name in names if word == name.lower()), None)
-
-
-def as_number(value: object) -> int | float | None:
-    """A JSON number from a number or a numeric string (an int when integral); None if not numeric."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str):
-        word = value.strip()
-        if _INTEGER.fullmatch(word):
-            return int(word)
-        value = float(word) if _NUMBER.fullmatch(word) else None
-    if not isinstance(value, float) or not math.isfinite(value):
-        return None
-    return int(value) if value.is_integer() and abs(value) < _MAX_EXACT_FLOAT else value
-
-
-def parse_when(value: object) -> tuple[datetime, bool] | None:
-    """An aware datetime and whether it has a time, from ISO 8601 text; None if it is not one.
-
-    Lenient where the reference's examples are (``2024-08-20T9:41-08:00``); no offset is read as UTC.
-    """
-    match = _WHEN.fullmatch(value.strip()) if isinstance(value, str) else None
-    if match is None:
-        return None
-    year, month, day, hour, minute, second, offset = match.groups()
-    try:
-        zone = UTC if offset in (None, "Z", "z") else _offset(offset)
-        moment = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0))
-    except ValueError:
-        return None
-    return moment.replace(tzinfo=zone), hour is not None
-
-
-def _offset(offset: str) -> timezone:
-    digits = offset[1:].replace(":", "")
-    delta = timedelta(hours=int(digits[:2]), minutes=int(digits[2:] or 0))
-    return timezone(-delta if offset[0] == "-" else delta)
-
-
-def w3c(moment: datetime) -> str:
-    """ISO 8601 with seconds and offset, as Apple wants dates: 2025-06-01T19:30:00+02:00 (Z for UTC)."""
-    written = moment.isoformat(timespec="seconds")
-    return written[:-6] + "Z" if written.endswith("+00:00") else written
-
-
-def is_url(value: object) -> bool:
-    if not isinstance(value, str):
-        return False
-    parts = urlsplit(value.strip())
-    if parts.scheme.lower() in ("http", "https"):
-        return bool(parts.hostname)
-    return parts.scheme.lower() in ("mailto", "tel") and bool(parts.path)
-
-
-def apple_colour(value: object) -> str | None:
-    """rgb(r,g,b) from rgb(r, g, b), #rrggbb or #rgb; None if it is not a colour."""
-    word = value.strip() if isinstance(value, str) else ""
-    if match := _RGB.fullmatch(word):
-        parts = [int(part) for part in match.groups()]
-    elif match := _HEX.fullmatch(word):
-        digits = match.group(1) if len(match.group(1)) == 6 else "".join(2 * d for d in match.group(1))
-        parts = [int(digits[index : index + 2], 16) for index in (0, 2, 4)]
-    else:
-        return None
-    return f"rgb({parts[0]},{parts[1]},{parts[2]})" if max(parts) <= 255 else None
-
-
-def as_bool(value: object) -> bool | None:
-    if isinstance(value, bool):
-        return value
-    return {"true": True, "false": False}.get(value.strip().lower()) if isinstance(value, str) else None
-
-
-def barcode_key(value: str) -> str:
-    """pdf417, PDF_417 and PKBarcodeFormatPDF417 all read as 'pdf417'."""
-    return re.sub(r"[\s_-]", "", value.lower()).removeprefix("pkbarcodeformat")
 
 
 def barcode_problem(value: str, source: str = "") -> str | None:
@@ -348,43 +228,6 @@ def _pass_field_problems(name: str, spec: Mapping[str, object], override: object
     if spec.get("required") is True and is_empty(pick("value", override, spec)):
         problems.append(problem(f"{path}.value", "required"))
     return problems + change_message_problems(override.get("changeMessage"), f"{path}.changeMessage")
-
-
-def place_problems(source: Mapping[str, object]) -> list[Problem]:
-    """Problems with the beacons and locations of a template or a pass."""
-    problems: list[Problem] = []
-    for key, limit in (("beacons", MAX_BEACONS), ("locations", MAX_LOCATIONS)):
-        items = source.get(key)
-        if items is not None and not isinstance(items, list):
-            problems.append(problem(key, "list"))
-        elif items and len(items) > limit:
-            problems.append(problem(key, "too_many", count=len(items), limit=limit))
-        for index, item in enumerate(items if isinstance(items, list) else []):
-            check = _beacon_problems if key == "beacons" else _location_problems
-            problems.extend(check(mapping(item), f"{key}[{index}]"))
-    return problems
-
-
-def _beacon_problems(beacon: Mapping[str, object], path: str) -> list[Problem]:
-    problems: list[Problem] = []
-    try:
-        uuid.UUID(str(beacon.get("uuid")))
-    except ValueError:
-        problems.append(problem(f"{path}.uuid", "uuid"))
-    for key in ("major", "minor"):
-        value = beacon.get(key)
-        if value is not None and not (type(value) is int and 0 <= value <= 65535):
-            problems.append(problem(f"{path}.{key}", "uint16"))
-    return problems
-
-
-def _location_problems(location: Mapping[str, object], path: str) -> list[Problem]:
-    problems: list[Problem] = []
-    for key, limit in (("latitude", 90), ("longitude", 180)):
-        number = as_number(location.get(key))
-        if number is None or abs(number) > limit:
-            problems.append(problem(f"{path}.{key}", "coordinate", limit=limit))
-    return problems
 
 
 def render_groups(

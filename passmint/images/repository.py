@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -10,6 +13,11 @@ from passmint.models import Image
 
 async def get(session: AsyncSession, digest: str) -> Image | None:
     return await session.get(Image, digest)
+
+
+async def get_many(session: AsyncSession, digests: Collection[str]) -> dict[str, Image]:
+    rows = await session.scalars(select(Image).where(Image.digest.in_(digests)))
+    return {image.digest: image for image in rows}
 
 
 async def add_once(session: AsyncSession, image: Image) -> Image:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Collection
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -51,3 +52,8 @@ async def ingest(
 async def get(session: AsyncSession, digest: str) -> Image | None:
     """The stored image whose PNG bytes have this SHA-256 hex digest."""
     return await repository.get(session, digest)
+
+
+async def get_many(session: AsyncSession, digests: Collection[str]) -> dict[str, Image]:
+    """The stored images with these digests, by digest (one query)."""
+    return await repository.get_many(session, digests)

@@ -110,10 +110,10 @@ async def _render(session: AsyncSession, account: Account, pass_: Pass, settings
     signer = await certificate_service.signer_for(
         session, account, box, settings.data_dir, template.certificate_id
     )
-    locations = await repository.locations(session, pass_.id) or await template_service.locations_of(
-        session, template
-    )
-    design = {**template.design, "locations": [location.data for location in locations]}
+    design = {
+        **template.design,
+        "locations": [place.data for place in await repository.places(session, pass_)],
+    }
     identity = PassIdentity(
         serial_number=pass_.serial_number,
         authentication_token=pass_.authentication_token,
@@ -138,9 +138,5 @@ async def _render(session: AsyncSession, account: Account, pass_: Pass, settings
 
 
 async def _images(session: AsyncSession, digests: dict[str, str]) -> dict[str, bytes]:
-    found: dict[str, bytes] = {}
-    for name, digest in digests.items():
-        image = await image_service.get(session, digest)
-        if image is not None:
-            found[name] = image.data
-    return found
+    stored = await image_service.get_many(session, set(digests.values()))
+    return {name: stored[digest].data for name, digest in digests.items() if digest in stored}

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Select, delete, select, update
+from sqlalchemy import Select, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.kit.pagination import PageRequest, paginate
 from passmint.kit.time import utcnow
-from passmint.models import Location, Pass, PassTag, Tag, Template
+from passmint.models import Location, Pass, PassTag, Project, Tag, Template
 from passmint.passes.schemas import InstallStatus
 
 SORT_COLUMNS = {"id": Pass.id, "createdAt": Pass.created_at, "updatedAt": Pass.updated_at}
@@ -72,9 +72,28 @@ async def by_public_token(session: AsyncSession, token: str) -> Pass | None:
 
 
 async def template_of(session: AsyncSession, pass_: Pass) -> Template:
-    template = await session.get(Template, pass_.template_id)
-    assert template is not None  # the foreign key guarantees it
-    return template
+    """The pass's template, its project loaded with it (in one query)."""
+    row = (
+        await session.execute(
+            select(Template, Project)
+            .join(Project, Project.id == Template.project_id)
+            .where(Template.id == pass_.template_id)
+        )
+    ).one()
+    return row[0]
+
+
+async def places(session: AsyncSession, pass_: Pass) -> Sequence[Location]:
+    """The pass's own locations, else its template's (one query)."""
+    rows = (
+        await session.scalars(
+            select(Location)
+            .where(or_(Location.pass_id == pass_.id, Location.template_id == pass_.template_id))
+            .order_by(Location.id)
+        )
+    ).all()
+    own = [row for row in rows if row.pass_id == pass_.id]
+    return own or [row for row in rows if row.template_id == pass_.template_id]
 
 
 async def locations(session: AsyncSession, pass_id: int) -> Sequence[Location]:

@@ -132,7 +132,8 @@ async def create(
     )
     await repository.add(session, pass_)
     await _lists_and_tags(session, account, pass_, body)
-    return await view_of(session, pass_)
+    locations = await repository.locations(session, pass_.id) if body.locations else []
+    return PassView(pass_, template, sorted(set(body.tags or [])), locations)
 
 
 async def create_dynamic(

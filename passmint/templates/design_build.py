@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from passmint.apple.render import check_design
+from passmint.apple.render import check_design, check_expiry
 from passmint.images.sources import ImageSource
 from passmint.models import Project
 from passmint.templates.canonical import Problem, canonical_fields, canonical_headers, problem
@@ -33,12 +33,9 @@ async def build_design(
     if body.semantics is not None:
         design["semantics"] = body.semantics
     if body.vendor is Vendor.APPLE and not problems:
-        problems += [
-            problem(found["field"], found["message"])
-            for found in check_design(
-                design, project_type=project.project_type, project_settings=project.settings
-            )
-        ]
+        found = check_design(design, project_type=project.project_type, project_settings=project.settings)
+        found += check_expiry(body.expiry())
+        problems += [problem(entry["field"], entry["message"]) for entry in found]
     if problems:
         summary = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
         raise TemplateInvalid(f"The template is not valid. {summary}", details=problems)

@@ -65,3 +65,9 @@ class TestAuthenticate:
     async def test_revoke_unknown(self, session: AsyncSession) -> None:
         with pytest.raises(ApiKeyNotFound):
             await account_service.revoke_key(session, "no-such-key")
+
+
+async def test_keys_never_look_like_command_options(session: AsyncSession) -> None:
+    keys = [(await account_service.create_key(session, name=f"k{i}")).api_key.key for i in range(200)]
+    assert not any(key.startswith("-") for key in keys)
+    assert all(len(key) == 24 for key in keys)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 import copy
 import json
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -37,6 +40,11 @@ IDENTITY = PassIdentity(
 )
 SETTINGS = {"barcode_type": "pdf417", "barcode_default_value": "123456789", "barcode_encoding": "iso-8859-1"}
 BEACON_UUID = "55502220-A123-A88A-F321-555A444B333C"
+P256_PUBLIC_KEY = base64.b64encode(
+    ec.generate_private_key(ec.SECP256R1())
+    .public_key()
+    .public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+).decode("ascii")
 
 
 def header(value: str, field_type: str = "topLevel") -> dict[str, object]:
@@ -221,6 +229,73 @@ class TestReferenceTemplate:
         render(design, values)
         assert design == REFERENCE_DESIGN
         assert values == kept
+
+
+class TestReferencePassExample:
+    """The reference's "Create pass" example body, against its "Example Apple template"."""
+
+    VALUES: dict[str, object] = {
+        "headers": {
+            "expirationDate": {"value": "2014-08-20T09:41-08:00"},
+            "barcodeAltText": {"changeMessage": None, "value": "abc1234567890", "label": ""},
+            "barcode_value": {"changeMessage": None, "value": "abc1234567890", "label": ""},
+        },
+        "fields": {
+            "Coupon": {"changeMessage": "Enjoy %@ off your next order!", "value": "20%", "label": "Coupon"},
+            "SiteAddress": {
+                "changeMessage": "Check out things we think you would like at %@",
+                "value": "https://www.example.com/new?custnumb=123456",
+                "label": "personal deals",
+            },
+            "InStore": {
+                "changeMessage": "Or visit your nearest store at %@",
+                "value": "1234 Fake St.",
+                "label": "nearestStore",
+            },
+            "thumbnail_image": {"value": "https://wallet.urbanairship.com/assets/favicon.png"},
+        },
+        "beacons": [
+            {"uuid": BEACON_UUID, "relevantText": "You are near the Ship", "major": 2, "minor": 346},
+        ],
+        "locations": [
+            {
+                "longitude": -122.374,
+                "latitude": 37.618,
+                "relevantText": "Hello loc0",
+                "streetAddress1": "address line #1",
+                "streetAddress2": "address line #2",
+                "city": "San Francisco",
+                "region": "CA",
+                "regionCode": "94404",
+                "country": "US",
+            }
+        ],
+    }
+
+    def test_only_the_url_in_a_number_field_is_refused(self):
+        # The reference's template declares SiteAddress a Number yet both examples hold a URL there.
+        problems = check_values(REFERENCE_DESIGN, self.VALUES, project_settings=SETTINGS)
+        assert problem_fields(problems) == ["fields.SiteAddress.value"]
+
+    def test_renders(self, signer, verified):
+        values = copy.deepcopy(self.VALUES)
+        del values["fields"]["SiteAddress"]["value"]
+        assert check_values(REFERENCE_DESIGN, values, project_settings=SETTINGS) == []
+        result = render(values=values, images=REFERENCE_IMAGES | {"thumbnail_image": make_png(90, 90)})
+        pass_json = result.pass_json
+        assert pass_json["expirationDate"] == "2014-08-20T09:41:00-08:00"
+        assert pass_json["barcode"] == {
+            "format": "PKBarcodeFormatPDF417",
+            "message": "abc1234567890",
+            "messageEncoding": "iso-8859-1",
+            "altText": "abc1234567890",
+        }
+        assert fields_of(result)["secondaryFields"][1]["label"] == "personal deals"
+        assert pass_json["locations"] == [
+            {"latitude": 37.618, "longitude": -122.374, "relevantText": "Hello loc0"}
+        ]
+        members = verified(build_pkpass(pass_json, result.files, signer))
+        assert "thumbnail.png" in members
 
 
 class TestViewJsonPassExample:
@@ -867,8 +942,16 @@ class TestBeaconsLocationsNfc:
         nfc = render({}, values).pass_json["nfc"]
         assert nfc == {"message": "é" * 32, "encryptionPublicKey": "KEY"}
 
+    def test_nfc_is_checked_with_apples_rules(self):
+        good = {"nfc": {"message": "m" * 80, "encryptionPublicKey": P256_PUBLIC_KEY}}
+        assert check_values({}, good, project_settings=SETTINGS) == []
+        bad = {"nfc": {"encryptionPublicKey": "KEY"}}
+        fields = problem_fields(check_values({}, bad, project_settings=SETTINGS))
+        assert fields == ["nfc.message", "nfc.encryptionPublicKey"]
+
     def test_renders_into_a_valid_pass(self, signer, verified):
-        result = render(self.TEMPLATE, project_type="boardingPass")
+        values = {"nfc": {"message": "member-1", "encryptionPublicKey": P256_PUBLIC_KEY}}
+        result = render(self.TEMPLATE, values, project_type="boardingPass")
         members = verified(build_pkpass(result.pass_json, result.files, signer))
         assert json.loads(members["pass.json"])["locations"][0]["relevantText"] == "Hello loc0"
 

@@ -52,11 +52,15 @@ class TestPng:
         with pytest.raises(ImageInvalid, match="PNG"):
             to_png(PNG[: len(PNG) // 2])
 
-    def test_damaged_image_data_is_invalid(self) -> None:
-        damaged = bytearray(PNG)
-        damaged[PNG.index(b"IDAT") + 6] ^= 0xFF
+    def test_image_data_that_does_not_decode_is_invalid(self) -> None:
+        """Every checksum right, the compressed pixels wrong: caught by decoding."""
+        start = PNG.index(b"IDAT")
+        (length,) = struct.unpack(">I", PNG[start - 4 : start])
+        chunk = bytearray(PNG[start : start + 4 + length])
+        chunk[8] ^= 0xFF
+        damaged = PNG[:start] + chunk + struct.pack(">I", zlib.crc32(chunk)) + PNG[start + 8 + length :]
         with pytest.raises(ImageInvalid, match="damaged PNG"):
-            to_png(bytes(damaged))
+            to_png(damaged)
 
     def test_a_wrong_checksum_is_invalid(self) -> None:
         """Pixels that decode but a chunk whose checksum does not match: caught by verifying."""

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import socket
 import time
 from collections.abc import AsyncIterator, Iterator
+from typing import Any
 from urllib.parse import quote_from_bytes
 
 import httpx
@@ -14,6 +16,9 @@ import pytest
 from passmint.images import fetch
 from passmint.images.errors import ImageFetchFailed, ImageInvalid, ImageTooLarge, ImageUrlNotAllowed
 from tests.images import HUGE, PNG, ImageServer, localhost_tls
+
+PAIR = ["127.0.0.2", "127.0.0.1"]
+"""Nothing listens on 127.0.0.2: its connection is refused, then 127.0.0.1 answers."""
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +57,19 @@ class TestDownload:
     ) -> None:
         with pytest.raises(ImageTooLarge, match="larger than 5 MiB"):
             await download(client, server.url("/huge.png"))
+
+    async def test_an_announced_oversize_body_is_not_read(self) -> None:
+        class Unread(httpx.AsyncByteStream):
+            async def __aiter__(self) -> AsyncIterator[bytes]:
+                raise AssertionError("the body was read")
+                yield b""
+
+        def answer(request: httpx.Request) -> httpx.Response:
+            return httpx.Response(200, headers={"Content-Length": str(HUGE)}, stream=Unread())
+
+        async with httpx.AsyncClient(transport=httpx.MockTransport(answer)) as client:
+            with pytest.raises(ImageTooLarge):
+                await download(client, "http://127.0.0.1/huge.png")
 
     async def test_a_body_without_length_is_cut_off_at_the_limit(
         self, client: httpx.AsyncClient, server: ImageServer
@@ -158,6 +176,17 @@ class TestPrivateNetworks:
         assert str(request.url) == "http://127.0.0.1:8080/logo.png?v=2"
         assert request.headers["Host"] == "localhost:8080"
         assert request.extensions["sni_hostname"] == "localhost"
+
+    async def test_the_next_address_is_tried_when_one_refuses(
+        self, client: httpx.AsyncClient, server: ImageServer, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        async def getaddrinfo(host: str, port: int, **options: Any) -> list[tuple[Any, ...]]:
+            assert host == "images.example"
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port)) for address in PAIR]
+
+        monkeypatch.setattr(asyncio.get_running_loop(), "getaddrinfo", getaddrinfo)
+        assert await download(client, server.url("/logo.png", host="images.example")) == PNG
+        assert server.hosts == [f"images.example:{server.port}"]
 
     async def test_tls_is_verified_for_the_host_name(self) -> None:
         server_tls, client_tls = localhost_tls()

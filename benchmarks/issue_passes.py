@@ -1,0 +1,129 @@
+"""Issue passes through the HTTP API of a running server, then download some; prints rates as JSON.
+
+Starts ``passmint serve`` on a free loopback port against a fresh database (a SQLite file by default,
+or ``--database-url postgresql+asyncpg://...``), creates an API key, a project and the reference's
+Apple template, then POSTs ``--passes`` passes and GETs ``--downloads`` signed .pkpass files with
+``--concurrency`` requests in flight.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.factories import PROJECT, apple_template
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def server(database_url: str | None, workers: int) -> Iterator[tuple[str, dict[str, str]]]:
+    """A running ``passmint serve`` and the environment it runs with."""
+    data_dir = tempfile.mkdtemp(prefix="passmint-bench-")
+    env = os.environ | {"PASSMINT_DATA_DIR": data_dir, "PASSMINT_LOG_LEVEL": "WARNING"}
+    if database_url:
+        env["PASSMINT_DATABASE_URL"] = database_url
+    port = free_port()
+    command = [sys.executable, "-m", "passmint", "serve", "--port", str(port), "--workers", str(workers)]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{url}/v1/system/status", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        else:
+            raise SystemExit("the server did not start")
+        yield url, env
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+async def timed(count: int, concurrency: int, request: Callable[[int], Awaitable[None]]) -> float:
+    """Seconds to run ``request(i)`` for i in range(count) with ``concurrency`` in flight."""
+    queue = iter(range(count))
+
+    async def worker() -> None:
+        for index in queue:
+            await request(index)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return time.perf_counter() - started
+
+
+async def run(
+    url: str, auth: tuple[str, str], passes: int, downloads: int, concurrency: int
+) -> dict[str, float]:
+    limits = httpx.Limits(max_connections=concurrency)
+    async with httpx.AsyncClient(base_url=url, auth=auth, limits=limits, timeout=60) as client:
+        project = (await client.post("/v1/project", json=PROJECT)).raise_for_status().json()
+        template = (
+            (await client.post(f"/v1/template/{project['id']}", json=apple_template()))
+            .raise_for_status()
+            .json()
+        )
+        ids: list[int] = []
+
+        async def create(index: int) -> None:
+            body = {
+                "fields": {"Coupon": {"value": f"{index % 90}%"}},
+                "headers": {"barcode_value": {"value": f"M{index}"}},
+            }
+            response = await client.post(f"/v1/pass/{template['templateId']}", json=body)
+            ids.append(response.raise_for_status().json()["id"])
+
+        async def download(index: int) -> None:
+            response = await client.get(f"/v1/pass/{ids[index % len(ids)]}/download")
+            assert response.raise_for_status().headers["content-type"] == "application/vnd.apple.pkpass"
+
+        create_s = await timed(passes, concurrency, create)
+        download_s = await timed(downloads, concurrency, download)
+    return {"create_per_s": round(passes / create_s, 1), "download_per_s": round(downloads / download_s, 1)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--passes", type=int, default=10_000)
+    parser.add_argument("--downloads", type=int, default=1_000)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2, help="API processes (uvicorn workers)")
+    parser.add_argument("--database-url", default=None, help="default: a new SQLite file")
+    args = parser.parse_args()
+    with server(args.database_url, args.workers) as (url, env):
+        created = subprocess.run(
+            [sys.executable, "-m", "passmint", "keys", "create", "--name", "bench", "--json"],
+            env=env, capture_output=True, check=True,
+        )  # fmt: skip
+        key = json.loads(created.stdout)
+        rates = asyncio.run(
+            run(url, (key["key"], key["secret"]), args.passes, args.downloads, args.concurrency)
+        )
+    database = "postgresql" if args.database_url else "sqlite"
+    print(json.dumps({"database": database, "workers": args.workers, "concurrency": args.concurrency,
+                      "passes": args.passes, "downloads": args.downloads, **rates}))  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
