@@ -154,7 +154,13 @@ async def get_pass_in_template(
     responses=documented(409),
     summary="Create pass with external ID",
 )
-async def create_pass_in_template(
+@router.post(
+    "/{templateId:ref}/id/{passExternalId}",
+    response_model=PassRead,
+    responses=documented(409),
+    summary="Create pass with external ID (template by ID or external ID)",
+)
+async def create_pass_with_external_id(
     template: TemplateRef,
     external_id: PassExternalId,
     body: PassBody,
@@ -255,25 +261,6 @@ async def create_dynamic_pass(
     expiry: Annotated[str | None, Query(description="Expiration date, YYYY-MM-DD.")] = None,
 ) -> PassRead:
     created = await pass_service.create_dynamic(session, account, template, body, images, expiry=expiry)
-    return views.full(created, settings.base_url)
-
-
-@router.post(
-    "/{templateId:ref}/id/{passExternalId}",
-    response_model=PassRead,
-    responses=documented(409),
-    summary="Create pass with external ID (template by ID or external ID)",
-)
-async def create_pass_with_external_id(
-    template: TemplateRef,
-    external_id: PassExternalId,
-    body: PassBody,
-    account: AccountDep,
-    session: SessionDep,
-    settings: SettingsDep,
-    images: ImageSourceDep,
-) -> PassRead:
-    created = await pass_service.create(session, account, template, body, images, external_id=external_id)
     return views.full(created, settings.base_url)
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints, field_validator
+from pydantic import Field, StringConstraints
 
 from passmint.kit.pagination import Pagination
 from passmint.kit.schemas import ApiModel, InputModel
 from passmint.kit.time import UtcDateTime
+from passmint.templates.designs import ChangeMessage
 from passmint.templates.schemas import Beacon, LocationIn
 
 Scalar = str | int | float
@@ -33,15 +34,8 @@ class PassValue(InputModel):
 
     value: Scalar | None = None
     label: str | None = None
-    change_message: str | None = None
+    change_message: ChangeMessage | None = None
     semantics: dict[str, Any] | None = None
-
-    @field_validator("change_message")
-    @classmethod
-    def _placeholder(cls, value: str | None) -> str | None:
-        if value is not None and "%@" not in value:
-            raise ValueError("must contain %@, where the new value goes")
-        return value
 
 
 class Nfc(InputModel):

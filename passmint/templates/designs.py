@@ -12,7 +12,15 @@ import re
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 from pydantic.alias_generators import to_camel
 
 from passmint.projects.schemas import BarcodeEncoding, BarcodeType
@@ -85,6 +93,16 @@ class SharingStatus(StrEnum):
     ONE_USER_ONE_DEVICE = "oneUserOneDevice"
 
 
+def _has_placeholder(value: str) -> str:
+    if "%@" not in value:
+        raise ValueError("must contain %@, where the new value goes")
+    return value
+
+
+ChangeMessage = Annotated[str, AfterValidator(_has_placeholder)]
+"""Shown on the lock screen when the value changes; ``%@`` stands for the new value."""
+
+
 class DesignModel(BaseModel):
     """Strict about unknown keys, with the reference's undefined ``notShared`` accepted and ignored."""
 
@@ -126,7 +144,7 @@ class AppleField(DesignModel):
     format_type: FormatType = FormatType.STRING
     label: str | None = None
     value: Scalar | None = None
-    change_message: str | None = None
+    change_message: ChangeMessage | None = None
     order: int | None = None
     text_alignment: TextAlignment | None = None
     required: LooseBool = False
@@ -158,13 +176,6 @@ class AppleField(DesignModel):
     @classmethod
     def _lower(cls, value: Any) -> Any:
         return value.lower() if isinstance(value, str) else value
-
-    @field_validator("change_message")
-    @classmethod
-    def _placeholder(cls, value: str | None) -> str | None:
-        if value is not None and "%@" not in value:
-            raise ValueError("must contain %@, where the new value goes")
-        return value
 
 
 class GoogleField(DesignModel):

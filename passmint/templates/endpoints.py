@@ -30,7 +30,6 @@ router = APIRouter(prefix="/template", tags=["Templates"])
 documents = APIRouter(prefix="/templates", tags=["Templates"])
 PageDep = Annotated[PageRequest, Depends(page_params(TEMPLATE_ORDERS))]
 TemplateExternalId = Annotated[str, Path(alias="templateExternalId", max_length=255)]
-ProjectExternalId = Annotated[str, Path(alias="projectExternalId", max_length=255)]
 
 
 @router.get("/headers", response_model=TemplateHeaderList, summary="List templates")
@@ -53,24 +52,11 @@ async def duplicate_template(template: TemplateRef, account: AccountDep, session
 
 
 @router.post(
-    "/project/id/{projectExternalId}/id/{templateExternalId}",
+    "/project/{projectId:ref}/id/{templateExternalId}",
     response_model=TemplateId,
-    summary="Create template with external IDs (project by external ID)",
+    summary="Create template with external ID (project by external ID)",
     responses=documented(409),
 )
-async def create_template_in_external_project_with_external_id(
-    project_external_id: ProjectExternalId,
-    external_id: TemplateExternalId,
-    body: TemplateBody,
-    account: AccountDep,
-    session: SessionDep,
-    images: ImageSourceDep,
-) -> TemplateId:
-    project = Ref(external_id=project_external_id)
-    template = await template_service.create(session, account, project, body, images, external_id=external_id)
-    return TemplateId(template_id=template.id)
-
-
 @router.post(
     "/{projectId:ref}/id/{templateExternalId}",
     response_model=TemplateId,
@@ -90,21 +76,8 @@ async def create_template_with_external_id(
 
 
 @router.post(
-    "/project/id/{projectExternalId}",
-    response_model=TemplateId,
-    summary="Create template (project by external ID)",
+    "/project/{projectId:ref}", response_model=TemplateId, summary="Create template (project by external ID)"
 )
-async def create_template_in_external_project(
-    project_external_id: ProjectExternalId,
-    body: TemplateBody,
-    account: AccountDep,
-    session: SessionDep,
-    images: ImageSourceDep,
-) -> TemplateId:
-    project = Ref(external_id=project_external_id)
-    return TemplateId(template_id=(await template_service.create(session, account, project, body, images)).id)
-
-
 @router.post("/{projectId:ref}", response_model=TemplateId, summary="Create template")
 async def create_template(
     project: ProjectRef, body: TemplateBody, account: AccountDep, session: SessionDep, images: ImageSourceDep
