@@ -54,7 +54,7 @@ APPLE_TEMPLATE: dict[str, Any] = {
             "required": False, "hideEmpty": True,
         },
         "SiteAddress": {
-            "formatType": "String", "changeMessage": "New stuff, just for you at %@", "order": 2,
+            "formatType": "Number", "changeMessage": "New stuff, just for you at %@", "order": 2,
             "textAlignment": "textAlignmentCenter", "fieldType": "secondary",
             "value": "https://www.example.com/new?custnumb=123456", "label": "personalDeals",
             "required": False, "hideEmpty": True,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 
 from passmint.apple.errors import Problem
@@ -169,19 +169,27 @@ def change_message_problems(value: object, path: str) -> list[Problem]:
 
 
 def value_problem(spec: Mapping[str, object], value: object) -> str | None:
-    """Whether a pass's value fits its field's formatType (a template's own default is never refused)."""
+    """Whether a pass's value fits its field's formatType (a template's own default is never refused).
+
+    A field whose template default does not fit its declared formatType is text in practice (the
+    reference's own example declares a URL field as Number), so its pass values are not held to it.
+    """
     if is_empty(value):
         return None
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         return MESSAGES["scalar"]
     kind = FORMAT_TYPES.get(str(spec.get("formatType") or "String").lower())
-    if kind == "Number" and as_number(value) is None:
-        return MESSAGES["number"]
-    if kind == "Date" and parse_when(value) is None:
-        return MESSAGES["date"]
-    if kind == "URL" and not is_url(value):
-        return MESSAGES["url"]
+    default = spec.get("value")
+    if kind in FORMAT_CHECKS and (is_empty(default) or FORMAT_CHECKS[kind](default)):
+        return None if FORMAT_CHECKS[kind](value) else MESSAGES[kind.lower()]
     return None
+
+
+FORMAT_CHECKS: dict[str, Callable[[object], bool]] = {
+    "Number": lambda value: as_number(value) is not None,
+    "Date": lambda value: parse_when(value) is not None,
+    "URL": is_url,
+}
 
 
 def pass_field_problems(design: Mapping[str, object], values: Mapping[str, object]) -> list[Problem]:

@@ -170,7 +170,7 @@ async def create_pass_with_external_id(
     images: ImageSourceDep,
 ) -> PassRead:
     created = await pass_service.create(session, account, template, body, images, external_id=external_id)
-    return views.full(created, settings.base_url)
+    return views.created(created, settings.base_url)
 
 
 @router.put(
@@ -261,7 +261,7 @@ async def create_dynamic_pass(
     expiry: Annotated[str | None, Query(description="Expiration date, YYYY-MM-DD.")] = None,
 ) -> PassRead:
     created = await pass_service.create_dynamic(session, account, template, body, images, expiry=expiry)
-    return views.full(created, settings.base_url)
+    return views.created(created, settings.base_url)
 
 
 @router.post("/{templateId:ref}", response_model=PassRead, summary="Create pass")
@@ -273,7 +273,9 @@ async def create_pass(
     settings: SettingsDep,
     images: ImageSourceDep,
 ) -> PassRead:
-    return views.full(await pass_service.create(session, account, template, body, images), settings.base_url)
+    return views.created(
+        await pass_service.create(session, account, template, body, images), settings.base_url
+    )
 
 
 @router.get("/{passId:ref}", response_model=PassRead, summary="Get pass")

@@ -109,6 +109,10 @@ class PassRead(ApiModel):
     tags: list[str]
     headers: dict[str, Any]
     fields: dict[str, Any]
+    pass_fields: dict[str, Any] | None = Field(
+        default=None,
+        description="On create responses: headers and fields in one map, as the reference prints them.",
+    )
     beacons: list[dict[str, Any]] | None = None
     locations: list[dict[str, Any]]
     nfc: dict[str, Any] | None = None

@@ -32,6 +32,12 @@ def _merged(template_entries: dict[str, Any], pass_entries: dict[str, Any]) -> d
     return merged
 
 
+def created(view: PassView, base_url: str) -> PassRead:
+    """A new pass as the reference's create responses print it: with ``passFields`` too."""
+    read = full(view, base_url)
+    return read.model_copy(update={"pass_fields": read.headers | read.fields})
+
+
 def full(view: PassView, base_url: str) -> PassRead:
     pass_, design = view.pass_, view.template.design
     return PassRead(

@@ -327,3 +327,76 @@ class TestListUpdateDelete:
         )
         files = verify((await api.get(f"/v1/pass/{created['id']}/download")).content)
         assert files["thumbnail.png"] == thumbnail
+
+
+class TestReferenceExamples:
+    async def test_create_pass_example_as_printed(
+        self, api: httpx.AsyncClient, template_id: int, verify: Verify
+    ) -> None:
+        body = {
+            "headers": {
+                "expirationDate": {"value": "2014-08-20T09:41-08:00"},
+                "barcodeAltText": {"changeMessage": None, "value": "abc1234567890", "label": ""},
+                "barcode_value": {"changeMessage": None, "value": "abc1234567890", "label": ""},
+            },
+            "fields": {
+                "Coupon": {"changeMessage": "Enjoy %@ off your next order!", "value": "20%",
+                           "label": "Coupon"},
+                "SiteAddress": {
+                    "changeMessage": "Check out things we think you would like at %@",
+                    "value": "https://www.example.com/new?custnumb=123456",
+                    "label": "personal deals",
+                },
+                "InStore": {"changeMessage": "Or visit your nearest store at %@", "value": "1234 Fake St.",
+                            "label": "nearestStore"},
+                # The example's image is on the internet; the same request with a local image:
+                "thumbnail_image": {"value": data_url(png(90, 90))},
+            },
+            "beacons": [{"uuid": "55502220-A123-A88A-F321-555A444B333C",
+                         "relevantText": "You are near the Ship", "major": 2, "minor": 346}],
+            "locations": [{"longitude": -122.374, "latitude": 37.618, "relevantText": "Hello loc0",
+                           "streetAddress1": "address line #1", "streetAddress2": "address line #2",
+                           "city": "San Francisco", "region": "CA", "regionCode": "94404", "country": "US"}],
+            "publicUrl": {"type": "single"},
+        }  # fmt: skip
+        response = await api.post(f"/v1/pass/{template_id}", json=body)
+        assert response.status_code == 200, response.text
+        created = response.json()
+        for key in (
+            "id",
+            "templateId",
+            "createdAt",
+            "url",
+            "publicUrl",
+            "passFields",
+            "beacons",
+            "locations",
+        ):
+            assert key in created, key
+        assert created["publicUrl"]["type"] == "single"
+        assert created["passFields"]["SiteAddress"]["label"] == "personal deals"
+        assert created["locations"][0]["city"] == "San Francisco" and "id" in created["locations"][0]
+        document = pass_json(verify((await api.get(f"/v1/pass/{created['id']}/download")).content))
+        assert document["expirationDate"] == "2014-08-20T09:41:00-08:00"
+        assert document["barcodes"][0]["altText"] == "abc1234567890"
+        assert document["beacons"][0]["major"] == 2
+
+    async def test_get_pass_carries_the_reference_keys(
+        self, api: httpx.AsyncClient, template_id: int
+    ) -> None:
+        created = await create_pass(api, template_id)
+        fetched = (await api.get(f"/v1/pass/{created['id']}")).json()
+        for key in (
+            "tags",
+            "headers",
+            "fields",
+            "id",
+            "templateId",
+            "updatedAt",
+            "createdAt",
+            "serialNumber",
+            "url",
+            "status",
+        ):
+            assert key in fetched, key
+        assert "passFields" not in fetched
