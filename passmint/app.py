@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from http.cookiejar import CookieJar, DefaultCookiePolicy
@@ -14,6 +15,7 @@ from passmint.certificates.endpoints import router as certificates_router
 from passmint.config import Settings, load_settings
 from passmint.db import Database
 from passmint.deps import check_api_revision
+from passmint.jobs.worker import Worker
 from passmint.middleware import RequestLog
 from passmint.passes import endpoints as passes
 from passmint.projects.endpoints import router as projects_router
@@ -64,9 +66,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.db = Database(settings.database)
         app.state.http = outbound_client()
+        stop = asyncio.Event()
+        worker = (
+            asyncio.create_task(Worker(app.state.db).run_forever(stop)) if settings.embedded_worker else None
+        )
         try:
             yield
         finally:
+            stop.set()
+            if worker is not None:
+                await worker
             await app.state.http.aclose()
             await app.state.db.dispose()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import signal
 from collections.abc import Awaitable, Callable
 from typing import Annotated, TypeVar
 
@@ -19,6 +20,8 @@ from passmint.apple.cli import certs_app, pkpass_app
 from passmint.config import Settings, load_settings
 from passmint.db import Database
 from passmint.errors import InvalidInput, PassmintError
+from passmint.jobs import queue as job_queue
+from passmint.jobs.worker import Worker
 from passmint.kit.time import format_utc
 from passmint.logs import configure_logging
 
@@ -30,7 +33,9 @@ app = typer.Typer(
 db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
 keys_app = typer.Typer(help="API keys: the Basic-auth credentials of an account.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+jobs_app = typer.Typer(help="Background jobs: list them, retry the dead ones.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
+app.add_typer(jobs_app, name="jobs")
 app.add_typer(certs_app, name="certs")
 app.add_typer(pkpass_app, name="pkpass")
 
@@ -135,6 +140,57 @@ def keys_revoke(key: Annotated[str, typer.Argument(help="The key to revoke.")]) 
     """Revoke an API key: requests signed with it are refused from now on."""
     _in_transaction(_prepared(), lambda s: account_service.revoke_key(s, key))
     console.print(f"revoked {key}")
+
+
+@app.command()
+def worker(
+    concurrency: Annotated[int, typer.Option(help="Jobs run at once in this process.")] = 8,
+) -> None:
+    """Run background jobs until stopped (SIGINT or SIGTERM); start as many as the load needs."""
+    settings = _prepared()
+
+    async def run() -> None:
+        database = Database(settings.database)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signal_number in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signal_number, stop.set)
+        try:
+            await Worker(database, concurrency=concurrency).run_forever(stop)
+        finally:
+            await database.dispose()
+
+    console.print(f"passmint worker running {concurrency} jobs at a time; stop with Ctrl-C")
+    asyncio.run(run())
+
+
+@jobs_app.command("list")
+def jobs_list(
+    status: Annotated[str | None, typer.Option(help="queued, running, done or dead.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many, newest first.")] = 50,
+) -> None:
+    """List jobs with their attempts and last error."""
+    rows = _in_transaction(_prepared(), lambda s: job_queue.listed(s, status=status, limit=limit))
+    table = Table("id", "name", "status", "attempts", "run at", "last error")
+    for row in rows:
+        table.add_row(
+            str(row.id), row.name, row.status, f"{row.attempts}/{row.max_attempts}", format_utc(row.run_at),
+            (row.last_error or "")[:120],
+        )  # fmt: skip
+    console.print(table)
+
+
+@jobs_app.command("retry")
+def jobs_retry(
+    job_ids: Annotated[list[int] | None, typer.Argument(help="Dead jobs to queue again.")] = None,
+    all_dead: Annotated[bool, typer.Option("--all-dead", help="Queue every dead job again.")] = False,
+) -> None:
+    """Queue dead jobs again, with their attempts counted from zero."""
+    if not job_ids and not all_dead:
+        errors.print("[red]error:[/red] name the jobs to retry, or pass --all-dead")
+        raise typer.Exit(2)
+    count = _in_transaction(_prepared(), lambda s: job_queue.retry(s, None if all_dead else job_ids))
+    console.print(f"queued {count} job(s) again")
 
 
 def main() -> None:

@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None
     """Key material for encrypting stored private keys; generated into the data dir when unset."""
     log_level: str = "INFO"
+    embedded_worker: bool = True
+    """Run background jobs inside each API process; turn off when ``passmint worker`` processes run them."""
     allow_private_networks: bool = False
     """Let image and callback URLs reach private, loopback and link-local addresses."""
 

@@ -36,6 +36,7 @@ def settings(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
         data_dir=directory,
         database_url=fresh_database(request.param, directory),
         public_url="http://localhost",
+        embedded_worker=False,
         secret_key=SecretStr("test-secret-key"),
     )
 

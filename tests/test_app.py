@@ -134,7 +134,7 @@ class TestUnbuiltFeatures:
     @pytest.mark.parametrize(
         ("method", "path", "feature"),
         [
-            ("PUT", "/v1/template/123/passes", "Bulk updates"),
+            ("GET", "/v1/template/123/personalization", "personalization"),
             ("POST", "/v1/pass/123/notify", "Notifications"),
             ("PUT", "/v1/pass/id/abc/tags", "Tags"),
             ("PUT", "/v1/project/12/settings/callback", "Callbacks"),

@@ -10,6 +10,7 @@ import pytest
 from click.testing import Result
 from typer.testing import CliRunner
 
+from passmint.accounts import service as account_service
 from passmint.cli import app as cli
 from passmint.config import Settings
 from passmint.db import Database
@@ -81,3 +82,73 @@ def test_db_upgrade_is_idempotent(env: dict[str, str]) -> None:
         result = runner.invoke(cli, ["db", "upgrade"], env=env)
         assert result.exit_code == 0, result.output
         assert "up to date" in result.stdout
+
+
+class TestJobs:
+    async def test_list_and_retry_dead_jobs(self, env: dict[str, str], database: Database) -> None:
+        from sqlalchemy import text
+
+        from passmint.jobs import queue
+        from passmint.passes.bulk import JOB
+
+        async with database.transaction() as session:
+            job = await queue.enqueue(session, JOB, {"template_id": 0})
+            await session.execute(text("UPDATE jobs SET status = 'dead', last_error = 'boom'"))
+        listed = await invoke(["jobs", "list", "--status", "dead"], env | {"COLUMNS": "200"})
+        assert listed.exit_code == 0 and JOB in listed.stdout and "boom" in listed.stdout
+        retried = await invoke(["jobs", "retry", str(job.id)], env)
+        assert retried.exit_code == 0 and "queued 1 job" in retried.stdout
+        assert (
+            "boom"
+            not in (await invoke(["jobs", "list", "--status", "dead"], env | {"COLUMNS": "200"})).stdout
+        )
+
+    def test_retry_needs_jobs_or_all_dead(self, env: dict[str, str]) -> None:
+        assert runner.invoke(cli, ["jobs", "retry"], env=env).exit_code == 2
+
+
+def test_worker_process_runs_jobs_and_stops_on_sigterm(env: dict[str, str], settings: Settings) -> None:
+    import asyncio as aio
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from passmint.db import Database as Db
+    from passmint.jobs import queue
+    from passmint.models import Ticket
+
+    async def queue_a_job() -> int:
+        database = Db(settings.database)
+        async with database.transaction() as session:
+            account = await account_service.create_key(session, name="w")
+            ticket = Ticket(account_id=account.account.id, operation="x", status="PENDING")
+            session.add(ticket)
+            await session.flush()
+            payload = {"template_id": 0, "ticket_id": ticket.id, "changes": {}, "images": {}, "status": None,
+                       "after_id": 0}  # fmt: skip
+            await queue.enqueue(session, "passes.update_template_passes", payload)
+        await database.dispose()
+        return ticket.id
+
+    async def status_of(ticket_id: int) -> str:
+        database = Db(settings.database)
+        async with database.transaction() as session:
+            found = await session.get(Ticket, ticket_id)
+            assert found is not None
+            status = found.status
+        await database.dispose()
+        return status
+
+    ticket_id = aio.run(queue_a_job())
+    process = subprocess.Popen([sys.executable, "-m", "passmint", "worker"], env=os.environ | env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        deadline = time.monotonic() + 20
+        while aio.run(status_of(ticket_id)) != "COMPLETED":
+            assert time.monotonic() < deadline, "the worker did not run the job"
+            time.sleep(0.1)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=10) == 0

@@ -17,6 +17,7 @@ import pytest
 from passmint.config import Settings
 from passmint.db import Database
 from tests.conftest import basic
+from tests.factories import PROJECT, apple_template
 
 PASSMINT = [sys.executable, "-m", "passmint"]
 
@@ -86,3 +87,26 @@ def test_two_processes_share_one_database(two_servers: list[str], environment: d
     assert fetched.json() == project
     httpx.put(f"{second}/v1/project/id/shared", json={"name": "Renamed"}, headers=headers)
     assert httpx.get(f"{first}/v1/project/{project['id']}", headers=headers).json()["name"] == "Renamed"
+
+
+def test_serve_runs_background_jobs_itself(two_servers: list[str], environment: dict[str, str]) -> None:
+    created = subprocess.run(
+        [*PASSMINT, "keys", "create", "--name", "shop", "--json"],
+        env=environment,
+        capture_output=True,
+        check=True,
+    )
+    key = json.loads(created.stdout)
+    headers = basic(key["key"], key["secret"])
+    url = two_servers[0]
+    project = httpx.post(f"{url}/v1/project", json=PROJECT, headers=headers).json()
+    template = httpx.post(f"{url}/v1/template/{project['id']}", json=apple_template(), headers=headers).json()
+    httpx.post(f"{url}/v1/pass/{template['templateId']}", json={}, headers=headers).raise_for_status()
+    change = {"fields": {"Coupon": {"value": "40%"}}}
+    ticket_id = httpx.put(
+        f"{url}/v1/template/{template['templateId']}/passes", json=change, headers=headers
+    ).json()["ticketId"]
+    deadline = time.monotonic() + 20
+    while httpx.get(f"{url}/v1/ticket/{ticket_id}", headers=headers).json()["status"] != "COMPLETED":
+        assert time.monotonic() < deadline, "the embedded worker did not run the job"
+        time.sleep(0.1)

@@ -4,6 +4,7 @@ from passmint.models.accounts import Account, ApiKey
 from passmint.models.base import Base, clone
 from passmint.models.certificates import Certificate
 from passmint.models.images import Image
+from passmint.models.jobs import Job
 from passmint.models.passes import Pass, PassTag, Tag
 from passmint.models.projects import Project
 from passmint.models.templates import Location, Template
@@ -15,6 +16,7 @@ __all__ = [
     "Base",
     "Certificate",
     "Image",
+    "Job",
     "Location",
     "Pass",
     "PassTag",

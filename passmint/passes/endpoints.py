@@ -12,7 +12,7 @@ from passmint.deps import AccountDep, ImageSourceDep, SessionDep, SettingsDep, p
 from passmint.http_errors import documented
 from passmint.kit.pagination import PageRequest, Pagination
 from passmint.kit.refs import Ref
-from passmint.passes import downloads, views
+from passmint.passes import bulk, downloads, views
 from passmint.passes import service as pass_service
 from passmint.passes.downloads import Download
 from passmint.passes.schemas import (
@@ -341,3 +341,18 @@ async def download_public(
     token: Annotated[str, Path(max_length=64)], session: SessionDep, settings: SettingsDep
 ) -> Response:
     return file_response(await downloads.public_pkpass(session, token, settings))
+
+
+@templates.put(
+    "/{templateId:ref}/passes", response_model=TicketRef, summary="Update all passes of a template"
+)
+async def update_template_passes(
+    template: TemplateRef,
+    body: PassBody,
+    account: AccountDep,
+    session: SessionDep,
+    images: ImageSourceDep,
+    status: StatusQuery = None,
+) -> TicketRef:
+    ticket = await bulk.update_template_passes(session, account, template, body, images, status=status)
+    return TicketRef(ticket_id=ticket.id)

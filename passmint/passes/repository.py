@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Select, delete, or_, select, update
+from sqlalchemy import Select, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.kit.pagination import PageRequest, paginate
@@ -39,6 +39,20 @@ async def page(
     if template_id is not None:
         statement = statement.where(Pass.template_id == template_id)
     return await paginate(session, _status_filter(statement, status), request, SORT_COLUMNS)
+
+
+async def count_of_template(session: AsyncSession, template_id: int, status: InstallStatus | None) -> int:
+    statement = _status_filter(select(Pass).where(Pass.template_id == template_id), status)
+    return await session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+
+
+async def batch_of_template(
+    session: AsyncSession, template_id: int, *, after_id: int, status: InstallStatus | None, limit: int
+) -> Sequence[Pass]:
+    """The next ``limit`` passes of a template in id order, after ``after_id``."""
+    statement = select(Pass).where(Pass.template_id == template_id, Pass.id > after_id)
+    statement = _status_filter(statement, status).order_by(Pass.id).limit(limit)
+    return (await session.scalars(statement)).all()
 
 
 async def get(session: AsyncSession, account_id: int, pass_id: int) -> Pass | None:

@@ -15,10 +15,7 @@ MERGED_KEYS = ("value", "label", "changeMessage", "semantics")
 
 def from_body(body: PassBody) -> dict[str, Any]:
     """The stored values of a new pass."""
-    values: dict[str, Any] = {
-        "fields": {name: _wire(value) for name, value in body.fields.items()},
-        "headers": {name: _wire(value) for name, value in body.headers.items()},
-    }
+    values = changes(body)
     if body.public_url is not None:
         values["publicUrlType"] = body.public_url.type
     return values | _lists(body)
@@ -26,13 +23,26 @@ def from_body(body: PassBody) -> dict[str, Any]:
 
 def merged(stored: dict[str, Any], body: PassBody) -> dict[str, Any]:
     """``stored`` with an update applied: each field or header merges key by key, lists replace."""
-    values = {key: value for key, value in stored.items()}
+    return merged_changes(stored, changes(body)) | _lists(body)
+
+
+def changes(body: PassBody) -> dict[str, Any]:
+    """The field and header changes of an update, as stored."""
+    return {
+        "fields": {name: _wire(value) for name, value in body.fields.items()},
+        "headers": {name: _wire(value) for name, value in body.headers.items()},
+    }
+
+
+def merged_changes(stored: dict[str, Any], changed: dict[str, Any]) -> dict[str, Any]:
+    """``stored`` with field and header changes merged in, key by key."""
+    values = dict(stored)
     for group in ("fields", "headers"):
         current = {name: dict(entry) for name, entry in stored.get(group, {}).items()}
-        for name, change in getattr(body, group).items():
-            current[name] = current.get(name, {}) | _wire(change)
+        for name, change in changed.get(group, {}).items():
+            current[name] = current.get(name, {}) | change
         values[group] = current
-    return values | _lists(body)
+    return values
 
 
 def image_urls(values: dict[str, Any]) -> dict[str, str]:

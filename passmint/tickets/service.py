@@ -24,6 +24,20 @@ async def get(session: AsyncSession, account: Account, ticket_id: int) -> Ticket
     return ticket
 
 
+async def by_id(session: AsyncSession, ticket_id: int) -> Ticket:
+    """A ticket by id, for the jobs that report on it."""
+    ticket = await session.get(Ticket, ticket_id)
+    if ticket is None:
+        raise TicketNotFound(f"Ticket {ticket_id} was not found")
+    return ticket
+
+
+async def running(session: AsyncSession, ticket: Ticket) -> Ticket:
+    ticket.status = TicketStatus.RUNNING
+    await session.flush()
+    return ticket
+
+
 async def complete(session: AsyncSession, ticket: Ticket, *, done: int, failed: int = 0) -> Ticket:
     """Mark a ticket finished with these counts."""
     ticket.done, ticket.failed = done, failed

@@ -1,0 +1,1 @@
+"""The job queue: durable, retried background work. It knows no domain; domains register handlers."""
