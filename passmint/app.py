@@ -11,6 +11,8 @@ import httpx
 from fastapi import APIRouter, Depends, FastAPI
 
 from passmint import __version__, http_errors, unbuilt
+from passmint.apple.webservice import router as apple_web_service
+from passmint.callbacks.endpoints import router as callbacks_router
 from passmint.certificates.endpoints import router as certificates_router
 from passmint.config import Settings, load_settings
 from passmint.db import Database
@@ -19,6 +21,8 @@ from passmint.jobs.worker import Worker
 from passmint.middleware import RequestLog
 from passmint.passes import endpoints as passes
 from passmint.projects.endpoints import router as projects_router
+from passmint.registrations.endpoints import logs as registration_logs
+from passmint.registrations.endpoints import router as registrations_v2
 from passmint.system.endpoints import router as system_router
 from passmint.templates import endpoints as templates
 from passmint.tickets.endpoints import router as tickets_router
@@ -30,7 +34,9 @@ V1_ROUTERS: list[APIRouter] = [
     passes.templates,
     passes.router,
     passes.public,
+    registration_logs,
     certificates_router,
+    callbacks_router,
     tickets_router,
     system_router,
 ]
@@ -89,6 +95,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in V1_ROUTERS:
         v1.include_router(router)
     app.include_router(v1)
+    app.include_router(apple_web_service)
+    app.include_router(registrations_v2)
     app.include_router(unbuilt.router())
     http_errors.install(app)
     app.add_middleware(RequestLog)

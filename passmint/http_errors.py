@@ -66,9 +66,8 @@ def _kind_of(error: PassmintError) -> type[PassmintError]:
 async def passmint_error(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, PassmintError)
     kind = _kind_of(error)
-    return error_response(
-        STATUS_BY_KIND[kind], error.message, error.code, error.details, headers=HEADERS_BY_KIND.get(kind)
-    )
+    headers = getattr(error, "headers", None) or HEADERS_BY_KIND.get(kind)
+    return error_response(STATUS_BY_KIND[kind], error.message, error.code, error.details, headers=headers)
 
 
 def field_errors(errors: Any) -> list[dict[str, str]]:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import inspect
+from email.utils import format_datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request
+from fastapi.responses import Response
 from starlette.convertors import Convertor, register_url_convertor
 
+from passmint.kit.files import Download
 from passmint.kit.pagination import PageRequest
 from passmint.kit.refs import REF_PATTERN, Ref
+from passmint.kit.time import last_modified
 
 
 class RefConvertor(Convertor[str]):
@@ -54,3 +58,12 @@ def next_page_url(request: Request, public_url: str, page: PageRequest, count: i
         return None
     query = request.url.include_query_params(page=page.page + 1).query
     return f"{public_url}{request.url.path}?{query}"
+
+
+def file_response(download: Download) -> Response:
+    """A downloaded pass (or bundle) with its ``Last-Modified`` (see ``kit.time.last_modified``)."""
+    headers = {
+        "Last-Modified": format_datetime(last_modified(download.last_modified), usegmt=True),
+        "Content-Disposition": f'attachment; filename="{download.filename}"',
+    }
+    return Response(download.data, media_type=download.media_type, headers=headers)

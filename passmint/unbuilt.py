@@ -30,11 +30,8 @@ UNBUILT: list[tuple[str, str]] = [
     ("/v1/events", "Events"),
     ("/v1/schedules", "Schedules"),
     ("/v1/project/{projectId:ref}/nfcMerchants", "NFC merchants"),
-    ("/v1/project/{projectId:ref}/settings/callback", "Callbacks"),
     ("/v1/project/{projectId:ref}/activity", "Project activity"),
     ("/v1/project/{projectId:ref}/stats", "Project statistics"),
-    ("/v2", "The registrations API"),
-    ("/apple", "Apple's PassKit web service"),
 ]
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 

@@ -137,9 +137,9 @@ class TestUnbuiltFeatures:
             ("GET", "/v1/template/123/personalization", "personalization"),
             ("POST", "/v1/pass/123/notify", "Notifications"),
             ("PUT", "/v1/pass/id/abc/tags", "Tags"),
-            ("PUT", "/v1/project/12/settings/callback", "Callbacks"),
+            ("GET", "/v1/project/12/stats", "Project statistics"),
             ("GET", "/v1/project/id/shop/nfcMerchants", "NFC merchants"),
-            ("GET", "/v2/coupons/1/registrations", "registrations API"),
+            ("GET", "/v1/segments/1", "Segments"),
         ],
     )
     async def test_answer_501_naming_the_feature(

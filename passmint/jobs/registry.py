@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 Handler = Callable[[AsyncSession, dict[str, Any]], Awaitable[None]]
 
-HANDLER_MODULES = ("passmint.passes.bulk",)
+HANDLER_MODULES = ("passmint.passes.bulk", "passmint.callbacks.tasks")
 """Every module with ``@job`` handlers; the worker imports them all."""
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from pydantic import AfterValidator, PlainSerializer
@@ -31,3 +31,19 @@ UtcDateTime = Annotated[
     PlainSerializer(format_utc, return_type=str, when_used="json"),
 ]
 """A datetime that accepts any ISO 8601 offset on input and always prints UTC ``Z`` on output."""
+
+
+def last_modified(changed_at: datetime, now: datetime | None = None) -> datetime:
+    """The ``Last-Modified`` to send for content last changed at ``changed_at``.
+
+    HTTP dates have whole seconds. Sending the second after the change (but never a time still to
+    come) makes ``modified_since`` exact: a client that sends it back gets 304 until the next change,
+    and a change made after the answer, even in the same second, is never taken for "not modified".
+    """
+    now = now or utcnow()
+    return min(changed_at.replace(microsecond=0) + timedelta(seconds=1), now.replace(microsecond=0))
+
+
+def modified_since(changed_at: datetime, since: datetime) -> bool:
+    """Whether content changed at ``changed_at`` is newer than an ``If-Modified-Since`` of ``since``."""
+    return as_utc(changed_at) >= as_utc(since)

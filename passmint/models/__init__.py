@@ -2,11 +2,13 @@
 
 from passmint.models.accounts import Account, ApiKey
 from passmint.models.base import Base, clone
+from passmint.models.callbacks import CallbackSpec
 from passmint.models.certificates import Certificate
 from passmint.models.images import Image
 from passmint.models.jobs import Job
-from passmint.models.passes import Pass, PassTag, Tag
+from passmint.models.passes import ChangeClock, Pass, PassTag, Tag
 from passmint.models.projects import Project
+from passmint.models.registrations import Device, DeviceLog, Registration
 from passmint.models.templates import Location, Template
 from passmint.models.tickets import Ticket
 
@@ -14,13 +16,18 @@ __all__ = [
     "Account",
     "ApiKey",
     "Base",
+    "CallbackSpec",
     "Certificate",
+    "ChangeClock",
+    "Device",
+    "DeviceLog",
     "Image",
     "Job",
     "Location",
     "Pass",
     "PassTag",
     "Project",
+    "Registration",
     "Tag",
     "Template",
     "Ticket",

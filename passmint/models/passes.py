@@ -32,10 +32,21 @@ class Pass(Base):
     """The pass's own fields, headers, beacons, nfc and semantics over its template's."""
     image_digests: Mapped[dict[str, Any]] = mapped_column(default=dict)
     """Images the pass sets over its template's: header name to the digest of the stored PNG."""
+    change_seq: Mapped[int] = mapped_column(BigId, default=0)
+    """The change clock's value at the pass's last change (see passes/changes.py)."""
     installed_at: Mapped[datetime | None]
     uninstalled_at: Mapped[datetime | None]
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[UpdatedAt]
+
+
+class ChangeClock(Base):
+    """One row counting changes to passes, in commit order (see passes/changes.py)."""
+
+    __tablename__ = "change_clock"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[int] = mapped_column(BigId)
 
 
 class Tag(Base):

@@ -12,7 +12,7 @@ from passmint.jobs.registry import job
 from passmint.kit.refs import Ref
 from passmint.kit.time import utcnow
 from passmint.models import Account, Ticket
-from passmint.passes import repository, values
+from passmint.passes import changes, repository, values
 from passmint.passes.schemas import InstallStatus, PassBody
 from passmint.templates import service as template_service
 from passmint.tickets import service as ticket_service
@@ -67,6 +67,7 @@ async def run_batch(session: AsyncSession, payload: dict[str, Any]) -> None:
         pass_.values = values.merged_changes(pass_.values, payload["changes"])
         pass_.image_digests = {**pass_.image_digests, **payload["images"]}
         pass_.updated_at = now
+    changes.mark_passes(session, [pass_.id for pass_ in batch])
     ticket = await ticket_service.by_id(session, payload["ticket_id"])
     ticket.done += len(batch)
     if len(batch) == BATCH:

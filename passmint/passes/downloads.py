@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -15,7 +14,9 @@ from passmint.certificates import service as certificate_service
 from passmint.certificates.signers import key_box
 from passmint.config import Settings
 from passmint.images import service as image_service
+from passmint.kit.files import Download
 from passmint.kit.refs import Ref
+from passmint.kit.time import modified_since
 from passmint.models import Account, Pass
 from passmint.passes import repository
 from passmint.passes import service as pass_service
@@ -28,19 +29,23 @@ PKPASS = "application/vnd.apple.pkpass"
 PKPASSES = "application/vnd.apple.pkpasses"
 
 
-@dataclass(frozen=True)
-class Download:
-    data: bytes
-    media_type: str
-    filename: str
-    last_modified: datetime
-
-
 async def pkpass(
     session: AsyncSession, account: Account, locator: PassLocator, settings: Settings
 ) -> Download:
     """The pass's current .pkpass."""
     pass_ = await pass_service.get(session, account, locator)
+    return await _download(session, account, pass_, settings)
+
+
+async def for_device(
+    session: AsyncSession, pass_: Pass, settings: Settings, *, since: datetime | None = None
+) -> Download | None:
+    """The pass's current .pkpass for a device that authenticated with its token; None when the pass has
+    not changed since ``since`` (the device's If-Modified-Since)."""
+    if since is not None and not modified_since(pass_.updated_at, since):
+        return None
+    account = await session.get(Account, pass_.account_id)
+    assert account is not None  # the foreign key guarantees it
     return await _download(session, account, pass_, settings)
 
 

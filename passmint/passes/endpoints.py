@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from email.utils import format_datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
@@ -14,7 +13,6 @@ from passmint.kit.pagination import PageRequest, Pagination
 from passmint.kit.refs import Ref
 from passmint.passes import bulk, downloads, views
 from passmint.passes import service as pass_service
-from passmint.passes.downloads import Download
 from passmint.passes.schemas import (
     PASS_ORDERS,
     BeaconList,
@@ -31,7 +29,7 @@ from passmint.passes.schemas import (
     TicketRef,
 )
 from passmint.passes.service import PassLocator
-from passmint.routing import PassRef, TemplateRef
+from passmint.routing import PassRef, TemplateRef, file_response
 
 router = APIRouter(prefix="/pass", tags=["Passes"])
 templates = APIRouter(prefix="/template", tags=["Passes"])
@@ -57,14 +55,6 @@ def pass_in_template(template: TemplateRef, external_id: PassExternalId) -> Pass
 
 PassAt = Annotated[PassLocator, Depends(pass_at)]
 InTemplate = Annotated[PassLocator, Depends(pass_in_template)]
-
-
-def file_response(download: Download) -> Response:
-    headers = {
-        "Last-Modified": format_datetime(download.last_modified, usegmt=True),
-        "Content-Disposition": f'attachment; filename="{download.filename}"',
-    }
-    return Response(download.data, media_type=download.media_type, headers=headers)
 
 
 @router.get("", response_model=PassList, summary="List passes")

@@ -16,7 +16,7 @@ from passmint.kit.refs import Ref
 from passmint.kit.security import new_token
 from passmint.kit.time import utcnow
 from passmint.models import Account, Location, Pass, Project, Template, Ticket
-from passmint.passes import repository, values
+from passmint.passes import changes, repository, values
 from passmint.passes.errors import (
     PassExternalIdAmbiguous,
     PassExternalIdTaken,
@@ -131,6 +131,7 @@ async def create(
         image_digests=await _image_digests(session, stored, images, previous=None),
     )
     await repository.add(session, pass_)
+    changes.mark_passes(session, [pass_.id])
     await _lists_and_tags(session, account, pass_, body)
     locations = await repository.locations(session, pass_.id) if body.locations else []
     return PassView(pass_, template, sorted(set(body.tags or [])), locations)
@@ -174,7 +175,7 @@ async def update(
         values.check(template, await template_service.project_of(session, template), stored)
         pass_.image_digests = await _image_digests(session, stored, images, previous=pass_)
         pass_.values = stored
-        pass_.updated_at = utcnow()
+        _changed(session, pass_)
         await _lists_and_tags(session, account, pass_, body)
         ticket = await ticket_service.open_ticket(session, account, "pass.update", total=1)
         tickets.append(await ticket_service.complete(session, ticket, done=1))
@@ -194,7 +195,7 @@ async def add_locations(
     """Add locations to the pass; answers all of them."""
     pass_ = await get(session, account, locator)
     await repository.add_locations(session, pass_.id, [_location(location) for location in locations])
-    pass_.updated_at = utcnow()
+    _changed(session, pass_)
     return await repository.locations(session, pass_.id)
 
 
@@ -207,7 +208,7 @@ async def delete_location(
     if location is None:
         raise PassLocationNotFound(f"Pass {locator} has no location {location_id}")
     await repository.remove(session, location)
-    pass_.updated_at = utcnow()
+    _changed(session, pass_)
     return await repository.locations(session, pass_.id)
 
 
@@ -229,7 +230,7 @@ async def set_beacons(
         **pass_.values,
         "beacons": [beacon.model_dump(by_alias=True, exclude_none=True) for beacon in new],
     }
-    pass_.updated_at = utcnow()
+    _changed(session, pass_)
     ticket = await ticket_service.open_ticket(session, account, "pass.beacons", total=1)
     return await ticket_service.complete(session, ticket, done=1)
 
@@ -276,6 +277,12 @@ async def _image_digests(
         else:
             digests[name] = await images.digest_of(session, url, field=f"headers.{name}.value")
     return digests
+
+
+def _changed(session: AsyncSession, pass_: Pass) -> None:
+    """What the pass shows changed: a new Last-Modified and a new tick of the change clock."""
+    pass_.updated_at = utcnow()
+    changes.mark_passes(session, [pass_.id])
 
 
 def _location(location: LocationIn) -> dict[str, object]:

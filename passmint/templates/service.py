@@ -12,6 +12,7 @@ from passmint.kit.pagination import PageRequest
 from passmint.kit.refs import Ref
 from passmint.kit.time import utcnow
 from passmint.models import Account, Location, Project, Template, clone
+from passmint.passes import changes
 from passmint.passes import repository as pass_repository
 from passmint.projects import repository as project_repository
 from passmint.projects.errors import ProjectNotFound
@@ -178,6 +179,7 @@ async def _changed(session: AsyncSession, template: Template) -> None:
     """Everything a template shows is on its passes: they all change with it."""
     template.updated_at = utcnow()
     await pass_repository.touch_template(session, template.id)
+    changes.mark_template(session, template.id)
 
 
 def _meta(body: TemplateBody) -> dict[str, Any]:

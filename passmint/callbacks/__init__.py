@@ -1,0 +1,1 @@
+"""Callbacks: a project's webhook spec, and signed deliveries of pass install and uninstall events."""

@@ -1,0 +1,219 @@
+"""Delivering callbacks: one signed POST per attempt, retried with backoff until the receiver takes it.
+
+A handler gets a session and a payload, and a worker has no request to take settings or an HTTP
+client from. Deliveries therefore read the process's settings through ``configure()`` (tests, or an
+application built with settings of its own, set them), falling back to the environment once, which
+is where ``passmint worker`` and ``passmint serve`` read theirs. One outbound client is made lazily
+per event loop and shared by every delivery of the process: making one costs about 20 ms (it loads
+the CA bundle), and every request closes its connection (it went to a pinned address), so nothing
+stays open between deliveries; ``aclose()`` closes it at shutdown.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncGenerator
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from passmint import __version__
+from passmint.app import outbound_client
+from passmint.callbacks import repository, service, signing
+from passmint.callbacks.errors import DeliveryFailed
+from passmint.config import Settings, load_settings
+from passmint.jobs.registry import job
+from passmint.jobs.worker import PermanentFailure
+from passmint.kit import netguard
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 15
+"""With the worker's backoff (about 2 s doubling to an hour), the last attempt comes about 5 hours
+after the first: a receiver down for a few hours still gets every callback."""
+ATTEMPT_TIMEOUT = 10.0
+"""Seconds for one attempt: the name lookup, the connection, the request and the answer."""
+RETRY_STATUSES = frozenset({408, 409, 425, 429})
+"""Client errors that say "later"; any other 4xx (and a 3xx, since redirects are not followed) is final."""
+DEFAULT_PORTS = {"http": 80, "https": 443}
+DEFAULT_HEADERS = {"Content-Type": "application/json", "User-Agent": f"passmint/{__version__}"}
+EXCERPT = 200
+"""How much of a refusing receiver's answer is kept in the job's error."""
+
+
+class _Runtime:
+    """What this process's deliveries share: the settings in force and the outbound client."""
+
+    def __init__(self) -> None:
+        self.settings: Settings | None = None
+        self._client: httpx.AsyncClient | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def current_settings(self) -> Settings:
+        if self.settings is None:
+            self.settings = load_settings()
+        return self.settings
+
+    def client(self) -> httpx.AsyncClient:
+        """The client of the running event loop (a client's connection pool belongs to one loop)."""
+        loop = asyncio.get_running_loop()
+        if self._client is None or self._loop is not loop:
+            self._client, self._loop = outbound_client(), loop
+        return self._client
+
+    async def aclose(self) -> None:
+        client, self._client, self._loop = self._client, None, None
+        if client is not None:
+            await client.aclose()
+
+
+_runtime = _Runtime()
+
+
+def configure(settings: Settings | None) -> None:
+    """Deliver with ``settings`` in this process; ``None`` goes back to reading the environment."""
+    _runtime.settings = settings
+
+
+async def aclose() -> None:
+    """Close this process's delivery client; the next delivery makes a new one."""
+    await _runtime.aclose()
+
+
+@job(service.DELIVER, max_attempts=MAX_ATTEMPTS)
+async def deliver(session: AsyncSession, payload: dict[str, Any]) -> None:
+    """POST one callback to the project's current spec: its URL and headers as they are now, the body
+    and ``webhook-id`` as they were when the event happened, signed for this attempt."""
+    spec = await repository.get_apart(session, payload["project_id"])
+    if spec is None:
+        log.info("callback %s dropped: its project has no callback spec any more", payload["delivery_id"])
+        return
+    settings = _runtime.current_settings()
+    assert settings.secret_key is not None
+    secret = service.signing_secret(service.signing_box(settings.secret_key.get_secret_value()), spec)
+    url = service.target_url(spec.base_url, payload["path"])
+    body = payload["body"].encode()
+    headers = signed_headers(spec.headers, secret, payload["delivery_id"], int(time.time()), body)
+    try:
+        async with asyncio.timeout(ATTEMPT_TIMEOUT):
+            await _post(url, headers, body, allow_private=settings.allow_private_networks)
+    except (TimeoutError, httpx.TimeoutException) as error:
+        raise DeliveryFailed(f"{_shown(url)} did not answer within {ATTEMPT_TIMEOUT:g} s") from error
+    except httpx.HTTPError as error:
+        raise DeliveryFailed(
+            f"{_shown(url)} could not be reached: {str(error) or type(error).__name__}"
+        ) from error
+    log.info("callback %s (%s) delivered", payload["delivery_id"], payload.get("event"))
+
+
+def signed_headers(
+    configured: dict[str, Any], secret: str, delivery_id: str, timestamp: int, body: bytes
+) -> httpx.Headers:
+    """The defaults, then the spec's headers over them (names ignore case), then the signature."""
+    headers = httpx.Headers(DEFAULT_HEADERS)
+    headers.update(configured)
+    headers["webhook-id"] = delivery_id
+    headers["webhook-timestamp"] = str(timestamp)
+    headers["webhook-signature"] = signing.sign(secret, delivery_id, timestamp, body)
+    return headers
+
+
+async def _post(url: str, headers: httpx.Headers, body: bytes, *, allow_private: bool) -> None:
+    """Send the callback; return if the receiver took it, raise ``DeliveryFailed`` (try again later)
+    or ``PermanentFailure`` (it never will) if not."""
+    target = httpx.URL(url)
+    addresses = await _checked_addresses(target, allow_private=allow_private)
+    response = await send_pinned(_runtime.client(), "POST", target, addresses, headers=headers, content=body)
+    try:
+        if response.is_success:
+            return
+        said = f"{_shown(url)} answered {_status(response.status_code)}"
+        excerpt = await _excerpt(response)
+        said += f": {excerpt}" if excerpt else ""
+    finally:
+        await response.aclose()
+    if response.status_code in RETRY_STATUSES or response.status_code >= 500:
+        raise DeliveryFailed(said)
+    if response.is_redirect:
+        raise PermanentFailure(f"{said} (redirects are not followed: set baseUrl to the final address)")
+    raise PermanentFailure(said)
+
+
+async def _checked_addresses(target: httpx.URL, *, allow_private: bool) -> list[str]:
+    host = target.raw_host.decode("ascii")
+    port = target.port or DEFAULT_PORTS[target.scheme]
+    try:
+        return await netguard.resolve_public(host, port, allow_private=allow_private)
+    except netguard.AddressNotAllowed as error:
+        raise PermanentFailure(
+            f"{_shown(str(target))} is not allowed: {error.message}; callbacks go to public addresses "
+            "only, unless the server runs with PASSMINT_ALLOW_PRIVATE_NETWORKS=true"
+        ) from error
+    except netguard.HostNotFound as error:
+        raise DeliveryFailed(f"{_shown(str(target))} cannot be reached: {error.message}") from error
+
+
+async def send_pinned(
+    client: httpx.AsyncClient,
+    method: str,
+    target: httpx.URL,
+    addresses: list[str],
+    *,
+    headers: httpx.Headers,
+    content: bytes,
+) -> httpx.Response:
+    """Send to the first of ``addresses`` (checked already) that accepts a connection, so the request
+    goes where the check said; the URL's host still goes out as ``Host`` and as the TLS server name,
+    and the certificate is verified for it. The response is streamed: close it.
+
+    The mechanism of ``images.fetch._send``, for any method and body (see the report on moving both
+    to ``kit``)."""
+    pinned_headers = httpx.Headers(headers)
+    pinned_headers["Host"] = target.netloc.decode("ascii")
+    pinned_headers["Connection"] = "close"  # never reuse a connection verified for another host name
+    extensions = {"timeout": client.timeout.as_dict(), "sni_hostname": target.raw_host.decode("ascii")}
+    failure: httpx.TransportError | None = None
+    for address in addresses:
+        request = httpx.Request(
+            method,
+            target.copy_with(host=address),
+            headers=pinned_headers,
+            content=content,
+            extensions=extensions,
+        )
+        try:
+            return await client.send(request, stream=True, follow_redirects=False)
+        except (httpx.ConnectError, httpx.ConnectTimeout) as error:
+            failure = error  # nothing was sent: the next address may take it
+    assert failure is not None  # resolve_public never returns an empty list
+    raise failure
+
+
+async def _excerpt(response: httpx.Response) -> str:
+    """The start of the answer's body, on one line."""
+    data = b""
+    chunks_of = cast(AsyncGenerator[bytes, None], response.aiter_bytes())  # it is one; typed as an iterator
+    async with contextlib.aclosing(chunks_of) as chunks:
+        async for chunk in chunks:
+            data += chunk
+            if len(data) >= EXCERPT:
+                break
+    return " ".join(data[:EXCERPT].decode("utf-8", "replace").split())
+
+
+def _status(code: int) -> str:
+    try:
+        return f"{code} {HTTPStatus(code).phrase}"
+    except ValueError:
+        return str(code)
+
+
+def _shown(url: str) -> str:
+    """``url`` as errors and logs show it: without its query, which may carry a token."""
+    return urlunsplit(urlsplit(url)._replace(query="", fragment=""))

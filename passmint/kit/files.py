@@ -1,0 +1,15 @@
+"""A file to send: its bytes, media type, name and when its content last changed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Download:
+    data: bytes
+    media_type: str
+    filename: str
+    last_modified: datetime
+    """When the content last changed (``kit.time.last_modified`` turns it into the header)."""

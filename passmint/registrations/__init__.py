@@ -1,0 +1,1 @@
+"""Registrations: which wallet app on which system holds each pass, from install until removal."""

@@ -1,0 +1,23 @@
+"""Errors of the registrations domain and Apple's web service."""
+
+from __future__ import annotations
+
+from passmint.errors import InvalidInput, NotFound, PassmintError, Unauthenticated
+
+
+class RegistrationsError(PassmintError): ...
+
+
+class PassNotAuthorized(RegistrationsError, Unauthenticated):
+    """No such pass, or the ``ApplePass`` token is not the pass's."""
+
+    code = "pass_not_authorized"
+    headers = {"WWW-Authenticate": 'ApplePass realm="passmint"'}
+
+
+class PushTokenMissing(RegistrationsError, InvalidInput):
+    code = "push_token_missing"
+
+
+class CampaignNotFound(RegistrationsError, NotFound):
+    code = "campaign_not_found"

@@ -1,0 +1,113 @@
+"""SQL for devices, registrations and device logs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from passmint.models import Device, DeviceLog, Pass, Registration, Template
+
+
+async def pass_by_serial(session: AsyncSession, serial_number: str) -> Pass | None:
+    return await session.scalar(select(Pass).where(Pass.serial_number == serial_number))
+
+
+async def device(session: AsyncSession, device_library_identifier: str) -> Device | None:
+    return await session.scalar(
+        select(Device).where(Device.device_library_identifier == device_library_identifier)
+    )
+
+
+async def active(session: AsyncSession, pass_id: int, device_id: int) -> Registration | None:
+    return await session.scalar(
+        select(Registration).where(
+            Registration.pass_id == pass_id,
+            Registration.device_id == device_id,
+            Registration.ended_at.is_(None),
+        )
+    )
+
+
+async def active_count(session: AsyncSession, pass_id: int) -> int:
+    statement = select(func.count()).where(Registration.pass_id == pass_id, Registration.ended_at.is_(None))
+    return await session.scalar(statement) or 0
+
+
+async def updated_serials(
+    session: AsyncSession, device_id: int, pass_type_identifier: str, *, since: int, until: int
+) -> Sequence[str]:
+    """Serial numbers of the device's registered passes of this type changed in (since, until]."""
+    statement = (
+        select(Pass.serial_number)
+        .join(Registration, Registration.pass_id == Pass.id)
+        .where(
+            Registration.device_id == device_id,
+            Registration.pass_type_identifier == pass_type_identifier,
+            Registration.ended_at.is_(None),
+            Pass.change_seq > since,
+            Pass.change_seq <= until,
+        )
+        .order_by(Pass.serial_number)
+    )
+    return (await session.scalars(statement)).all()
+
+
+def _listing(
+    statement: Select[Registration], start: date | None, end: date | None, show_ended: bool
+) -> Select[Registration]:
+    if start is not None:
+        statement = statement.where(Registration.created_at >= datetime.combine(start, time(), UTC))
+    if end is not None:
+        statement = statement.where(
+            Registration.created_at < datetime.combine(end + timedelta(days=1), time(), UTC)
+        )
+    if not show_ended:
+        statement = statement.where(Registration.ended_at.is_(None))
+    return statement
+
+
+async def page(
+    session: AsyncSession,
+    *,
+    project_id: int,
+    pass_id: int | None,
+    start: date | None,
+    end: date | None,
+    show_ended: bool,
+    offset: int,
+    limit: int,
+) -> tuple[Sequence[Registration], int]:
+    """A project's (or one of its passes') registrations in creation order, and how many match."""
+    statement = (
+        select(Registration)
+        .join(Pass, Pass.id == Registration.pass_id)
+        .join(Template, Template.id == Pass.template_id)
+        .where(Template.project_id == project_id)
+    )
+    if pass_id is not None:
+        statement = statement.where(Registration.pass_id == pass_id)
+    statement = _listing(statement, start, end, show_ended)
+    total = await session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    rows = await session.scalars(
+        statement.order_by(Registration.created_at, Registration.id).offset(offset).limit(limit)
+    )
+    return rows.all(), total
+
+
+async def passes_with_serials(session: AsyncSession, serials: Sequence[str]) -> Sequence[Pass]:
+    return (await session.scalars(select(Pass).where(Pass.serial_number.in_(serials)))).all()
+
+
+async def logs_of(session: AsyncSession, pass_id: int, limit: int) -> Sequence[DeviceLog]:
+    statement = (
+        select(DeviceLog).where(DeviceLog.pass_id == pass_id).order_by(DeviceLog.id.desc()).limit(limit)
+    )
+    return (await session.scalars(statement)).all()
+
+
+async def add(session: AsyncSession, *rows: Device | Registration | DeviceLog) -> None:
+    session.add_all(rows)
+    await session.flush()

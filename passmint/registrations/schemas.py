@@ -1,0 +1,57 @@
+"""Wire models of the ``/v2`` registrations API (snake_case, as that API spells it)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict
+
+from passmint.kit.schemas import ApiModel
+from passmint.kit.time import UtcDateTime
+
+DEFAULT_PER_PAGE = 200
+MAX_PER_PAGE = 1000
+
+
+class CampaignType(StrEnum):
+    """A campaign is a project; its type is the Apple style its passes have."""
+
+    COUPONS = "coupons"
+    EVENT_TICKETS = "event_tickets"
+    EVENT_TICKERS = "event_tickers"  # the reference's spelling
+    BOARDING_PASSES = "boarding_passes"
+    GENERICS = "generics"
+    STORE_CARDS = "store_cards"
+
+
+PROJECT_TYPES = {
+    CampaignType.COUPONS: {"coupon"},
+    CampaignType.EVENT_TICKETS: {"eventTicket"},
+    CampaignType.EVENT_TICKERS: {"eventTicket"},
+    CampaignType.BOARDING_PASSES: {"boardingPass"},
+    CampaignType.GENERICS: {"generic"},
+    CampaignType.STORE_CARDS: {"storeCard", "memberCard", "loyalty", "giftCard"},
+}
+
+
+class LogRead(ApiModel):
+    message: str
+    created_at: UtcDateTime
+
+
+class LogList(ApiModel):
+    logs: list[LogRead]
+
+
+class RegistrationRead(BaseModel):
+    """One registration: a pass in a wallet app on a device, since ``created_at`` (until ``ended_at``)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: Annotated[str, BeforeValidator(str)]
+    pass_id: int
+    wallet: str
+    device_os: str
+    created_at: UtcDateTime
+    ended_at: UtcDateTime | None = None

@@ -1,0 +1,261 @@
+"""Apple's web service under /apple/v1, driven by a scripted phone."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import zipfile
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import httpx
+import pytest
+
+from passmint.db import Database
+from passmint.kit.time import utcnow
+from passmint.models import Pass
+from passmint.passes import changes
+from tests.conftest import ApiClient
+from tests.factories import create_pass, create_project, create_template
+
+PASS_TYPE = "pass.dev.passmint"
+IPHONE = "PassKit/1.0 CFNetwork/1494.0.7 Darwin/23.4.0"
+
+
+class Phone:
+    """A device speaking Apple's protocol for one pass."""
+
+    def __init__(
+        self, client: httpx.AsyncClient, device: str, pass_: dict[str, Any], token: str, **headers: str
+    ) -> None:
+        self.client, self.device, self.pass_, self.token = client, device, pass_, token
+        self.headers = {"User-Agent": IPHONE} | headers
+
+    @property
+    def registration(self) -> str:
+        return f"/apple/v1/devices/{self.device}/registrations/{PASS_TYPE}/{self.pass_['serialNumber']}"
+
+    def auth(self, token: str | None = None, scheme: str = "ApplePass") -> dict[str, str]:
+        return self.headers | {"Authorization": f"{scheme} {token or self.token}"}
+
+    async def register(self, token: str | None = None, **headers: str) -> httpx.Response:
+        return await self.client.post(self.registration, json={"pushToken": f"push-{self.device}"},
+                                      headers=self.auth(token) | headers)  # fmt: skip
+
+    async def unregister(self) -> httpx.Response:
+        return await self.client.delete(self.registration, headers=self.auth())
+
+    async def updated(self, tag: str | None = None) -> httpx.Response:
+        params = {} if tag is None else {"passesUpdatedSince": tag}
+        return await self.client.get(
+            f"/apple/v1/devices/{self.device}/registrations/{PASS_TYPE}", params=params
+        )
+
+    async def latest(self, since: str | None = None) -> httpx.Response:
+        headers = self.auth() | ({"If-Modified-Since": since} if since else {})
+        return await self.client.get(
+            f"/apple/v1/passes/{PASS_TYPE}/{self.pass_['serialNumber']}", headers=headers
+        )
+
+
+async def next_second() -> None:
+    """Wait until the wall clock's second changes (HTTP dates have whole seconds)."""
+    await asyncio.sleep(1 - utcnow().microsecond / 1_000_000 + 0.01)
+
+
+@pytest.fixture
+async def issued(api: ApiClient, anonymous: httpx.AsyncClient) -> tuple[dict[str, Any], str]:
+    """A pass and its authentication token (read from its pass.json, as a phone would)."""
+    project = await create_project(api)
+    pass_ = await create_pass(api, await create_template(api, project["id"]))
+    document = (await api.get(f"/v1/pass/{pass_['id']}/viewJSONPass")).json()
+    return pass_, document["authenticationToken"]
+
+
+@pytest.fixture
+def phone(anonymous: httpx.AsyncClient, issued: tuple[dict[str, Any], str]) -> Phone:
+    return Phone(anonymous, "device-1", *issued)
+
+
+async def registrations(api: ApiClient, project_id: int, **params: Any) -> list[dict[str, Any]]:
+    response = await api.get(f"/v2/store_cards/{project_id}/registrations", params=params)
+    assert response.status_code == 200, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+async def test_the_whole_conversation(api: ApiClient, phone: Phone) -> None:
+    project_id = (await api.get(f"/v1/template/{phone.pass_['templateId']}")).json()["templateHeader"][
+        "projectId"
+    ]
+    assert (await phone.register()).status_code == 201
+    assert (await phone.register()).status_code == 200
+    assert (await phone.register(token="x" * 32)).status_code == 401
+
+    listed = await phone.updated()
+    assert listed.status_code == 200
+    assert listed.json()["serialNumbers"] == [phone.pass_["serialNumber"]]
+    tag = listed.json()["lastUpdated"]
+    assert isinstance(tag, str)
+    assert (await phone.updated(tag)).status_code == 204
+
+    await api.put(f"/v1/pass/{phone.pass_['id']}", json={"fields": {"Coupon": {"value": "55%"}}})
+    changed = await phone.updated(tag)
+    assert changed.json()["serialNumbers"] == [phone.pass_["serialNumber"]]
+    assert changed.json()["lastUpdated"] != tag
+
+    await next_second()  # a phone fetches after the push arrives; within the same second it just downloads
+    fetched = await phone.latest()
+    assert fetched.status_code == 200 and fetched.headers["content-type"] == "application/vnd.apple.pkpass"
+    document = json.loads(zipfile.ZipFile(io.BytesIO(fetched.content)).read("pass.json"))
+    assert document["storeCard"]["primaryFields"][0]["value"] == "55%"
+    assert (await phone.latest(since=fetched.headers["last-modified"])).status_code == 304
+
+    logged = await phone.client.post(
+        "/apple/v1/log", json={"logs": [f"Get pass task for serial {phone.pass_['serialNumber']} failed"]}
+    )
+    assert logged.status_code == 200
+    logs = (await api.get(f"/v1/pass/{phone.pass_['id']}/logs")).json()["logs"]
+    assert logs[0]["message"].startswith("Get pass task")
+
+    active = await registrations(api, project_id)
+    assert [(r["pass_id"], r["wallet"], r["device_os"]) for r in active] == [
+        (phone.pass_["id"], "passbook", "ios")
+    ]
+    assert (await phone.unregister()).status_code == 200
+    assert await registrations(api, project_id) == []
+    ended = await registrations(api, project_id, showEnded="true")
+    assert len(ended) == 1 and ended[0]["ended_at"] is not None
+    assert (await api.get(f"/v1/pass/{phone.pass_['id']}")).json()["status"] == "uninstalled"
+
+
+class TestAuthorization:
+    async def test_missing_or_foreign_scheme(self, phone: Phone) -> None:
+        response = await phone.client.post(
+            phone.registration, json={"pushToken": "p"}, headers={"Authorization": f"Basic {phone.token}"}
+        )
+        assert response.status_code == 401
+        assert response.headers["WWW-Authenticate"].startswith("ApplePass")
+        assert (await phone.client.post(phone.registration, json={"pushToken": "p"})).status_code == 401
+
+    async def test_unknown_serial(self, anonymous: httpx.AsyncClient, phone: Phone) -> None:
+        stranger = Phone(
+            anonymous,
+            "device-2",
+            phone.pass_ | {"serialNumber": "00000000-0000-0000-0000-000000000000"},
+            phone.token,
+        )
+        assert (await stranger.register()).status_code == 401
+        assert (await stranger.latest()).status_code == 401
+
+    async def test_latest_needs_the_token(self, phone: Phone) -> None:
+        response = await phone.client.get(f"/apple/v1/passes/{PASS_TYPE}/{phone.pass_['serialNumber']}")
+        assert response.status_code == 401
+
+    async def test_push_token_is_required(self, phone: Phone) -> None:
+        response = await phone.client.post(phone.registration, json={}, headers=phone.auth())
+        assert response.status_code == 400 and response.json()["details"][0]["field"] == "pushToken"
+
+
+class TestWalletApps:
+    @pytest.mark.parametrize(
+        ("headers", "scheme", "wallet", "device_os"),
+        [
+            ({"User-Agent": "WalletPasses/2.1 (Android 14)"}, "AndroidPass", "wallet_passes", "android"),
+            ({"User-Agent": "okhttp/4.9", "X-Pass-Client": "Passes"}, "ApplePass", "pass2u", "android"),
+            ({"User-Agent": "PassWallet/8.3 Android"}, "ApplePass", "passwallet", "android"),
+            (
+                {"User-Agent": "Passworks/1.0", "X-Pass-Client": "Passworks"},
+                "ApplePass",
+                "passworks_wallet",
+                "android",
+            ),
+            ({"User-Agent": IPHONE}, "ApplePass", "passbook", "ios"),
+        ],
+    )
+    async def test_recognised_from_the_request(
+        self, api: ApiClient, phone: Phone, headers: dict[str, str], scheme: str, wallet: str, device_os: str
+    ) -> None:
+        authorization = {"Authorization": f"{scheme} {phone.token}"}
+        response = await phone.client.post(
+            phone.registration, json={"pushToken": "p"}, headers=headers | authorization
+        )
+        assert response.status_code == 201
+        template = (await api.get(f"/v1/template/{phone.pass_['templateId']}")).json()["templateHeader"]
+        found = await registrations(api, template["projectId"])
+        assert [(r["wallet"], r["device_os"]) for r in found] == [(wallet, device_os)]
+
+
+class TestUpdatedSince:
+    async def test_a_change_in_the_same_second_is_not_missed(self, api: ApiClient, phone: Phone) -> None:
+        await phone.register()
+        tag = (await phone.updated()).json()["lastUpdated"]
+        await api.put(f"/v1/pass/{phone.pass_['id']}", json={"fields": {"Coupon": {"value": "1%"}}})
+        assert (await phone.updated(tag)).json()["serialNumbers"] == [phone.pass_["serialNumber"]]
+
+    async def test_a_change_committed_while_the_answer_is_computed_is_not_missed(
+        self, phone: Phone, database: Database
+    ) -> None:
+        await phone.register()
+        tag = (await phone.updated()).json()["lastUpdated"]
+        async with database.transaction() as session:
+            pass_ = await session.get(Pass, phone.pass_["id"])
+            assert pass_ is not None
+            pass_.values = {**pass_.values, "fields": {"Coupon": {"value": "2%"}}}
+            changes.mark_passes(session, [pass_.id])
+            await session.flush()
+            during = await phone.updated(tag)  # another request answers before this change commits
+        assert during.status_code == 204
+        after = await phone.updated(tag)
+        assert after.json()["serialNumbers"] == [phone.pass_["serialNumber"]]
+
+    async def test_template_changes_reach_registered_devices(self, api: ApiClient, phone: Phone) -> None:
+        await phone.register()
+        tag = (await phone.updated()).json()["lastUpdated"]
+        await api.patch(
+            f"/v1/templates/{phone.pass_['templateId']}", json={"headers": {"logo_text": {"value": "New"}}}
+        )
+        assert (await phone.updated(tag)).json()["serialNumbers"] == [phone.pass_["serialNumber"]]
+
+    async def test_unknown_device_or_foreign_tag(self, phone: Phone) -> None:
+        assert (await phone.updated()).status_code == 204  # not registered yet
+        await phone.register()
+        assert (await phone.updated("not-our-tag")).json()["serialNumbers"] == [phone.pass_["serialNumber"]]
+
+    async def test_only_this_devices_passes(
+        self, api: ApiClient, anonymous: httpx.AsyncClient, phone: Phone
+    ) -> None:
+        await phone.register()
+        other = Phone(anonymous, "device-2", phone.pass_, phone.token)
+        assert (await other.updated()).status_code == 204
+
+
+class TestInstallState:
+    async def test_second_device_keeps_the_pass_installed(
+        self, api: ApiClient, anonymous: httpx.AsyncClient, phone: Phone
+    ) -> None:
+        other = Phone(anonymous, "device-2", phone.pass_, phone.token)
+        await phone.register()
+        await other.register()
+        await phone.unregister()
+        assert (await api.get(f"/v1/pass/{phone.pass_['id']}")).json()["status"] == "installed"
+        await other.unregister()
+        assert (await api.get(f"/v1/pass/{phone.pass_['id']}")).json()["status"] == "uninstalled"
+        await phone.register()
+        fetched = (await api.get(f"/v1/pass/{phone.pass_['id']}")).json()
+        assert fetched["status"] == "installed" and "uninstalledAt" not in fetched
+
+    async def test_unregistering_twice_is_fine(self, phone: Phone) -> None:
+        await phone.register()
+        assert (await phone.unregister()).status_code == 200
+        assert (await phone.unregister()).status_code == 200
+
+
+async def test_last_modified_of_a_fresh_pass_never_hides_a_later_change(api: ApiClient, phone: Phone) -> None:
+    first = await phone.latest()
+    await api.put(f"/v1/pass/{phone.pass_['id']}", json={"fields": {"Coupon": {"value": "9%"}}})
+    again = await phone.latest(since=first.headers["last-modified"])
+    assert again.status_code == 200
+    assert parsedate_to_datetime(again.headers["last-modified"]) >= parsedate_to_datetime(
+        first.headers["last-modified"]
+    )
