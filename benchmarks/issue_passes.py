@@ -42,7 +42,8 @@ def server(database_url: str | None, workers: int) -> Iterator[tuple[str, dict[s
         env["PASSMINT_DATABASE_URL"] = database_url
     port = free_port()
     command = [sys.executable, "-m", "passmint", "serve", "--port", str(port), "--workers", str(workers)]
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = open(os.environ.get("PASSMINT_BENCH_LOG", os.devnull), "wb")  # noqa: SIM115
+    process = subprocess.Popen(command, env=env, stdout=log, stderr=log)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30

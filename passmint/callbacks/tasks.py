@@ -172,8 +172,7 @@ async def send_pinned(
     goes where the check said; the URL's host still goes out as ``Host`` and as the TLS server name,
     and the certificate is verified for it. The response is streamed: close it.
 
-    The mechanism of ``images.fetch._send``, for any method and body (see the report on moving both
-    to ``kit``)."""
+    The mechanism of ``images.fetch._send``, for any method and body; one shared copy belongs in ``kit``."""
     pinned_headers = httpx.Headers(headers)
     pinned_headers["Host"] = target.netloc.decode("ascii")
     pinned_headers["Connection"] = "close"  # never reuse a connection verified for another host name

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
 from passmint.deps import AccountDep, SessionDep, SettingsDep
@@ -21,6 +21,7 @@ from passmint.registrations.schemas import (
     CampaignType,
     LogList,
     LogRead,
+    RegistrationFilter,
     RegistrationRead,
 )
 from passmint.routing import ProjectRef, next_page_url
@@ -35,6 +36,19 @@ PerPage = Annotated[int, Query(alias="perPage", ge=1, le=MAX_PER_PAGE)]
 RESPONSE = {"model": list[RegistrationRead], "description": "Total in X-Total-Count, next page in Link."}
 
 
+def registration_filter(
+    start: From = None,
+    end: To = None,
+    show_ended: ShowEnded = False,
+    page: Page = 1,
+    per_page: PerPage = DEFAULT_PER_PAGE,
+) -> RegistrationFilter:
+    return RegistrationFilter(start=start, end=end, show_ended=show_ended, page=page, per_page=per_page)
+
+
+FilterDep = Annotated[RegistrationFilter, Depends(registration_filter)]
+
+
 @router.get(
     "/{campaign_type}/{projectId:ref}/registrations",
     responses={200: RESPONSE},
@@ -43,21 +57,14 @@ RESPONSE = {"model": list[RegistrationRead], "description": "Total in X-Total-Co
 async def campaign_registrations(
     campaign_type: CampaignType,
     project: ProjectRef,
+    query: FilterDep,
     request: Request,
     account: AccountDep,
     session: SessionDep,
     settings: SettingsDep,
-    start: From = None,
-    end: To = None,
-    show_ended: ShowEnded = False,
-    page: Page = 1,
-    per_page: PerPage = DEFAULT_PER_PAGE,
 ) -> JSONResponse:
-    rows, total = await registration_service.listing(
-        session, account, campaign_type, project, pass_id=None, start=start, end=end,
-        show_ended=show_ended, page=page, per_page=per_page,
-    )  # fmt: skip
-    return listed(request, settings.base_url, rows, total, page, per_page)
+    rows, total = await registration_service.listing(session, account, campaign_type, project, query)
+    return listed(request, settings.base_url, rows, total, query)
 
 
 @router.get(
@@ -69,31 +76,28 @@ async def pass_registrations(
     campaign_type: CampaignType,
     project: ProjectRef,
     pass_id: int,
+    query: FilterDep,
     request: Request,
     account: AccountDep,
     session: SessionDep,
     settings: SettingsDep,
-    start: From = None,
-    end: To = None,
-    show_ended: ShowEnded = False,
-    page: Page = 1,
-    per_page: PerPage = DEFAULT_PER_PAGE,
 ) -> JSONResponse:
     rows, total = await registration_service.listing(
-        session, account, campaign_type, project, pass_id=pass_id, start=start, end=end,
-        show_ended=show_ended, page=page, per_page=per_page,
-    )  # fmt: skip
-    return listed(request, settings.base_url, rows, total, page, per_page)
+        session, account, campaign_type, project, query, pass_id=pass_id
+    )
+    return listed(request, settings.base_url, rows, total, query)
 
 
 def listed(
-    request: Request, base_url: str, rows: Sequence[Registration], total: int, page: int, per_page: int
+    request: Request, base_url: str, rows: Sequence[Registration], total: int, query: RegistrationFilter
 ) -> JSONResponse:
     """The bare JSON array the API answers, with ``X-Total-Count`` and a ``Link`` to the next page."""
     body = [RegistrationRead.model_validate(row).model_dump(mode="json") for row in rows]
     headers = {"X-Total-Count": str(total)}
     if (
-        next_page := next_page_url(request, base_url, PageRequest(page=page, page_size=per_page), total)
+        next_page := next_page_url(
+            request, base_url, PageRequest(page=query.page, page_size=query.per_page), total
+        )
     ) is not None:
         headers["Link"] = f'<{next_page}>; rel="next"'
     return JSONResponse(body, headers=headers)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
@@ -33,6 +35,17 @@ PROJECT_TYPES = {
     CampaignType.GENERICS: {"generic"},
     CampaignType.STORE_CARDS: {"storeCard", "memberCard", "loyalty", "giftCard"},
 }
+
+
+@dataclass(frozen=True)
+class RegistrationFilter:
+    """Which registrations of a campaign to list, and which page of them."""
+
+    start: date | None = None
+    end: date | None = None
+    show_ended: bool = False
+    page: int = 1
+    per_page: int = DEFAULT_PER_PAGE
 
 
 class LogRead(ApiModel):

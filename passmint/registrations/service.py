@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date
 from enum import Enum
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,7 +20,7 @@ from passmint.projects import repository as project_repository
 from passmint.registrations import repository
 from passmint.registrations.clients import WalletClient
 from passmint.registrations.errors import CampaignNotFound, PassNotAuthorized
-from passmint.registrations.schemas import PROJECT_TYPES, CampaignType
+from passmint.registrations.schemas import PROJECT_TYPES, CampaignType, RegistrationFilter
 
 MAX_LOG_ENTRIES = 100
 MAX_LOG_LENGTH = 4000
@@ -126,13 +125,9 @@ async def listing(
     account: Account,
     campaign_type: CampaignType,
     campaign: Ref,
+    query: RegistrationFilter,
     *,
-    pass_id: int | None,
-    start: date | None,
-    end: date | None,
-    show_ended: bool,
-    page: int,
-    per_page: int,
+    pass_id: int | None = None,
 ) -> tuple[Sequence[Registration], int]:
     """A campaign's (or one of its passes') registrations, active unless ``show_ended``, and the total."""
     project = await project_repository.get(session, account.id, campaign)
@@ -142,11 +137,11 @@ async def listing(
         session,
         project_id=project.id,
         pass_id=pass_id,
-        start=start,
-        end=end,
-        show_ended=show_ended,
-        offset=(page - 1) * per_page,
-        limit=per_page,
+        start=query.start,
+        end=query.end,
+        show_ended=query.show_ended,
+        offset=(query.page - 1) * query.per_page,
+        limit=query.per_page,
     )
 
 
