@@ -70,7 +70,9 @@ def two_servers(environment: dict[str, str]) -> Iterator[list[str]]:
             process.wait(timeout=10)
 
 
-def test_two_processes_share_one_database(two_servers: list[str], environment: dict[str, str]) -> None:
+@pytest.fixture
+def headers(environment: dict[str, str]) -> dict[str, str]:
+    """Basic-auth headers of a key made with ``passmint keys create``."""
     created = subprocess.run(
         [*PASSMINT, "keys", "create", "--name", "shop", "--json"],
         env=environment,
@@ -78,7 +80,10 @@ def test_two_processes_share_one_database(two_servers: list[str], environment: d
         check=True,
     )
     key = json.loads(created.stdout)
-    headers = basic(key["key"], key["secret"])
+    return basic(key["key"], key["secret"])
+
+
+def test_two_processes_share_one_database(two_servers: list[str], headers: dict[str, str]) -> None:
     first, second = two_servers
     body = {"name": "Shared", "projectType": "coupon", "description": "seen by both"}
     project = httpx.post(f"{first}/v1/project/id/shared", json=body, headers=headers).json()
@@ -89,15 +94,7 @@ def test_two_processes_share_one_database(two_servers: list[str], environment: d
     assert httpx.get(f"{first}/v1/project/{project['id']}", headers=headers).json()["name"] == "Renamed"
 
 
-def test_serve_runs_background_jobs_itself(two_servers: list[str], environment: dict[str, str]) -> None:
-    created = subprocess.run(
-        [*PASSMINT, "keys", "create", "--name", "shop", "--json"],
-        env=environment,
-        capture_output=True,
-        check=True,
-    )
-    key = json.loads(created.stdout)
-    headers = basic(key["key"], key["secret"])
+def test_serve_runs_background_jobs_itself(two_servers: list[str], headers: dict[str, str]) -> None:
     url = two_servers[0]
     project = httpx.post(f"{url}/v1/project", json=PROJECT, headers=headers).json()
     template = httpx.post(f"{url}/v1/template/{project['id']}", json=apple_template(), headers=headers).json()
