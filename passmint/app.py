@@ -17,6 +17,7 @@ from passmint.certificates.endpoints import router as certificates_router
 from passmint.config import Settings, load_settings
 from passmint.db import Database
 from passmint.deps import check_api_revision
+from passmint.jobs.registry import JobContext
 from passmint.jobs.worker import Worker
 from passmint.middleware import RequestLog
 from passmint.passes import endpoints as passes
@@ -73,9 +74,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.db = Database(settings.database)
         app.state.http = outbound_client()
         stop = asyncio.Event()
-        worker = (
-            asyncio.create_task(Worker(app.state.db).run_forever(stop)) if settings.embedded_worker else None
-        )
+        worker = None
+        if settings.embedded_worker:
+            jobs = Worker(app.state.db, JobContext(settings, app.state.http))
+            worker = asyncio.create_task(jobs.run_forever(stop))
         try:
             yield
         finally:

@@ -16,11 +16,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint import migrate
 from passmint.accounts import service as account_service
+from passmint.app import outbound_client
 from passmint.apple.cli import certs_app, pkpass_app
 from passmint.config import Settings, load_settings
 from passmint.db import Database
 from passmint.errors import InvalidInput, PassmintError
 from passmint.jobs import queue as job_queue
+from passmint.jobs.registry import JobContext
 from passmint.jobs.worker import Worker
 from passmint.kit.time import format_utc
 from passmint.logs import configure_logging
@@ -156,7 +158,8 @@ def worker(
         for signal_number in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signal_number, stop.set)
         try:
-            await Worker(database, concurrency=concurrency).run_forever(stop)
+            async with outbound_client() as http:
+                await Worker(database, JobContext(settings, http), concurrency=concurrency).run_forever(stop)
         finally:
             await database.dispose()
 

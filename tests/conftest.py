@@ -13,9 +13,10 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.accounts import service as account_service
-from passmint.app import create_app
+from passmint.app import create_app, outbound_client
 from passmint.config import Settings
 from passmint.db import Database
+from passmint.jobs.registry import JobContext
 from passmint.models import Account
 from tests.databases import BACKENDS, delete_everything_statements, fresh_database
 
@@ -107,6 +108,13 @@ async def new_api(app: object, database: Database) -> AsyncIterator[ApiFactory]:
 async def api(new_api: ApiFactory) -> ApiClient:
     """A client authenticated as a key of a fresh account."""
     return await new_api()
+
+
+@pytest.fixture
+async def job_context(settings: Settings) -> AsyncIterator[JobContext]:
+    """What a worker hands its jobs: the test settings (receivers listen on 127.0.0.1) and a client."""
+    async with outbound_client() as http:
+        yield JobContext(settings.model_copy(update={"allow_private_networks": True}), http)
 
 
 @pytest.fixture

@@ -35,7 +35,8 @@ from passmint.projects import service as project_service
 
 DELIVER = "callbacks.deliver"
 EVENT_PATHS = {"install": "/v1/pass/install", "uninstall": "/v1/pass/uninstall"}
-PLATFORMS = ("ios", "android")
+PLATFORMS = {"ios": "ios", "ipados": "ios", "watchos": "ios", "macos": "ios", "android": "android"}
+"""Device systems to the reference's two platforms: Apple Wallet on a watch or a Mac counts as ``ios``."""
 PASS_ATTRIBUTES = ("id", "template_id", "serial_number", "external_id", "created_at", "updated_at")
 
 Event = Literal["install", "uninstall"]
@@ -125,13 +126,15 @@ def target_url(base_url: str, path: str) -> str:
 
 async def emit(session: AsyncSession, pass_: Pass, event: Event, *, platform: str) -> None:
     """Queue a callback of ``event`` for ``pass_`` if its project has a callback spec, in the caller's
-    transaction: the delivery exists only if that transaction commits.
+    transaction: the delivery exists only if that transaction commits. ``platform`` is the device's
+    system (a key of ``PLATFORMS``).
 
     The body is fixed now (a snapshot of the pass) with a new delivery id, so every attempt sends the
     same bytes under the same ``webhook-id``; the URL, headers and secret are read when it is sent."""
     if event not in EVENT_PATHS:
         raise ValueError(f"unknown callback event {event!r}")
-    if platform.lower() not in PLATFORMS:
+    reported = PLATFORMS.get(platform.lower())
+    if reported is None:
         raise ValueError(f"platform must be one of {', '.join(PLATFORMS)}, not {platform!r}")
     await repository.load_attributes(session, pass_, PASS_ATTRIBUTES)
     project_id = await repository.project_with_spec(session, pass_.template_id)
@@ -143,7 +146,7 @@ async def emit(session: AsyncSession, pass_: Pass, event: Event, *, platform: st
         "event": event,
         "pass_id": pass_.id,
         "path": EVENT_PATHS[event],
-        "body": json.dumps(callback_body(pass_, platform.lower()), separators=(",", ":")),
+        "body": json.dumps(callback_body(pass_, reported), separators=(",", ":")),
     }
     await enqueue(session, DELIVER, payload)
 

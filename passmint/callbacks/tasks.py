@@ -24,11 +24,9 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint import __version__
-from passmint.app import outbound_client
 from passmint.callbacks import repository, service, signing
 from passmint.callbacks.errors import DeliveryFailed
-from passmint.config import Settings, load_settings
-from passmint.jobs.registry import job
+from passmint.jobs.registry import JobContext, job
 from passmint.jobs.worker import PermanentFailure
 from passmint.kit import netguard
 
@@ -47,54 +45,15 @@ EXCERPT = 200
 """How much of a refusing receiver's answer is kept in the job's error."""
 
 
-class _Runtime:
-    """What this process's deliveries share: the settings in force and the outbound client."""
-
-    def __init__(self) -> None:
-        self.settings: Settings | None = None
-        self._client: httpx.AsyncClient | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-
-    def current_settings(self) -> Settings:
-        if self.settings is None:
-            self.settings = load_settings()
-        return self.settings
-
-    def client(self) -> httpx.AsyncClient:
-        """The client of the running event loop (a client's connection pool belongs to one loop)."""
-        loop = asyncio.get_running_loop()
-        if self._client is None or self._loop is not loop:
-            self._client, self._loop = outbound_client(), loop
-        return self._client
-
-    async def aclose(self) -> None:
-        client, self._client, self._loop = self._client, None, None
-        if client is not None:
-            await client.aclose()
-
-
-_runtime = _Runtime()
-
-
-def configure(settings: Settings | None) -> None:
-    """Deliver with ``settings`` in this process; ``None`` goes back to reading the environment."""
-    _runtime.settings = settings
-
-
-async def aclose() -> None:
-    """Close this process's delivery client; the next delivery makes a new one."""
-    await _runtime.aclose()
-
-
 @job(service.DELIVER, max_attempts=MAX_ATTEMPTS)
-async def deliver(session: AsyncSession, payload: dict[str, Any]) -> None:
+async def deliver(session: AsyncSession, payload: dict[str, Any], context: JobContext) -> None:
     """POST one callback to the project's current spec: its URL and headers as they are now, the body
     and ``webhook-id`` as they were when the event happened, signed for this attempt."""
     spec = await repository.get_apart(session, payload["project_id"])
     if spec is None:
         log.info("callback %s dropped: its project has no callback spec any more", payload["delivery_id"])
         return
-    settings = _runtime.current_settings()
+    settings = context.settings
     assert settings.secret_key is not None
     secret = service.signing_secret(service.signing_box(settings.secret_key.get_secret_value()), spec)
     url = service.target_url(spec.base_url, payload["path"])
@@ -102,7 +61,7 @@ async def deliver(session: AsyncSession, payload: dict[str, Any]) -> None:
     headers = signed_headers(spec.headers, secret, payload["delivery_id"], int(time.time()), body)
     try:
         async with asyncio.timeout(ATTEMPT_TIMEOUT):
-            await _post(url, headers, body, allow_private=settings.allow_private_networks)
+            await _post(context.http, url, headers, body, allow_private=settings.allow_private_networks)
     except (TimeoutError, httpx.TimeoutException) as error:
         raise DeliveryFailed(f"{_shown(url)} did not answer within {ATTEMPT_TIMEOUT:g} s") from error
     except httpx.HTTPError as error:
@@ -124,12 +83,14 @@ def signed_headers(
     return headers
 
 
-async def _post(url: str, headers: httpx.Headers, body: bytes, *, allow_private: bool) -> None:
+async def _post(
+    client: httpx.AsyncClient, url: str, headers: httpx.Headers, body: bytes, *, allow_private: bool
+) -> None:
     """Send the callback; return if the receiver took it, raise ``DeliveryFailed`` (try again later)
     or ``PermanentFailure`` (it never will) if not."""
     target = httpx.URL(url)
     addresses = await _checked_addresses(target, allow_private=allow_private)
-    response = await send_pinned(_runtime.client(), "POST", target, addresses, headers=headers, content=body)
+    response = await send_pinned(client, "POST", target, addresses, headers=headers, content=body)
     try:
         if response.is_success:
             return

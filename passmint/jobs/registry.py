@@ -7,9 +7,21 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
-Handler = Callable[[AsyncSession, dict[str, Any]], Awaitable[None]]
+from passmint.config import Settings
+
+
+@dataclass(frozen=True)
+class JobContext:
+    """What every handler of a worker shares: the settings in force and the one outbound HTTP client."""
+
+    settings: Settings
+    http: httpx.AsyncClient
+
+
+Handler = Callable[[AsyncSession, dict[str, Any], JobContext], Awaitable[None]]
 
 HANDLER_MODULES = ("passmint.passes.bulk", "passmint.callbacks.tasks")
 """Every module with ``@job`` handlers; the worker imports them all."""

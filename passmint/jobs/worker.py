@@ -3,7 +3,8 @@
 Claiming is one statement (``UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED) RETURNING``),
 so any number of workers on PostgreSQL each take different jobs, and on SQLite the write lock does
 the same. A claimed job holds a lease; if its worker dies, the job is claimed again when the lease
-runs out. A job's handler and the job's own outcome commit together, so a crash never loses either.
+runs out. A job's handler and the job's own outcome commit together, so a crash never loses either;
+a failure is recorded in a transaction of its own.
 """
 
 from __future__ import annotations
@@ -14,14 +15,17 @@ import logging
 import os
 import random
 import socket
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import and_, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.db import Database
 from passmint.jobs.queue import DEAD, DONE, QUEUED, RUNNING
-from passmint.jobs.registry import kinds
+from passmint.jobs.registry import JobContext, kinds
 from passmint.kit.time import utcnow
 from passmint.models import Job
 
@@ -34,23 +38,40 @@ class PermanentFailure(Exception):
     """Raised by a handler when trying again cannot help: the job goes dead at once."""
 
 
+class LeaseLost(Exception):
+    """This worker's lease on a job ran out and another worker took the job."""
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A job this worker holds the lease of."""
+
+    id: int
+    name: str
+    payload: dict[str, Any]
+    attempts: int
+    max_attempts: int
+
+
 def backoff(attempts: int) -> timedelta:
     """Exponential with jitter: about 2 s, 4 s, 8 s ... capped at an hour."""
     return timedelta(seconds=min(2**attempts, 3600) * random.uniform(0.5, 1.5))  # noqa: S311 - not a secret
 
 
 class Worker:
-    """Runs jobs from the database it is given, ``concurrency`` at a time."""
+    """Runs jobs from the database it is given, ``concurrency`` at a time, each handler given ``context``."""
 
     def __init__(
         self,
         database: Database,
+        context: JobContext,
         *,
         concurrency: int = 4,
         poll_interval: float = 0.2,
         delay: Callable[[int], timedelta] = backoff,
     ) -> None:
         self.database = database
+        self.context = context
         self.concurrency = concurrency
         self.poll_interval = poll_interval
         self.delay = delay
@@ -79,10 +100,11 @@ class Worker:
     async def run_batch(self) -> int:
         """Claim up to ``concurrency`` due jobs and run them; how many were claimed."""
         claimed = await self.claim(self.concurrency)
-        await asyncio.gather(*(self.run(job_id) for job_id in claimed))
+        await asyncio.gather(*(self.run(job) for job in claimed))
         return len(claimed)
 
-    async def claim(self, limit: int) -> Sequence[int]:
+    async def claim(self, limit: int) -> list[Claimed]:
+        """Take up to ``limit`` due jobs (and jobs whose worker's lease ran out) for this worker."""
         now = utcnow()
         due = (
             select(Job.id)
@@ -100,36 +122,59 @@ class Worker:
             update(Job)
             .where(Job.id.in_(due.scalar_subquery()))
             .values(status=RUNNING, locked_by=self.name, locked_until=now + LEASE, attempts=Job.attempts + 1)
-            .returning(Job.id)
+            .returning(Job.id, Job.name, Job.payload, Job.attempts, Job.max_attempts)
         )
         async with self.database.transaction() as session:
-            return list(
-                (await session.scalars(claim, execution_options={"synchronize_session": False})).all()
-            )
+            rows = await session.execute(claim, execution_options={"synchronize_session": False})
+            return [Claimed(*row) for row in rows]
 
-    async def run(self, job_id: int) -> None:
-        """Run one claimed job; its effects and its outcome commit together."""
+    async def run(self, job: Claimed) -> None:
+        """Run one claimed job: its effects and its outcome commit together, or not at all.
+
+        The handler's transaction starts with its first statement, so a handler that talks to the
+        network before touching the database holds no transaction open meanwhile.
+        """
+        registered = self.kinds.get(job.name)
+        try:
+            if not await self._still_ours(job):
+                raise LeaseLost(job.id)
+            if registered is None:
+                raise PermanentFailure(f"no handler for job '{job.name}'")
+            async with self.database.transaction() as session:
+                await registered.handler(session, dict(job.payload), self.context)
+                if not await self._settle(session, job, status=DONE):
+                    raise LeaseLost(job.id)  # rolls the handler's work back: the job is someone else's now
+        except LeaseLost:
+            log.warning("job %s (%s) was taken over after its lease ran out", job.id, job.name)
+        except Exception as error:  # a job's failure is recorded, never lost
+            await self._failed(job, error)
+
+    async def _still_ours(self, job: Claimed) -> bool:
+        """Whether this worker still holds the job (checked before running what cannot be undone)."""
         async with self.database.transaction() as session:
-            job = await session.get(Job, job_id, with_for_update=True)
-            if job is None or job.status != RUNNING or job.locked_by != self.name:
-                return  # another worker took it over after our lease ran out
-            registered = self.kinds.get(job.name)
-            try:
-                if registered is None:
-                    raise PermanentFailure(f"no handler for job '{job.name}'")
-                async with session.begin_nested():
-                    await registered.handler(session, dict(job.payload))
-            except Exception as error:  # a job's failure is recorded, never lost
-                self._failed(job, error)
-            else:
-                job.status, job.finished_at, job.locked_until = DONE, utcnow(), None
+            holder = await session.scalar(
+                select(Job.locked_by).where(Job.id == job.id, Job.status == RUNNING)
+            )
+        return holder == self.name
 
-    def _failed(self, job: Job, error: Exception) -> None:
-        job.last_error = f"{type(error).__name__}: {error}"[:MAX_ERROR]
-        job.locked_until = None
-        if isinstance(error, PermanentFailure) or job.attempts >= job.max_attempts:
-            job.status, job.finished_at = DEAD, utcnow()
-            log.error("job %s (%s) failed for good: %s", job.id, job.name, job.last_error)
-        else:
-            job.status, job.run_at = QUEUED, utcnow() + self.delay(job.attempts)
-            log.warning("job %s (%s) failed, will retry: %s", job.id, job.name, job.last_error)
+    async def _settle(self, session: AsyncSession, job: Claimed, *, status: str, **values: Any) -> bool:
+        """Record the job's outcome if it is still this worker's; whether it was."""
+        finished = {"finished_at": utcnow()} if status in (DONE, DEAD) else {}
+        result = await session.execute(
+            update(Job)
+            .where(Job.id == job.id, Job.status == RUNNING, Job.locked_by == self.name)
+            .values(status=status, locked_until=None, **finished, **values),
+            execution_options={"synchronize_session": False},
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def _failed(self, job: Claimed, error: Exception) -> None:
+        message = f"{type(error).__name__}: {error}"[:MAX_ERROR]
+        async with self.database.transaction() as session:
+            if isinstance(error, PermanentFailure) or job.attempts >= job.max_attempts:
+                await self._settle(session, job, status=DEAD, last_error=message)
+                log.error("job %s (%s) failed for good: %s", job.id, job.name, message)
+            else:
+                run_at = utcnow() + self.delay(job.attempts)
+                await self._settle(session, job, status=QUEUED, last_error=message, run_at=run_at)
+                log.warning("job %s (%s) failed, will retry: %s", job.id, job.name, message)

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.images.sources import ImageSource
 from passmint.jobs.queue import enqueue
-from passmint.jobs.registry import job
+from passmint.jobs.registry import JobContext, job
 from passmint.kit.refs import Ref
 from passmint.kit.time import utcnow
 from passmint.models import Account, Ticket
@@ -56,7 +56,7 @@ async def update_template_passes(
 
 
 @job(JOB)
-async def run_batch(session: AsyncSession, payload: dict[str, Any]) -> None:
+async def run_batch(session: AsyncSession, payload: dict[str, Any], _context: JobContext) -> None:
     """Apply the change to the next batch of passes and queue the batch after it."""
     status = InstallStatus(payload["status"]) if payload["status"] else None
     batch = await repository.batch_of_template(

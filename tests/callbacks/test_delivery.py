@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -15,20 +15,12 @@ from sqlalchemy import select, text
 from passmint.callbacks import service, signing, tasks
 from passmint.config import Settings
 from passmint.db import Database
+from passmint.jobs.registry import JobContext
 from passmint.jobs.worker import Worker
 from passmint.kit.time import utcnow
 from passmint.models import Job, Pass
 from tests.callbacks import Made, Receiver, free_port, project_with_pass, set_callback
 from tests.conftest import ApiClient
-
-
-@pytest.fixture(autouse=True)
-async def private_networks_allowed(settings: Settings) -> AsyncIterator[None]:
-    """Deliveries run with these settings; the receivers listen on 127.0.0.1."""
-    tasks.configure(settings.model_copy(update={"allow_private_networks": True}))
-    yield
-    await tasks.aclose()
-    tasks.configure(None)
 
 
 def no_wait(_attempts: int) -> timedelta:
@@ -57,20 +49,20 @@ async def time_passes(database: Database) -> None:
         )
 
 
-async def run(database: Database) -> int:
-    return await Worker(database, delay=no_wait).run_until_idle()
+async def run(database: Database, job_context: JobContext) -> int:
+    return await Worker(database, job_context, delay=no_wait).run_until_idle()
 
 
 class TestDelivered:
     async def test_an_install_arrives_once_signed_with_the_configured_headers(
-        self, api: ApiClient, database: Database
+        self, api: ApiClient, database: Database, job_context: JobContext
     ) -> None:
         made = await project_with_pass(api, external_id="member-42")
         headers = {"Authorization": "Bearer abc", "X-Shop": "7", "Content-Type": "application/json"}
         with Receiver() as receiver:
             spec = await set_callback(api, made.project_id, receiver.url("/hooks/"), headers)
             await emit(database, made.pass_id)
-            assert await run(database) == 1
+            assert await run(database, job_context) == 1
         [request] = receiver.received
         assert (request.method, request.path) == ("POST", "/hooks/v1/pass/install")
         assert request.headers["authorization"] == "Bearer abc"
@@ -83,12 +75,14 @@ class TestDelivered:
         [job] = await deliveries(database)
         assert (job.status, job.attempts) == ("done", 1)
 
-    async def test_an_uninstall_goes_to_its_own_path(self, api: ApiClient, database: Database) -> None:
+    async def test_an_uninstall_goes_to_its_own_path(
+        self, api: ApiClient, database: Database, job_context: JobContext
+    ) -> None:
         made = await project_with_pass(api)
         with Receiver() as receiver:
             await set_callback(api, made.project_id, receiver.url("/hooks?token=t1"))
             await emit(database, made.pass_id, "uninstall", platform="android")
-            await run(database)
+            await run(database, job_context)
         [request] = receiver.received
         assert request.path == "/hooks/v1/pass/uninstall?token=t1"
         body = request.json()
@@ -111,6 +105,17 @@ class TestDelivered:
                 raise RuntimeError("the registration failed")
         assert await deliveries(database) == []
 
+    async def test_apple_wallet_on_a_watch_or_a_mac_is_reported_as_ios(
+        self, api: ApiClient, database: Database, job_context: JobContext
+    ) -> None:
+        made = await project_with_pass(api)
+        with Receiver() as receiver:
+            await set_callback(api, made.project_id, receiver.url())
+            for system in ("watchos", "macos", "iOS"):
+                await emit(database, made.pass_id, platform=system)
+            await run(database, job_context)
+        assert [request.json()["platform"] for request in receiver.received] == ["ios"] * 3
+
     async def test_an_unknown_platform_is_a_programming_error(
         self, api: ApiClient, database: Database
     ) -> None:
@@ -120,26 +125,30 @@ class TestDelivered:
 
 
 class TestSpecChanges:
-    async def test_the_spec_in_force_when_sending_is_used(self, api: ApiClient, database: Database) -> None:
+    async def test_the_spec_in_force_when_sending_is_used(
+        self, api: ApiClient, database: Database, job_context: JobContext
+    ) -> None:
         made = await project_with_pass(api)
         with Receiver() as old, Receiver() as new:
             first = await set_callback(api, made.project_id, old.url(), {"X-Version": "1"})
             await emit(database, made.pass_id)
             second = await set_callback(api, made.project_id, new.url(), {"X-Version": "2"})
-            await run(database)
+            await run(database, job_context)
         assert old.received == []
         [request] = new.received
         assert request.headers["x-version"] == "2"
         assert first["signingSecret"] == second["signingSecret"]
         assert_signed(request.headers, request.body, second["signingSecret"])
 
-    async def test_a_deleted_spec_drops_what_was_queued(self, api: ApiClient, database: Database) -> None:
+    async def test_a_deleted_spec_drops_what_was_queued(
+        self, api: ApiClient, database: Database, job_context: JobContext
+    ) -> None:
         made = await project_with_pass(api)
         with Receiver() as receiver:
             await set_callback(api, made.project_id, receiver.url())
             await emit(database, made.pass_id)
             assert (await api.delete(f"/v1/project/{made.project_id}/settings/callback")).status_code == 204
-            await run(database)
+            await run(database, job_context)
         assert receiver.received == []
         [job] = await deliveries(database)
         assert job.status == "done"
@@ -148,13 +157,13 @@ class TestSpecChanges:
 class TestRetries:
     @pytest.mark.parametrize("refusal", [503, 429])
     async def test_retried_until_taken_with_the_same_id_and_body(
-        self, api: ApiClient, database: Database, refusal: int
+        self, api: ApiClient, database: Database, refusal: int, job_context: JobContext
     ) -> None:
         made = await project_with_pass(api)
         with Receiver(answers=[refusal, refusal]) as receiver:
             spec = await set_callback(api, made.project_id, receiver.url())
             await emit(database, made.pass_id)
-            await run(database)
+            await run(database, job_context)
         assert len(receiver.received) == 3
         assert len(receiver.delivery_ids()) == 1
         assert len({request.body for request in receiver.received}) == 1
@@ -168,13 +177,13 @@ class TestRetries:
         ("refusal", "said"), [(400, "400 Bad Request"), (302, "redirects are not followed")]
     )
     async def test_a_refusal_is_final(
-        self, api: ApiClient, database: Database, refusal: int, said: str
+        self, api: ApiClient, database: Database, refusal: int, said: str, job_context: JobContext
     ) -> None:
         made = await project_with_pass(api)
         with Receiver(answers=[refusal]) as receiver:
             await set_callback(api, made.project_id, receiver.url("/hooks?token=t0p"))
             await emit(database, made.pass_id)
-            await run(database)
+            await run(database, job_context)
         assert len(receiver.received) == 1
         [job] = await deliveries(database)
         assert (job.status, job.attempts) == ("dead", 1)
@@ -182,14 +191,14 @@ class TestRetries:
         assert "t0p" not in (job.last_error or "")  # a token in the query is never shown
 
     async def test_a_receiver_that_is_down_gets_everything_when_it_is_back(
-        self, api: ApiClient, database: Database
+        self, api: ApiClient, database: Database, job_context: JobContext
     ) -> None:
         made = await project_with_pass(api)
         port = free_port()
         await set_callback(api, made.project_id, f"http://localhost:{port}/hooks")
         for _ in range(3):
             await emit(database, made.pass_id)
-        later = Worker(database, delay=lambda _attempts: timedelta(hours=1))
+        later = Worker(database, job_context, delay=lambda _attempts: timedelta(hours=1))
         for _ in range(2):  # down for two rounds of attempts
             assert await later.run_until_idle() == 3
             await time_passes(database)
@@ -203,14 +212,14 @@ class TestRetries:
         assert {job.status for job in await deliveries(database)} == {"done"}
 
     async def test_a_slow_receiver_is_given_up_on_for_this_attempt(
-        self, api: ApiClient, database: Database, monkeypatch: pytest.MonkeyPatch
+        self, api: ApiClient, database: Database, monkeypatch: pytest.MonkeyPatch, job_context: JobContext
     ) -> None:
         monkeypatch.setattr(tasks, "ATTEMPT_TIMEOUT", 0.2)
         made = await project_with_pass(api)
         with Receiver(delay=2) as receiver:
             await set_callback(api, made.project_id, receiver.url())
             await emit(database, made.pass_id)
-            await Worker(database, delay=lambda _attempts: timedelta(hours=1)).run_until_idle()
+            await Worker(database, job_context, delay=lambda _attempts: timedelta(hours=1)).run_until_idle()
         [job] = await deliveries(database)
         assert (job.status, job.attempts) == ("queued", 1)
         assert "did not answer within 0.2 s" in (job.last_error or "")
@@ -218,14 +227,16 @@ class TestRetries:
 
 class TestPrivateNetworks:
     async def test_refused_unless_allowed_and_nothing_is_sent(
-        self, api: ApiClient, database: Database, settings: Settings
+        self, api: ApiClient, database: Database, settings: Settings, job_context: JobContext
     ) -> None:
-        tasks.configure(settings.model_copy(update={"allow_private_networks": False}))
+        job_context = replace(
+            job_context, settings=settings.model_copy(update={"allow_private_networks": False})
+        )
         made = await project_with_pass(api)
         with Receiver() as receiver:
             await set_callback(api, made.project_id, receiver.url())  # a name: checked when sending
             await emit(database, made.pass_id)
-            await run(database)
+            await run(database, job_context)
         assert receiver.received == []
         [job] = await deliveries(database)
         assert (job.status, job.attempts) == ("dead", 1)

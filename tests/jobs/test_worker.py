@@ -12,17 +12,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.db import Database
 from passmint.jobs import queue
-from passmint.jobs.registry import job
+from passmint.jobs.registry import JobContext, job
 from passmint.jobs.worker import PermanentFailure, Worker
 from passmint.kit.time import utcnow
 from passmint.models import Account, Job
 
 RUNS: list[dict[str, Any]] = []
+DATABASE: list[Database] = []
 FAILURES: dict[str, int] = {}
 
 
 @job("test.record")
-async def record(session: AsyncSession, payload: dict[str, Any]) -> None:
+async def record(session: AsyncSession, payload: dict[str, Any], _context: JobContext) -> None:
     """Writes a row (an account named after the payload) and notes the run."""
     session.add(Account(name=str(payload["name"])))
     await session.flush()
@@ -33,20 +34,30 @@ async def record(session: AsyncSession, payload: dict[str, Any]) -> None:
 
 
 @job("test.permanent", max_attempts=5)
-async def permanent(session: AsyncSession, payload: dict[str, Any]) -> None:
+async def permanent(session: AsyncSession, payload: dict[str, Any], _context: JobContext) -> None:
     raise PermanentFailure("the receiver said no")
 
 
+@job("test.lose_lease")
+async def lose_lease(session: AsyncSession, payload: dict[str, Any], _context: JobContext) -> None:
+    """Another worker takes the job over while this one runs it."""
+    async with DATABASE[0].transaction() as other:
+        await other.execute(text("UPDATE jobs SET locked_by = 'someone-else'"))
+    session.add(Account(name=str(payload["name"])))
+    await session.flush()
+
+
 @job("test.slow")
-async def slow(session: AsyncSession, payload: dict[str, Any]) -> None:
+async def slow(session: AsyncSession, payload: dict[str, Any], _context: JobContext) -> None:
     await asyncio.sleep(0.2)
     RUNS.append(payload)
 
 
 @pytest.fixture(autouse=True)
-def _clean_notes() -> None:
+def _clean_notes(database: Database) -> None:
     RUNS.clear()
     FAILURES.clear()
+    DATABASE[:] = [database]
 
 
 def no_wait(_attempts: int) -> timedelta:
@@ -73,114 +84,131 @@ async def accounts_named(database: Database, name: str) -> int:
 
 
 class TestRunning:
-    async def test_runs_once_and_commits_its_work(self, database: Database) -> None:
+    async def test_runs_once_and_commits_its_work(self, database: Database, job_context: JobContext) -> None:
         job_id = await enqueue(database, "test.record", {"name": "a"})
-        assert await Worker(database).run_until_idle() == 1
+        assert await Worker(database, job_context).run_until_idle() == 1
         assert RUNS == [{"name": "a"}]
         assert (await load(database, job_id)).status == "done"
         assert await accounts_named(database, "a") == 1
-        assert await Worker(database).run_until_idle() == 0
+        assert await Worker(database, job_context).run_until_idle() == 0
 
-    async def test_rolled_back_enqueue_never_runs(self, database: Database) -> None:
+    async def test_rolled_back_enqueue_never_runs(self, database: Database, job_context: JobContext) -> None:
         with pytest.raises(RuntimeError):
             async with database.transaction() as session:
                 await queue.enqueue(session, "test.record", {"name": "ghost"})
                 raise RuntimeError("the request failed")
-        assert await Worker(database).run_until_idle() == 0
+        assert await Worker(database, job_context).run_until_idle() == 0
 
     async def test_unknown_job_name_is_refused_when_queued(self, database: Database) -> None:
         async with database.transaction() as session:
             with pytest.raises(ValueError, match="no handler"):
                 await queue.enqueue(session, "test.nothing", {})
 
-    async def test_not_due_yet(self, database: Database) -> None:
+    async def test_not_due_yet(self, database: Database, job_context: JobContext) -> None:
         async with database.transaction() as session:
             await queue.enqueue(
                 session, "test.record", {"name": "later"}, run_at=utcnow() + timedelta(hours=1)
             )
-        assert await Worker(database).run_until_idle() == 0
+        assert await Worker(database, job_context).run_until_idle() == 0
 
 
 class TestFailures:
-    async def test_retried_with_its_work_rolled_back(self, database: Database) -> None:
+    async def test_retried_with_its_work_rolled_back(
+        self, database: Database, job_context: JobContext
+    ) -> None:
         FAILURES["b"] = 2
         job_id = await enqueue(database, "test.record", {"name": "b"})
-        worker = Worker(database, delay=no_wait)
+        worker = Worker(database, job_context, delay=no_wait)
         assert await worker.run_until_idle() == 3
         done = await load(database, job_id)
         assert (done.status, done.attempts) == ("done", 3)
         assert "failed on purpose" in (done.last_error or "")
         assert await accounts_named(database, "b") == 1  # the two failed runs left nothing behind
 
-    async def test_backoff_delays_the_retry(self, database: Database) -> None:
+    async def test_backoff_delays_the_retry(self, database: Database, job_context: JobContext) -> None:
         FAILURES["c"] = 1
         job_id = await enqueue(database, "test.record", {"name": "c"})
-        assert await Worker(database).run_until_idle() == 1
+        assert await Worker(database, job_context).run_until_idle() == 1
         waiting = await load(database, job_id)
         assert waiting.status == "queued" and waiting.run_at > utcnow()
 
-    async def test_dead_after_max_attempts_and_retried_by_an_operator(self, database: Database) -> None:
+    async def test_dead_after_max_attempts_and_retried_by_an_operator(
+        self, database: Database, job_context: JobContext
+    ) -> None:
         FAILURES["d"] = 100
         job_id = await enqueue(database, "test.record", {"name": "d"})
-        await Worker(database, delay=no_wait).run_until_idle()
+        await Worker(database, job_context, delay=no_wait).run_until_idle()
         dead = await load(database, job_id)
         assert (dead.status, dead.attempts) == ("dead", dead.max_attempts)
         FAILURES["d"] = 0
         async with database.transaction() as session:
             assert await queue.retry(session, [job_id]) == 1
-        await Worker(database, delay=no_wait).run_until_idle()
+        await Worker(database, job_context, delay=no_wait).run_until_idle()
         assert (await load(database, job_id)).status == "done"
 
-    async def test_permanent_failure_is_dead_at_once(self, database: Database) -> None:
+    async def test_permanent_failure_is_dead_at_once(
+        self, database: Database, job_context: JobContext
+    ) -> None:
         job_id = await enqueue(database, "test.permanent", {})
-        await Worker(database, delay=no_wait).run_until_idle()
+        await Worker(database, job_context, delay=no_wait).run_until_idle()
         dead = await load(database, job_id)
         assert (dead.status, dead.attempts) == ("dead", 1)
         assert dead.last_error == "PermanentFailure: the receiver said no"
 
 
 class TestCrashes:
+    async def test_a_worker_that_loses_its_lease_while_running_leaves_nothing(
+        self, database: Database, job_context: JobContext
+    ) -> None:
+        job_id = await enqueue(database, "test.lose_lease", {"name": "h"})
+        assert await Worker(database, job_context).run_until_idle() == 1
+        assert await accounts_named(database, "h") == 0  # its work was rolled back
+        taken = await load(database, job_id)
+        assert (taken.locked_by, taken.status) == ("someone-else", "running")
+
     async def test_a_dead_workers_job_is_taken_again_when_its_lease_runs_out(
-        self, database: Database
+        self, database: Database, job_context: JobContext
     ) -> None:
         job_id = await enqueue(database, "test.record", {"name": "e"})
-        crashed = Worker(database)
-        assert await crashed.claim(1) == [job_id]  # claimed, then the process died
-        assert await Worker(database).run_until_idle() == 0  # still leased
+        crashed = Worker(database, job_context)
+        assert [job.id for job in await crashed.claim(1)] == [job_id]  # claimed, then the process died
+        assert await Worker(database, job_context).run_until_idle() == 0  # still leased
         async with database.transaction() as session:
             await session.execute(
                 text("UPDATE jobs SET locked_until = :past"), {"past": utcnow() - timedelta(seconds=1)}
             )
-        assert await Worker(database).run_until_idle() == 1
+        assert await Worker(database, job_context).run_until_idle() == 1
         assert RUNS == [{"name": "e"}]
         done = await load(database, job_id)
         assert (done.status, done.attempts) == ("done", 2)
 
-    async def test_a_worker_that_lost_its_lease_does_not_run_the_job(self, database: Database) -> None:
-        job_id = await enqueue(database, "test.record", {"name": "f"})
-        slow_worker = Worker(database)
-        await slow_worker.claim(1)
+    async def test_a_worker_that_lost_its_lease_does_not_run_the_job(
+        self, database: Database, job_context: JobContext
+    ) -> None:
+        await enqueue(database, "test.record", {"name": "f"})
+        slow_worker = Worker(database, job_context)
+        (claimed,) = await slow_worker.claim(1)
         async with database.transaction() as session:
             await session.execute(
                 text("UPDATE jobs SET locked_until = :past"), {"past": utcnow() - timedelta(seconds=1)}
             )
-        assert await Worker(database).run_until_idle() == 1
-        await slow_worker.run(job_id)  # wakes up late: the job is someone else's (and done)
+        assert await Worker(database, job_context).run_until_idle() == 1
+        await slow_worker.run(claimed)  # wakes up late: the job is someone else's (and done)
         assert RUNS == [{"name": "f"}]
 
 
-async def test_many_workers_run_each_job_once(database: Database) -> None:
+async def test_many_workers_run_each_job_once(database: Database, job_context: JobContext) -> None:
     for index in range(24):
         await enqueue(database, "test.slow", {"n": index})
-    workers = [Worker(database, concurrency=4) for _ in range(3)]
+    workers = [Worker(database, job_context, concurrency=4) for _ in range(3)]
     await asyncio.gather(*(worker.run_until_idle() for worker in workers))
     assert sorted(run["n"] for run in RUNS) == list(range(24))
 
 
-async def test_run_forever_stops_when_asked(database: Database) -> None:
+async def test_run_forever_stops_when_asked(database: Database, job_context: JobContext) -> None:
     await enqueue(database, "test.record", {"name": "g"})
     stop = asyncio.Event()
-    task = asyncio.create_task(Worker(database, poll_interval=0.01).run_forever(stop))
+    task = asyncio.create_task(Worker(database, job_context, poll_interval=0.01).run_forever(stop))
     for _ in range(200):
         if RUNS:
             break

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from passmint.db import Database
+from passmint.jobs.registry import JobContext
 from passmint.jobs.worker import Worker
 from passmint.kit.time import utcnow
 from passmint.models import Job, Pass
@@ -26,7 +27,12 @@ async def ticket(api: httpx.AsyncClient, ticket_id: int) -> dict[str, object]:
 
 class TestBulkUpdate:
     async def test_every_pass_changes_and_the_ticket_says_so(
-        self, api: httpx.AsyncClient, template_id: int, database: Database, verify: Verify
+        self,
+        api: httpx.AsyncClient,
+        template_id: int,
+        database: Database,
+        verify: Verify,
+        job_context: JobContext,
     ) -> None:
         passes = [await create_pass(api, template_id) for _ in range(3)]
         response = await api.put(f"/v1/template/{template_id}/passes", json=CHANGE)
@@ -34,7 +40,7 @@ class TestBulkUpdate:
         ticket_id = response.json()["ticketId"]
         before = await ticket(api, ticket_id)
         assert (before["status"], before["total"], before["done"]) == ("PENDING", 3, 0)
-        await Worker(database).run_until_idle()
+        await Worker(database, job_context).run_until_idle()
         after = await ticket(api, ticket_id)
         assert (after["status"], after["done"]) == ("COMPLETED", 3)
         for created in passes:
@@ -46,7 +52,7 @@ class TestBulkUpdate:
         assert document["storeCard"]["primaryFields"][0]["value"] == "40%"
 
     async def test_status_filter_limits_the_update(
-        self, api: httpx.AsyncClient, template_id: int, database: Database
+        self, api: httpx.AsyncClient, template_id: int, database: Database, job_context: JobContext
     ) -> None:
         installed, other = await create_pass(api, template_id), await create_pass(api, template_id)
         async with database.transaction() as session:
@@ -56,7 +62,7 @@ class TestBulkUpdate:
             f"/v1/template/{template_id}/passes", params={"status": "installed"}, json=CHANGE
         )
         assert (await ticket(api, response.json()["ticketId"]))["total"] == 1
-        await Worker(database).run_until_idle()
+        await Worker(database, job_context).run_until_idle()
         assert (await api.get(f"/v1/pass/{installed['id']}")).json()["fields"]["Coupon"]["value"] == "40%"
         assert (await api.get(f"/v1/pass/{other['id']}")).json()["fields"]["Coupon"]["value"] == "20%"
 
@@ -77,12 +83,17 @@ class TestBulkUpdate:
         assert (await stranger.put(f"/v1/template/{template_id}/passes", json=CHANGE)).status_code == 404
 
     async def test_batches_resume_after_a_crash_without_skipping_anyone(
-        self, api: httpx.AsyncClient, template_id: int, database: Database, monkeypatch: pytest.MonkeyPatch
+        self,
+        api: httpx.AsyncClient,
+        template_id: int,
+        database: Database,
+        monkeypatch: pytest.MonkeyPatch,
+        job_context: JobContext,
     ) -> None:
         monkeypatch.setattr(bulk, "BATCH", 2)
         ids = [(await create_pass(api, template_id))["id"] for _ in range(5)]
         ticket_id = (await api.put(f"/v1/template/{template_id}/passes", json=CHANGE)).json()["ticketId"]
-        first = Worker(database, concurrency=1)
+        first = Worker(database, job_context, concurrency=1)
         assert await first.run_batch() == 1  # the first batch of 2
         progress = await ticket(api, ticket_id)
         assert (progress["status"], progress["done"]) == ("RUNNING", 2)
@@ -90,7 +101,7 @@ class TestBulkUpdate:
         async with database.transaction() as session:
             await session.execute(text("UPDATE jobs SET locked_until = :past WHERE status = 'running'"),
                                   {"past": utcnow() - timedelta(seconds=1)})  # fmt: skip
-        await Worker(database).run_until_idle()
+        await Worker(database, job_context).run_until_idle()
         done = await ticket(api, ticket_id)
         assert (done["status"], done["done"], done["total"]) == ("COMPLETED", 5, 5)
         async with database.transaction() as session:
