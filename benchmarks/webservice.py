@@ -42,9 +42,9 @@ async def seed(
         template = await session.scalar(select(Template).where(Template.id == template_id))
         assert template is not None
         rows = [
-            {"account_id": template.account_id, "template_id": template_id, "serial_number": str(uuid.uuid4()),
-             "authentication_token": new_token(24), "public_token": new_token(24), "values": {"fields": {}},
-             "image_digests": {}}
+            {"account_id": template.account_id, "template_id": template_id,
+             "serial_number": str(uuid.uuid4()), "authentication_token": new_token(24),
+             "public_token": new_token(24), "values": {"fields": {}}, "image_digests": {}}
             for _ in range(passes)
         ]  # fmt: skip
         await session.execute(insert(Pass), rows)
@@ -130,8 +130,8 @@ def main() -> None:
     parser.add_argument("--database-url", default=None, help="default: a new SQLite file")
     args = parser.parse_args()
     with server(args.database_url, args.workers) as (url, env):
-        created = subprocess.run([sys.executable, "-m", "passmint", "keys", "create", "--name", "bench", "--json"],
-                                 env=env, capture_output=True, check=True)  # fmt: skip
+        command = [sys.executable, "-m", "passmint", "keys", "create", "--name", "bench", "--json"]
+        created = subprocess.run(command, env=env, capture_output=True, check=True)
         key = json.loads(created.stdout)
         auth = (key["key"], key["secret"])
         project = httpx.post(f"{url}/v1/project", json=PROJECT, auth=auth).raise_for_status().json()
@@ -144,8 +144,9 @@ def main() -> None:
         )
         results = asyncio.run(run(url, passes, args.devices, args.requests, args.concurrency))
     database = "postgresql" if args.database_url else "sqlite"
+    registrations = args.devices * args.per_device
     print(json.dumps({"database": database, "workers": args.workers, "concurrency": args.concurrency,
-                      "registrations": args.devices * args.per_device, "passes": args.passes, **results}))  # fmt: skip
+                      "registrations": registrations, "passes": args.passes, **results}))  # fmt: skip
 
 
 if __name__ == "__main__":

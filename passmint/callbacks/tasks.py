@@ -29,6 +29,7 @@ from passmint.callbacks.errors import DeliveryFailed
 from passmint.jobs.registry import JobContext, job
 from passmint.jobs.worker import PermanentFailure
 from passmint.kit import netguard
+from passmint.kit.outbound import port_of, send_pinned
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,6 @@ ATTEMPT_TIMEOUT = 10.0
 """Seconds for one attempt: the name lookup, the connection, the request and the answer."""
 RETRY_STATUSES = frozenset({408, 409, 425, 429})
 """Client errors that say "later"; any other 4xx (and a 3xx, since redirects are not followed) is final."""
-DEFAULT_PORTS = {"http": 80, "https": 443}
 DEFAULT_HEADERS = {"Content-Type": "application/json", "User-Agent": f"passmint/{__version__}"}
 EXCERPT = 200
 """How much of a refusing receiver's answer is kept in the job's error."""
@@ -108,7 +108,7 @@ async def _post(
 
 async def _checked_addresses(target: httpx.URL, *, allow_private: bool) -> list[str]:
     host = target.raw_host.decode("ascii")
-    port = target.port or DEFAULT_PORTS[target.scheme]
+    port = port_of(target)
     try:
         return await netguard.resolve_public(host, port, allow_private=allow_private)
     except netguard.AddressNotAllowed as error:
@@ -118,41 +118,6 @@ async def _checked_addresses(target: httpx.URL, *, allow_private: bool) -> list[
         ) from error
     except netguard.HostNotFound as error:
         raise DeliveryFailed(f"{_shown(str(target))} cannot be reached: {error.message}") from error
-
-
-async def send_pinned(
-    client: httpx.AsyncClient,
-    method: str,
-    target: httpx.URL,
-    addresses: list[str],
-    *,
-    headers: httpx.Headers,
-    content: bytes,
-) -> httpx.Response:
-    """Send to the first of ``addresses`` (checked already) that accepts a connection, so the request
-    goes where the check said; the URL's host still goes out as ``Host`` and as the TLS server name,
-    and the certificate is verified for it. The response is streamed: close it.
-
-    The mechanism of ``images.fetch._send``, for any method and body; one shared copy belongs in ``kit``."""
-    pinned_headers = httpx.Headers(headers)
-    pinned_headers["Host"] = target.netloc.decode("ascii")
-    pinned_headers["Connection"] = "close"  # never reuse a connection verified for another host name
-    extensions = {"timeout": client.timeout.as_dict(), "sni_hostname": target.raw_host.decode("ascii")}
-    failure: httpx.TransportError | None = None
-    for address in addresses:
-        request = httpx.Request(
-            method,
-            target.copy_with(host=address),
-            headers=pinned_headers,
-            content=content,
-            extensions=extensions,
-        )
-        try:
-            return await client.send(request, stream=True, follow_redirects=False)
-        except (httpx.ConnectError, httpx.ConnectTimeout) as error:
-            failure = error  # nothing was sent: the next address may take it
-    assert failure is not None  # resolve_public never returns an empty list
-    raise failure
 
 
 async def _excerpt(response: httpx.Response) -> str:

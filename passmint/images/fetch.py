@@ -26,6 +26,7 @@ from passmint.images.errors import (
     describe_url,
 )
 from passmint.kit import netguard
+from passmint.kit.outbound import DEFAULT_PORTS, port_of, send_pinned
 
 MAX_BYTES = 5 * 1024 * 1024
 """The most an image may weigh, downloaded or decoded from a ``data:`` URL."""
@@ -34,15 +35,12 @@ FETCH_TIMEOUT = 10.0
 """Seconds for a whole download: name lookups, every redirect, and the body."""
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-DEFAULT_PORTS = {"http": 80, "https": 443}
 REQUEST_HEADERS = {
     "User-Agent": f"passmint/{__version__} (image fetcher)",
     "Accept": "image/png, image/jpeg;q=0.9, */*;q=0.1",
     "Accept-Encoding": "identity",
-    "Connection": "close",
 }
-"""``identity`` so the size limit counts the bytes as they arrive; ``close`` so a connection
-verified for one host name is never reused for another that resolves to the same address."""
+"""``identity`` so the size limit counts the bytes as they arrive."""
 
 
 def is_data_url(url: str) -> bool:
@@ -126,7 +124,7 @@ async def _follow(
 ) -> bytes:
     for hop in range(MAX_REDIRECTS + 1):
         addresses = await _addresses(target, allow_private=allow_private, redirected=hop > 0)
-        response = await _send(client, target, addresses)
+        response = await send_pinned(client, "GET", target, addresses, headers=REQUEST_HEADERS)
         try:
             if response.status_code in REDIRECT_STATUSES:
                 target = _redirect_target(target, response)
@@ -143,29 +141,13 @@ async def _addresses(target: httpx.URL, *, allow_private: bool, redirected: bool
     """The checked addresses of ``target``'s host."""
     via = f"redirects to {describe_url(str(target))}, which " if redirected else ""
     host = target.raw_host.decode("ascii")
-    port = target.port or DEFAULT_PORTS[target.scheme]
+    port = port_of(target)
     try:
         return await netguard.resolve_public(host, port, allow_private=allow_private)
     except netguard.AddressNotAllowed as error:
         raise ImageUrlNotAllowed(f"{via}is not allowed: {error.message}") from error
     except netguard.HostNotFound as error:
         raise ImageFetchFailed(f"{via}cannot be downloaded: {error.message}") from error
-
-
-async def _send(client: httpx.AsyncClient, target: httpx.URL, addresses: list[str]) -> httpx.Response:
-    """GET ``target`` from the first of ``addresses`` that accepts a connection."""
-    headers = {**REQUEST_HEADERS, "Host": target.netloc.decode("ascii")}
-    extensions = {"timeout": client.timeout.as_dict(), "sni_hostname": target.raw_host.decode("ascii")}
-    failure: httpx.TransportError | None = None
-    for address in addresses:
-        pinned = target.copy_with(host=address)
-        request = httpx.Request("GET", pinned, headers=headers, extensions=extensions)
-        try:
-            return await client.send(request, stream=True, follow_redirects=False)
-        except (httpx.ConnectError, httpx.ConnectTimeout) as error:
-            failure = error
-    assert failure is not None  # resolve_public never returns an empty list
-    raise failure
 
 
 def _redirect_target(target: httpx.URL, response: httpx.Response) -> httpx.URL:

@@ -42,9 +42,11 @@ def _stamp(session: Session) -> None:
         return
     tick = update(ChangeClock).where(ChangeClock.id == 1).values(value=ChangeClock.value + 1)
     value = session.execute(tick.returning(ChangeClock.value)).scalar_one()
+    changed = [Pass.id.in_(passes)] if passes else []
+    changed += [Pass.template_id.in_(templates)] if templates else []  # each part can use its index
     stamp = (
         update(Pass)
-        .where(or_(Pass.id.in_(passes), Pass.template_id.in_(templates)))
+        .where(or_(*changed))
         .values(change_seq=value, updated_at=Pass.updated_at)  # the change itself set updated_at
     )
     session.execute(stamp, execution_options={"synchronize_session": False})
