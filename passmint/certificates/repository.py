@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.kit.pagination import PageRequest, paginate
-from passmint.models import Certificate
+from passmint.models import Certificate, Project
 
 SORT_COLUMNS = {
     "id": Certificate.id,
@@ -63,6 +63,13 @@ async def page(
     if enabled is not None:
         statement = statement.where(Certificate.is_enabled.is_(enabled))
     return await paginate(session, statement, request, SORT_COLUMNS)
+
+
+async def used_by_projects(session: AsyncSession, certificate_id: uuid.UUID) -> bool:
+    found = await session.scalar(
+        select(Project.id).where(Project.apple_certificate_id == certificate_id).limit(1)
+    )
+    return found is not None
 
 
 async def clear_default(session: AsyncSession, account_id: int) -> None:

@@ -100,6 +100,10 @@ async def update(
 async def delete(session: AsyncSession, account: Account, certificate_id: uuid.UUID) -> None:
     """Remove a certificate; the default one only when it is the account's last."""
     certificate = await get(session, account, certificate_id)
+    if await repository.used_by_projects(session, certificate.id):
+        raise CertificateInUse(
+            f"Certificate {certificate_id} signs passes of projects; give them another first"
+        )
     if certificate.is_default and await repository.count(session, account.id) > 1:
         raise CertificateInUse(
             f"Certificate {certificate_id} is the default; make another certificate the default first"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
@@ -25,5 +26,9 @@ class Project(Base):
     description: Mapped[str] = mapped_column(Text)
     project_type: Mapped[str] = mapped_column(String(32))
     settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    apple_certificate_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("certificates.id", ondelete="RESTRICT"), index=True
+    )
+    """The certificate that signs the project's Apple passes; the account's default when unset."""
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[UpdatedAt]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from typing import Any
 
@@ -37,9 +36,6 @@ class Template(Base):
     """Headers, fields, beacons and semantics, as the API accepts them (see templates/designs.py)."""
     image_digests: Mapped[dict[str, Any]] = mapped_column(default=dict)
     """Header name (``icon_image``...) to the digest of its stored PNG in ``images``."""
-    certificate_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("certificates.id", ondelete="SET NULL")
-    )
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[UpdatedAt]
 

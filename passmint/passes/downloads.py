@@ -113,7 +113,7 @@ async def _render(session: AsyncSession, account: Account, pass_: Pass, settings
     assert settings.secret_key is not None
     box = key_box(settings.secret_key.get_secret_value())
     signer = await certificate_service.signer_for(
-        session, account, box, settings.data_dir, template.certificate_id
+        session, account, box, settings.data_dir, project.apple_certificate_id
     )
     design = {
         **template.design,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from passmint.errors import Conflict, NotFound, PassmintError
+from passmint.errors import Conflict, InvalidInput, NotFound, PassmintError
 
 
 class ProjectsError(PassmintError): ...
@@ -10,6 +10,10 @@ class ProjectsError(PassmintError): ...
 
 class ProjectNotFound(ProjectsError, NotFound):
     code = "project_not_found"
+
+
+class ProjectCertificateUnknown(ProjectsError, InvalidInput):
+    code = "certificate_not_found"
 
 
 class ProjectExternalIdTaken(ProjectsError, Conflict):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -76,6 +77,9 @@ class ProjectCreate(InputModel):
     project_type: ProjectType
     description: Text
     settings: ProjectSettings = Field(default_factory=ProjectSettings)
+    apple_certificate_id: uuid.UUID | None = Field(
+        default=None, description="The certificate that signs the project's Apple passes (else the default)."
+    )
 
 
 class ProjectUpdate(PatchModel):
@@ -83,10 +87,13 @@ class ProjectUpdate(PatchModel):
 
     read_only = PROJECT_READ_ONLY
 
+    nullable = frozenset({"apple_certificate_id"})
+
     name: Name | None = None
     project_type: ProjectType | None = None
     description: Text | None = None
     settings: ProjectSettings | None = None
+    apple_certificate_id: uuid.UUID | None = None
 
 
 class ProjectRead(ApiModel):
@@ -97,6 +104,7 @@ class ProjectRead(ApiModel):
     description: str
     project_type: str
     settings: dict[str, Any]
+    apple_certificate_id: uuid.UUID | None = None
     templates: list[dict[str, Any]] = Field(
         default_factory=list, description="Headers of the project's templates."
     )

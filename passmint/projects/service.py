@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from passmint.certificates import repository as certificate_repository
 from passmint.kit.pagination import PageRequest
 from passmint.kit.refs import Ref
 from passmint.kit.security import new_token
 from passmint.models import Account, Project, Template, clone
 from passmint.projects import repository
-from passmint.projects.errors import ProjectExternalIdTaken, ProjectNotFound
+from passmint.projects.errors import ProjectCertificateUnknown, ProjectExternalIdTaken, ProjectNotFound
 from passmint.projects.schemas import ProjectCreate, ProjectSettings, ProjectUpdate
 from passmint.templates import service as template_service
 
@@ -62,6 +64,7 @@ async def create(
     """A new, empty project, optionally under an external id that must be unused in the account."""
     if external_id is not None:
         await _ensure_external_id_free(session, account, external_id)
+    await _ensure_certificate(session, account, body.apple_certificate_id)
     project = Project(
         account_id=account.id,
         external_id=external_id,
@@ -70,6 +73,7 @@ async def create(
         description=body.description,
         project_type=body.project_type,
         settings=_settings(body.settings),
+        apple_certificate_id=body.apple_certificate_id,
     )
     return ProjectView(await repository.add(session, project), [])
 
@@ -78,6 +82,7 @@ async def update(session: AsyncSession, account: Account, ref: Ref, body: Projec
     """Change the keys sent; settings are merged key by key, a ``null`` setting removed."""
     project = await get(session, account, ref)
     changes = body.changes()
+    await _ensure_certificate(session, account, changes.get("apple_certificate_id"))
     if "settings" in changes and body.settings is not None:
         sent = body.settings.model_dump(exclude_unset=True)
         merged = {**project.settings, **sent}
@@ -115,6 +120,20 @@ def _settings(settings: ProjectSettings) -> dict[str, Any]:
 async def _ensure_external_id_free(session: AsyncSession, account: Account, external_id: str) -> None:
     if await repository.get(session, account.id, Ref(external_id=external_id)) is not None:
         raise ProjectExternalIdTaken(f"A project with external id '{external_id}' already exists")
+
+
+async def _ensure_certificate(
+    session: AsyncSession, account: Account, certificate_id: uuid.UUID | None
+) -> None:
+    if (
+        certificate_id is not None
+        and await certificate_repository.get(session, account.id, certificate_id) is None
+    ):
+        message = f"no certificate {certificate_id} in this account (see GET /v1/certificates)"
+        raise ProjectCertificateUnknown(
+            f"appleCertificateId: {message}",
+            details=[{"field": "appleCertificateId", "location": "body", "message": message}],
+        )
 
 
 async def _free_copy_external_id(session: AsyncSession, account: Account, wanted: str) -> str:
