@@ -97,6 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in V1_ROUTERS:
         v1.include_router(router)
     app.include_router(v1)
+    app.include_router(templates.documents)  # the reference's /templates examples leave out /v1
     app.include_router(apple_web_service)
     app.include_router(registrations_v2)
     app.include_router(unbuilt.router())

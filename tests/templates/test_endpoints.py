@@ -254,3 +254,12 @@ class TestLocations:
         assert (
             response.status_code == 400 and response.json()["details"][0]["field"] == "locations.0.latitude"
         )
+
+
+async def test_payload_format_is_also_served_without_v1(api: httpx.AsyncClient, project: dict[str, Any]) -> None:
+    template_id = await create_template(api, project["id"])
+    with_v1 = (await api.get(f"/v1/templates/{template_id}")).json()
+    without = await api.get(f"/templates/{template_id}")
+    assert without.status_code == 200 and without.json() == with_v1
+    patched = await api.patch("/templates/id/nope", json={"name": "x"})
+    assert patched.status_code == 404
