@@ -256,7 +256,7 @@ class TestLocations:
         )
 
 
-async def test_payload_format_is_also_served_without_v1(api: httpx.AsyncClient, project: dict[str, Any]) -> None:
+async def test_payload_format_also_without_v1(api: httpx.AsyncClient, project: dict[str, Any]) -> None:
     template_id = await create_template(api, project["id"])
     with_v1 = (await api.get(f"/v1/templates/{template_id}")).json()
     without = await api.get(f"/templates/{template_id}")
