@@ -10,7 +10,6 @@ from fastapi import APIRouter
 from passmint.errors import NotImplementedYet
 
 UNBUILT: list[tuple[str, str]] = [
-    ("/v1/template/{templateId:ref}/personalization", "Pass personalization"),
     ("/v1/template/{templateId:ref}/notify", "Notifications"),
     ("/v1/template/{templateId:ref}/stats", "Template statistics"),
     ("/v1/template/{templateId:ref}/activity", "Template activity"),

@@ -134,7 +134,7 @@ class TestUnbuiltFeatures:
     @pytest.mark.parametrize(
         ("method", "path", "feature"),
         [
-            ("GET", "/v1/template/123/personalization", "personalization"),
+            ("GET", "/v1/template/123/stats", "Template statistics"),
             ("POST", "/v1/pass/123/notify", "Notifications"),
             ("PUT", "/v1/pass/id/abc/tags", "Tags"),
             ("GET", "/v1/project/12/stats", "Project statistics"),

@@ -80,6 +80,7 @@ from passmint.apple.render_values import (
 
 __all__ = [
     "DEFAULT_ICON_FILES",
+    "DEFAULT_PERSONALIZATION_LOGO",
     "PassIdentity",
     "RenderedPass",
     "check_design",
@@ -94,14 +95,15 @@ MESSAGES = {
 }
 
 
-def _plain_png(size: int, rgb: bytes) -> bytes:
-    """A square PNG of one colour, made without an imaging library."""
+def _plain_png(size: int, rgb: bytes, height: int | None = None) -> bytes:
+    """A PNG of one colour (square unless ``height`` is given), made without an imaging library."""
 
     def chunk(kind: bytes, body: bytes) -> bytes:
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
 
-    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
-    pixels = zlib.compress((b"\x00" + rgb * size) * size)
+    rows = height or size
+    header = struct.pack(">IIBBBBB", size, rows, 8, 2, 0, 0, 0)
+    pixels = zlib.compress((b"\x00" + rgb * size) * rows)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
 
 
@@ -110,6 +112,8 @@ DEFAULT_ICON_FILES: dict[str, bytes] = {
     "icon.png": _plain_png(29, b"\x8e\x8e\x93"),
     "icon@2x.png": _plain_png(58, b"\x8e\x8e\x93"),
 }
+# The sign-up sheet's logo of a personalizable pass when its template gives none (Apple requires one).
+DEFAULT_PERSONALIZATION_LOGO = _plain_png(150, b"\x8e\x8e\x93", height=40)
 
 
 @dataclass(frozen=True)

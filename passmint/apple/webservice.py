@@ -13,7 +13,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import StringConstraints
+from pydantic import Field, StringConstraints
 
 from passmint.deps import SessionDep, SettingsDep
 from passmint.http_errors import documented
@@ -117,6 +117,42 @@ async def latest_pass(
         stamp = format_datetime(last_modified(pass_.updated_at), usegmt=True)
         return Response(status_code=304, headers={"Last-Modified": stamp})
     return file_response(download)
+
+
+class PersonalizationInfo(InputModel):
+    """What the person entered; Apple sends only what the pass asked for."""
+
+    full_name: str | None = None
+    given_name: str | None = None
+    family_name: str | None = None
+    email_address: str | None = None
+    postal_code: str | None = None
+    iso_country_code: str | None = Field(default=None, alias="ISOCountryCode")
+    phone_number: str | None = None
+
+
+class PersonalizationDictionary(InputModel):
+    personalization_token: Annotated[str, StringConstraints(min_length=1, max_length=4096)]
+    required_personalization_info: PersonalizationInfo
+
+
+@router.post(
+    "/passes/{passTypeIdentifier}/{serialNumber}/personalize",
+    response_class=Response,
+    summary="Return a personalized pass (the signed personalization token)",
+    responses={200: {"content": {"application/octet-stream": {}}}},
+)
+async def personalize(
+    serial_number: Annotated[str, Path(alias="serialNumber", max_length=64)],
+    body: PersonalizationDictionary,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> Response:
+    info = body.required_personalization_info.model_dump(by_alias=True, exclude_none=True)
+    signature = await registration_service.personalize(
+        session, serial_number, body.personalization_token, info, settings
+    )
+    return Response(signature, media_type="application/octet-stream")
 
 
 @router.post("/log", summary="Log a message")

@@ -1,8 +1,7 @@
 """Callback specs (one per project), and the pass events that queue signed deliveries to them.
 
-The reference names three callbacks: install, uninstall, and ``/v1/pass/{passId}/personalize``. The
-last one belongs to pass personalization, which passmint does not offer yet; ``emit`` sends the
-first two, and personalization will add its own event (with its body) when it is built.
+The reference names three callbacks: install, uninstall, and ``/v1/pass/{passId}/personalize`` (sent
+when a person fills in a personalizable pass's sign-up sheet, with what they entered).
 """
 
 from __future__ import annotations
@@ -34,12 +33,16 @@ from passmint.models import Account, CallbackSpec, Pass
 from passmint.projects import service as project_service
 
 DELIVER = "callbacks.deliver"
-EVENT_PATHS = {"install": "/v1/pass/install", "uninstall": "/v1/pass/uninstall"}
+EVENT_PATHS = {
+    "install": "/v1/pass/install",
+    "uninstall": "/v1/pass/uninstall",
+    "personalize": "/v1/pass/{pass_id}/personalize",
+}
 PLATFORMS = {"ios": "ios", "ipados": "ios", "watchos": "ios", "macos": "ios", "android": "android"}
 """Device systems to the reference's two platforms: Apple Wallet on a watch or a Mac counts as ``ios``."""
 PASS_ATTRIBUTES = ("id", "template_id", "serial_number", "external_id", "created_at", "updated_at")
 
-Event = Literal["install", "uninstall"]
+Event = Literal["install", "uninstall", "personalize"]
 
 
 @dataclass(frozen=True)
@@ -124,7 +127,14 @@ def target_url(base_url: str, path: str) -> str:
     return urlunsplit(parts._replace(path=parts.path.rstrip("/") + "/" + path.lstrip("/")))
 
 
-async def emit(session: AsyncSession, pass_: Pass, event: Event, *, platform: str) -> None:
+async def emit(
+    session: AsyncSession,
+    pass_: Pass,
+    event: Event,
+    *,
+    platform: str,
+    personalization: dict[str, str] | None = None,
+) -> None:
     """Queue a callback of ``event`` for ``pass_`` if its project has a callback spec, in the caller's
     transaction: the delivery exists only if that transaction commits. ``platform`` is the device's
     system (a key of ``PLATFORMS``).
@@ -145,14 +155,17 @@ async def emit(session: AsyncSession, pass_: Pass, event: Event, *, platform: st
         "delivery_id": str(uuid.uuid4()),
         "event": event,
         "pass_id": pass_.id,
-        "path": EVENT_PATHS[event],
-        "body": json.dumps(callback_body(pass_, reported), separators=(",", ":")),
+        "path": EVENT_PATHS[event].format(pass_id=pass_.id),
+        "body": json.dumps(callback_body(pass_, reported, personalization), separators=(",", ":")),
     }
     await enqueue(session, DELIVER, payload)
 
 
-def callback_body(pass_: Pass, platform: str) -> dict[str, Any]:
-    """The reference's Callback object for ``pass_``; ``externalId`` only when the pass has one."""
+def callback_body(
+    pass_: Pass, platform: str, personalization: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """The reference's Callback object for ``pass_`` (``externalId`` only when the pass has one), with the
+    person's ``personalizationInfo`` for a personalize event."""
     body: dict[str, Any] = {
         "passId": pass_.id,
         "templateId": pass_.template_id,
@@ -162,7 +175,10 @@ def callback_body(pass_: Pass, platform: str) -> dict[str, Any]:
     }
     if pass_.external_id is not None:
         body["externalId"] = pass_.external_id
-    return body | {"platform": platform}
+    body["platform"] = platform
+    if personalization is not None:
+        body["personalizationInfo"] = personalization
+    return body
 
 
 async def _spec_of(session: AsyncSession, account: Account, ref: Ref) -> CallbackSpec:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from passmint.apple import build_pkpass, build_pkpasses
-from passmint.apple.render import PassIdentity, render_pass
+from passmint.apple import PassSigner, build_pkpass, build_pkpasses
+from passmint.apple.render import DEFAULT_PERSONALIZATION_LOGO, PassIdentity, RenderedPass, render_pass
 from passmint.certificates import service as certificate_service
 from passmint.certificates.signers import key_box
 from passmint.config import Settings
@@ -17,7 +18,7 @@ from passmint.images import service as image_service
 from passmint.kit.files import Download
 from passmint.kit.refs import Ref
 from passmint.kit.time import modified_since
-from passmint.models import Account, Pass
+from passmint.models import Account, Pass, Project, Template
 from passmint.passes import repository
 from passmint.passes import service as pass_service
 from passmint.passes.errors import GoogleNotBuilt, PassNotFound
@@ -26,6 +27,13 @@ from passmint.templates import service as template_service
 from passmint.templates.designs import Vendor
 
 PKPASS = "application/vnd.apple.pkpass"
+PERSONALIZATION, PERSONALIZATION_LOGO = "personalization", "personalization_logo"
+APPLE_FIELDS = {
+    "name": "PKPassPersonalizationFieldName",
+    "postalCode": "PKPassPersonalizationFieldPostalCode",
+    "emailAddress": "PKPassPersonalizationFieldEmailAddress",
+    "phoneNumber": "PKPassPersonalizationFieldPhoneNumber",
+}
 PKPASSES = "application/vnd.apple.pkpasses"
 
 
@@ -106,15 +114,24 @@ async def _download(session: AsyncSession, account: Account, pass_: Pass, settin
     return Download(data, PKPASS, f"pass-{pass_.id}.pkpass", pass_.updated_at)
 
 
-async def _render(session: AsyncSession, account: Account, pass_: Pass, settings: Settings):  # type: ignore[no-untyped-def]
+async def signer_of(
+    session: AsyncSession, account: Account, project: Project, settings: Settings
+) -> PassSigner:
+    """The signer of the project's passes (see certificates.service.signer_for)."""
+    assert settings.secret_key is not None
+    box = key_box(settings.secret_key.get_secret_value())
+    return await certificate_service.signer_for(
+        session, account, box, settings.data_dir, project.apple_certificate_id
+    )
+
+
+async def _render(
+    session: AsyncSession, account: Account, pass_: Pass, settings: Settings
+) -> tuple[RenderedPass, PassSigner]:
     template, project = await pass_service.project_of(session, pass_)
     if template.vendor != Vendor.APPLE.value:
         raise GoogleNotBuilt("Google Wallet passes are not available in this version of passmint yet")
-    assert settings.secret_key is not None
-    box = key_box(settings.secret_key.get_secret_value())
-    signer = await certificate_service.signer_for(
-        session, account, box, settings.data_dir, project.apple_certificate_id
-    )
+    signer = await signer_of(session, account, project, settings)
     design = {
         **template.design,
         "locations": [place.data for place in await repository.places(session, pass_)],
@@ -130,6 +147,7 @@ async def _render(session: AsyncSession, account: Account, pass_: Pass, settings
         created_at=pass_.created_at,
     )
     images = await _images(session, {**template.image_digests, **pass_.image_digests})
+    logo = images.pop(PERSONALIZATION_LOGO, DEFAULT_PERSONALIZATION_LOGO)
     rendered = render_pass(
         project_type=project.project_type,
         project_settings=project.settings,
@@ -139,7 +157,30 @@ async def _render(session: AsyncSession, account: Account, pass_: Pass, settings
         identity=identity,
         images=images,
     )
-    return rendered, signer
+    return _with_personalization(rendered, template, pass_, logo), signer
+
+
+def _with_personalization(
+    rendered: RenderedPass, template: Template, pass_: Pass, logo: bytes
+) -> RenderedPass:
+    """Add Apple's sign-up files while the pass awaits personalization (Apple requires NFC for it)."""
+    requirements = template.design.get(PERSONALIZATION)
+    if requirements is None or PERSONALIZATION in pass_.values or "nfc" not in rendered.pass_json:
+        return rendered
+    document = {
+        "requiredPersonalizationFields": [
+            APPLE_FIELDS[name] for name in requirements["requiredPersonalizationFields"]
+        ],
+        "description": requirements["description"],
+    }
+    if "termsAndConditions" in requirements:
+        document["termsAndConditions"] = requirements["termsAndConditions"]
+    files = {
+        **rendered.files,
+        "personalization.json": json.dumps(document).encode(),
+        "personalizationLogo.png": logo,
+    }
+    return RenderedPass(rendered.pass_json, files)
 
 
 async def _images(session: AsyncSession, digests: dict[str, str]) -> dict[str, bytes]:

@@ -19,5 +19,9 @@ class PushTokenMissing(RegistrationsError, InvalidInput):
     code = "push_token_missing"
 
 
+class PersonalizationNotOffered(RegistrationsError, NotFound):
+    code = "personalization_not_offered"
+
+
 class CampaignNotFound(RegistrationsError, NotFound):
     code = "campaign_not_found"

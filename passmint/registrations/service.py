@@ -9,17 +9,18 @@ from enum import Enum
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.callbacks import service as callbacks
+from passmint.config import Settings
 from passmint.kit.refs import Ref
 from passmint.kit.security import tokens_equal
-from passmint.kit.time import utcnow
+from passmint.kit.time import format_utc, utcnow
 from passmint.models import Account, Device, DeviceLog, Pass, Registration
-from passmint.passes import changes
+from passmint.passes import changes, downloads
 from passmint.passes import service as pass_service
 from passmint.passes.service import PassLocator
 from passmint.projects import repository as project_repository
 from passmint.registrations import repository
 from passmint.registrations.clients import WalletClient
-from passmint.registrations.errors import CampaignNotFound, PassNotAuthorized
+from passmint.registrations.errors import CampaignNotFound, PassNotAuthorized, PersonalizationNotOffered
 from passmint.registrations.schemas import PROJECT_TYPES, CampaignType, RegistrationFilter
 
 MAX_LOG_ENTRIES = 100
@@ -151,3 +152,26 @@ async def logs(
     """The newest log lines wallet apps sent about the account's pass."""
     pass_ = await pass_service.get(session, account, locator)
     return await repository.logs_of(session, pass_.id, limit)
+
+
+async def personalize(
+    session: AsyncSession, serial_number: str, token: str, info: dict[str, str], settings: Settings
+) -> bytes:
+    """Keep what a person entered on a personalizable pass's sign-up sheet, and answer Apple's token
+    signed with the pass's certificate. The pass changes (its sign-up files go), and the customer hears
+    of it through the ``personalize`` callback; a second call only signs again."""
+    pass_ = await repository.pass_by_serial(session, serial_number)
+    if pass_ is None:
+        raise PassNotAuthorized("No pass has this serial number")
+    template, project = await pass_service.project_of(session, pass_)
+    if "personalization" not in template.design:
+        raise PersonalizationNotOffered(f"Pass {serial_number} is not personalizable")
+    if "personalization" not in pass_.values:
+        pass_.values = {**pass_.values, "personalization": info | {"personalizedAt": format_utc(utcnow())}}
+        pass_.updated_at = utcnow()
+        changes.mark_passes(session, [pass_.id])
+        await callbacks.emit(session, pass_, "personalize", platform="ios", personalization=info)
+    account = await session.get(Account, pass_.account_id)
+    assert account is not None  # the foreign key guarantees it
+    signer = await downloads.signer_of(session, account, project, settings)
+    return signer.sign(token.encode())

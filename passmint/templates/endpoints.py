@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
 
@@ -11,12 +11,14 @@ from passmint.http_errors import documented
 from passmint.kit.pagination import PageRequest, Pagination
 from passmint.kit.refs import Ref
 from passmint.routing import ProjectRef, TemplateRef
+from passmint.templates import personalization, views
 from passmint.templates import service as template_service
-from passmint.templates import views
 from passmint.templates.schemas import (
     TEMPLATE_ORDERS,
     LocationRead,
     LocationsAdd,
+    Personalization,
+    PersonalizationRead,
     TemplateBody,
     TemplateDeleted,
     TemplateDocument,
@@ -162,3 +164,49 @@ async def patch_document(
     found = await template_service.patch(session, account, template, body, images)
     project = await template_service.project_of(session, found)
     return views.v2(found, project, await template_service.locations_of(session, found))
+
+
+PERSONALIZATION = "/{templateId:ref}/personalization"
+
+
+@router.get(PERSONALIZATION, response_model=PersonalizationRead, summary="Get personalization requirements")
+async def get_personalization(
+    template: TemplateRef, account: AccountDep, session: SessionDep
+) -> dict[str, Any]:
+    return await personalization.get(session, account, template)
+
+
+@router.post(
+    PERSONALIZATION, response_model=PersonalizationRead, summary="Add personalization requirements",
+    responses=documented(409),
+)  # fmt: skip
+async def add_personalization(
+    template: TemplateRef,
+    body: Personalization,
+    account: AccountDep,
+    session: SessionDep,
+    images: ImageSourceDep,
+) -> dict[str, Any]:
+    return await personalization.put(session, account, template, body, images, creating=True)
+
+
+@router.put(
+    PERSONALIZATION, response_model=PersonalizationRead, summary="Update personalization requirements"
+)
+async def update_personalization(
+    template: TemplateRef,
+    body: Personalization,
+    account: AccountDep,
+    session: SessionDep,
+    images: ImageSourceDep,
+) -> dict[str, Any]:
+    return await personalization.put(session, account, template, body, images, creating=False)
+
+
+@router.delete(
+    PERSONALIZATION, response_model=PersonalizationRead, summary="Remove personalization requirements"
+)
+async def delete_personalization(
+    template: TemplateRef, account: AccountDep, session: SessionDep
+) -> dict[str, Any]:
+    return await personalization.delete(session, account, template)

@@ -20,5 +20,13 @@ class TemplateExternalIdTaken(TemplatesError, Conflict):
     code = "template_external_id_taken"
 
 
+class PersonalizationNotFound(TemplatesError, NotFound):
+    code = "personalization_not_found"
+
+
+class PersonalizationExists(TemplatesError, Conflict):
+    code = "personalization_exists"
+
+
 class LocationNotFound(TemplatesError, NotFound):
     code = "location_not_found"

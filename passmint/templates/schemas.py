@@ -195,6 +195,25 @@ class LocationsAdd(InputModel):
         return data
 
 
+PersonalizationField = Literal["name", "postalCode", "emailAddress", "phoneNumber"]
+
+
+class Personalization(InputModel):
+    """What a personalizable (loyalty sign-up) pass asks for before it is installed."""
+
+    required_personalization_fields: Annotated[list[PersonalizationField], Field(min_length=1, max_length=4)]
+    description: Annotated[str, StringConstraints(min_length=1, max_length=1_000)]
+    terms_and_conditions: Annotated[str, StringConstraints(max_length=20_000)] | None = None
+    image_url: Annotated[str, StringConstraints(max_length=2_000_000)] | None = None
+
+
+class PersonalizationRead(ApiModel):
+    required_personalization_fields: list[str]
+    description: str
+    terms_and_conditions: str | None = None
+    image_url: str | None = None
+
+
 class TemplateId(ApiModel):
     template_id: int
 

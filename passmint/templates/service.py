@@ -28,6 +28,9 @@ from passmint.templates.errors import (
 from passmint.templates.schemas import LocationIn, TemplateBody, TemplatePatch
 
 COPY_PREFIX = "Copy of "
+KEPT_ON_REPLACE = ("personalization",)
+"""Parts of a design managed by endpoints of their own, which a full replace leaves alone."""
+KEPT_IMAGES = ("personalization_logo",)
 
 
 async def get(session: AsyncSession, account: Account, ref: Ref) -> Template:
@@ -91,12 +94,15 @@ async def replace(
             details=[{"field": "vendor", "location": "body", "message": "cannot change"}],
         )
     project = await project_of(session, template)
-    template.design, template.image_digests = await build_design(session, body, project, images)
+    kept = {key: template.design[key] for key in KEPT_ON_REPLACE if key in template.design}
+    kept_images = {key: template.image_digests[key] for key in KEPT_IMAGES if key in template.image_digests}
+    design, digests = await build_design(session, body, project, images)
+    template.design, template.image_digests = {**design, **kept}, {**digests, **kept_images}
     for name, value in _meta(body).items():
         setattr(template, name, value)
     if body.locations is not None:
         await repository.replace_locations(session, template.id, _locations(body.locations))
-    await _changed(session, template)
+    await changed(session, template)
     return template
 
 
@@ -147,7 +153,7 @@ async def add_locations(
     """Add locations to the template; answers all of its locations."""
     template = await get(session, account, ref)
     await repository.add_locations(session, template.id, _locations(locations))
-    await _changed(session, template)
+    await changed(session, template)
     return await repository.locations(session, template.id)
 
 
@@ -157,7 +163,7 @@ async def delete_location(session: AsyncSession, account: Account, ref: Ref, loc
     if location is None:
         raise LocationNotFound(f"Template {ref} has no location {location_id}")
     await repository.remove(session, location)
-    await _changed(session, template)
+    await changed(session, template)
 
 
 async def _project(session: AsyncSession, account: Account, ref: Ref) -> Project:
@@ -175,7 +181,7 @@ async def _copy(session: AsyncSession, source: Template, *, project_id: int) -> 
     return copy
 
 
-async def _changed(session: AsyncSession, template: Template) -> None:
+async def changed(session: AsyncSession, template: Template) -> None:
     """Everything a template shows is on its passes: they all change with it."""
     template.updated_at = utcnow()
     await pass_repository.touch_template(session, template.id)
