@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from passmint.deps import AccountDep, ImageSourceDep, SessionDep, SettingsDep, page_params
 from passmint.http_errors import documented
-from passmint.kit.pagination import PageRequest, Pagination
+from passmint.kit.pagination import PageRequest
 from passmint.kit.refs import Ref
 from passmint.passes import bulk, downloads, views
 from passmint.passes import service as pass_service
@@ -68,11 +68,7 @@ async def list_passes(
 ) -> PassList:
     template = None if template_id is None else Ref.parse(template_id)
     rows, count = await pass_service.list_passes(session, account, page, template=template, status=status)
-    return PassList(
-        count=count,
-        passes=[views.summary(row, settings.base_url) for row in rows],
-        pagination=Pagination.of(page),
-    )
+    return views.listing(rows, count, page, settings.base_url)
 
 
 @templates.get("/{templateId:ref}/passes", response_model=PassList, summary="List passes for a template")
@@ -85,11 +81,7 @@ async def list_template_passes(
     status: StatusQuery = None,
 ) -> PassList:
     rows, count = await pass_service.list_passes(session, account, page, template=template, status=status)
-    return PassList(
-        count=count,
-        passes=[views.summary(row, settings.base_url) for row in rows],
-        pagination=Pagination.of(page),
-    )
+    return views.listing(rows, count, page, settings.base_url)
 
 
 @router.get(

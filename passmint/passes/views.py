@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from passmint.kit.pagination import PageRequest, Pagination
 from passmint.models import Location, Pass
-from passmint.passes.schemas import PassLocationRead, PassRead, PassSummary, PublicUrlRead
+from passmint.passes.schemas import PassList, PassLocationRead, PassRead, PassSummary, PublicUrlRead
 from passmint.passes.service import PassView
 
 
@@ -76,6 +77,13 @@ def summary(pass_: Pass, base_url: str) -> PassSummary:
         uninstalled_at=pass_.uninstalled_at,
         created_at=pass_.created_at,
         updated_at=pass_.updated_at,
+    )
+
+
+def listing(rows: Sequence[Pass], count: int, page: PageRequest, base_url: str) -> PassList:
+    """One page of passes as the list routes answer it."""
+    return PassList(
+        count=count, passes=[summary(row, base_url) for row in rows], pagination=Pagination.of(page)
     )
 
 
