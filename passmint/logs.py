@@ -9,7 +9,7 @@ from typing import Any
 
 from passmint.kit.time import format_utc, utcnow
 
-_RESERVED = set(vars(logging.makeLogRecord({})))
+_RESERVED = set(vars(logging.makeLogRecord({}))) | {"color_message"}  # uvicorn's copy for terminals
 
 
 class JsonFormatter(logging.Formatter):
