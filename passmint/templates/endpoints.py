@@ -43,7 +43,7 @@ async def list_templates(
 ) -> TemplateHeaderList:
     project = None if project_id is None else Ref(id=project_id)
     rows, count = await template_service.list_headers(session, account, page, project=project)
-    headers = [views.header(row, await template_service.project_of(session, row)) for row in rows]
+    headers = [views.header(template, owner) for template, owner in rows]
     return TemplateHeaderList(count=count, template_headers=headers, pagination=Pagination.of(page))
 
 

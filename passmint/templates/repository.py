@@ -32,11 +32,6 @@ async def get(session: AsyncSession, account_id: int, ref: Ref) -> Template | No
     return await session.scalar(statement)
 
 
-async def get_any(session: AsyncSession, template_id: int) -> Template | None:
-    """A template by id even after DELETE (its passes keep working)."""
-    return await session.get(Template, template_id)
-
-
 async def external_id_taken(session: AsyncSession, account_id: int, external_id: str) -> bool:
     found = await session.scalar(
         select(Template.id).where(Template.account_id == account_id, Template.external_id == external_id)

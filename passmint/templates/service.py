@@ -49,10 +49,12 @@ async def project_of(session: AsyncSession, template: Template) -> Project:
 
 async def list_headers(
     session: AsyncSession, account: Account, page: PageRequest, *, project: Ref | None = None
-) -> tuple[Sequence[Template], int]:
-    """One page of the account's templates, across projects or in one."""
+) -> tuple[list[tuple[Template, Project]], int]:
+    """One page of the account's templates with their projects, across projects or in one."""
     project_id = None if project is None else (await _project(session, account, project)).id
-    return await repository.page(session, account.id, page, project_id=project_id)
+    templates, count = await repository.page(session, account.id, page, project_id=project_id)
+    projects = await repository.projects_by_id(session, {template.project_id for template in templates})
+    return [(template, projects[template.project_id]) for template in templates], count
 
 
 async def create(
