@@ -6,7 +6,7 @@ import asyncio
 import base64
 import socket
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import quote_from_bytes
 
@@ -19,23 +19,6 @@ from tests.images import HUGE, PNG, ImageServer, localhost_tls
 
 PAIR = ["127.0.0.2", "127.0.0.1"]
 """Nothing listens on 127.0.0.2: its connection is refused, then 127.0.0.1 answers."""
-
-
-@pytest.fixture(scope="module")
-def running_server() -> Iterator[ImageServer]:
-    with ImageServer() as server:
-        yield server
-
-
-@pytest.fixture
-def server(running_server: ImageServer) -> ImageServer:
-    return running_server.forget()
-
-
-@pytest.fixture
-async def client() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(timeout=10, follow_redirects=False) as client:
-        yield client
 
 
 async def download(client: httpx.AsyncClient, url: str, **options: object) -> bytes:

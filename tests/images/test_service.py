@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import time
-from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
@@ -18,23 +17,6 @@ from passmint.images import repository, service
 from passmint.images.errors import ImageFetchFailed, ImageInvalid, ImageTooLarge, ImageUrlNotAllowed
 from passmint.models import Image
 from tests.images import JPEG, PNG, ImageServer
-
-
-@pytest.fixture(scope="module")
-def running_server() -> Iterator[ImageServer]:
-    with ImageServer() as server:
-        yield server
-
-
-@pytest.fixture
-def server(running_server: ImageServer) -> ImageServer:
-    return running_server.forget()
-
-
-@pytest.fixture
-async def client() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(timeout=10, follow_redirects=False) as client:
-        yield client
 
 
 async def ingest(session: AsyncSession, client: httpx.AsyncClient, url: str, **options: object) -> Image:
