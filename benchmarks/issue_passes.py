@@ -34,10 +34,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(database_url: str | None, workers: int) -> Iterator[tuple[str, dict[str, str]]]:
-    """A running ``passmint serve`` and the environment it runs with."""
+def server(
+    database_url: str | None, workers: int, settings: dict[str, str] | None = None
+) -> Iterator[tuple[str, dict[str, str]]]:
+    """A running ``passmint serve`` and the environment it runs with (``settings`` added to it)."""
     data_dir = tempfile.mkdtemp(prefix="passmint-bench-")
-    env = os.environ | {"PASSMINT_DATA_DIR": data_dir, "PASSMINT_LOG_LEVEL": "WARNING"}
+    env = os.environ | {"PASSMINT_DATA_DIR": data_dir, "PASSMINT_LOG_LEVEL": "WARNING"} | (settings or {})
     if database_url:
         env["PASSMINT_DATABASE_URL"] = database_url
     port = free_port()

@@ -20,10 +20,13 @@ from passmint.deps import check_api_revision
 from passmint.jobs.registry import JobContext
 from passmint.jobs.worker import Worker
 from passmint.middleware import RequestLog
+from passmint.notifications.endpoints import router as notifications_router
 from passmint.passes import endpoints as passes
 from passmint.projects.endpoints import router as projects_router
+from passmint.pushes.clients import ApnsClients
 from passmint.registrations.endpoints import logs as registration_logs
 from passmint.registrations.endpoints import router as registrations_v2
+from passmint.schedules.endpoints import router as schedules_router
 from passmint.system.endpoints import router as system_router
 from passmint.templates import endpoints as templates
 from passmint.tickets.endpoints import router as tickets_router
@@ -38,6 +41,8 @@ V1_ROUTERS: list[APIRouter] = [
     registration_logs,
     certificates_router,
     callbacks_router,
+    notifications_router,
+    schedules_router,
     tickets_router,
     system_router,
 ]
@@ -75,8 +80,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.http = outbound_client()
         stop = asyncio.Event()
         worker = None
+        apns = ApnsClients(settings)
         if settings.embedded_worker:
-            jobs = Worker(app.state.db, JobContext(settings, app.state.http))
+            jobs = Worker(app.state.db, JobContext(settings, app.state.http, apns))
             worker = asyncio.create_task(jobs.run_forever(stop))
         try:
             yield
@@ -84,6 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             stop.set()
             if worker is not None:
                 await worker
+            await apns.aclose()
             await app.state.http.aclose()
             await app.state.db.dispose()
 

@@ -29,6 +29,16 @@ class Settings(BaseSettings):
     """Run background jobs inside each API process; turn off when ``passmint worker`` processes run them."""
     allow_private_networks: bool = False
     """Let image and callback URLs reach private, loopback and link-local addresses."""
+    apns_url: str = "https://api.push.apple.com"
+    """Apple's push service: production; ``https://api.sandbox.push.apple.com`` for development builds."""
+    apns_ca_file: Path | None = None
+    """An extra CA certificate (PEM) to trust for ``apns_url``, for a local stand-in."""
+    apns_key_file: Path | None = None
+    """An APNs auth key (.p8): push with ES256 provider tokens instead of each pass certificate."""
+    apns_key_id: str | None = None
+    """The auth key's id (with ``apns_key_file``)."""
+    apns_team_id: str | None = None
+    """The team the auth key belongs to (with ``apns_key_file``)."""
 
     @property
     def database(self) -> str:

@@ -10,15 +10,12 @@ from fastapi import APIRouter
 from passmint.errors import NotImplementedYet
 
 UNBUILT: list[tuple[str, str]] = [
-    ("/v1/template/{templateId:ref}/notify", "Notifications"),
     ("/v1/template/{templateId:ref}/stats", "Template statistics"),
     ("/v1/template/{templateId:ref}/activity", "Template activity"),
-    ("/v1/pass/{passId:ref}/notify", "Notifications"),
     ("/v1/pass/{passId:ref}/tags", "Tags"),
     ("/v1/pass/{passId:ref}/stats", "Pass statistics"),
     ("/v1/pass/{passId:ref}/message", "Google Wallet messages"),
     ("/v1/pass/{templateId:ref}/saveToWallet", "Google Wallet"),
-    ("/v1/pass/template/{templateId:ref}/id/{passExternalId}/notify", "Notifications"),
     ("/v1/pass/template/{templateId:ref}/id/{passExternalId}/tags", "Tags"),
     ("/v1/pass/template/{templateId:ref}/id/{passExternalId}/message", "Google Wallet messages"),
     ("/v1/pass/adaptive", "Adaptive links"),
@@ -27,7 +24,6 @@ UNBUILT: list[tuple[str, str]] = [
     ("/v1/segments", "Segments"),
     ("/v1/flights", "Flights"),
     ("/v1/events", "Events"),
-    ("/v1/schedules", "Schedules"),
     ("/v1/project/{projectId:ref}/nfcMerchants", "NFC merchants"),
     ("/v1/project/{projectId:ref}/activity", "Project activity"),
     ("/v1/project/{projectId:ref}/stats", "Project statistics"),

@@ -18,6 +18,7 @@ from passmint.config import Settings
 from passmint.db import Database
 from passmint.jobs.registry import JobContext
 from passmint.models import Account
+from passmint.pushes.clients import ApnsClients
 from tests.databases import BACKENDS, delete_everything_statements, fresh_database
 
 
@@ -113,8 +114,11 @@ async def api(new_api: ApiFactory) -> ApiClient:
 @pytest.fixture
 async def job_context(settings: Settings) -> AsyncIterator[JobContext]:
     """What a worker hands its jobs: the test settings (receivers listen on 127.0.0.1) and a client."""
+    settings = settings.model_copy(update={"allow_private_networks": True})
+    apns = ApnsClients(settings)
     async with outbound_client() as http:
-        yield JobContext(settings.model_copy(update={"allow_private_networks": True}), http)
+        yield JobContext(settings, http, apns)
+    await apns.aclose()
 
 
 @pytest.fixture

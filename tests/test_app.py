@@ -135,7 +135,7 @@ class TestUnbuiltFeatures:
         ("method", "path", "feature"),
         [
             ("GET", "/v1/template/123/stats", "Template statistics"),
-            ("POST", "/v1/pass/123/notify", "Notifications"),
+            ("GET", "/v1/flights/1", "Flights"),
             ("PUT", "/v1/pass/id/abc/tags", "Tags"),
             ("GET", "/v1/project/12/stats", "Project statistics"),
             ("GET", "/v1/project/id/shop/nfcMerchants", "NFC merchants"),

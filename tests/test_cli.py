@@ -115,9 +115,11 @@ def test_worker_process_runs_jobs_and_stops_on_sigterm(env: dict[str, str], sett
     import sys
     import time
 
+    from passmint import audiences
     from passmint.db import Database as Db
     from passmint.jobs import queue
     from passmint.models import Ticket
+    from passmint.passes import bulk
 
     async def queue_a_job() -> int:
         database = Db(settings.database)
@@ -126,9 +128,10 @@ def test_worker_process_runs_jobs_and_stops_on_sigterm(env: dict[str, str], sett
             ticket = Ticket(account_id=account.account.id, operation="x", status="PENDING")
             session.add(ticket)
             await session.flush()
-            payload = {"template_id": 0, "ticket_id": ticket.id, "changes": {}, "images": {}, "status": None,
-                       "after_id": 0}  # fmt: skip
-            await queue.enqueue(session, "passes.update_template_passes", payload)
+            payload = {"account_id": account.account.id, "project_id": None, "status": None, "change": {},
+                       "audience": audiences.of_template(1).as_json(), "ticket_id": ticket.id,
+                       "after_id": 0, "last_id": 0, "changed": 0}  # fmt: skip
+            await queue.enqueue(session, bulk.JOB, payload)
         await database.dispose()
         return ticket.id
 

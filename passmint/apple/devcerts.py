@@ -9,7 +9,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
-from cryptography.x509.oid import NameOID, ObjectIdentifier
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
 
 from passmint.apple.errors import CertificateError
 from passmint.apple.signing import PASS_TYPE_ID_PREFIX
@@ -19,7 +19,10 @@ ROOT_NAME = f"Development Root CA ({NOT_FOR_DEVICES})"
 WWDR_NAME = f"Development WWDR CA ({NOT_FOR_DEVICES})"
 DEFAULT_VALID_DAYS = 3 * 365
 # Apple's markers: the pass signing extended key usage, the Pass Type ID leaf extension,
-# the WWDR intermediate extension and Apple's certificate policy.
+# the WWDR intermediate extension and Apple's certificate policy. Apple's Pass Type ID certificates
+# (WWDR G4) list TLS client authentication first among their extended key usages, then pass signing:
+# the same certificate authenticates to APNs, and OpenSSL refuses a client certificate whose extended
+# key usages leave clientAuth out.
 APPLE_PASS_SIGNING_EKU = ObjectIdentifier("1.2.840.113635.100.4.14")
 APPLE_PASS_TYPE_ID_EXTENSION = ObjectIdentifier("1.2.840.113635.100.6.1.16")
 APPLE_WWDR_EXTENSION = ObjectIdentifier("1.2.840.113635.100.6.2.1")
@@ -173,7 +176,9 @@ def _pass_certificate(
         _builder(subject, key, issuer, window)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(_key_usage(cert_sign=False), critical=True)
-        .add_extension(x509.ExtendedKeyUsage([APPLE_PASS_SIGNING_EKU]), critical=False)
+        .add_extension(
+            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH, APPLE_PASS_SIGNING_EKU]), critical=False
+        )
         .add_extension(x509.CertificatePolicies([policy]), critical=False)
         .add_extension(x509.UnrecognizedExtension(APPLE_PASS_TYPE_ID_EXTENSION, marker), critical=False)
         .sign(issuer[1], hashes.SHA256())

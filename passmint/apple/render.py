@@ -39,6 +39,8 @@ Mapping
 - Beacons: uuid becomes proximityUUID. Locations keep latitude, longitude, altitude, relevantText; the
   postal address keys and echoed ids stay in the stored pass (Apple has no place for them). At most 10
   of each. nfc as given, its message cut to 64 bytes (the reference: "longer is truncated").
+- A notification (``values["notification"]``, set by notify: optional label, value) is the first back
+  field, key ``notification``, with changeMessage ``%@`` so that Wallet alerts when the message changes.
 - Images come by header name (icon_image, icon_image@2x...) and become icon.png, icon@2x.png...; without
   an icon, DEFAULT_ICON_FILES. Only Apple's documented field limit is enforced (check_design): 4
   secondary and auxiliary fields together on coupons, store cards and generic passes with a square barcode.
@@ -61,6 +63,7 @@ from passmint.apple.render_fields import (
     header_problems,
     problem,
     render_groups,
+    with_notification,
 )
 from passmint.apple.render_headers import barcodes, header_value, merged_headers
 from passmint.apple.render_relevance import relevance
@@ -152,6 +155,7 @@ def render_pass(
     style = STYLES.get(project_type)
     headers, paths = merged_headers(design, values)
     groups, problems = render_groups(mapping(design.get("fields")), mapping(values.get("fields")))
+    groups = with_notification(groups, values.get("notification"))
     if style is None:
         problems.append(problem("projectType", "project_type", value=project_type))
     for name, header in headers.items():

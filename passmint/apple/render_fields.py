@@ -56,6 +56,7 @@ BARCODE_FORMATS = {
 UNRENDERABLE_BARCODES = frozenset({"upca", "ean13", "code39"})
 SHARING_STATUSES = ("multipleHolders", "oneUserAllDevices", "oneUserOneDevice")
 # fmt: on
+NOTIFICATION_KEY = "notification"
 MESSAGES = {
     "project_type": "'{value}' is not a project type; use one of " + ", ".join(STYLES),
     "barcode_unrenderable": "is '{value}'{source}; Apple Wallet renders only pdf417, qr, aztec and code128",
@@ -251,6 +252,27 @@ def render_groups(
         elif (content := render_field(name, spec, mapping(overrides.get(name)), group)) is not None:
             groups.setdefault(group, []).append(content)
     return {group: groups[group] for group in FIELD_GROUPS.values() if group in groups}, problems
+
+
+def with_notification(groups: dict[str, object], notification: object) -> dict[str, object]:
+    """``groups`` with the pass's notification (``{"label"?, "value"}``, set by notify) as the first back
+    field: its ``changeMessage`` ``%@`` makes Wallet show a new message on the lock screen. Its key is
+    ``notification``, or ``notification-1``... when a template field has that key."""
+    notice = mapping(notification)
+    value = given(notice.get("value"))
+    if value is None:
+        return groups
+    taken = {item.get("key") for group in groups.values() if isinstance(group, list) for item in group}
+    key, number = NOTIFICATION_KEY, 0
+    while key in taken:
+        number += 1
+        key = f"{NOTIFICATION_KEY}-{number}"
+    field: dict[str, object] = {"key": key}
+    if label := given(notice.get("label")):
+        field["label"] = label
+    field.update(value=value, changeMessage="%@")
+    back = groups.get("backFields")
+    return {**groups, "backFields": [field, *(back if isinstance(back, list) else [])]}
 
 
 def _order_key(item: tuple[str, Mapping[str, object]]) -> tuple[bool, float, str]:

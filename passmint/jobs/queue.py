@@ -20,18 +20,32 @@ async def enqueue(
     session: AsyncSession, name: str, payload: dict[str, Any], *, run_at: datetime | None = None
 ) -> Job:
     """Add a job in the caller's transaction: it runs only if that transaction commits."""
+    job = new_job(name, payload, run_at=run_at)
+    session.add(job)
+    await session.flush()
+    return job
+
+
+def new_job(name: str, payload: dict[str, Any], *, run_at: datetime | None = None) -> Job:
+    """A queued job, for a caller to add to its session (``enqueue`` does; so does the change clock)."""
     registered = kind(name)
     if registered is None:
         raise ValueError(f"no handler for job '{name}'")
-    job = Job(
+    return Job(
         name=name,
         payload=payload,
         status=QUEUED,
+        attempts=0,
         max_attempts=registered.max_attempts,
         run_at=run_at or utcnow(),
     )
-    session.add(job)
-    await session.flush()
+
+
+def buried(name: str, payload: dict[str, Any], error: str) -> Job:
+    """A job recorded as failed for good without running: listed by ``passmint jobs list --status dead``
+    and queued again by ``passmint jobs retry``."""
+    job = new_job(name, payload)
+    job.status, job.last_error, job.finished_at = DEAD, error[:2000], utcnow()
     return job
 
 

@@ -5,25 +5,35 @@ from __future__ import annotations
 import importlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.config import Settings
 
+if TYPE_CHECKING:
+    from passmint.pushes.clients import ApnsClients
+
 
 @dataclass(frozen=True)
 class JobContext:
-    """What every handler of a worker shares: the settings in force and the one outbound HTTP client."""
+    """What every handler of a worker shares: the settings in force, the one outbound HTTP client and
+    the APNs clients."""
 
     settings: Settings
     http: httpx.AsyncClient
+    apns: ApnsClients
 
 
 Handler = Callable[[AsyncSession, dict[str, Any], JobContext], Awaitable[None]]
 
-HANDLER_MODULES = ("passmint.passes.bulk", "passmint.callbacks.tasks")
+HANDLER_MODULES = (
+    "passmint.passes.bulk",
+    "passmint.callbacks.tasks",
+    "passmint.pushes.tasks",
+    "passmint.schedules.tasks",
+)
 """Every module with ``@job`` handlers; the worker imports them all."""
 
 

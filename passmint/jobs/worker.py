@@ -10,7 +10,6 @@ a failure is recorded in a transaction of its own.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 import random
@@ -79,16 +78,26 @@ class Worker:
         self.kinds = kinds()
 
     async def run_forever(self, stop: asyncio.Event) -> None:
-        """Claim and run jobs until ``stop`` is set; a failing database only pauses the loop."""
-        while not stop.is_set():
-            try:
-                ran = await self.run_batch()
-            except Exception:
-                log.exception("job worker could not claim jobs", extra={"worker": self.name})
-                ran = 0
-            if ran == 0:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), timeout=self.poll_interval)
+        """Keep up to ``concurrency`` jobs running until ``stop`` is set, then let the running ones finish.
+
+        A finished job's place is taken at once, so one long job never holds the others up; with nothing
+        due, the loop looks again every ``poll_interval`` seconds. A failing database only pauses it.
+        """
+        running: set[asyncio.Task[None]] = set()
+        stopping = asyncio.ensure_future(stop.wait())
+        try:
+            while not stop.is_set():
+                if free := self.concurrency - len(running):
+                    running.update(
+                        asyncio.create_task(self.run(job)) for job in await self._claim_logged(free)
+                    )
+                finished, _ = await asyncio.wait(
+                    [*running, stopping], timeout=self.poll_interval, return_when=asyncio.FIRST_COMPLETED
+                )
+                running -= finished
+        finally:
+            await asyncio.gather(*running)
+            stopping.cancel()
 
     async def run_until_idle(self) -> int:
         """Run every due job (and the jobs they queue) until none is due; how many ran."""
@@ -102,6 +111,13 @@ class Worker:
         claimed = await self.claim(self.concurrency)
         await asyncio.gather(*(self.run(job) for job in claimed))
         return len(claimed)
+
+    async def _claim_logged(self, limit: int) -> list[Claimed]:
+        try:
+            return await self.claim(limit)
+        except Exception:
+            log.exception("job worker could not claim jobs", extra={"worker": self.name})
+            return []
 
     async def claim(self, limit: int) -> list[Claimed]:
         """Take up to ``limit`` due jobs (and jobs whose worker's lease ran out) for this worker.

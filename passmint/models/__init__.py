@@ -9,6 +9,7 @@ from passmint.models.jobs import Job
 from passmint.models.passes import ChangeClock, Pass, PassTag, Tag
 from passmint.models.projects import Project
 from passmint.models.registrations import Device, DeviceLog, Registration
+from passmint.models.schedules import Schedule
 from passmint.models.templates import Location, Template
 from passmint.models.tickets import Ticket
 
@@ -28,6 +29,7 @@ __all__ = [
     "PassTag",
     "Project",
     "Registration",
+    "Schedule",
     "Tag",
     "Template",
     "Ticket",

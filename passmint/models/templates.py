@@ -37,6 +37,9 @@ class Template(Base):
     image_digests: Mapped[dict[str, Any]] = mapped_column(default=dict)
     """Header name (``icon_image``...) to the digest of its stored PNG in ``images``."""
     created_at: Mapped[CreatedAt]
+    change_seq: Mapped[int] = mapped_column(BigId, default=0)
+    """The change clock's value at the template's last change, which changed all its passes
+    (see passes/changes.py)."""
     updated_at: Mapped[UpdatedAt]
 
 

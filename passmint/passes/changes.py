@@ -3,26 +3,32 @@
 A transaction that changes passes marks them (``mark_passes``, ``mark_template``). As its last act
 before commit it adds one to the single ``change_clock`` row and stamps the marked passes with the new
 value. The row stays locked until the commit, so values become visible in the order they were taken:
-a reader that sees value N also sees every change numbered below N. That makes ``change_seq`` an exact
-tag for Apple's "passes updated since" question: no change is ever missed, whatever the timing.
+a reader that sees value N also sees every change numbered below N. A change to a whole template
+stamps the template, not each of its passes, so it costs one row however many passes it has; a pass's
+number is the later of its own and its template's (``seq_of``). That makes it an exact tag for
+Apple's "passes updated since" question: no change is ever missed, whatever the timing.
+
+In the same act the change is handed to ``pushes.planning``, which queues the pushes that tell phones
+holding the passes to fetch them again: a change cannot commit without its pushes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import event, or_, select, update
+from sqlalchemy import ColumnElement, case, event, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
-from passmint.models import ChangeClock, Pass
+from passmint.models import ChangeClock, Pass, Template
+from passmint.pushes import planning
 
 _PASSES, _TEMPLATES = "passmint.changed_passes", "passmint.changed_templates"
 
 
-def mark_passes(session: AsyncSession, pass_ids: Iterable[int]) -> None:
-    """These passes change in this transaction."""
-    session.info.setdefault(_PASSES, set()).update(pass_ids)
+def mark_passes(session: AsyncSession, pass_ids: Iterable[int], *, ticket_id: int | None = None) -> None:
+    """These passes change in this transaction; ``ticket_id`` counts each as done once phones are told."""
+    session.info.setdefault(_PASSES, {}).update(dict.fromkeys(pass_ids, ticket_id))
 
 
 def mark_template(session: AsyncSession, template_id: int) -> None:
@@ -37,19 +43,28 @@ async def now(session: AsyncSession) -> int:
 
 @event.listens_for(Session, "before_commit")
 def _stamp(session: Session) -> None:
-    passes, templates = session.info.pop(_PASSES, set()), session.info.pop(_TEMPLATES, set())
+    passes, templates = session.info.pop(_PASSES, {}), session.info.pop(_TEMPLATES, set())
     if not passes and not templates:
         return
+    planning.after_change(session, passes=passes, templates=templates)
     tick = update(ChangeClock).where(ChangeClock.id == 1).values(value=ChangeClock.value + 1)
     value = session.execute(tick.returning(ChangeClock.value)).scalar_one()
-    changed = [Pass.id.in_(passes)] if passes else []
-    changed += [Pass.template_id.in_(templates)] if templates else []  # each part can use its index
-    stamp = (
-        update(Pass)
-        .where(or_(*changed))
-        .values(change_seq=value, updated_at=Pass.updated_at)  # the change itself set updated_at
-    )
-    session.execute(stamp, execution_options={"synchronize_session": False})
+    unchanged = {"synchronize_session": False}  # the change itself set updated_at
+    if passes:
+        stamp = update(Pass).where(Pass.id.in_(passes)).values(change_seq=value, updated_at=Pass.updated_at)
+        session.execute(stamp, execution_options=unchanged)
+    if templates:
+        stamp_templates = (
+            update(Template)
+            .where(Template.id.in_(templates))
+            .values(change_seq=value, updated_at=Template.updated_at)
+        )
+        session.execute(stamp_templates, execution_options=unchanged)
+
+
+def seq_of(pass_: type[Pass] = Pass, template: type[Template] = Template) -> ColumnElement[int]:
+    """A pass's change number in SQL: its own, or its template's when that changed later."""
+    return case((pass_.change_seq > template.change_seq, pass_.change_seq), else_=template.change_seq)
 
 
 @event.listens_for(Session, "after_rollback")

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeVar
 
-from sqlalchemy import Select, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.kit.pagination import PageRequest, paginate
@@ -12,10 +13,11 @@ from passmint.kit.time import utcnow
 from passmint.models import Location, Pass, PassTag, Project, Tag, Template
 from passmint.passes.schemas import InstallStatus
 
+_Row = TypeVar("_Row")
 SORT_COLUMNS = {"id": Pass.id, "createdAt": Pass.created_at, "updatedAt": Pass.updated_at}
 
 
-def _status_filter(statement: Select[Pass], status: InstallStatus | None) -> Select[Pass]:
+def _status_filter(statement: Select[_Row], status: InstallStatus | None) -> Select[_Row]:
     if status is InstallStatus.INSTALLED:
         return statement.where(Pass.installed_at.is_not(None), Pass.uninstalled_at.is_(None))
     if status is InstallStatus.UNINSTALLED:
@@ -41,16 +43,26 @@ async def page(
     return await paginate(session, _status_filter(statement, status), request, SORT_COLUMNS)
 
 
-async def count_of_template(session: AsyncSession, template_id: int, status: InstallStatus | None) -> int:
-    statement = _status_filter(select(Pass).where(Pass.template_id == template_id), status)
-    return await session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+async def extent(
+    session: AsyncSession, condition: ColumnElement[bool], status: InstallStatus | None
+) -> tuple[int, int]:
+    """How many passes meet ``condition`` (and ``status``), and the highest id among them."""
+    statement = _status_filter(select(Pass.id).where(condition), status).subquery()
+    count, last = (await session.execute(select(func.count(), func.max(statement.c.id)))).one()
+    return int(count), int(last or 0)
 
 
-async def batch_of_template(
-    session: AsyncSession, template_id: int, *, after_id: int, status: InstallStatus | None, limit: int
+async def batch_where(
+    session: AsyncSession,
+    condition: ColumnElement[bool],
+    *,
+    after_id: int,
+    last_id: int,
+    status: InstallStatus | None,
+    limit: int,
 ) -> Sequence[Pass]:
-    """The next ``limit`` passes of a template in id order, after ``after_id``."""
-    statement = select(Pass).where(Pass.template_id == template_id, Pass.id > after_id)
+    """The next ``limit`` passes meeting ``condition`` in id order, in ``(after_id, last_id]``."""
+    statement = select(Pass).where(condition, Pass.id > after_id, Pass.id <= last_id)
     statement = _status_filter(statement, status).order_by(Pass.id).limit(limit)
     return (await session.scalars(statement)).all()
 

@@ -165,7 +165,8 @@ async def update(
 ) -> list[Ticket]:
     """Apply an update to the pass (to every pass with the external id, when named only by it).
 
-    The change is made before the answer; each pass's ticket reports it done.
+    The change is made before the answer; each pass's ticket completes once the phones holding the
+    pass have been pushed (at once when none does).
     """
     passes = await _targets(session, account, locator, body)
     tickets = []
@@ -175,10 +176,10 @@ async def update(
         values.check(template, await template_service.project_of(session, template), stored)
         pass_.image_digests = await _image_digests(session, stored, images, previous=pass_)
         pass_.values = stored
-        _changed(session, pass_)
-        await _lists_and_tags(session, account, pass_, body)
         ticket = await ticket_service.open_ticket(session, account, "pass.update", total=1)
-        tickets.append(await ticket_service.complete(session, ticket, done=1))
+        _changed(session, pass_, ticket)
+        await _lists_and_tags(session, account, pass_, body)
+        tickets.append(ticket)
     return tickets
 
 
@@ -230,9 +231,9 @@ async def set_beacons(
         **pass_.values,
         "beacons": [beacon.model_dump(by_alias=True, exclude_none=True) for beacon in new],
     }
-    _changed(session, pass_)
     ticket = await ticket_service.open_ticket(session, account, "pass.beacons", total=1)
-    return await ticket_service.complete(session, ticket, done=1)
+    _changed(session, pass_, ticket)
+    return ticket
 
 
 async def project_of(session: AsyncSession, pass_: Pass) -> tuple[Template, Project]:
@@ -279,10 +280,11 @@ async def _image_digests(
     return digests
 
 
-def _changed(session: AsyncSession, pass_: Pass) -> None:
-    """What the pass shows changed: a new Last-Modified and a new tick of the change clock."""
+def _changed(session: AsyncSession, pass_: Pass, ticket: Ticket | None = None) -> None:
+    """What the pass shows changed: a new Last-Modified, a new tick of the change clock and pushes to
+    the phones holding it (``ticket`` completes once they are pushed)."""
     pass_.updated_at = utcnow()
-    changes.mark_passes(session, [pass_.id])
+    changes.mark_passes(session, [pass_.id], ticket_id=ticket.id if ticket else None)
 
 
 def _location(location: LocationIn) -> dict[str, object]:

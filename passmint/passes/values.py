@@ -45,6 +45,19 @@ def merged_changes(stored: dict[str, Any], changed: dict[str, Any]) -> dict[str,
     return values
 
 
+def apply_change(stored: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
+    """``stored`` with a bulk change applied: ``fields``/``headers`` merge as in ``merged_changes``;
+    ``notification`` (the message on the back of the pass) is set by a dict, removed by ``None``,
+    and left alone when the key is absent."""
+    values = merged_changes(stored, change)
+    if "notification" in change:
+        if change["notification"] is None:
+            values.pop("notification", None)
+        else:
+            values["notification"] = dict(change["notification"])
+    return values
+
+
 def image_urls(values: dict[str, Any]) -> dict[str, str]:
     """Image headers (or fields named like them, as the reference's examples send) set on the pass."""
     found: dict[str, str] = {}

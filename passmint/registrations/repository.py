@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -9,6 +10,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.models import Device, DeviceLog, Pass, Registration, Template
+from passmint.passes import changes
 
 
 async def pass_by_serial(session: AsyncSession, serial_number: str) -> Pass | None:
@@ -31,6 +33,15 @@ async def active(session: AsyncSession, pass_id: int, device_id: int) -> Registr
     )
 
 
+async def active_by_ids(
+    session: AsyncSession, registration_ids: Sequence[uuid.UUID]
+) -> Sequence[Registration]:
+    statement = select(Registration).where(
+        Registration.id.in_(registration_ids), Registration.ended_at.is_(None)
+    )
+    return (await session.scalars(statement)).all()
+
+
 async def active_count(session: AsyncSession, pass_id: int) -> int:
     statement = select(func.count()).where(Registration.pass_id == pass_id, Registration.ended_at.is_(None))
     return await session.scalar(statement) or 0
@@ -40,15 +51,17 @@ async def updated_serials(
     session: AsyncSession, device_id: int, pass_type_identifier: str, *, since: int, until: int
 ) -> Sequence[str]:
     """Serial numbers of the device's registered passes of this type changed in (since, until]."""
+    changed = changes.seq_of()
     statement = (
         select(Pass.serial_number)
         .join(Registration, Registration.pass_id == Pass.id)
+        .join(Template, Template.id == Pass.template_id)
         .where(
             Registration.device_id == device_id,
             Registration.pass_type_identifier == pass_type_identifier,
             Registration.ended_at.is_(None),
-            Pass.change_seq > since,
-            Pass.change_seq <= until,
+            changed > since,
+            changed <= until,
         )
         .order_by(Pass.serial_number)
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Sequence
 from enum import Enum
 
@@ -75,16 +76,30 @@ async def register(
 
 
 async def unregister(session: AsyncSession, pass_: Pass, *, device_library_identifier: str) -> None:
-    """End the device's registration for the pass; when no device holds it any more, it is uninstalled."""
+    """End the device's registration for the pass."""
     device = await repository.device(session, device_library_identifier)
     registration = None if device is None else await repository.active(session, pass_.id, device.id)
-    if registration is None:
-        return
-    registration.ended_at = utcnow()
+    if registration is not None:
+        await end(session, [registration])
+
+
+async def end(session: AsyncSession, registrations: Sequence[Registration]) -> None:
+    """End these registrations; a pass no device holds any more is uninstalled, with its callback."""
+    now = utcnow()
+    for registration in registrations:
+        registration.ended_at = now
     await session.flush()
-    if await repository.active_count(session, pass_.id) == 0:
-        pass_.uninstalled_at = registration.ended_at
-        await callbacks.emit(session, pass_, "uninstall", platform=registration.device_os)
+    for registration in registrations:
+        if await repository.active_count(session, registration.pass_id) == 0:
+            pass_ = await session.get(Pass, registration.pass_id)
+            if pass_ is not None and pass_.uninstalled_at is None:
+                pass_.uninstalled_at = now
+                await callbacks.emit(session, pass_, "uninstall", platform=registration.device_os)
+
+
+async def end_by_ids(session: AsyncSession, registration_ids: Sequence[uuid.UUID]) -> None:
+    """End the registrations with these ids that are still active (a device said it holds no pass)."""
+    await end(session, await repository.active_by_ids(session, registration_ids))
 
 
 async def updated_since(

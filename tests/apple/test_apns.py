@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 import json
 import ssl
+import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import httpx
@@ -21,9 +22,8 @@ from passmint.apple.apns import ApnsClient, PushOutcome, PushResult, classify
 from tests.apple.apns_standin import ApnsStandIn
 from tests.apple.conftest import PASS_TYPE_ID, issue_test_chain
 
-# make_dev_certificates' Pass Type ID certificate carries only Apple's pass-signing extended key usage,
-# which OpenSSL refuses as a TLS client certificate ("unsuitable certificate purpose"); the chain from
-# issue_test_chain has no extended key usage, so it serves as the client certificate here.
+# issue_test_chain makes elliptic-curve certificates, much faster than make_dev_certificates' RSA ones;
+# tests/apple/test_devcerts.py checks that the development certificate is accepted too.
 
 
 @pytest.fixture(scope="module")
@@ -150,6 +150,210 @@ async def test_the_key_is_not_left_on_disk(
 
 def _entries(directory: Path) -> list[Path]:
     return list(directory.iterdir())
+
+
+async def _until(condition: Callable[[], bool], seconds: float = 5) -> None:
+    """Until ``condition`` holds (the stand-in's counters), for at most ``seconds``."""
+    async with asyncio.timeout(seconds):
+        while True:
+            if condition():
+                return
+            await asyncio.sleep(0.01)
+
+
+async def test_the_next_push_reconnects_after_the_service_dropped_the_connection(
+    standin: ApnsStandIn, client: ApnsClient
+) -> None:
+    assert (await client.push("before", PASS_TYPE_ID)).outcome is PushOutcome.DELIVERED
+    await standin.stop()
+    await standin.start(standin.port)
+
+    result = await client.push("after", PASS_TYPE_ID)
+
+    assert result.outcome is PushOutcome.DELIVERED
+    assert standin.connections == 2
+    assert [request.token for request in standin.requests] == ["before", "after"]
+
+
+async def test_pushes_in_flight_on_a_dropped_connection_are_retried(
+    standin: ApnsStandIn, client: ApnsClient
+) -> None:
+    standin.hold("silent")
+    pushes = [asyncio.create_task(client.push("silent", PASS_TYPE_ID)) for _ in range(5)]
+    await _until(lambda: standin.received == 5)
+
+    await standin.stop()
+
+    async with asyncio.timeout(1):  # well before the client's timeout of 5 seconds
+        results = await asyncio.gather(*pushes)
+    for result in results:
+        assert (result.outcome, result.status, result.apns_id) == (PushOutcome.RETRY, None, None)
+        assert result.reason and result.reason != "TimeoutError"
+
+
+async def test_a_push_without_an_answer_times_out_and_its_stream_is_reset(
+    standin: ApnsStandIn, pass_signer: PassSigner
+) -> None:
+    standin.hold("silent")
+    async with ApnsClient(pass_signer, base_url=standin.url, ca_file=standin.ca_file, timeout=0.3) as apns:
+        result = await apns.push("silent", PASS_TYPE_ID)
+        await _until(lambda: standin.resets == 1)
+        later = await apns.push("other", PASS_TYPE_ID)
+
+    assert result == PushResult(PushOutcome.RETRY, reason="TimeoutError")
+    assert later.outcome is PushOutcome.DELIVERED
+    assert standin.connections == 1
+
+
+async def test_a_goaway_fails_pushes_in_flight_and_the_next_push_reconnects(
+    standin: ApnsStandIn, client: ApnsClient
+) -> None:
+    standin.hold("silent")
+    pushes = [asyncio.create_task(client.push("silent", PASS_TYPE_ID)) for _ in range(3)]
+    await _until(lambda: standin.received == 3)
+
+    standin.go_away("Shutdown")
+    results = await asyncio.gather(*pushes)
+    later = await client.push("token", PASS_TYPE_ID)
+
+    assert {(result.outcome, result.reason) for result in results} == {(PushOutcome.RETRY, "Shutdown")}
+    assert later.outcome is PushOutcome.DELIVERED
+    assert standin.connections == 2
+
+
+async def test_many_pushes_share_one_connection_within_the_servers_stream_limit(
+    chain: tuple[bytes, bytes, bytes], pass_signer: PassSigner
+) -> None:
+    tokens = [f"{index:064x}" for index in range(300)]
+    async with (
+        ApnsStandIn(chain[0], settings={"max_concurrent_streams": 10}) as standin,
+        ApnsClient(pass_signer, base_url=standin.url, ca_file=standin.ca_file) as apns,
+    ):
+        results = await asyncio.gather(*(apns.push(token, PASS_TYPE_ID) for token in tokens))
+
+        assert {result.outcome for result in results} == {PushOutcome.DELIVERED}
+        assert sorted(request.token for request in standin.requests) == tokens
+        assert standin.connections == 1
+        assert 1 < standin.peak_streams <= 10
+
+
+async def test_pushes_wait_for_the_server_to_raise_its_stream_limit(
+    chain: tuple[bytes, bytes, bytes], pass_signer: PassSigner
+) -> None:
+    async with (
+        ApnsStandIn(chain[0], settings={"max_concurrent_streams": 1}) as standin,
+        ApnsClient(pass_signer, base_url=standin.url, ca_file=standin.ca_file) as apns,
+    ):
+        standin.hold("silent")
+        held = asyncio.create_task(apns.push("silent", PASS_TYPE_ID))
+        await _until(lambda: standin.received == 1)
+        waiting = asyncio.create_task(apns.push("token", PASS_TYPE_ID))
+        await asyncio.sleep(0.1)
+        assert not waiting.done() and standin.received == 1
+
+        standin.change_settings(max_concurrent_streams=2)
+
+        assert (await waiting).outcome is PushOutcome.DELIVERED
+        assert not held.done()
+    assert (await held).outcome is PushOutcome.RETRY  # the client closed with it in flight
+
+
+async def test_a_body_waits_for_the_server_to_open_its_flow_control_window(
+    chain: tuple[bytes, bytes, bytes], pass_signer: PassSigner
+) -> None:
+    async with (
+        ApnsStandIn(chain[0], settings={"initial_window_size": 0}) as standin,
+        ApnsClient(pass_signer, base_url=standin.url, ca_file=standin.ca_file) as apns,
+    ):
+        pushes = [asyncio.create_task(apns.push(f"token{n}", PASS_TYPE_ID)) for n in range(3)]
+        await asyncio.sleep(0.1)
+        assert standin.received == 0 and not any(push.done() for push in pushes)
+
+        standin.change_settings(initial_window_size=65_535)
+
+        results = await asyncio.gather(*pushes)
+    assert {result.outcome for result in results} == {PushOutcome.DELIVERED}
+    assert [json.loads(request.body) for request in standin.requests] == [{}, {}, {}]
+
+
+async def test_a_connection_out_of_stream_ids_is_replaced(standin: ApnsStandIn, client: ApnsClient) -> None:
+    assert (await client.push("first", PASS_TYPE_ID)).outcome is PushOutcome.DELIVERED
+    connection = client._connection
+    assert connection is not None
+    connection._h2.highest_outbound_stream_id = 2**31 - 3  # the next stream takes the last id
+
+    outcomes = [(await client.push(f"token{n}", PASS_TYPE_ID)).outcome for n in range(3)]
+
+    assert outcomes == [PushOutcome.DELIVERED] * 3
+    assert standin.connections == 2
+    assert client._connection is not connection and not connection.usable
+
+
+async def test_a_server_that_does_not_speak_http2_is_refused(
+    standin: ApnsStandIn, pass_signer: PassSigner
+) -> None:
+    plain = await _plain_tls_server(standin)
+    try:
+        url = f"https://127.0.0.1:{plain.sockets[0].getsockname()[1]}"
+        async with ApnsClient(pass_signer, base_url=url, ca_file=standin.ca_file) as apns:
+            result = await apns.push("token", PASS_TYPE_ID)
+    finally:
+        plain.close()
+        await plain.wait_closed()
+
+    assert result == PushResult(PushOutcome.RETRY, reason="ConnectionError")
+
+
+async def _plain_tls_server(standin: ApnsStandIn) -> asyncio.Server:
+    """A TLS server with the stand-in's certificate that offers no HTTP/2 (no ALPN)."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(Path(standin.ca_file).with_name("server.pem"))
+
+    async def hang_up(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.close()
+
+    return await asyncio.start_server(hang_up, "127.0.0.1", 0, ssl=context)
+
+
+async def test_the_standin_runs_as_a_process_of_its_own(
+    chain: tuple[bytes, bytes, bytes], pass_signer: PassSigner, tmp_path: Path
+) -> None:
+    (tmp_path / "client-ca.pem").write_bytes(chain[0])
+    ready = tmp_path / "ready.json"
+    command = [
+        "-m",
+        "tests.apple.apns_standin",
+        "--port",
+        "0",
+        "--client-ca",
+        str(tmp_path / "client-ca.pem"),
+    ]
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, *command, "--ready-file", str(ready), stdout=asyncio.subprocess.PIPE
+    )
+    try:
+        await _until(ready.exists, seconds=30)
+        started = json.loads(ready.read_text())
+        async with ApnsClient(pass_signer, base_url=started["url"], ca_file=started["ca_file"]) as apns:
+            results = await asyncio.gather(*(apns.push(f"token{n}", PASS_TYPE_ID) for n in range(3)))
+        trust = ssl.create_default_context(cafile=started["ca_file"])
+        async with httpx.AsyncClient(verify=trust) as plain:
+            stats = (await plain.get(started["stats_url"])).json()
+    finally:
+        process.terminate()
+        output, _ = await process.communicate()
+
+    assert {result.outcome for result in results} == {PushOutcome.DELIVERED}
+    assert stats["pushes"] == 3 and stats["first_at"] <= stats["last_at"] <= time.time()
+    assert process.returncode == 0
+    assert json.loads(output) == stats
+
+
+async def test_push_after_aclose_is_an_error(client: ApnsClient) -> None:
+    await client.aclose()
+
+    with pytest.raises(RuntimeError, match="closed"):
+        await client.push("token", PASS_TYPE_ID)
 
 
 class _Clock:

@@ -13,12 +13,14 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from passmint.apple import CertificateError, make_dev_certificates
+from passmint.apple.apns import ApnsClient, PushOutcome
 from passmint.apple.devcerts import (
     APPLE_PASS_SIGNING_EKU,
     APPLE_PASS_TYPE_ID_EXTENSION,
     NOT_FOR_DEVICES,
     _der_utf8_string,
 )
+from tests.apple.apns_standin import ApnsStandIn
 from tests.apple.conftest import PASS_TYPE_ID, TEAM_ID, needs_openssl
 
 
@@ -69,7 +71,7 @@ class TestMakeDevCertificates:
     def test_pass_certificate_carries_apples_markers(self, dev_certs):
         extensions = load(dev_certs.pass_cert).extensions
         usage = extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
-        assert list(usage) == [APPLE_PASS_SIGNING_EKU]
+        assert list(usage) == [ExtendedKeyUsageOID.CLIENT_AUTH, APPLE_PASS_SIGNING_EKU]  # Apple's order
         assert ExtendedKeyUsageOID.SERVER_AUTH not in usage
         marker = extensions.get_extension_for_oid(APPLE_PASS_TYPE_ID_EXTENSION).value
         assert isinstance(marker, x509.UnrecognizedExtension)
@@ -111,6 +113,37 @@ class TestMakeDevCertificates:
     def test_rejects_bad_identifiers(self, type_id, team, message):
         with pytest.raises(CertificateError, match=message):
             make_dev_certificates(type_id, team)
+
+
+class TestClientAuthentication:
+    """APNs authenticates a server with the Pass Type ID certificate that signs its passes."""
+
+    @needs_openssl
+    def test_openssl_accepts_the_pass_certificate_as_a_tls_client(self, cert_dir):
+        command = [
+            "openssl",
+            "verify",
+            "-purpose",
+            "sslclient",
+            "-CAfile",
+            "ca.pem",
+            "-untrusted",
+            "wwdr.pem",
+        ]
+        result = subprocess.run(
+            [*command, "pass.pem"], cwd=cert_dir, capture_output=True, text=True, check=False
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == "pass.pem: OK"
+
+    async def test_the_apns_standin_accepts_a_client_with_the_development_signer(self, dev_certs, signer):
+        async with ApnsStandIn(dev_certs.wwdr + dev_certs.ca) as standin:
+            async with ApnsClient(signer, base_url=standin.url, ca_file=standin.ca_file) as client:
+                result = await client.push("token", PASS_TYPE_ID)
+
+            assert result.outcome is PushOutcome.DELIVERED
+            assert (standin.refused, standin.connections) == (0, 1)
+            assert standin.requests[0].client_uid == PASS_TYPE_ID
 
 
 class TestDerUtf8String:

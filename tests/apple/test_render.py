@@ -1025,3 +1025,47 @@ class TestStylesAndImages:
         with pytest.raises(PassValidationError) as error:
             render(images={"banner_image": make_png()})
         assert problem_fields(error.value.problems) == ["headers.banner_image"]
+
+
+class TestNotification:
+    """The message notify puts on a pass: the first back field, announced when it changes."""
+
+    def test_first_back_field_with_change_message(self):
+        values = {"notification": {"label": "News", "value": "Double points today"}}
+        back = fields_of(render(TestViewJsonPassExample.DESIGN, values, images={}))["backFields"]
+        assert back[0] == {
+            "key": "notification",
+            "label": "News",
+            "value": "Double points today",
+            "changeMessage": "%@",
+        }
+        assert [field["key"] for field in back[1:]] == ["Program Details", "Merchant Website"]
+
+    def test_without_a_label(self):
+        back = fields_of(render(values={"notification": {"value": "Hello"}}))["backFields"]
+        assert back == [{"key": "notification", "value": "Hello", "changeMessage": "%@"}]
+
+    def test_a_template_without_back_fields_gets_them_last(self):
+        groups = fields_of(render(values={"notification": {"value": "Hello"}}))
+        assert list(groups) == ["primaryFields", "secondaryFields", "backFields"]
+
+    def test_without_a_notification_nothing_changes(self):
+        assert render(values={"notification": None}).pass_json == render().pass_json
+        assert render(values={"notification": {"value": " "}}).pass_json == render().pass_json
+        assert "backFields" not in fields_of(render())
+
+    def test_a_template_field_named_notification_keeps_its_key(self):
+        design = copy.deepcopy(REFERENCE_DESIGN)
+        design["fields"]["notification"] = {"fieldType": "back", "label": "Note", "value": "Template"}
+        back = fields_of(render(design, {"notification": {"value": "Hi"}}))["backFields"]
+        assert [(field["key"], field["value"]) for field in back] == [
+            ("notification-1", "Hi"),
+            ("notification", "Template"),
+        ]
+
+    def test_builds_and_verifies_as_a_pkpass(self, signer, verified):
+        result = render(
+            values={"notification": {"label": "News", "value": "Sale"}}, project_type="boardingPass"
+        )
+        pass_json = json.loads(verified(build_pkpass(result.pass_json, result.files, signer))["pass.json"])
+        assert pass_json["boardingPass"]["backFields"][0]["changeMessage"] == "%@"

@@ -1,0 +1,93 @@
+"""Routes of the notify endpoints (a pass, a pass by external id, a tag, a template): wiring only."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from passmint.deps import AccountDep, SessionDep
+from passmint.kit.refs import Ref
+from passmint.notifications import service as notification_service
+from passmint.notifications.schemas import NotificationBody
+from passmint.passes.endpoints import InTemplate, PassAt
+from passmint.passes.schemas import TicketRef
+from passmint.routing import TemplateRef
+
+router = APIRouter(tags=["Notifications"])
+TagPath = Annotated[str, Path(min_length=1, max_length=255, description="The tag's name (or id).")]
+TemplateQuery = Annotated[
+    str,
+    Query(
+        alias="templateId",
+        pattern=r"^(\d+|id/.+)$",
+        description="The template whose passes with the tag are notified: its id, or `id/{externalId}`.",
+    ),
+]
+PASS = "/pass/{passId:ref}/notify"
+PASS_IN_TEMPLATE = "/pass/template/{templateId:ref}/id/{passExternalId}/notify"
+TAG = "/tag/{tag}/notify"
+TEMPLATE = "/template/{templateId:ref}/notify"
+
+
+@router.post(PASS, response_model=TicketRef, summary="Notify pass")
+async def notify_pass(
+    locator: PassAt, body: NotificationBody, account: AccountDep, session: SessionDep
+) -> TicketRef:
+    ticket = await notification_service.notify_pass(session, account, locator, body.stored())
+    return TicketRef(ticket_id=ticket.id)
+
+
+@router.delete(PASS, response_model=TicketRef, summary="Delete pass notification")
+async def delete_pass_notification(locator: PassAt, account: AccountDep, session: SessionDep) -> TicketRef:
+    ticket = await notification_service.notify_pass(session, account, locator, None)
+    return TicketRef(ticket_id=ticket.id)
+
+
+@router.post(PASS_IN_TEMPLATE, response_model=TicketRef, summary="Notify pass by external ID")
+async def notify_pass_in_template(
+    locator: InTemplate, body: NotificationBody, account: AccountDep, session: SessionDep
+) -> TicketRef:
+    ticket = await notification_service.notify_pass(session, account, locator, body.stored())
+    return TicketRef(ticket_id=ticket.id)
+
+
+@router.delete(PASS_IN_TEMPLATE, response_model=TicketRef, summary="Delete pass notification by external ID")
+async def delete_pass_in_template_notification(
+    locator: InTemplate, account: AccountDep, session: SessionDep
+) -> TicketRef:
+    ticket = await notification_service.notify_pass(session, account, locator, None)
+    return TicketRef(ticket_id=ticket.id)
+
+
+@router.post(TAG, response_model=TicketRef, summary="Notify passes with tag")
+async def notify_tag(
+    tag: TagPath, template_id: TemplateQuery, body: NotificationBody, account: AccountDep, session: SessionDep
+) -> TicketRef:
+    template = Ref.parse(template_id)
+    ticket = await notification_service.notify_tag(session, account, tag, template, body.stored())
+    return TicketRef(ticket_id=ticket.id)
+
+
+@router.delete(TAG, response_model=TicketRef, summary="Delete notification of passes with tag")
+async def delete_tag_notification(
+    tag: TagPath, template_id: TemplateQuery, account: AccountDep, session: SessionDep
+) -> TicketRef:
+    ticket = await notification_service.notify_tag(session, account, tag, Ref.parse(template_id), None)
+    return TicketRef(ticket_id=ticket.id)
+
+
+@router.post(TEMPLATE, response_model=TicketRef, summary="Notify passes of template")
+async def notify_template(
+    template: TemplateRef, body: NotificationBody, account: AccountDep, session: SessionDep
+) -> TicketRef:
+    ticket = await notification_service.notify_template(session, account, template, body.stored())
+    return TicketRef(ticket_id=ticket.id)
+
+
+@router.delete(TEMPLATE, response_model=TicketRef, summary="Delete notification of template's passes")
+async def delete_template_notification(
+    template: TemplateRef, account: AccountDep, session: SessionDep
+) -> TicketRef:
+    ticket = await notification_service.notify_template(session, account, template, None)
+    return TicketRef(ticket_id=ticket.id)

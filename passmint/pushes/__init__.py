@@ -1,0 +1,1 @@
+"""Pushes: telling the phones that hold a pass to fetch it again (APNs), in batches, with retries."""

@@ -1,0 +1,111 @@
+"""Push jobs: plan the pushes of a template's change, and push the devices holding some passes.
+
+A push job reads its devices, pushes them all at once over the certificate's HTTP/2 connection, then
+writes what came back: devices Apple no longer knows end their registration, devices to try again
+go to a later job (with backoff), and pushes that failed for good are kept as a dead job naming why,
+which ``passmint jobs retry`` sends again. A crash before the job's commit runs it again whole:
+devices are pushed at least once, never skipped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from passmint.apple.apns import PushOutcome, PushResult
+from passmint.jobs.queue import buried, enqueue, new_job
+from passmint.jobs.registry import JobContext, job
+from passmint.jobs.worker import backoff
+from passmint.kit.time import utcnow
+from passmint.models import Account, Project
+from passmint.passes import downloads
+from passmint.pushes import planning, repository
+from passmint.pushes.repository import Target
+from passmint.registrations import service as registration_service
+from passmint.tickets import service as ticket_service
+
+log = logging.getLogger(__name__)
+ATTEMPTS = 8
+"""Pushes to a device that Apple asks to retry (429, 5xx, no answer): tried this often, then buried."""
+DEVELOPMENT_CERTIFICATE = PushResult(PushOutcome.FAILED, reason="DevelopmentCertificate")
+"""Apple accepts only its own certificates: passes signed by the development one cannot be pushed."""
+
+
+@job(planning.PLAN_TEMPLATE)
+async def plan_template(session: AsyncSession, payload: dict[str, Any], _context: JobContext) -> None:
+    """Queue push jobs for every held pass of a changed template."""
+    pass_ids = await repository.registered_passes_of_template(session, payload["template_id"])
+    session.add_all(
+        new_job(planning.SEND, planning.send_payload(batch)) for batch in planning.batches(pass_ids)
+    )
+
+
+@job(planning.SEND)
+async def send(session: AsyncSession, payload: dict[str, Any], context: JobContext) -> None:
+    """Push every active registration of the payload's passes (or registrations, for a retry)."""
+    if "registrations" in payload:
+        ids = [uuid.UUID(value) for value in payload["registrations"]]
+        targets = await repository.targets(session, registration_ids=ids)
+    else:
+        targets = await repository.targets(session, pass_ids=payload["passes"])
+    results = await _push(session, context, targets)
+    await _settle(session, results, attempt=payload.get("attempt", 0))
+    if payload.get("ticket_id") is not None:
+        await ticket_service.advance(session, payload["ticket_id"], len(payload["passes"]))
+
+
+async def _push(
+    session: AsyncSession, context: JobContext, targets: Sequence[Target]
+) -> list[tuple[Target, PushResult]]:
+    """Push every target at once, each with the client of its project's signing certificate."""
+    clients = {}
+    for account_id, project_id in {(target.account_id, target.project_id) for target in targets}:
+        account, project = await session.get(Account, account_id), await session.get(Project, project_id)
+        assert account is not None and project is not None
+        signer = await downloads.signer_of(session, account, project, context.settings)
+        clients[project_id] = context.apns.for_signer(signer)
+
+    async def push(target: Target) -> tuple[Target, PushResult]:
+        client = clients[target.project_id]
+        if client is None:
+            return target, DEVELOPMENT_CERTIFICATE
+        return target, await client.push(target.push_token, target.topic)
+
+    return await asyncio.gather(*(push(target) for target in targets))
+
+
+async def _settle(
+    session: AsyncSession, results: Sequence[tuple[Target, PushResult]], *, attempt: int
+) -> None:
+    by_outcome: dict[PushOutcome, list[tuple[Target, PushResult]]] = {}
+    for target, result in results:
+        by_outcome.setdefault(result.outcome, []).append((target, result))
+    if gone := by_outcome.get(PushOutcome.UNREGISTERED):
+        await registration_service.end_by_ids(session, [target.registration_id for target, _ in gone])
+    if again := by_outcome.get(PushOutcome.RETRY):
+        if attempt + 1 < ATTEMPTS:
+            run_at = utcnow() + backoff(attempt + 1)
+            await enqueue(session, planning.SEND, _retry_payload(again, attempt + 1), run_at=run_at)
+        else:
+            _bury(session, again, f"still refused after {ATTEMPTS} attempts")
+    if failed := by_outcome.get(PushOutcome.FAILED):
+        _bury(session, failed, "refused")
+
+
+def _bury(session: AsyncSession, results: list[tuple[Target, PushResult]], why: str) -> None:
+    answers = Counter(
+        f"{result.status or 'no answer'} {result.reason or ''}".strip() for _, result in results
+    )
+    error = f"APNs {why}: " + "; ".join(f"{answer} ({count} devices)" for answer, count in answers.items())
+    log.warning("%s", error)
+    session.add(buried(planning.SEND, _retry_payload(results, 0), error))
+
+
+def _retry_payload(results: list[tuple[Target, PushResult]], attempt: int) -> dict[str, object]:
+    return {"registrations": [str(target.registration_id) for target, _ in results], "attempt": attempt}
