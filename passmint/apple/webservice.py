@@ -113,8 +113,8 @@ async def latest_pass(
     if_modified_since: Annotated[str | None, Header(alias="If-Modified-Since")] = None,
 ) -> Response:
     download = await downloads.for_device(session, pass_, settings, since=_http_date(if_modified_since))
-    if download is None:
-        stamp = format_datetime(last_modified(pass_.updated_at), usegmt=True)
+    if isinstance(download, downloads.Unchanged):
+        stamp = format_datetime(last_modified(download.changed_at), usegmt=True)
         return Response(status_code=304, headers={"Last-Modified": stamp})
     return file_response(download)
 

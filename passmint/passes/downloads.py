@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -45,13 +46,21 @@ async def pkpass(
     return await _download(session, account, pass_, settings)
 
 
+@dataclass(frozen=True)
+class Unchanged:
+    """The device's copy is current (HTTP 304); the pass last changed at ``changed_at``."""
+
+    changed_at: datetime
+
+
 async def for_device(
     session: AsyncSession, pass_: Pass, settings: Settings, *, since: datetime | None = None
-) -> Download | None:
-    """The pass's current .pkpass for a device that authenticated with its token; None when the pass has
+) -> Download | Unchanged:
+    """The pass's current .pkpass for a device that authenticated with its token, unless the pass has
     not changed since ``since`` (the device's If-Modified-Since)."""
-    if since is not None and not modified_since(pass_.updated_at, since):
-        return None
+    changed = await changed_at(session, pass_)
+    if since is not None and not modified_since(changed, since):
+        return Unchanged(changed)
     account = await session.get(Account, pass_.account_id)
     assert account is not None  # the foreign key guarantees it
     return await _download(session, account, pass_, settings)
@@ -94,9 +103,9 @@ async def bundle_by_ids(
 async def _bundle(
     session: AsyncSession, account: Account, passes: Sequence[Pass], settings: Settings, filename: str
 ) -> Download:
-    files = [(await _download(session, account, found, settings)).data for found in passes]
-    newest = max(found.updated_at for found in passes)
-    return Download(build_pkpasses(files), PKPASSES, filename, newest)
+    files = [await _download(session, account, found, settings) for found in passes]
+    newest = max(file.last_modified for file in files)
+    return Download(build_pkpasses([file.data for file in files]), PKPASSES, filename, newest)
 
 
 async def pass_json(
@@ -111,7 +120,15 @@ async def pass_json(
 async def _download(session: AsyncSession, account: Account, pass_: Pass, settings: Settings) -> Download:
     rendered, signer = await _render(session, account, pass_, settings)
     data = build_pkpass(rendered.pass_json, rendered.files, signer)
-    return Download(data, PKPASS, f"pass-{pass_.id}.pkpass", pass_.updated_at)
+    return Download(data, PKPASS, f"pass-{pass_.id}.pkpass", await changed_at(session, pass_))
+
+
+async def changed_at(session: AsyncSession, pass_: Pass) -> datetime:
+    """When what the pass shows last changed: its own change, or its template's if later (a template
+    change does not write each of its passes)."""
+    template = await session.get(Template, pass_.template_id)
+    assert template is not None  # the foreign key guarantees it
+    return max(pass_.updated_at, template.updated_at)
 
 
 async def signer_of(

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TypeVar
 
-from sqlalchemy import ColumnElement, Select, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.kit.pagination import PageRequest, paginate
-from passmint.kit.time import utcnow
 from passmint.models import Location, Pass, PassTag, Project, Tag, Template
 from passmint.passes.schemas import InstallStatus
 
@@ -167,14 +166,6 @@ async def set_tags(session: AsyncSession, account_id: int, pass_id: int, names: 
     await session.execute(delete(PassTag).where(PassTag.pass_id == pass_id))
     session.add_all(PassTag(pass_id=pass_id, tag_id=existing[name].id) for name in set(names))
     await session.flush()
-
-
-async def touch_template(session: AsyncSession, template_id: int) -> None:
-    """Mark every pass of a template as changed now."""
-    await session.execute(
-        update(Pass).where(Pass.template_id == template_id).values(updated_at=utcnow()),
-        execution_options={"synchronize_session": False},
-    )
 
 
 async def add(session: AsyncSession, row: Pass) -> Pass:

@@ -48,7 +48,7 @@ async def put(
     if body.image_url:
         digests[LOGO] = await images.digest_of(session, body.image_url, field="imageUrl")
     template.design, template.image_digests = {**template.design, KEY: stored}, digests
-    await template_service.changed(session, template)
+    template_service.changed(session, template)
     return stored
 
 
@@ -58,7 +58,7 @@ async def delete(session: AsyncSession, account: Account, ref: Ref) -> dict[str,
     template = await template_service.get(session, account, ref)
     template.design = {k: v for k, v in template.design.items() if k != KEY}
     template.image_digests = {k: v for k, v in template.image_digests.items() if k != LOGO}
-    await template_service.changed(session, template)
+    template_service.changed(session, template)
     return removed
 
 

@@ -13,7 +13,6 @@ from passmint.kit.refs import Ref
 from passmint.kit.time import utcnow
 from passmint.models import Account, Location, Project, Template, clone
 from passmint.passes import changes
-from passmint.passes import repository as pass_repository
 from passmint.projects import repository as project_repository
 from passmint.projects.errors import ProjectNotFound
 from passmint.templates import repository
@@ -104,7 +103,7 @@ async def replace(
         setattr(template, name, value)
     if body.locations is not None:
         await repository.replace_locations(session, template.id, _locations(body.locations))
-    await changed(session, template)
+    changed(session, template)
     return template
 
 
@@ -155,7 +154,7 @@ async def add_locations(
     """Add locations to the template; answers all of its locations."""
     template = await get(session, account, ref)
     await repository.add_locations(session, template.id, _locations(locations))
-    await changed(session, template)
+    changed(session, template)
     return await repository.locations(session, template.id)
 
 
@@ -165,7 +164,7 @@ async def delete_location(session: AsyncSession, account: Account, ref: Ref, loc
     if location is None:
         raise LocationNotFound(f"Template {ref} has no location {location_id}")
     await repository.remove(session, location)
-    await changed(session, template)
+    changed(session, template)
 
 
 async def _project(session: AsyncSession, account: Account, ref: Ref) -> Project:
@@ -183,10 +182,10 @@ async def _copy(session: AsyncSession, source: Template, *, project_id: int) -> 
     return copy
 
 
-async def changed(session: AsyncSession, template: Template) -> None:
-    """Everything a template shows is on its passes: they all change with it."""
+def changed(session: AsyncSession, template: Template) -> None:
+    """Everything a template shows is on its passes: they all change with it (see passes/changes.py;
+    a pass's Last-Modified is the later of its own change and its template's)."""
     template.updated_at = utcnow()
-    await pass_repository.touch_template(session, template.id)
     changes.mark_template(session, template.id)
 
 

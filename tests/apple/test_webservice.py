@@ -259,3 +259,19 @@ async def test_last_modified_of_a_fresh_pass_never_hides_a_later_change(api: Api
     assert parsedate_to_datetime(again.headers["last-modified"]) >= parsedate_to_datetime(
         first.headers["last-modified"]
     )
+
+
+async def test_a_template_change_is_a_change_of_its_passes(api: ApiClient, phone: Phone) -> None:
+    await phone.register()
+    await next_second()
+    first = await phone.latest()
+    tag = (await phone.updated()).json()["lastUpdated"]
+    assert (await phone.latest(since=first.headers["last-modified"])).status_code == 304
+    await next_second()
+    template_id = phone.pass_["templateId"]
+    await api.patch(f"/v1/templates/{template_id}", json={"headers": {"logo_text": {"value": "Autumn"}}})
+
+    assert (await phone.updated(tag)).json()["serialNumbers"] == [phone.pass_["serialNumber"]]
+    again = await phone.latest(since=first.headers["last-modified"])
+    assert again.status_code == 200
+    assert json.loads(zipfile.ZipFile(io.BytesIO(again.content)).read("pass.json"))["logoText"] == "Autumn"

@@ -20,6 +20,7 @@ from passmint.kit.time import utcnow
 from passmint.models import Job, Pass
 from tests.callbacks import Receiver, project_with_pass, set_callback
 from tests.conftest import ApiClient
+from tests.waiting import poll
 
 EVENTS = 20
 SLOW = 0.4
@@ -33,18 +34,6 @@ def arrived(receiver: Receiver, expected: set[str]) -> Callable[[], Awaitable[bo
         return receiver.delivery_ids() >= expected
 
     return condition
-
-
-async def poll(condition: Callable[[], Awaitable[bool]], what: str) -> None:
-    """Until ``condition`` holds, for at most ``WAIT`` seconds."""
-    try:
-        async with asyncio.timeout(WAIT):
-            while True:
-                if await condition():
-                    return
-                await asyncio.sleep(0.02)
-    except TimeoutError:
-        raise AssertionError(f"timed out waiting until {what}") from None
 
 
 async def jobs_by_status(database: Database) -> dict[str, int]:
@@ -84,7 +73,7 @@ async def test_a_killed_worker_loses_no_callback(
         doomed = start_worker(settings, tmp_path, log, concurrency=4)
         survivor = start_worker(settings, tmp_path, log, concurrency=8)
         try:
-            await poll(running_in(database, doomed.pid), "the doomed worker holds a delivery")
+            await poll(running_in(database, doomed.pid), "the doomed worker holds a delivery", seconds=WAIT)
             await asyncio.sleep(SLOW / 4)  # its requests are on their way, unanswered
             doomed.send_signal(signal.SIGKILL)
             doomed.wait(timeout=10)
@@ -93,8 +82,8 @@ async def test_a_killed_worker_loses_no_callback(
                     EXPIRE, {"past": utcnow() - timedelta(seconds=1), "name": f"%:{doomed.pid}:%"}
                 )
             assert cut_short.rowcount > 0, "the worker was to die with deliveries under way"  # type: ignore[attr-defined]
-            await poll(arrived(receiver, expected), "every callback arrives")
-            await poll(all_done(database), "every delivery is done")
+            await poll(arrived(receiver, expected), "every callback arrives", seconds=WAIT)
+            await poll(all_done(database), "every delivery is done", seconds=WAIT)
         finally:
             for process in (doomed, survivor):
                 if process.poll() is None:

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from passmint.db import Database
 from passmint.models import Pass
+from tests.apple.test_webservice import next_second
 from tests.conftest import ApiFactory
 from tests.factories import apple_template, create_pass, create_project, create_template, data_url, png
 from tests.passes.conftest import Verify, pass_json
@@ -181,13 +182,18 @@ class TestDownload:
         self, api: httpx.AsyncClient, template_id: int, verify: Verify
     ) -> None:
         created = await create_pass(api, template_id)
+        first = await api.get(f"/v1/pass/{created['id']}/download")
+        await next_second()
         await api.patch(
             f"/v1/templates/{template_id}", json={"headers": {"logo_text": {"value": "New Logo"}}}
         )
+        second = await api.get(f"/v1/pass/{created['id']}/download")
+        assert pass_json(verify(second.content))["logoText"] == "New Logo"
+        assert parsedate_to_datetime(second.headers["last-modified"]) > parsedate_to_datetime(
+            first.headers["last-modified"]
+        )
         after = await api.get(f"/v1/pass/{created['id']}")
-        assert after.json()["updatedAt"] > created["updatedAt"]
-        files = verify((await api.get(f"/v1/pass/{created['id']}/download")).content)
-        assert pass_json(files)["logoText"] == "New Logo"
+        assert after.json()["updatedAt"] == created["updatedAt"]  # the pass record itself did not change
 
     async def test_public_link_needs_no_credentials(
         self, api: httpx.AsyncClient, anonymous: httpx.AsyncClient, template_id: int, verify: Verify

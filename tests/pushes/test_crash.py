@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
 import subprocess
@@ -23,6 +22,7 @@ from tests.apple.apns_standin import ApnsStandIn
 from tests.conftest import ApiClient
 from tests.factories import create_pass, create_project, create_template
 from tests.pushes.conftest import hold
+from tests.waiting import poll
 
 PASSES = 10_000
 WAIT = 120.0
@@ -44,7 +44,7 @@ async def test_a_killed_worker_leaves_no_device_unpushed(
     doomed = start_worker(settings, apns, log)
     survivor = None
     try:
-        await until(pushed_at_least(apns, PASSES // 2), "half the devices are pushed")
+        await poll(pushed_at_least(apns, PASSES // 2), "half the devices are pushed", seconds=WAIT)
         doomed.send_signal(signal.SIGKILL)
         doomed.wait(timeout=10)
         assert len(pushed(apns)) < len(devices), "the worker was to die halfway"
@@ -53,8 +53,8 @@ async def test_a_killed_worker_leaves_no_device_unpushed(
             await session.execute(EXPIRE, {"past": past, "name": f"%:{doomed.pid}:%"})
 
         survivor = start_worker(settings, apns, log)
-        await until(pushed_at_least(apns, len(devices)), "every device is pushed")
-        await until(completed(api, ticket_id), "the ticket is complete")
+        await poll(pushed_at_least(apns, len(devices)), "every device is pushed", seconds=WAIT)
+        await poll(completed(api, ticket_id), "the ticket is complete", seconds=WAIT)
     finally:
         for process in (doomed, survivor):
             if process is not None and process.poll() is None:
@@ -67,18 +67,6 @@ async def test_a_killed_worker_leaves_no_device_unpushed(
 
 def pushed(apns: ApnsStandIn) -> set[str]:
     return {request.token for request in apns.requests}
-
-
-async def until(condition: Callable[[], Awaitable[bool]], what: str) -> None:
-    """Until ``condition`` holds, for at most ``WAIT`` seconds."""
-    try:
-        async with asyncio.timeout(WAIT):
-            while True:
-                if await condition():
-                    return
-                await asyncio.sleep(0.05)
-    except TimeoutError:
-        raise AssertionError(f"timed out waiting until {what}") from None
 
 
 def pushed_at_least(apns: ApnsStandIn, count: int) -> Callable[[], Awaitable[bool]]:
