@@ -49,22 +49,18 @@ def _stamp(session: Session) -> None:
     planning.after_change(session, passes=passes, templates=templates)
     tick = update(ChangeClock).where(ChangeClock.id == 1).values(value=ChangeClock.value + 1)
     value = session.execute(tick.returning(ChangeClock.value)).scalar_one()
-    unchanged = {"synchronize_session": False}  # the change itself set updated_at
-    if passes:
-        stamp = update(Pass).where(Pass.id.in_(passes)).values(change_seq=value, updated_at=Pass.updated_at)
-        session.execute(stamp, execution_options=unchanged)
-    if templates:
-        stamp_templates = (
-            update(Template)
-            .where(Template.id.in_(templates))
-            .values(change_seq=value, updated_at=Template.updated_at)
-        )
-        session.execute(stamp_templates, execution_options=unchanged)
+    for model, ids in ((Pass, passes), (Template, templates)):
+        if ids:  # updated_at as it is: the change itself set it
+            stamp = (
+                update(model).where(model.id.in_(ids)).values(change_seq=value, updated_at=model.updated_at)
+            )
+            session.execute(stamp, execution_options={"synchronize_session": False})
 
 
-def seq_of(pass_: type[Pass] = Pass, template: type[Template] = Template) -> ColumnElement[int]:
-    """A pass's change number in SQL: its own, or its template's when that changed later."""
-    return case((pass_.change_seq > template.change_seq, pass_.change_seq), else_=template.change_seq)
+def seq_of() -> ColumnElement[int]:
+    """A pass's change number in SQL (passes joined with their templates): its own, or its template's
+    when that changed later."""
+    return case((Pass.change_seq > Template.change_seq, Pass.change_seq), else_=Template.change_seq)
 
 
 @event.listens_for(Session, "after_rollback")

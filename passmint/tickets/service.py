@@ -32,12 +32,6 @@ async def by_id(session: AsyncSession, ticket_id: int) -> Ticket:
     return ticket
 
 
-async def running(session: AsyncSession, ticket: Ticket) -> Ticket:
-    ticket.status = TicketStatus.RUNNING
-    await session.flush()
-    return ticket
-
-
 async def complete(session: AsyncSession, ticket: Ticket, *, done: int, failed: int = 0) -> Ticket:
     """Mark a ticket finished with these counts."""
     ticket.done, ticket.failed = done, failed
