@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Update, case, select, update
+from sqlalchemy import ColumnElement, Update, case, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from passmint.models import Ticket
 from passmint.tickets.schemas import TicketStatus
+
+_Count = ColumnElement[int] | InstrumentedAttribute[int]
 
 
 async def get(session: AsyncSession, account_id: int, ticket_id: int) -> Ticket | None:
@@ -24,26 +27,20 @@ def advance(ticket_id: int, done: int) -> Update:
 
     One statement, so any number of jobs can report on one ticket at once.
     """
-    reached = Ticket.done + done >= Ticket.total
-    return (
-        update(Ticket)
-        .where(Ticket.id == ticket_id)
-        .values(
-            done=Ticket.done + done,
-            status=case((reached, TicketStatus.COMPLETED), else_=TicketStatus.RUNNING),
-        )
-        .execution_options(synchronize_session=False)
-    )
+    return _progress(ticket_id, done=Ticket.done + done, total=Ticket.total)
 
 
 def settle_total(ticket_id: int, total: int) -> Update:
     """Fix a ticket's total once every item is known, completing it if all are done already."""
+    return _progress(ticket_id, done=Ticket.done, total=total)
+
+
+def _progress(ticket_id: int, *, done: _Count, total: _Count | int) -> Update:
+    """Set a ticket's counts; it is complete when ``done`` reaches ``total``, running until then."""
+    status = case((done >= total, TicketStatus.COMPLETED), else_=TicketStatus.RUNNING)
     return (
         update(Ticket)
         .where(Ticket.id == ticket_id)
-        .values(
-            total=total,
-            status=case((Ticket.done >= total, TicketStatus.COMPLETED), else_=TicketStatus.RUNNING),
-        )
+        .values(done=done, total=total, status=status)
         .execution_options(synchronize_session=False)
     )
