@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from passmint.kit.security import new_token
@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     embedded_worker: bool = True
     """Run background jobs inside each API process; turn off when ``passmint worker`` processes run them."""
+    job_lease_seconds: float = Field(default=30.0, ge=1.0, le=3600.0)
+    """How long a worker's claim on a job lasts unless renewed (a running job's is, every third of it):
+    a job whose worker died is taken again by another worker this long after its last renewal."""
     allow_private_networks: bool = False
     """Let image and callback URLs reach private, loopback and link-local addresses."""
     apns_url: str = "https://api.push.apple.com"

@@ -6,6 +6,7 @@ import stat
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from passmint.config import load_settings
 
@@ -35,3 +36,18 @@ def test_environment_wins(tmp_data_dir: Path, monkeypatch: pytest.MonkeyPatch) -
     assert settings.base_url == "https://wallet.example.com"
     assert settings.database == "postgresql+asyncpg://u@h/db"
     assert not (tmp_data_dir / "secret_key").exists()
+
+
+class TestJobLease:
+    def test_thirty_seconds_unless_set(self, tmp_data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        assert load_settings().job_lease_seconds == 30
+        monkeypatch.setenv("PASSMINT_JOB_LEASE_SECONDS", "5")
+        assert load_settings().job_lease_seconds == 5
+
+    @pytest.mark.parametrize("value", ["0", "0.5", "-3", "7200"])
+    def test_out_of_bounds_is_refused(
+        self, tmp_data_dir: Path, monkeypatch: pytest.MonkeyPatch, value: str
+    ) -> None:
+        monkeypatch.setenv("PASSMINT_JOB_LEASE_SECONDS", value)
+        with pytest.raises(ValidationError, match="job_lease_seconds"):
+            load_settings()
