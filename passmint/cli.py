@@ -50,7 +50,8 @@ def _prepared() -> Settings:
     """Settings with logging configured and the schema migrated to the newest version."""
     settings = load_settings()
     configure_logging(settings.log_level)
-    migrate.upgrade(settings.database)
+    assert settings.secret_key is not None
+    migrate.upgrade(settings.database, secret_key=settings.secret_key.get_secret_value())
     return settings
 
 

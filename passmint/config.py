@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
+import stat
 from pathlib import Path
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 from passmint.kit.security import new_token
+
+log = logging.getLogger(__name__)
 
 
 class Settings(BaseSettings):
@@ -27,6 +33,9 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     embedded_worker: bool = True
     """Run background jobs inside each API process; turn off when ``passmint worker`` processes run them."""
+    job_lease_seconds: float = Field(default=30.0, ge=1.0, le=3600.0)
+    """How long a worker's claim on a job lasts unless renewed (a running job's is, every third of it):
+    a job whose worker died is taken again by another worker this long after its last renewal."""
     allow_private_networks: bool = False
     """Let image and callback URLs reach private, loopback and link-local addresses."""
     apns_url: str = "https://api.push.apple.com"
@@ -52,9 +61,9 @@ class Settings(BaseSettings):
 
 
 def load_settings() -> Settings:
-    """Settings from the environment, with the data dir created and a secret key in force."""
+    """Settings from the environment, with the data dir created (private) and a secret key in force."""
     settings = Settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    make_private(settings)
     if settings.secret_key is None:
         settings = settings.model_copy(
             update={"secret_key": SecretStr(_stored_secret_key(settings.data_dir))}
@@ -73,3 +82,43 @@ def _stored_secret_key(data_dir: Path) -> str:
         key = new_token()
         file.write(key + "\n")
     return key
+
+
+def make_private(settings: Settings) -> None:
+    """Make the data dir readable by this user only (0700), and the SQLite database with its ``-wal`` and
+    ``-shm`` files (0600): created so if new, tightened if they exist. SQLite gives the ``-wal`` and
+    ``-shm`` files it creates the database file's mode, so an empty database file is made here first."""
+    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    directory = settings.data_dir.resolve()  # the directory itself when the setting names a link to it
+    _tighten(directory, 0o700)
+    _tighten(directory / "dev-certs", 0o700)
+    database = sqlite_file(settings.database)
+    if database is None or not database.parent.is_dir():
+        return
+    # Only ever a new file: closing a descriptor of a database this process has open would drop SQLite's
+    # locks on it (POSIX locks belong to the process, not the descriptor).
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    for path in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
+        _tighten(path, 0o600)
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite database URL; None for another database or an in-memory one."""
+    parsed = make_url(url)
+    name = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not name or name == ":memory:" or name.startswith("file:"):
+        return None
+    return Path(name)
+
+
+def _tighten(path: Path, mode: int) -> None:
+    """Take away from ``path`` every permission beyond ``mode``; a symbolic link is left alone."""
+    try:
+        if path.is_symlink() or not path.exists():
+            return
+        current = stat.S_IMODE(path.stat().st_mode)
+        if current & ~mode:
+            path.chmod(current & mode)
+    except OSError as error:
+        log.warning("could not make %s private to this user: %s", path, error)

@@ -18,6 +18,9 @@ def alembic_config(database_url: str) -> Config:
     return config
 
 
-def upgrade(database_url: str, revision: str = "head") -> None:
-    """Bring the schema to ``revision``; safe to run from several processes at once."""
-    command.upgrade(alembic_config(database_url), revision)
+def upgrade(database_url: str, revision: str = "head", *, secret_key: str | None = None) -> None:
+    """Bring the schema to ``revision``; safe to run from several processes at once. ``secret_key`` (the
+    one in force) is needed by migrations that seal secrets already stored."""
+    config = alembic_config(database_url)
+    config.attributes["secret_key"] = secret_key
+    command.upgrade(config, revision)

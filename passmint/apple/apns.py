@@ -14,6 +14,7 @@ import secrets
 import ssl
 import tempfile
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
@@ -111,8 +112,9 @@ class ApnsClient:
         client._token = token
         return client
 
-    async def push(self, push_token: str, topic: str) -> PushResult:
-        """Tell the device holding ``push_token`` that passes of type ``topic`` changed."""
+    async def push(self, push_token: str, topic: str, *, apns_id: uuid.UUID | None = None) -> PushResult:
+        """Tell the device holding ``push_token`` that passes of type ``topic`` changed; ``apns_id`` names
+        the notification (the same on every attempt of one push), else Apple makes one up."""
         path = b"/3/device/" + quote(push_token, safe="").encode()
         headers: Headers = [
             *self._headers,
@@ -120,6 +122,8 @@ class ApnsClient:
             (b"apns-topic", topic.encode()),
             _CONTENT_TYPE,
         ]
+        if apns_id is not None:
+            headers.append(NeverIndexedHeaderTuple(b"apns-id", str(apns_id).encode()))
         if self._token is not None:
             headers.append((b"authorization", b"bearer " + self._token.current().encode()))
         try:

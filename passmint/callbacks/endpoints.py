@@ -18,23 +18,23 @@ router = APIRouter(prefix="/project", tags=["Callbacks"])
 PATH = "/{projectId:ref}/settings/callback"
 
 
-def get_signing_box(settings: SettingsDep) -> SecretBox:
+def get_sealing_box(settings: SettingsDep) -> SecretBox:
     assert settings.secret_key is not None
-    return callback_service.signing_box(settings.secret_key.get_secret_value())
+    return callback_service.sealing_box(settings.secret_key.get_secret_value())
 
 
-SigningBoxDep = Annotated[SecretBox, Depends(get_signing_box)]
+SealingBoxDep = Annotated[SecretBox, Depends(get_sealing_box)]
 
 
 def read(view: SpecView) -> CallbackSpecRead:
     return CallbackSpecRead(
-        base_url=view.spec.base_url, headers=view.spec.headers, signing_secret=view.signing_secret
+        base_url=view.spec.base_url, headers=view.headers, signing_secret=view.signing_secret
     )
 
 
 @router.get(PATH, response_model=CallbackSpecRead, summary="Get callback specification")
 async def get_callback(
-    project: ProjectRef, account: AccountDep, session: SessionDep, box: SigningBoxDep
+    project: ProjectRef, account: AccountDep, session: SessionDep, box: SealingBoxDep
 ) -> CallbackSpecRead:
     return read(await callback_service.get(session, account, project, box))
 
@@ -47,7 +47,7 @@ async def create_callback(
     body: CallbackSpecBody,
     account: AccountDep,
     session: SessionDep,
-    box: SigningBoxDep,
+    box: SealingBoxDep,
     settings: SettingsDep,
 ) -> CallbackSpecRead:
     allow_private = settings.allow_private_networks
@@ -62,7 +62,7 @@ async def update_callback(
     body: CallbackSpecBody,
     account: AccountDep,
     session: SessionDep,
-    box: SigningBoxDep,
+    box: SealingBoxDep,
     settings: SettingsDep,
 ) -> CallbackSpecRead:
     allow_private = settings.allow_private_networks

@@ -20,7 +20,9 @@ class CallbackUrlNotAllowed(CallbacksError, InvalidInput):
     code = "callback_url_not_allowed"
 
 
-class SigningSecretUnreadable(CallbacksError, Unavailable):
+class SecretsUnreadable(CallbacksError, Unavailable):
+    """The spec's sealed signing secret or headers do not open with the secret key in force."""
+
     code = "callback_secret_unreadable"
 
 

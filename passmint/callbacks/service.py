@@ -21,7 +21,7 @@ from passmint.callbacks.errors import (
     CallbackSpecExists,
     CallbackSpecNotFound,
     CallbackUrlNotAllowed,
-    SigningSecretUnreadable,
+    SecretsUnreadable,
 )
 from passmint.callbacks.schemas import CallbackSpecBody
 from passmint.jobs.queue import enqueue
@@ -47,21 +47,27 @@ Event = Literal["install", "uninstall", "personalize"]
 
 @dataclass(frozen=True)
 class SpecView:
-    """A project's callback spec with its signing secret opened, as printed."""
+    """A project's callback spec with its headers and signing secret opened, as printed."""
 
     spec: CallbackSpec
+    headers: dict[str, str]
     signing_secret: str
 
 
-def signing_box(secret_key: str) -> SecretBox:
-    """The box signing secrets are sealed in (each bound to its project's id)."""
-    return SecretBox(secret_key, purpose="callback-signing")
+def sealing_box(secret_key: str) -> SecretBox:
+    """The box a spec's signing secret and headers are sealed in, each bound to its project's id (the
+    secret and the headers under different contexts, so neither opens in the other's place)."""
+    return SecretBox(secret_key, purpose="callback-signing")  # the purpose its first secrets were sealed for
 
 
 async def get(session: AsyncSession, account: Account, ref: Ref, box: SecretBox) -> SpecView:
     """The callback spec of the account's project named by ``ref``."""
-    spec = await _spec_of(session, account, ref)
-    return SpecView(spec, signing_secret(box, spec))
+    return opened(box, await _spec_of(session, account, ref))
+
+
+def opened(box: SecretBox, spec: CallbackSpec) -> SpecView:
+    """``spec`` with its headers and signing secret opened."""
+    return SpecView(spec, opened_headers(box, spec), signing_secret(box, spec))
 
 
 async def create(
@@ -80,12 +86,12 @@ async def create(
     spec = CallbackSpec(
         project_id=project.id,
         base_url=body.base_url,
-        headers=dict(body.headers),
+        sealed_headers=_sealed_headers(box, project.id, body.headers),
         sealed_signing_secret=box.seal(secret.encode(), context=_context(project.id)),
     )
     if not await repository.add(session, spec):
         raise CallbackSpecExists(f"Project {ref} already has a callback specification; update it with PUT")
-    return SpecView(spec, secret)
+    return SpecView(spec, dict(body.headers), secret)
 
 
 async def replace(
@@ -100,9 +106,10 @@ async def replace(
     """Replace the URL and headers of the project's callback spec; the signing secret stays."""
     spec = await _spec_of(session, account, ref)
     _check_host(body.base_url, allow_private=allow_private)
-    spec.base_url, spec.headers = body.base_url, dict(body.headers)
+    spec.base_url = body.base_url
+    spec.sealed_headers = _sealed_headers(box, spec.project_id, body.headers)
     await session.flush()
-    return SpecView(spec, signing_secret(box, spec))
+    return SpecView(spec, dict(body.headers), signing_secret(box, spec))
 
 
 async def delete(session: AsyncSession, account: Account, ref: Ref) -> None:
@@ -112,11 +119,26 @@ async def delete(session: AsyncSession, account: Account, ref: Ref) -> None:
 
 def signing_secret(box: SecretBox, spec: CallbackSpec) -> str:
     """The spec's ``whsec_...`` signing secret, opened."""
+    return _open(box, spec, spec.sealed_signing_secret, _context(spec.project_id), "signing secret")
+
+
+def opened_headers(box: SecretBox, spec: CallbackSpec) -> dict[str, str]:
+    """The headers the spec sends with every delivery, opened."""
+    sealed, context = spec.sealed_headers, _headers_context(spec.project_id)
+    headers: dict[str, str] = json.loads(_open(box, spec, sealed, context, "headers"))
+    return headers
+
+
+def _sealed_headers(box: SecretBox, project_id: int, headers: dict[str, str]) -> bytes:
+    return box.seal(json.dumps(headers).encode(), context=_headers_context(project_id))
+
+
+def _open(box: SecretBox, spec: CallbackSpec, sealed: bytes, context: bytes, what: str) -> str:
     try:
-        return box.open(spec.sealed_signing_secret, context=_context(spec.project_id)).decode()
+        return box.open(sealed, context=context).decode()
     except SealedDataUnreadable:
-        raise SigningSecretUnreadable(
-            f"The callback signing secret of project {spec.project_id} cannot be decrypted: "
+        raise SecretsUnreadable(
+            f"The callback {what} of project {spec.project_id} cannot be decrypted: "
             "PASSMINT_SECRET_KEY is not the one it was stored with"
         ) from None
 
@@ -207,3 +229,7 @@ def _check_host(base_url: str, *, allow_private: bool) -> None:
 
 def _context(project_id: int) -> bytes:
     return project_id.to_bytes(8, "big")
+
+
+def _headers_context(project_id: int) -> bytes:
+    return b"headers:" + _context(project_id)

@@ -55,10 +55,12 @@ async def deliver(session: AsyncSession, payload: dict[str, Any], context: JobCo
         return
     settings = context.settings
     assert settings.secret_key is not None
-    secret = service.signing_secret(service.signing_box(settings.secret_key.get_secret_value()), spec)
+    opened = service.opened(service.sealing_box(settings.secret_key.get_secret_value()), spec)
     url = service.target_url(spec.base_url, payload["path"])
     body = payload["body"].encode()
-    headers = signed_headers(spec.headers, secret, payload["delivery_id"], int(time.time()), body)
+    headers = signed_headers(
+        opened.headers, opened.signing_secret, payload["delivery_id"], int(time.time()), body
+    )
     try:
         async with asyncio.timeout(ATTEMPT_TIMEOUT):
             await _post(context.http, url, headers, body, allow_private=settings.allow_private_networks)

@@ -2,9 +2,10 @@
 
 Claiming is one statement (``UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED) RETURNING``),
 so any number of workers on PostgreSQL each take different jobs, and on SQLite the write lock does
-the same. A claimed job holds a lease; if its worker dies, the job is claimed again when the lease
-runs out. A job's handler and the job's own outcome commit together, so a crash never loses either;
-a failure is recorded in a transaction of its own.
+the same. A claimed job holds a short lease, which a heartbeat renews while the job runs; if its worker
+dies, the heartbeat stops and the job is claimed again once the lease runs out. A job's handler and the
+job's own outcome commit together, so a crash never loses either; a failure is recorded in a
+transaction of its own.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ import logging
 import os
 import random
 import socket
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -29,7 +31,8 @@ from passmint.kit.time import utcnow
 from passmint.models import Job
 
 log = logging.getLogger(__name__)
-LEASE = timedelta(minutes=5)
+BEATS_PER_LEASE = 3
+"""A worker renews the leases of the jobs it runs this often per lease."""
 MAX_ERROR = 2000
 
 
@@ -58,7 +61,11 @@ def backoff(attempts: int) -> timedelta:
 
 
 class Worker:
-    """Runs jobs from the database it is given, ``concurrency`` at a time, each handler given ``context``."""
+    """Runs jobs from the database it is given, ``concurrency`` at a time, each handler given ``context``.
+
+    Each claim holds its job for ``lease`` (by default the settings' ``job_lease_seconds``), renewed
+    every third of it while the job runs.
+    """
 
     def __init__(
         self,
@@ -68,14 +75,18 @@ class Worker:
         concurrency: int = 4,
         poll_interval: float = 0.2,
         delay: Callable[[int], timedelta] = backoff,
+        lease: timedelta | None = None,
     ) -> None:
         self.database = database
         self.context = context
         self.concurrency = concurrency
         self.poll_interval = poll_interval
         self.delay = delay
+        self.lease = lease or timedelta(seconds=context.settings.job_lease_seconds)
         self.name = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"[:64]
         self.kinds = kinds()
+        self.held: set[int] = set()
+        """The jobs this worker has claimed and not yet settled: the ones its heartbeat renews."""
 
     async def run_forever(self, stop: asyncio.Event) -> None:
         """Keep up to ``concurrency`` jobs running until ``stop`` is set, then let the running ones finish.
@@ -86,17 +97,21 @@ class Worker:
         running: set[asyncio.Task[None]] = set()
         stopping = asyncio.ensure_future(stop.wait())
         try:
-            while not stop.is_set():
-                if free := self.concurrency - len(running):
-                    running.update(
-                        asyncio.create_task(self.run(job)) for job in await self._claim_logged(free)
-                    )
-                finished, _ = await asyncio.wait(
-                    [*running, stopping], timeout=self.poll_interval, return_when=asyncio.FIRST_COMPLETED
-                )
-                running -= finished
+            async with self.heartbeat():
+                try:
+                    while not stop.is_set():
+                        if free := self.concurrency - len(running):
+                            claimed = await self._claim_logged(free)
+                            running.update(asyncio.create_task(self.run(job)) for job in claimed)
+                        finished, _ = await asyncio.wait(
+                            [*running, stopping],
+                            timeout=self.poll_interval,
+                            return_when=asyncio.FIRST_COMPLETED,
+                        )
+                        running -= finished
+                finally:
+                    await asyncio.gather(*running)
         finally:
-            await asyncio.gather(*running)
             stopping.cancel()
 
     async def run_until_idle(self) -> int:
@@ -109,8 +124,51 @@ class Worker:
     async def run_batch(self) -> int:
         """Claim up to ``concurrency`` due jobs and run them; how many were claimed."""
         claimed = await self.claim(self.concurrency)
-        await asyncio.gather(*(self.run(job) for job in claimed))
+        if claimed:
+            async with self.heartbeat():
+                await asyncio.gather(*(self.run(job) for job in claimed))
         return len(claimed)
+
+    @asynccontextmanager
+    async def heartbeat(self) -> AsyncIterator[None]:
+        """Renew the leases of the jobs this worker holds every third of a lease, until the block ends."""
+        done = asyncio.Event()
+        beating = asyncio.create_task(self._beat_until(done))
+        try:
+            yield
+        finally:
+            done.set()
+            await beating  # a renewal under way finishes: cancelling it could leave its connection unusable
+
+    async def _beat_until(self, done: asyncio.Event) -> None:
+        interval = self.lease.total_seconds() / BEATS_PER_LEASE
+        while True:
+            try:
+                await asyncio.wait_for(done.wait(), interval)
+                return
+            except TimeoutError:
+                await self.renew()
+
+    async def renew(self) -> None:
+        """Extend the lease of every job this worker holds, in one short transaction of its own.
+
+        A renewal that fails (a busy database, say) is tried again at the next beat: only a lease that
+        runs out loses its job. A job another worker took is not renewed (the statement asks for this
+        worker's jobs only), and its handler's work will not commit (see ``run``).
+        """
+        held = set(self.held)
+        if not held:
+            return
+        renew = (
+            update(Job)
+            .where(Job.id.in_(held), Job.status == RUNNING, Job.locked_by == self.name)
+            .values(locked_until=utcnow() + self.lease)
+        )
+        try:
+            async with self.database.transaction() as session:
+                await session.execute(renew, execution_options={"synchronize_session": False})
+        except Exception:
+            log.warning("job worker could not renew its leases; trying again", exc_info=True)
 
     async def _claim_logged(self, limit: int) -> list[Claimed]:
         try:
@@ -142,12 +200,16 @@ class Worker:
         claim = (
             update(Job)
             .where(Job.id.in_(due.scalar_subquery()))
-            .values(status=RUNNING, locked_by=self.name, locked_until=now + LEASE, attempts=Job.attempts + 1)
+            .values(
+                status=RUNNING, locked_by=self.name, locked_until=now + self.lease, attempts=Job.attempts + 1
+            )
             .returning(Job.id, Job.name, Job.payload, Job.attempts, Job.max_attempts)
         )
         async with self.database.transaction() as session:
             rows = await session.execute(claim, execution_options={"synchronize_session": False})
-            return [Claimed(*row) for row in rows]
+            claimed = [Claimed(*row) for row in rows]
+        self.held.update(job.id for job in claimed)
+        return claimed
 
     async def run(self, job: Claimed) -> None:
         """Run one claimed job: its effects and its outcome commit together, or not at all.
@@ -155,6 +217,12 @@ class Worker:
         The handler's transaction starts with its first statement, so a handler that talks to the
         network before touching the database holds no transaction open meanwhile.
         """
+        try:
+            await self._run(job)
+        finally:
+            self.held.discard(job.id)
+
+    async def _run(self, job: Claimed) -> None:
         registered = self.kinds.get(job.name)
         try:
             if not await self._still_ours(job):

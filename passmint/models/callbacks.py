@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -19,8 +17,9 @@ class CallbackSpec(Base):
         BigId, ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True
     )
     base_url: Mapped[str] = mapped_column(String(2048))
-    headers: Mapped[dict[str, Any]]
-    """Header name to value, sent with every delivery as configured."""
+    sealed_headers: Mapped[bytes] = mapped_column(LargeBinary)
+    """The headers sent with every delivery (a JSON object, name to value: often credentials), sealed
+    like the signing secret and bound to the project id (see ``callbacks.service``)."""
     sealed_signing_secret: Mapped[bytes] = mapped_column(LargeBinary)
     """The ``whsec_...`` signing secret sealed with ``kit.crypto.SecretBox``, bound to the project id."""
     created_at: Mapped[CreatedAt]

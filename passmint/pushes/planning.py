@@ -8,6 +8,7 @@ the held passes after the change commits.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator, Sequence
 
 from sqlalchemy.orm import Session
@@ -40,7 +41,9 @@ def after_change(session: Session, *, passes: dict[int, int | None], templates: 
 
 
 def send_payload(pass_ids: Sequence[int], ticket_id: int | None = None) -> dict[str, object]:
-    return {"passes": list(pass_ids), "ticket_id": ticket_id}
+    """A push job's payload; ``push_id`` names its pushes, so a push sent again (a crash, a retry)
+    carries the same ``apns-id`` (see ``tasks.apns_id``)."""
+    return {"passes": list(pass_ids), "ticket_id": ticket_id, "push_id": str(uuid.uuid4())}
 
 
 def batches(items: Sequence[int]) -> Iterator[Sequence[int]]:

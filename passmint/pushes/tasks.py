@@ -54,14 +54,19 @@ async def send(session: AsyncSession, payload: dict[str, Any], context: JobConte
         targets = await repository.targets(session, registration_ids=ids)
     else:
         targets = await repository.targets(session, pass_ids=payload["passes"])
-    results = await _push(session, context, targets)
-    await _settle(session, results, attempt=payload.get("attempt", 0))
+    results = await _push(session, context, targets, payload.get("push_id"))
+    await _settle(session, results, attempt=payload.get("attempt", 0), push_id=payload.get("push_id"))
     if payload.get("ticket_id") is not None:
         await ticket_service.advance(session, payload["ticket_id"], len(payload["passes"]))
 
 
+def apns_id(push_id: str | None, target: Target) -> uuid.UUID | None:
+    """The ``apns-id`` of one push job's push to one registration: the same on every attempt."""
+    return None if push_id is None else uuid.uuid5(uuid.UUID(push_id), str(target.registration_id))
+
+
 async def _push(
-    session: AsyncSession, context: JobContext, targets: Sequence[Target]
+    session: AsyncSession, context: JobContext, targets: Sequence[Target], push_id: str | None
 ) -> list[tuple[Target, PushResult]]:
     """Push every target at once, each with the client of its project's signing certificate."""
     clients = {}
@@ -75,13 +80,17 @@ async def _push(
         client = clients[target.project_id]
         if client is None:
             return target, DEVELOPMENT_CERTIFICATE
-        return target, await client.push(target.push_token, target.topic)
+        return target, await client.push(target.push_token, target.topic, apns_id=apns_id(push_id, target))
 
     return await asyncio.gather(*(push(target) for target in targets))
 
 
 async def _settle(
-    session: AsyncSession, results: Sequence[tuple[Target, PushResult]], *, attempt: int
+    session: AsyncSession,
+    results: Sequence[tuple[Target, PushResult]],
+    *,
+    attempt: int,
+    push_id: str | None,
 ) -> None:
     by_outcome: dict[PushOutcome, list[tuple[Target, PushResult]]] = {}
     for target, result in results:
@@ -91,21 +100,27 @@ async def _settle(
     if again := by_outcome.get(PushOutcome.RETRY):
         if attempt + 1 < ATTEMPTS:
             run_at = utcnow() + backoff(attempt + 1)
-            await enqueue(session, planning.SEND, _retry_payload(again, attempt + 1), run_at=run_at)
+            payload = _retry_payload(again, attempt + 1, push_id)
+            await enqueue(session, planning.SEND, payload, run_at=run_at)
         else:
-            _bury(session, again, f"still refused after {ATTEMPTS} attempts")
+            _bury(session, again, f"still refused after {ATTEMPTS} attempts", push_id)
     if failed := by_outcome.get(PushOutcome.FAILED):
-        _bury(session, failed, "refused")
+        _bury(session, failed, "refused", push_id)
 
 
-def _bury(session: AsyncSession, results: list[tuple[Target, PushResult]], why: str) -> None:
+def _bury(
+    session: AsyncSession, results: list[tuple[Target, PushResult]], why: str, push_id: str | None
+) -> None:
     answers = Counter(
         f"{result.status or 'no answer'} {result.reason or ''}".strip() for _, result in results
     )
     error = f"APNs {why}: " + "; ".join(f"{answer} ({count} devices)" for answer, count in answers.items())
     log.warning("%s", error)
-    session.add(buried(planning.SEND, _retry_payload(results, 0), error))
+    session.add(buried(planning.SEND, _retry_payload(results, 0, push_id), error))
 
 
-def _retry_payload(results: list[tuple[Target, PushResult]], attempt: int) -> dict[str, object]:
-    return {"registrations": [str(target.registration_id) for target, _ in results], "attempt": attempt}
+def _retry_payload(
+    results: list[tuple[Target, PushResult]], attempt: int, push_id: str | None
+) -> dict[str, object]:
+    registrations = [str(target.registration_id) for target, _ in results]
+    return {"registrations": registrations, "attempt": attempt, "push_id": push_id}

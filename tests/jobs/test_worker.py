@@ -16,6 +16,7 @@ from passmint.jobs.registry import JobContext, job
 from passmint.jobs.worker import PermanentFailure, Worker
 from passmint.kit.time import utcnow
 from passmint.models import Account, Job
+from tests.waiting import poll
 
 RUNS: list[dict[str, Any]] = []
 DATABASE: list[Database] = []
@@ -49,8 +50,16 @@ async def lose_lease(session: AsyncSession, payload: dict[str, Any], _context: J
 
 @job("test.slow")
 async def slow(session: AsyncSession, payload: dict[str, Any], _context: JobContext) -> None:
-    await asyncio.sleep(0.2)
+    await asyncio.sleep(payload.get("seconds", 0.2))
     RUNS.append(payload)
+
+
+@job("test.write_and_wait")
+async def write_and_wait(session: AsyncSession, payload: dict[str, Any], _context: JobContext) -> None:
+    """Writes first (on SQLite its transaction then holds the write lock), then takes its time."""
+    session.add(Account(name=str(payload["name"])))
+    await session.flush()
+    await asyncio.sleep(payload["seconds"])
 
 
 @pytest.fixture(autouse=True)
@@ -74,6 +83,14 @@ async def load(database: Database, job_id: int) -> Job:
         found = await session.get(Job, job_id)
         assert found is not None
         return found
+
+
+async def expire_leases(database: Database) -> None:
+    """As if every lease ran out a second ago."""
+    async with database.transaction() as session:
+        await session.execute(
+            text("UPDATE jobs SET locked_until = :past"), {"past": utcnow() - timedelta(seconds=1)}
+        )
 
 
 async def accounts_named(database: Database, name: str) -> int:
@@ -156,6 +173,91 @@ class TestFailures:
         assert dead.last_error == "PermanentFailure: the receiver said no"
 
 
+class TestLeases:
+    async def test_a_claim_holds_the_job_for_a_short_lease(
+        self, database: Database, job_context: JobContext
+    ) -> None:
+        job_id = await enqueue(database, "test.record", {"name": "l"})
+        worker = Worker(database, job_context)
+        assert worker.lease == timedelta(seconds=30)
+        await worker.claim(1)
+        left = (await load(database, job_id)).locked_until
+        assert left is not None and timedelta(seconds=25) < left - utcnow() <= timedelta(seconds=30)
+
+    async def test_a_running_job_keeps_its_lease_for_as_long_as_it_runs(
+        self, database: Database, job_context: JobContext
+    ) -> None:
+        lease = timedelta(seconds=0.9)
+        job_id = await enqueue(database, "test.slow", {"seconds": 2.5 * lease.total_seconds()})
+        running = asyncio.create_task(Worker(database, job_context, lease=lease).run_until_idle())
+
+        async def claimed() -> bool:
+            return (await load(database, job_id)).status == "running"
+
+        await poll(claimed, "the first worker runs the job")
+        other = Worker(database, job_context, lease=lease)
+        taken = []
+        while not running.done():
+            taken += await other.claim(1)
+            await asyncio.sleep(0.05)
+        assert taken == [] and await running == 1
+        done = await load(database, job_id)
+        assert (done.status, done.attempts) == ("done", 1)
+
+    async def test_the_heartbeat_waits_for_a_job_that_holds_the_write_lock(
+        self, database: Database, job_context: JobContext
+    ) -> None:
+        lease = timedelta(seconds=0.6)
+        job_id = await enqueue(database, "test.write_and_wait", {"name": "p", "seconds": 1.5})
+        async with asyncio.timeout(30):  # a deadlock would hang here
+            assert await Worker(database, job_context, lease=lease).run_until_idle() == 1
+        done = await load(database, job_id)
+        assert (done.status, done.attempts) == ("done", 1)
+        assert await accounts_named(database, "p") == 1
+
+    async def test_renewing_extends_the_leases_of_the_jobs_held(
+        self, database: Database, job_context: JobContext
+    ) -> None:
+        job_id = await enqueue(database, "test.record", {"name": "m"})
+        worker = Worker(database, job_context)
+        await worker.claim(1)
+        await expire_leases(database)
+        await worker.renew()
+        left = (await load(database, job_id)).locked_until
+        assert left is not None and left - utcnow() > timedelta(seconds=25)
+        assert await Worker(database, job_context).run_until_idle() == 0  # still this worker's
+
+    async def test_a_job_another_worker_took_is_not_renewed(
+        self, database: Database, job_context: JobContext
+    ) -> None:
+        job_id = await enqueue(database, "test.record", {"name": "n"})
+        slow_worker = Worker(database, job_context)
+        await slow_worker.claim(1)
+        await expire_leases(database)
+        taker = Worker(database, job_context)
+        assert [job.id for job in await taker.claim(1)] == [job_id]
+        taken_until = (await load(database, job_id)).locked_until
+        await slow_worker.renew()
+        taken = await load(database, job_id)
+        assert (taken.locked_by, taken.locked_until) == (taker.name, taken_until)
+
+    async def test_a_dead_workers_job_is_taken_again_once_its_short_lease_runs_out(
+        self, database: Database, job_context: JobContext
+    ) -> None:
+        job_id = await enqueue(database, "test.record", {"name": "o"})
+        crashed = Worker(database, job_context, lease=timedelta(seconds=0.3))
+        await crashed.claim(1)  # then the process died: nothing renews the lease
+        survivor = Worker(database, job_context)
+        ran = 0
+        async with asyncio.timeout(10):
+            while not ran:
+                ran = await survivor.run_until_idle()
+                await asyncio.sleep(0.05)
+        assert RUNS == [{"name": "o"}]
+        done = await load(database, job_id)
+        assert (done.status, done.attempts, done.locked_by) == ("done", 2, survivor.name)
+
+
 class TestCrashes:
     async def test_a_worker_that_loses_its_lease_while_running_leaves_nothing(
         self, database: Database, job_context: JobContext
@@ -173,10 +275,7 @@ class TestCrashes:
         crashed = Worker(database, job_context)
         assert [job.id for job in await crashed.claim(1)] == [job_id]  # claimed, then the process died
         assert await Worker(database, job_context).run_until_idle() == 0  # still leased
-        async with database.transaction() as session:
-            await session.execute(
-                text("UPDATE jobs SET locked_until = :past"), {"past": utcnow() - timedelta(seconds=1)}
-            )
+        await expire_leases(database)
         assert await Worker(database, job_context).run_until_idle() == 1
         assert RUNS == [{"name": "e"}]
         done = await load(database, job_id)
@@ -188,10 +287,7 @@ class TestCrashes:
         await enqueue(database, "test.record", {"name": "f"})
         slow_worker = Worker(database, job_context)
         (claimed,) = await slow_worker.claim(1)
-        async with database.transaction() as session:
-            await session.execute(
-                text("UPDATE jobs SET locked_until = :past"), {"past": utcnow() - timedelta(seconds=1)}
-            )
+        await expire_leases(database)
         assert await Worker(database, job_context).run_until_idle() == 1
         await slow_worker.run(claimed)  # wakes up late: the job is someone else's (and done)
         assert RUNS == [{"name": "f"}]

@@ -144,6 +144,8 @@ class TestOutcomes:
         await Worker(database, push_context).run_until_idle()
         assert tokens(apns) == Counter({busy: 2, fine: 1})
         assert [request.token for request in apns.requests][-1] == busy
+        ids = {request.token: request.headers["apns-id"] for request in apns.requests[:2]}
+        assert apns.requests[-1].headers["apns-id"] == ids[busy] != ids[fine]  # the same push, again
         assert await jobs(database, "queued") == [] and await jobs(database, "dead") == []
 
     async def test_5xx_is_tried_again_too(
