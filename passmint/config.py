@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import SecretStr
+from pydantic import ByteSize, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from passmint.kit.security import new_token
@@ -39,6 +39,12 @@ class Settings(BaseSettings):
     """The auth key's id (with ``apns_key_file``)."""
     apns_team_id: str | None = None
     """The team the auth key belongs to (with ``apns_key_file``)."""
+    api_max_body: ByteSize = ByteSize(10 * 1024 * 1024)
+    """The largest request body ``/v1``, ``/v2`` and ``/templates`` accept: bytes, or a size such as
+    ``20MiB``. Templates and passes may carry ``data:`` images (up to 5 MiB each)."""
+    apple_max_body: ByteSize = ByteSize(64 * 1024)
+    """The largest request body Apple's web service (``/apple``) and every other path accept: push
+    tokens, personalization details and log lines."""
 
     @property
     def database(self) -> str:
