@@ -57,12 +57,15 @@ class TestCredentialsBeforeBody:
         assert response.headers["Connection"] == "close"
         assert body.taken == 0
 
-    @pytest.mark.parametrize("path", ["/v1/project", "/v2/coupons/1/registrations", "/templates/1"])
+    @pytest.mark.parametrize(
+        ("method", "path"), [("POST", "/v1/project"), ("PUT", "/templates/1"), ("POST", "/v1/pass/1")]
+    )
     async def test_no_credentials_are_refused_before_the_body_is_read(
-        self, anonymous: httpx.AsyncClient, path: str
+        self, anonymous: httpx.AsyncClient, method: str, path: str
     ) -> None:
         body = StreamedBody(MIB)
-        response = await anonymous.put(path, content=body, headers={"Content-Type": "application/json"})
+        headers = {"Content-Type": "application/json"}
+        response = await anonymous.request(method, path, content=body, headers=headers)
         assert response.status_code == 401
         assert set(response.json()) == ERROR_KEYS
         assert response.json()["error_code"] == "credentials_missing"
