@@ -99,7 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     v1 = APIRouter(
         prefix="/v1",
         dependencies=[Depends(check_api_revision)],
-        responses=http_errors.documented(400, 401, 404),
+        responses=http_errors.documented(400, 401, 404, 413),
     )
     for router in V1_ROUTERS:
         v1.include_router(router)
