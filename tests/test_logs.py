@@ -49,6 +49,7 @@ async def test_a_public_download_is_logged_without_its_token(
     path = created["publicUrl"]["path"].removeprefix("http://localhost")
     token = path.rsplit("/", 1)[1]
     with caplog.at_level(logging.INFO):
+        caplog.clear()
         assert (await anonymous.get(path)).status_code == 200
     logged = [record for record in caplog.records if record.name.startswith("passmint")]
     assert [record.getMessage() for record in logged] == ["GET /v1/download/pass/[redacted] 200"]
