@@ -19,7 +19,7 @@ from passmint.db import Database
 from passmint.deps import check_api_revision
 from passmint.jobs.registry import JobContext
 from passmint.jobs.worker import Worker
-from passmint.middleware import RequestLog
+from passmint.middleware import Authenticate, BodyLimit, RequestLog, body_limits
 from passmint.notifications.endpoints import router as notifications_router
 from passmint.passes import endpoints as passes
 from passmint.projects.endpoints import router as projects_router
@@ -99,7 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     v1 = APIRouter(
         prefix="/v1",
         dependencies=[Depends(check_api_revision)],
-        responses=http_errors.documented(400, 401, 404),
+        responses=http_errors.documented(400, 401, 404, 413),
     )
     for router in V1_ROUTERS:
         v1.include_router(router)
@@ -109,5 +109,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(registrations_v2)
     app.include_router(unbuilt.router())
     http_errors.install(app)
+    app.add_middleware(Authenticate)  # the last added runs first: RequestLog, BodyLimit, Authenticate
+    app.add_middleware(BodyLimit, limit_for=body_limits(settings))
     app.add_middleware(RequestLog)
     return app

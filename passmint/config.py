@@ -8,7 +8,7 @@ import os
 import stat
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import ByteSize, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
@@ -48,6 +48,12 @@ class Settings(BaseSettings):
     """The auth key's id (with ``apns_key_file``)."""
     apns_team_id: str | None = None
     """The team the auth key belongs to (with ``apns_key_file``)."""
+    api_max_body: ByteSize = ByteSize(10 * 1024 * 1024)
+    """The largest request body ``/v1``, ``/v2`` and ``/templates`` accept: bytes, or a size such as
+    ``20MiB``. Templates and passes may carry ``data:`` images (up to 5 MiB each)."""
+    apple_max_body: ByteSize = ByteSize(64 * 1024)
+    """The largest request body Apple's web service (``/apple``) and every other path accept: push
+    tokens, personalization details and log lines."""
 
     @property
     def database(self) -> str:

@@ -37,7 +37,7 @@ class Database:
         options: dict[str, Any] = {"pool_pre_ping": not self.is_sqlite}
         if not self.is_sqlite:
             options.update(pool_size=10, max_overflow=20)
-        self.engine = create_async_engine(url, **options)
+        self.engine = create_async_engine(url, hide_parameters=True, **options)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_on_connect)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)

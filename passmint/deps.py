@@ -73,9 +73,31 @@ basic_auth = HTTPBasic(
 
 
 async def current_account(
-    session: SessionDep, credentials: Annotated[HTTPBasicCredentials | None, Depends(basic_auth)]
+    request: Request,
+    session: SessionDep,
+    credentials: Annotated[HTTPBasicCredentials | None, Depends(basic_auth)],
 ) -> Account:
-    """The account whose key and secret came in ``Authorization: Basic``."""
+    """The account whose key and secret came in ``Authorization: Basic``.
+
+    ``middleware.Authenticate`` has usually checked them already, before the body was read, and left
+    the account in the request's state; otherwise they are checked here.
+    """
+    checked = getattr(request.state, "account", None)
+    if isinstance(checked, Account):
+        return await account_service.in_session(session, checked)
+    return await _account_of(session, credentials)
+
+
+async def authenticate_request(request: Request) -> Account:
+    """The account of a request's ``Authorization: Basic`` credentials, checked in a transaction of its
+    own (so before FastAPI reads the body); ``Unauthenticated`` (or a 401 ``HTTPException`` for a
+    malformed header) when they are missing or wrong."""
+    credentials = await basic_auth(request)
+    async with get_database(request).transaction() as session:
+        return await _account_of(session, credentials)
+
+
+async def _account_of(session: AsyncSession, credentials: HTTPBasicCredentials | None) -> Account:
     if credentials is None:
         raise MissingCredentials("Authentication required: send 'Authorization: Basic base64(key:secret)'")
     return await account_service.authenticate(session, credentials.username, credentials.password)

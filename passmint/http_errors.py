@@ -22,8 +22,10 @@ from passmint.errors import (
     Unavailable,
     UpstreamFailed,
 )
+from passmint.logs import HideDatabaseValues, redact_path
 
 log = logging.getLogger(__name__)
+log.addFilter(HideDatabaseValues())  # whatever handlers are configured, an unhandled error's values stay out
 
 STATUS_BY_KIND: dict[type[PassmintError], int] = {
     InvalidInput: 400,
@@ -105,7 +107,7 @@ async def http_error(_request: Request, error: Exception) -> JSONResponse:
 
 
 async def unexpected_error(request: Request, error: Exception) -> JSONResponse:
-    log.exception("unhandled error", extra={"method": request.method, "path": request.url.path})
+    log.exception("unhandled error", extra={"method": request.method, "path": redact_path(request.url.path)})
     return error_response(500, "Internal server error", "internal_error")
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
 
+from passmint.kit.limits import BoundedJson, Text
 from passmint.kit.pagination import Pagination
 from passmint.kit.schemas import ApiModel, InputModel
 from passmint.kit.time import UtcDateTime
-from passmint.templates.designs import ChangeMessage
+from passmint.templates.designs import ChangeMessage, bounded_values
 from passmint.templates.schemas import Beacon, LocationIn
 
 Scalar = str | int | float
@@ -33,14 +34,18 @@ class PassValue(InputModel):
     """What a pass may set on one of its template's fields or headers."""
 
     value: Scalar | None = None
-    label: str | None = None
+    label: Text | None = None
     change_message: ChangeMessage | None = None
-    semantics: dict[str, Any] | None = None
+    semantics: BoundedJson | None = None
+
+
+PassValues = Annotated[dict[str, PassValue], AfterValidator(bounded_values)]
+"""A pass's headers or fields by name; a text value has at most ``MAX_TEXT`` characters."""
 
 
 class Nfc(InputModel):
     message: Annotated[str, StringConstraints(min_length=1)]
-    encryption_public_key: str
+    encryption_public_key: Text
     requires_authentication: bool | None = None
 
 
@@ -55,12 +60,12 @@ class PassBody(InputModel):
 
     read_only = PASS_READ_ONLY
 
-    headers: dict[str, PassValue] = Field(default_factory=dict)
-    fields: dict[str, PassValue] = Field(default_factory=dict)
+    headers: PassValues = Field(default_factory=dict)
+    fields: PassValues = Field(default_factory=dict)
     beacons: Annotated[list[Beacon], Field(max_length=10)] | None = None
     locations: list[LocationIn] | None = None
     nfc: Nfc | None = None
-    semantics: dict[str, Any] | None = None
+    semantics: BoundedJson | None = None
     tags: Annotated[list[TagName], Field(max_length=MAX_TAGS)] | None = None
     public_url: PublicUrl | None = None
 

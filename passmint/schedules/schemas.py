@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from passmint.kit.schemas import ApiModel, InputModel
 from passmint.kit.time import UtcDateTime
 from passmint.models import Schedule
-from passmint.templates.designs import ChangeMessage
+from passmint.templates.designs import ChangeMessage, bounded_values
 
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 100
@@ -55,7 +55,9 @@ class FieldChange(InputModel):
 
 
 class UpdatePass(SnakeInput):
-    fields: dict[FieldName, FieldChange] = Field(min_length=1, max_length=MAX_FIELDS)
+    fields: Annotated[dict[FieldName, FieldChange], AfterValidator(bounded_values)] = Field(
+        min_length=1, max_length=MAX_FIELDS
+    )
 
 
 class Notification(SnakeInput):

@@ -18,11 +18,13 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StringConstraints,
     field_validator,
     model_validator,
 )
 from pydantic.alias_generators import to_camel
 
+from passmint.kit.limits import MAX_TEXT, BoundedJson, BoundedScalar, Text, fail_at
 from passmint.projects.schemas import BarcodeEncoding, BarcodeType
 
 RGB = re.compile(r"^rgb\(\s*\d{1,3}\s*,\s*\d{1,3}\s*,\s*\d{1,3}\s*\)$")
@@ -99,7 +101,7 @@ def _has_placeholder(value: str) -> str:
     return value
 
 
-ChangeMessage = Annotated[str, AfterValidator(_has_placeholder)]
+ChangeMessage = Annotated[str, StringConstraints(max_length=MAX_TEXT), AfterValidator(_has_placeholder)]
 """Shown on the lock screen when the value changes; ``%@`` stands for the new value."""
 
 
@@ -129,8 +131,8 @@ class HeaderValue(DesignModel):
     field_type: Literal["topLevel", "image", "barcode"] | None = None
     format_type: Literal[1, "1", "String"] | None = None
     value: Scalar | None = None
-    label: str | None = None
-    change_message: str | None = None
+    label: Text | None = None
+    change_message: Text | None = None
     hide_empty: LooseBool | None = None
     required: LooseBool | None = None
     ignores_time_zone: LooseBool | None = None
@@ -142,8 +144,8 @@ class AppleField(DesignModel):
 
     field_type: AppleFieldGroup
     format_type: FormatType = FormatType.STRING
-    label: str | None = None
-    value: Scalar | None = None
+    label: Text | None = None
+    value: BoundedScalar | None = None
     change_message: ChangeMessage | None = None
     order: int | None = None
     text_alignment: TextAlignment | None = None
@@ -170,7 +172,7 @@ class AppleField(DesignModel):
         | None
     ) = None
     row: Literal[0, 1] | None = None
-    semantics: dict[str, Any] | None = None
+    semantics: BoundedJson | None = None
 
     @field_validator("field_type", mode="before")
     @classmethod
@@ -181,21 +183,21 @@ class AppleField(DesignModel):
 class GoogleField(DesignModel):
     """A field inside a Google module (``fieldType`` names the module in the canonical form)."""
 
-    field_type: str | None = None
+    field_type: Text | None = None
     format_type: FormatType | None = None
-    label: str | None = None
-    value: Scalar | None = None
-    header: str | None = None
-    body: str | None = None
-    description: str | None = None
-    uri: str | None = None
+    label: Text | None = None
+    value: BoundedScalar | None = None
+    header: Text | None = None
+    body: Text | None = None
+    description: Text | None = None
+    uri: Text | None = None
     order: int | None = None
     row: int | None = None
     col: int | None = None
-    number_style: str | None = None
-    image: str | None = None
-    image_description: str | None = None
-    change_message: str | None = None
+    number_style: Text | None = None
+    image: Text | None = None
+    image_description: Text | None = None
+    change_message: Text | None = None
     hide_empty: LooseBool | None = None
     required: LooseBool | None = None
     ignores_time_zone: LooseBool | None = None
@@ -223,6 +225,26 @@ GOOGLE_MODULE_OPTIONS = {
     "multiUserOffer", "provider", "redemptionChannel",
 }  # fmt: skip
 IMAGE_URL = re.compile(r"^(https?://|data:)", re.IGNORECASE)
+
+
+def bounded_values(entries: dict[str, Any]) -> dict[str, Any]:
+    """Headers or fields by name whose every ``value`` is a text of at most ``MAX_TEXT`` characters;
+    image headers (and pass fields named like them) take URLs, bounded by the size of their image."""
+    fail_at(
+        "values",
+        [
+            (name[:64], "value")
+            for name, entry in entries.items()
+            if name not in IMAGE_HEADERS
+            and isinstance(getattr(entry, "value", None), str)
+            and len(entry.value) > MAX_TEXT
+        ],
+    )
+    return entries
+
+
+HeaderValues = Annotated[dict[str, HeaderValue], AfterValidator(bounded_values)]
+HeaderPatches = Annotated[dict[str, HeaderValue | None], AfterValidator(bounded_values)]
 
 
 def header_problem(name: str, header: HeaderValue) -> str | None:

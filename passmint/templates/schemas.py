@@ -8,11 +8,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, StringConstraints, field_validator, model_validator
 
+from passmint.kit.limits import BoundedJson, Text
 from passmint.kit.pagination import Pagination
 from passmint.kit.schemas import ApiModel, InputModel
 from passmint.kit.time import UtcDateTime
 from passmint.projects.schemas import ProjectType
-from passmint.templates.designs import HeaderValue, LooseBool, Vendor
+from passmint.templates.designs import HeaderPatches, HeaderValues, LooseBool, Vendor
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
 DEFAULT_EXPIRY_DAYS = 730
@@ -67,7 +68,7 @@ class Beacon(InputModel):
     uuid: Annotated[str, Field(pattern=r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")]
     major: Annotated[int, Field(ge=0, le=65535)]
     minor: Annotated[int, Field(ge=0, le=65535)]
-    relevant_text: str | None = None
+    relevant_text: Text | None = None
 
 
 class LocationIn(InputModel):
@@ -76,13 +77,13 @@ class LocationIn(InputModel):
     latitude: Annotated[float, Field(ge=-90, le=90)]
     longitude: Annotated[float, Field(ge=-180, le=180)]
     altitude: float | None = None
-    relevant_text: str | None = None
-    street_address1: str | None = None
-    street_address2: str | None = None
-    city: str | None = None
-    region: str | None = None
-    region_code: str | None = None
-    country: str | None = None
+    relevant_text: Text | None = None
+    street_address1: Text | None = None
+    street_address2: Text | None = None
+    city: Text | None = None
+    region: Text | None = None
+    region_code: Text | None = None
+    country: Text | None = None
 
 
 TEMPLATE_READ_ONLY = frozenset(
@@ -116,11 +117,11 @@ class TemplateBody(InputModel):
     disabled: LooseBool = False
     expiry_info: ExpiryInfo | None = None
     expiry_duration: Annotated[int, Field(ge=1, le=36_500)] | None = None
-    headers: dict[str, HeaderValue] = Field(default_factory=dict)
+    headers: HeaderValues = Field(default_factory=dict)
     fields: dict[str, dict[str, Any]] = Field(default_factory=dict)
     beacons: Annotated[list[Beacon], Field(max_length=10)] | None = None
     locations: list[LocationIn] | None = None
-    semantics: dict[str, Any] | None = None
+    semantics: BoundedJson | None = None
     title_module: Module | None = None
     info_module_data: Module | None = None
     text_modules_data: Module | None = None
@@ -172,7 +173,7 @@ class TemplatePatch(InputModel):
     type: Annotated[str, StringConstraints(max_length=64)] | None = None
     disabled: LooseBool | None = None
     expiry_info: ExpiryInfo | None = None
-    headers: dict[str, HeaderValue | None] | None = None
+    headers: HeaderPatches | None = None
     fields: dict[str, dict[str, Any] | None] | None = None
     beacons: Annotated[list[Beacon], Field(max_length=10)] | None = None
     locations: list[LocationIn] | None = None
