@@ -6,9 +6,11 @@ import uuid
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from passmint.kit.sql import insert_for, insert_unless_taken
+from passmint.kit.time import utcnow
 from passmint.models import Device, DeviceLog, Pass, Registration, Template
 from passmint.passes import changes
 
@@ -20,6 +22,30 @@ async def pass_by_serial(session: AsyncSession, serial_number: str) -> Pass | No
 async def device(session: AsyncSession, device_library_identifier: str) -> Device | None:
     return await session.scalar(
         select(Device).where(Device.device_library_identifier == device_library_identifier)
+    )
+
+
+async def put_device(session: AsyncSession, device_library_identifier: str, push_token: str) -> int:
+    """The device's id, the device stored now with ``push_token`` or given it (one statement, so two
+    registrations of the same new device at the same moment both succeed)."""
+    now = utcnow()
+    insert = insert_for(session, Device).values(
+        device_library_identifier=device_library_identifier,
+        push_token=push_token,
+        created_at=now,
+        updated_at=now,
+    )
+    statement = insert.on_conflict_do_update(
+        index_elements=[Device.device_library_identifier], set_={"push_token": push_token, "updated_at": now}
+    ).returning(Device.id)
+    device_id: int = (await session.execute(statement)).scalar_one()
+    return device_id
+
+
+async def add_active(session: AsyncSession, registration: Registration) -> Registration | None:
+    """Store the registration unless the pair has an active one already (then None, nothing written)."""
+    return await insert_unless_taken(
+        session, registration, ("pass_id", "device_id"), where=text("ended_at IS NULL")
     )
 
 

@@ -14,7 +14,7 @@ from passmint.config import Settings
 from passmint.kit.refs import Ref
 from passmint.kit.security import tokens_equal
 from passmint.kit.time import format_utc, utcnow
-from passmint.models import Account, Device, DeviceLog, Pass, Registration
+from passmint.models import Account, DeviceLog, Pass, Registration
 from passmint.passes import changes, downloads
 from passmint.passes import service as pass_service
 from passmint.passes.service import PassLocator
@@ -53,23 +53,21 @@ async def register(
     client: WalletClient,
     user_agent: str | None,
 ) -> Registered:
-    """Register the device for the pass's updates; a second registration of the same pair changes nothing."""
-    device = await repository.device(session, device_library_identifier)
-    if device is None:
-        device = Device(device_library_identifier=device_library_identifier, push_token=push_token)
-        await repository.add(session, device)
-    device.push_token = push_token
-    if await repository.active(session, pass_.id, device.id) is not None:
-        return Registered.ALREADY
+    """Register the device for the pass's updates; a second registration of the same pair changes nothing.
+
+    Safe under concurrency: a phone adding several passes at once registers itself for each at the
+    same moment, and a phone may send the same registration again while the first is under way."""
+    device_id = await repository.put_device(session, device_library_identifier, push_token)
     registration = Registration(
         pass_id=pass_.id,
-        device_id=device.id,
+        device_id=device_id,
         pass_type_identifier=pass_type_identifier,
         wallet=client.wallet,
         device_os=client.device_os,
         user_agent=(user_agent or "")[:255] or None,
     )
-    await repository.add(session, registration)
+    if await repository.add_active(session, registration) is None:
+        return Registered.ALREADY
     pass_.installed_at, pass_.uninstalled_at = utcnow(), None
     await callbacks.emit(session, pass_, "install", platform=client.device_os)
     return Registered.CREATED
