@@ -111,8 +111,11 @@ class ApnsClient:
         client._token = token
         return client
 
-    async def push(self, push_token: str, topic: str) -> PushResult:
-        """Tell the device holding ``push_token`` that passes of type ``topic`` changed."""
+    async def push(self, push_token: str, topic: str, *, apns_id: str | None = None) -> PushResult:
+        """Tell the device holding ``push_token`` that passes of type ``topic`` changed.
+
+        ``apns_id`` (a canonical UUID) names the notification; Apple answers with it, or with an id
+        of its own when none is sent. Either way the result's ``apns_id`` is the one Apple answered."""
         path = b"/3/device/" + quote(push_token, safe="").encode()
         headers: Headers = [
             *self._headers,
@@ -120,6 +123,8 @@ class ApnsClient:
             (b"apns-topic", topic.encode()),
             _CONTENT_TYPE,
         ]
+        if apns_id is not None:
+            headers.append(NeverIndexedHeaderTuple(b"apns-id", apns_id.encode()))
         if self._token is not None:
             headers.append((b"authorization", b"bearer " + self._token.current().encode()))
         try:
