@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from passmint.kit.security import new_token
@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     """Run background jobs inside each API process; turn off when ``passmint worker`` processes run them."""
     allow_private_networks: bool = False
     """Let image and callback URLs reach private, loopback and link-local addresses."""
+    device_log_retention_days: int = Field(default=7, ge=1)
+    """How long the messages wallet apps send to ``/apple/v1/log`` are kept."""
     apns_url: str = "https://api.push.apple.com"
     """Apple's push service: production; ``https://api.sandbox.push.apple.com`` for development builds."""
     apns_ca_file: Path | None = None

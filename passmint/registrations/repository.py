@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Select, func, select, text
+from sqlalchemy import Select, delete, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.kit.sql import insert_for, insert_unless_taken
@@ -57,6 +57,37 @@ async def active(session: AsyncSession, pass_id: int, device_id: int) -> Registr
             Registration.ended_at.is_(None),
         )
     )
+
+
+async def registered_with_type(session: AsyncSession, pass_id: int, pass_type_identifier: str) -> bool:
+    """Whether a device holds the pass under this pass type identifier."""
+    found = await session.scalar(
+        select(Registration.id)
+        .where(
+            Registration.pass_id == pass_id,
+            Registration.pass_type_identifier == pass_type_identifier,
+            Registration.ended_at.is_(None),
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
+async def claim_personalization(session: AsyncSession, pass_id: int, token_digest: str) -> bool:
+    """Bind the pass to the personalization token with this digest, unless it is bound to another one
+    (one conditional update: of two requests racing with different tokens, one wins)."""
+    statement = (
+        update(Pass)
+        .where(
+            Pass.id == pass_id,
+            or_(
+                Pass.personalization_token_digest.is_(None), Pass.personalization_token_digest == token_digest
+            ),
+        )
+        .values(personalization_token_digest=token_digest)
+    )
+    result = await session.execute(statement, execution_options={"synchronize_session": False})
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def active_by_ids(
@@ -145,6 +176,14 @@ async def logs_of(session: AsyncSession, pass_id: int, limit: int) -> Sequence[D
         select(DeviceLog).where(DeviceLog.pass_id == pass_id).order_by(DeviceLog.id.desc()).limit(limit)
     )
     return (await session.scalars(statement)).all()
+
+
+async def delete_logs_before(session: AsyncSession, cutoff: datetime, limit: int) -> int:
+    """Delete up to ``limit`` of the oldest device logs made before ``cutoff``; how many."""
+    oldest = select(DeviceLog.id).where(DeviceLog.created_at < cutoff).order_by(DeviceLog.id).limit(limit)
+    statement = delete(DeviceLog).where(DeviceLog.id.in_(oldest.scalar_subquery()))
+    result = await session.execute(statement, execution_options={"synchronize_session": False})
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def add(session: AsyncSession, *rows: Device | Registration | DeviceLog) -> None:
