@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from passmint.db import Database
 from passmint.models import Image, Tag
+from tests.certificates.conftest import p12_upload
 from tests.conftest import ApiClient
 from tests.factories import (
     PROJECT,
@@ -141,3 +142,15 @@ async def test_a_refused_template_leaves_no_image_behind(api: ApiClient, databas
     assert response.status_code == 400
     async with database.transaction() as session:
         assert await session.scalar(select(func.count()).select_from(Image)) == 0
+
+
+async def test_the_same_certificate_uploaded_several_times_at_once(api: ApiClient) -> None:
+    upload = p12_upload("pass.com.example.races", "TEAM000001")
+    body = {"certificate": upload.certificate, "password": upload.password}
+
+    answers = await at_once(*(api.post("/v1/certificates", json=body) for _ in range(CONCURRENT)))
+
+    assert statuses(answers) == {201: 1, 200: CONCURRENT - 1}, [a.text for a in answers]
+    assert len({answer.json()["id"] for answer in answers}) == 1
+    listed = (await api.get("/v1/certificates")).json()
+    assert listed["count"] == 1 and listed["certificates"][0]["default"] is True

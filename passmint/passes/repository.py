@@ -178,12 +178,6 @@ async def set_tags(session: AsyncSession, account_id: int, pass_id: int, names: 
     )
 
 
-async def add(session: AsyncSession, row: Pass) -> Pass:
-    session.add(row)
-    await session.flush()
-    return row
-
-
 async def add_unless_taken(session: AsyncSession, row: Pass) -> Pass | None:
     """The stored pass, or None (nothing written) when its template has a pass with its external id."""
     return await insert_unless_taken(session, row, ("template_id", "external_id"))
