@@ -90,18 +90,48 @@ async def claim_personalization(session: AsyncSession, pass_id: int, token_diges
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def active_by_ids(
-    session: AsyncSession, registration_ids: Sequence[uuid.UUID]
-) -> Sequence[Registration]:
-    statement = select(Registration).where(
-        Registration.id.in_(registration_ids), Registration.ended_at.is_(None)
+async def pass_ids_of(session: AsyncSession, registration_ids: Sequence[uuid.UUID]) -> list[int]:
+    statement = select(Registration.pass_id).where(Registration.id.in_(registration_ids)).distinct()
+    return list(await session.scalars(statement))
+
+
+async def lock_passes(session: AsyncSession, pass_ids: Sequence[int]) -> None:
+    """Lock these passes' rows until the transaction ends (PostgreSQL; SQLite's writes take turns
+    anyway), in id order so two transactions never wait on each other; their loaded state is refreshed."""
+    if pass_ids:
+        statement = select(Pass).where(Pass.id.in_(pass_ids)).order_by(Pass.id).with_for_update()
+        await session.execute(statement, execution_options={"populate_existing": True})
+
+
+async def end_active(
+    session: AsyncSession, registration_ids: Sequence[uuid.UUID], now: datetime
+) -> list[tuple[int, str]]:
+    """End those of the registrations still active; (pass id, device os) of each one ended here."""
+    statement = (
+        update(Registration)
+        .where(Registration.id.in_(registration_ids), Registration.ended_at.is_(None))
+        .values(ended_at=now)
+        .returning(Registration.pass_id, Registration.device_os)
     )
-    return (await session.scalars(statement)).all()
+    rows = await session.execute(statement, execution_options={"synchronize_session": "fetch"})
+    return [(pass_id, device_os) for pass_id, device_os in rows]
 
 
-async def active_count(session: AsyncSession, pass_id: int) -> int:
-    statement = select(func.count()).where(Registration.pass_id == pass_id, Registration.ended_at.is_(None))
-    return await session.scalar(statement) or 0
+async def mark_installed(session: AsyncSession, pass_id: int, now: datetime) -> None:
+    statement = update(Pass).where(Pass.id == pass_id).values(installed_at=now, uninstalled_at=None)
+    await session.execute(statement, execution_options={"synchronize_session": "fetch"})
+
+
+async def mark_uninstalled(session: AsyncSession, pass_id: int, now: datetime) -> bool:
+    """Mark the pass uninstalled if no device holds it and it is not marked already; whether it was."""
+    held = select(Registration.id).where(Registration.pass_id == pass_id, Registration.ended_at.is_(None))
+    statement = (
+        update(Pass)
+        .where(Pass.id == pass_id, Pass.uninstalled_at.is_(None), ~held.exists())
+        .values(uninstalled_at=now)
+    )
+    result = await session.execute(statement, execution_options={"synchronize_session": "fetch"})
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def updated_serials(

@@ -91,6 +91,7 @@ async def register(
 
     Safe under concurrency: a phone adding several passes at once registers itself for each at the
     same moment, and a phone may send the same registration again while the first is under way."""
+    await repository.lock_passes(session, [pass_.id])  # take turns with ends (see ``end``)
     device_id = await repository.put_device(session, device_library_identifier, push_token)
     registration = Registration(
         pass_id=pass_.id,
@@ -102,7 +103,7 @@ async def register(
     )
     if await repository.add_active(session, registration) is None:
         return Registered.ALREADY
-    pass_.installed_at, pass_.uninstalled_at = utcnow(), None
+    await repository.mark_installed(session, pass_.id, utcnow())
     await callbacks.emit(session, pass_, "install", platform=client.device_os)
     return Registered.CREATED
 
@@ -112,26 +113,24 @@ async def unregister(session: AsyncSession, pass_: Pass, *, device_library_ident
     device = await repository.device(session, device_library_identifier)
     registration = None if device is None else await repository.active(session, pass_.id, device.id)
     if registration is not None:
-        await end(session, [registration])
-
-
-async def end(session: AsyncSession, registrations: Sequence[Registration]) -> None:
-    """End these registrations; a pass no device holds any more is uninstalled, with its callback."""
-    now = utcnow()
-    for registration in registrations:
-        registration.ended_at = now
-    await session.flush()
-    for registration in registrations:
-        if await repository.active_count(session, registration.pass_id) == 0:
-            pass_ = await session.get(Pass, registration.pass_id)
-            if pass_ is not None and pass_.uninstalled_at is None:
-                pass_.uninstalled_at = now
-                await callbacks.emit(session, pass_, "uninstall", platform=registration.device_os)
+        await end_by_ids(session, [registration.id])
 
 
 async def end_by_ids(session: AsyncSession, registration_ids: Sequence[uuid.UUID]) -> None:
-    """End the registrations with these ids that are still active (a device said it holds no pass)."""
-    await end(session, await repository.active_by_ids(session, registration_ids))
+    """End those of these registrations that are still active; a pass no device holds any more is
+    uninstalled, with its callback.
+
+    Safe under concurrency: the passes are locked first (registering locks its pass too), so the ends
+    and registrations of one pass take turns; a registration is ended by one request only, and of
+    devices leaving a pass at the same moment exactly one uninstalls it."""
+    await repository.lock_passes(session, await repository.pass_ids_of(session, registration_ids))
+    now = utcnow()
+    ended = dict(await repository.end_active(session, registration_ids, now))  # pass id -> device os
+    for pass_id, device_os in ended.items():
+        if await repository.mark_uninstalled(session, pass_id, now):
+            pass_ = await session.get(Pass, pass_id)
+            assert pass_ is not None  # just updated
+            await callbacks.emit(session, pass_, "uninstall", platform=device_os)
 
 
 async def updated_since(

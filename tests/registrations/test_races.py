@@ -9,7 +9,7 @@ import httpx
 from sqlalchemy import func, select
 
 from passmint.db import Database
-from passmint.models import Device, Registration
+from passmint.models import Device, Job, Registration
 from tests.conftest import ApiClient
 from tests.factories import create_pass, create_project, create_template
 
@@ -68,3 +68,52 @@ async def test_the_same_registration_sent_several_times_at_once(
             select(func.count()).select_from(Registration).where(Registration.ended_at.is_(None))
         )
     assert active == 1
+
+
+def _unregister(client: httpx.AsyncClient, device: str, pass_: dict[str, Any], token: str) -> Any:
+    path = f"/apple/v1/devices/{device}/registrations/{PASS_TYPE}/{pass_['serialNumber']}"
+    return client.delete(path, headers={"Authorization": f"ApplePass {token}"})
+
+
+async def _uninstall_callbacks(database: Database) -> int:
+    async with database.transaction() as session:
+        jobs = (await session.scalars(select(Job).where(Job.name == "callbacks.deliver"))).all()
+    return sum(job.payload["path"].endswith("/uninstall") for job in jobs)
+
+
+async def test_every_device_unregistering_at_once_uninstalls_the_pass_once(
+    api: ApiClient, anonymous: httpx.AsyncClient, database: Database
+) -> None:
+    project = await create_project(api)
+    await api.post(
+        f"/v1/project/{project['id']}/settings/callback", json={"baseUrl": "https://hooks.example.com"}
+    )
+    pass_, token = await _with_token(api, await create_pass(api, await create_template(api, project["id"])))
+    devices = [f"phone-{n}" for n in range(CONCURRENT)]
+    for device in devices:
+        assert (await _register(anonymous, device, pass_, token, "push")).status_code == 201
+
+    answers = await asyncio.gather(
+        *(_unregister(anonymous, device, pass_, token) for device in devices),
+        *(_unregister(anonymous, device, pass_, token) for device in devices),  # and each again
+    )
+
+    assert {answer.status_code for answer in answers} == {200}
+    assert (await api.get(f"/v1/pass/{pass_['id']}")).json()["status"] == "uninstalled"
+    assert await _uninstall_callbacks(database) == 1
+
+
+async def test_a_registration_racing_the_last_unregistration_leaves_the_pass_installed(
+    api: ApiClient, anonymous: httpx.AsyncClient
+) -> None:
+    template_id = await create_template(api, (await create_project(api))["id"])
+    pass_, token = await _with_token(api, await create_pass(api, template_id))
+    for _round in range(5):
+        await _register(anonymous, "leaving", pass_, token, "push")
+        answers = await asyncio.gather(
+            _unregister(anonymous, "leaving", pass_, token),
+            _register(anonymous, "arriving", pass_, token, "push"),
+        )
+        assert [answer.status_code for answer in answers] == [200, 201]
+        assert (await api.get(f"/v1/pass/{pass_['id']}")).json()["status"] == "installed"
+        assert (await _unregister(anonymous, "arriving", pass_, token)).status_code == 200
