@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     a job whose worker died is taken again by another worker this long after its last renewal."""
     allow_private_networks: bool = False
     """Let image and callback URLs reach private, loopback and link-local addresses."""
+    device_log_retention_days: int = Field(default=7, ge=1)
+    """How long the messages wallet apps send to ``/apple/v1/log`` are kept."""
     apns_url: str = "https://api.push.apple.com"
     """Apple's push service: production; ``https://api.sandbox.push.apple.com`` for development builds."""
     apns_ca_file: Path | None = None

@@ -6,6 +6,7 @@
      ├── PermissionDenied    known caller, not allowed
      ├── NotFound            nothing by that id for this caller
      ├── Conflict            the request clashes with stored state
+     ├── TooManyRequests     the caller asked too often; ``retry_after`` seconds to wait
      ├── NotImplementedYet   a documented feature passmint does not offer yet
      ├── UpstreamFailed      a peer (Apple, Google, a callback receiver) failed
      └── Unavailable         passmint itself cannot serve right now (database down)
@@ -47,6 +48,14 @@ class NotFound(PassmintError):
 
 class Conflict(PassmintError):
     code = "conflict"
+
+
+class TooManyRequests(PassmintError):
+    code = "too_many_requests"
+
+    def __init__(self, message: str, *, retry_after: int, details: Any = None) -> None:
+        super().__init__(message, details=details)
+        self.retry_after = retry_after
 
 
 class NotImplementedYet(PassmintError):

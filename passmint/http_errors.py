@@ -18,6 +18,7 @@ from passmint.errors import (
     NotImplementedYet,
     PassmintError,
     PermissionDenied,
+    TooManyRequests,
     Unauthenticated,
     Unavailable,
     UpstreamFailed,
@@ -33,6 +34,7 @@ STATUS_BY_KIND: dict[type[PassmintError], int] = {
     PermissionDenied: 403,
     NotFound: 404,
     Conflict: 409,
+    TooManyRequests: 429,
     NotImplementedYet: 501,
     UpstreamFailed: 502,
     Unavailable: 503,
@@ -69,6 +71,8 @@ async def passmint_error(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, PassmintError)
     kind = _kind_of(error)
     headers = getattr(error, "headers", None) or HEADERS_BY_KIND.get(kind)
+    if isinstance(error, TooManyRequests):
+        headers = {"Retry-After": str(error.retry_after)}
     return error_response(STATUS_BY_KIND[kind], error.message, error.code, error.details, headers=headers)
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -14,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.accounts import service as account_service
 from passmint.app import create_app, outbound_client
+from passmint.apple.webservice import Guards
 from passmint.config import Settings
 from passmint.db import Database
 from passmint.jobs.registry import JobContext
@@ -83,6 +86,34 @@ async def anonymous(app: object, database: Database) -> AsyncIterator[httpx.Asyn
 
 def basic(key: str, secret: str) -> dict[str, str]:
     return {"Authorization": "Basic " + base64.b64encode(f"{key}:{secret}".encode()).decode()}
+
+
+AddressedClient = Callable[[str], httpx.AsyncClient]
+
+
+@pytest.fixture
+async def from_address(app: object, database: Database) -> AsyncIterator[AddressedClient]:
+    """Makes clients without credentials, each calling from the address given (for rate limits)."""
+    clients: list[httpx.AsyncClient] = []
+
+    def make(address: str) -> httpx.AsyncClient:
+        transport = httpx.ASGITransport(app=app, client=(address, 40000))  # type: ignore[arg-type]
+        clients.append(httpx.AsyncClient(transport=transport, base_url="http://localhost"))
+        return clients[-1]
+
+    yield make
+    for client in clients:
+        await client.aclose()
+
+
+@pytest.fixture
+def still_clock(app: Any, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fresh rate limits for Apple's web service whose clock stands still, so no limit refills while a
+    slow test runs."""
+    guards = Guards(timedelta(days=settings.device_log_retention_days))
+    for limit in (guards.log_entries, guards.personalize.per_address, guards.personalize.per_pass):
+        limit.clock = lambda: 0.0
+    monkeypatch.setattr(app.state, "apple_guards", guards, raising=False)
 
 
 @pytest.fixture

@@ -113,8 +113,10 @@ class ApnsClient:
         return client
 
     async def push(self, push_token: str, topic: str, *, apns_id: uuid.UUID | None = None) -> PushResult:
-        """Tell the device holding ``push_token`` that passes of type ``topic`` changed; ``apns_id`` names
-        the notification (the same on every attempt of one push), else Apple makes one up."""
+        """Tell the device holding ``push_token`` that passes of type ``topic`` changed.
+
+        ``apns_id`` names the notification (the same on every attempt of one push); Apple answers with
+        it, or with an id of its own when none is sent. The result's ``apns_id`` is the one Apple answered."""
         path = b"/3/device/" + quote(push_token, safe="").encode()
         headers: Headers = [
             *self._headers,

@@ -7,7 +7,8 @@ https://developer.apple.com/documentation/walletpasses/adding-a-web-service-to-u
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Annotated
 
@@ -17,35 +18,77 @@ from pydantic import Field, StringConstraints
 
 from passmint.deps import SessionDep, SettingsDep
 from passmint.http_errors import documented
+from passmint.kit.ratelimit import RateLimit
 from passmint.kit.schemas import InputModel
 from passmint.kit.time import last_modified
 from passmint.models import Pass
 from passmint.passes import downloads
+from passmint.registrations import device_logs, personalization
 from passmint.registrations import service as registration_service
 from passmint.registrations.clients import recognize, token_of
 from passmint.registrations.service import Registered
 from passmint.routing import file_response
 
-router = APIRouter(prefix="/apple/v1", tags=["Apple web service"], responses=documented(401))
-DeviceId = Annotated[str, Path(alias="deviceLibraryIdentifier", max_length=255)]
-PassTypeId = Annotated[str, Path(alias="passTypeIdentifier", max_length=255)]
+router = APIRouter(prefix="/apple/v1", tags=["Apple web service"], responses=documented(400, 401))
+PRINTABLE = r"^[^\x00-\x1f\x7f]+$"
+"""Identifiers in paths and bodies: no control characters (PostgreSQL refuses NUL in text)."""
+DeviceId = Annotated[str, Path(alias="deviceLibraryIdentifier", max_length=255, pattern=PRINTABLE)]
+PassTypeId = Annotated[str, Path(alias="passTypeIdentifier", max_length=255, pattern=PRINTABLE)]
+SerialNumber = Annotated[str, Path(alias="serialNumber", max_length=64, pattern=PRINTABLE)]
+Info = Annotated[str, StringConstraints(max_length=255, pattern=PRINTABLE)]
 REGISTRATION = "/devices/{deviceLibraryIdentifier}/registrations/{passTypeIdentifier}/{serialNumber}"
 
 
 class PushToken(InputModel):
-    push_token: Annotated[str, StringConstraints(min_length=1, max_length=255)]
+    push_token: Annotated[str, StringConstraints(min_length=1, max_length=255, pattern=PRINTABLE)]
+
+
+LogLine = Annotated[str, StringConstraints(max_length=device_logs.MAX_LENGTH, pattern=r"^[^\x00]*$")]
 
 
 class LogEntries(InputModel):
-    logs: list[str]
+    logs: Annotated[list[LogLine], Field(max_length=device_logs.MAX_ENTRIES)]
+
+
+@dataclass
+class Guards:
+    """The web service's rate limits and log pruning, one set per application (so per process)."""
+
+    log_retention: timedelta
+    log_entries: RateLimit = field(default_factory=device_logs.entries_limit)
+    personalize: personalization.Limits = field(default_factory=personalization.Limits)
+    pruner: device_logs.Pruner = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.pruner = device_logs.Pruner(self.log_retention)
+
+
+def guards(request: Request, settings: SettingsDep) -> Guards:
+    found: Guards | None = getattr(request.app.state, "apple_guards", None)
+    if found is None:
+        found = Guards(timedelta(days=settings.device_log_retention_days))
+        request.app.state.apple_guards = found
+    return found
+
+
+def client_address(request: Request) -> str:
+    """The caller's address (behind a proxy, what uvicorn's ``--forwarded-allow-ips`` lets it trust)."""
+    return request.client.host if request.client is not None else "unknown"
+
+
+GuardsDep = Annotated[Guards, Depends(guards)]
+ClientDep = Annotated[str, Depends(client_address)]
 
 
 async def authorized_pass(
     session: SessionDep,
-    serial_number: Annotated[str, Path(alias="serialNumber", max_length=64)],
+    pass_type_id: PassTypeId,
+    serial_number: SerialNumber,
     authorization: Annotated[str | None, Header(description="ApplePass <authenticationToken>")] = None,
 ) -> Pass:
-    return await registration_service.authorized_pass(session, serial_number, token_of(authorization))
+    return await registration_service.authorized_pass(
+        session, pass_type_id, serial_number, token_of(authorization)
+    )
 
 
 ApplePass = Annotated[Pass, Depends(authorized_pass)]
@@ -122,17 +165,21 @@ async def latest_pass(
 class PersonalizationInfo(InputModel):
     """What the person entered; Apple sends only what the pass asked for."""
 
-    full_name: str | None = None
-    given_name: str | None = None
-    family_name: str | None = None
-    email_address: str | None = None
-    postal_code: str | None = None
-    iso_country_code: str | None = Field(default=None, alias="ISOCountryCode")
-    phone_number: str | None = None
+    full_name: Info | None = None
+    given_name: Info | None = None
+    family_name: Info | None = None
+    email_address: Info | None = None
+    postal_code: Info | None = None
+    iso_country_code: Info | None = Field(default=None, alias="ISOCountryCode")
+    phone_number: Info | None = None
 
 
 class PersonalizationDictionary(InputModel):
-    personalization_token: Annotated[str, StringConstraints(min_length=1, max_length=4096)]
+    personalization_token: Annotated[
+        str,
+        StringConstraints(pattern=personalization.TOKEN_PATTERN),
+        Field(description="Wallet's token: 1 to 256 letters, digits and `+/=_.~-`; it is signed as sent."),
+    ]
     required_personalization_info: PersonalizationInfo
 
 
@@ -140,25 +187,40 @@ class PersonalizationDictionary(InputModel):
     "/passes/{passTypeIdentifier}/{serialNumber}/personalize",
     response_class=Response,
     summary="Return a personalized pass (the signed personalization token)",
-    responses={200: {"content": {"application/octet-stream": {}}}},
+    responses={**documented(404, 409, 429), 200: {"content": {"application/octet-stream": {}}}},
 )
 async def personalize(
-    serial_number: Annotated[str, Path(alias="serialNumber", max_length=64)],
+    pass_type_id: PassTypeId,
+    serial_number: SerialNumber,
     body: PersonalizationDictionary,
+    client: ClientDep,
+    guards: GuardsDep,
     session: SessionDep,
     settings: SettingsDep,
 ) -> Response:
-    info = body.required_personalization_info.model_dump(by_alias=True, exclude_none=True)
-    signature = await registration_service.personalize(
-        session, serial_number, body.personalization_token, info, settings
+    signature = await personalization.personalize(
+        session,
+        pass_type_identifier=pass_type_id,
+        serial_number=serial_number,
+        token=body.personalization_token,
+        info=body.required_personalization_info.model_dump(by_alias=True, exclude_none=True),
+        client=client,
+        limits=guards.personalize,
+        settings=settings,
     )
     return Response(signature, media_type="application/octet-stream")
 
 
-@router.post("/log", summary="Log a message")
-async def log(body: LogEntries, session: SessionDep) -> Response:
-    await registration_service.log(session, body.logs)
-    return Response(status_code=200)
+LOGGED = {"description": "Kept (an empty JSON object).", "content": {"application/json": {"schema": {
+    "type": "object", "maxProperties": 0}}}}  # fmt: skip
+
+
+@router.post(
+    "/log", summary="Log a message", response_class=JSONResponse, responses={**documented(429), 200: LOGGED}
+)
+async def log(body: LogEntries, client: ClientDep, guards: GuardsDep, session: SessionDep) -> JSONResponse:
+    await device_logs.log(session, body.logs, client=client, limit=guards.log_entries, pruner=guards.pruner)
+    return JSONResponse({})
 
 
 def _http_date(value: str | None) -> datetime | None:

@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.kit.pagination import PageRequest, paginate
+from passmint.kit.sql import insert_unless_taken
 from passmint.models import Certificate, Project
 
 SORT_COLUMNS = {
@@ -78,10 +79,9 @@ async def clear_default(session: AsyncSession, account_id: int) -> None:
     )
 
 
-async def add(session: AsyncSession, certificate: Certificate) -> Certificate:
-    session.add(certificate)
-    await session.flush()
-    return certificate
+async def add_unless_taken(session: AsyncSession, certificate: Certificate) -> Certificate | None:
+    """The stored certificate, or None (nothing written) when the account has its pass type and team."""
+    return await insert_unless_taken(session, certificate, ("account_id", "base_name", "team_identifier"))
 
 
 async def delete(session: AsyncSession, certificate: Certificate) -> None:

@@ -44,26 +44,45 @@ async def add(
 ) -> tuple[Certificate, bool]:
     """Store an uploaded certificate, or renew the one with the same pass type and team; True if new."""
     signer = read_upload(body.certificate, body.password)
-    existing = await repository.get_by_identity(
-        session, account.id, signer.pass_type_identifier, signer.team_identifier
-    )
+    identity = (account.id, signer.pass_type_identifier, signer.team_identifier)
+    existing = await repository.get_by_identity(session, *identity)
+    if existing is None:
+        created = await _add_new(session, account, box, body, signer)
+        if created is not None:
+            return created, True
+        existing = await repository.get_by_identity(session, *identity)  # stored by another request
+        assert existing is not None  # the insert met it
     sent = body.model_fields_set
-    certificate = existing or Certificate(id=uuid.uuid4(), account_id=account.id, is_default=False)
+    _put_material(existing, box, signer)
+    existing.vendor = body.vendor
+    if "name" in sent:
+        existing.name = body.name
+    if "comment" in sent:
+        existing.comment = body.comment
+    if "enabled" in sent:
+        existing.is_enabled = body.enabled
+    if "nfc_support" in sent:
+        existing.has_nfc_support = body.nfc_support
+    await session.flush()
+    if body.default:
+        await _make_default(session, account, existing)
+    return existing, False
+
+
+async def _add_new(
+    session: AsyncSession, account: Account, box: SecretBox, body: CertificateCreate, signer: PassSigner
+) -> Certificate | None:
+    """Store a new certificate; None (nothing written) when another request stored the same pass type and
+    team a moment ago (then the upload renews that one)."""
+    certificate = Certificate(id=uuid.uuid4(), account_id=account.id, is_default=False, vendor=body.vendor)
     _put_material(certificate, box, signer)
-    certificate.vendor = body.vendor
-    if existing is None or "name" in sent:
-        certificate.name = body.name
-    if existing is None or "comment" in sent:
-        certificate.comment = body.comment
-    if existing is None or "enabled" in sent:
-        certificate.is_enabled = body.enabled
-    if existing is None or "nfc_support" in sent:
-        certificate.has_nfc_support = body.nfc_support
-    first = existing is None and await repository.count(session, account.id) == 0
-    await repository.add(session, certificate)
-    if body.default or first:
-        await _make_default(session, account, certificate)
-    return certificate, existing is None
+    certificate.name, certificate.comment = body.name, body.comment
+    certificate.is_enabled, certificate.has_nfc_support = body.enabled, body.nfc_support
+    first = await repository.count(session, account.id) == 0
+    stored = await repository.add_unless_taken(session, certificate)
+    if stored is not None and (body.default or first):
+        await _make_default(session, account, stored)
+    return stored
 
 
 async def update(

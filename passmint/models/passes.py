@@ -32,6 +32,8 @@ class Pass(Base):
     """The pass's own fields, headers, beacons, nfc and semantics over its template's."""
     image_digests: Mapped[dict[str, Any]] = mapped_column(default=dict)
     """Images the pass sets over its template's: header name to the digest of the stored PNG."""
+    personalization_token_digest: Mapped[str | None] = mapped_column(String(64))
+    """SHA-256 (hex) of the personalization token signed for this pass: it is signed for no other."""
     change_seq: Mapped[int] = mapped_column(BigId, default=0)
     """The change clock's value at the pass's last change (see passes/changes.py)."""
     installed_at: Mapped[datetime | None]

@@ -62,4 +62,5 @@ class DeviceLog(Base):
         BigId, ForeignKey("passes.id", ondelete="SET NULL"), index=True
     )
     message: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[CreatedAt]
+    created_at: Mapped[CreatedAt] = mapped_column(index=True)
+    """Rows older than ``PASSMINT_DEVICE_LOG_RETENTION_DAYS`` are deleted."""

@@ -9,6 +9,8 @@ from sqlalchemy import ColumnElement, Select, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.kit.pagination import PageRequest, paginate
+from passmint.kit.sql import insert_for, insert_unless_taken
+from passmint.kit.time import utcnow
 from passmint.models import Location, Pass, PassTag, Project, Tag, Template
 from passmint.passes.schemas import InstallStatus
 
@@ -154,24 +156,31 @@ async def tag_names(session: AsyncSession, pass_id: int) -> list[str]:
 
 
 async def set_tags(session: AsyncSession, account_id: int, pass_id: int, names: Sequence[str]) -> None:
-    """Give the pass exactly these tags, creating the account's tags that do not exist yet."""
-    existing = {
-        tag.name: tag
-        for tag in await session.scalars(select(Tag).where(Tag.account_id == account_id, Tag.name.in_(names)))
-    }
-    for name in set(names) - set(existing):
-        existing[name] = Tag(account_id=account_id, name=name)
-        session.add(existing[name])
-    await session.flush()
+    """Give the pass exactly these tags, creating the account's tags that do not exist yet (with
+    ``ON CONFLICT``, so requests adding the same new tag at the same moment all succeed)."""
+    wanted = sorted(set(names))  # one order for every request, so no two wait on each other's rows
     await session.execute(delete(PassTag).where(PassTag.pass_id == pass_id))
-    session.add_all(PassTag(pass_id=pass_id, tag_id=existing[name].id) for name in set(names))
-    await session.flush()
+    if not wanted:
+        return
+    now = utcnow()
+    new_tags = [{"account_id": account_id, "name": name, "created_at": now} for name in wanted]
+    await session.execute(
+        insert_for(session, Tag)
+        .values(new_tags)
+        .on_conflict_do_nothing(index_elements=["account_id", "name"])
+    )
+    tag_ids = await session.scalars(select(Tag.id).where(Tag.account_id == account_id, Tag.name.in_(wanted)))
+    links = [{"pass_id": pass_id, "tag_id": tag_id} for tag_id in tag_ids]
+    await session.execute(
+        insert_for(session, PassTag)
+        .values(links)
+        .on_conflict_do_nothing(index_elements=["pass_id", "tag_id"])
+    )
 
 
-async def add(session: AsyncSession, row: Pass) -> Pass:
-    session.add(row)
-    await session.flush()
-    return row
+async def add_unless_taken(session: AsyncSession, row: Pass) -> Pass | None:
+    """The stored pass, or None (nothing written) when its template has a pass with its external id."""
+    return await insert_unless_taken(session, row, ("template_id", "external_id"))
 
 
 async def remove(session: AsyncSession, row: Pass | Location) -> None:

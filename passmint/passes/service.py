@@ -130,7 +130,12 @@ async def create(
         values=stored,
         image_digests=await _image_digests(session, stored, images, previous=None),
     )
-    await repository.add(session, pass_)
+    created = await repository.add_unless_taken(session, pass_)
+    if created is None:  # another request took the external id since the check above
+        raise PassExternalIdTaken(
+            f"Template {template_ref} already has a pass with external id '{external_id}'"
+        )
+    pass_ = created
     changes.mark_passes(session, [pass_.id])
     await _lists_and_tags(session, account, pass_, body)
     locations = await repository.locations(session, pass_.id) if body.locations else []

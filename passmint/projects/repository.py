@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.kit.pagination import PageRequest, paginate
 from passmint.kit.refs import Ref
+from passmint.kit.sql import insert_unless_taken
 from passmint.models import Project
 
 SORT_COLUMNS = {
@@ -47,3 +48,8 @@ async def add(session: AsyncSession, project: Project) -> Project:
     session.add(project)
     await session.flush()
     return project
+
+
+async def add_unless_taken(session: AsyncSession, project: Project) -> Project | None:
+    """The stored project, or None (nothing written) when the account has its external id already."""
+    return await insert_unless_taken(session, project, ("account_id", "external_id"))

@@ -21,6 +21,8 @@ from passmint.templates import service as template_service
 
 COPY_PREFIX = "Copy of "
 COPY_EXTERNAL_ID_PREFIX = "Copy_of_"
+COPY_ATTEMPTS = 50
+"""Tries at a free ``Copy_of_X_n`` when other requests copying the same project take each one first."""
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,10 @@ async def create(
         settings=_settings(body.settings),
         apple_certificate_id=body.apple_certificate_id,
     )
-    return ProjectView(await repository.add(session, project), [])
+    stored = await repository.add_unless_taken(session, project)
+    if stored is None:  # another request took the external id since the check above
+        raise ProjectExternalIdTaken(f"A project with external id '{external_id}' already exists")
+    return ProjectView(stored, [])
 
 
 async def update(session: AsyncSession, account: Account, ref: Ref, body: ProjectUpdate) -> ProjectView:
@@ -97,18 +102,11 @@ async def duplicate(session: AsyncSession, account: Account, ref: Ref) -> Projec
     """A copy named "Copy of <name>" with copies of its templates; a source external id ``X`` gives the
     copy ``Copy_of_X``."""
     source = await get(session, account, ref)
-    external_id = None
-    if source.external_id is not None:
-        external_id = await _free_copy_external_id(
-            session, account, COPY_EXTERNAL_ID_PREFIX + source.external_id
-        )
-    copy = clone(
-        source,
-        name=(COPY_PREFIX + source.name)[:255],
-        external_id=external_id,
-        context_id=new_token(16),
-    )
-    await repository.add(session, copy)
+    copy = clone(source, name=(COPY_PREFIX + source.name)[:255], external_id=None, context_id=new_token(16))
+    if source.external_id is None:
+        copy = await repository.add(session, copy)
+    else:
+        copy = await _add_copy(session, account, copy, COPY_EXTERNAL_ID_PREFIX + source.external_id)
     await template_service.copy_all(session, source, copy)
     return await _view(session, copy)
 
@@ -134,6 +132,17 @@ async def _ensure_certificate(
             f"appleCertificateId: {message}",
             details=[{"field": "appleCertificateId", "location": "body", "message": message}],
         )
+
+
+async def _add_copy(session: AsyncSession, account: Account, copy: Project, wanted: str) -> Project:
+    """Store ``copy`` under the external id ``wanted``, or the first free ``wanted_2``, ``wanted_3``...:
+    requests copying the same project at the same moment each get their own."""
+    for _attempt in range(COPY_ATTEMPTS):
+        copy.external_id = await _free_copy_external_id(session, account, wanted)
+        stored = await repository.add_unless_taken(session, copy)
+        if stored is not None:
+            return stored
+    raise ProjectExternalIdTaken(f"No free external id for a copy: '{wanted}_n' are taken as fast as tried")
 
 
 async def _free_copy_external_id(session: AsyncSession, account: Account, wanted: str) -> str:

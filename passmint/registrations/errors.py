@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from passmint.errors import InvalidInput, NotFound, PassmintError, Unauthenticated
+from passmint.errors import Conflict, InvalidInput, NotFound, PassmintError, Unauthenticated
 
 
 class RegistrationsError(PassmintError): ...
@@ -21,6 +21,14 @@ class PushTokenMissing(RegistrationsError, InvalidInput):
 
 class PersonalizationNotOffered(RegistrationsError, NotFound):
     code = "personalization_not_offered"
+
+
+class PersonalizationTokenInvalid(RegistrationsError, InvalidInput):
+    code = "personalization_token_invalid"
+
+
+class PassAlreadyPersonalized(RegistrationsError, Conflict):
+    code = "pass_already_personalized"
 
 
 class CampaignNotFound(RegistrationsError, NotFound):

@@ -6,9 +6,11 @@ import uuid
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, delete, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from passmint.kit.sql import insert_for, insert_unless_taken
+from passmint.kit.time import utcnow
 from passmint.models import Device, DeviceLog, Pass, Registration, Template
 from passmint.passes import changes
 
@@ -23,6 +25,30 @@ async def device(session: AsyncSession, device_library_identifier: str) -> Devic
     )
 
 
+async def put_device(session: AsyncSession, device_library_identifier: str, push_token: str) -> int:
+    """The device's id, the device stored now with ``push_token`` or given it (one statement, so two
+    registrations of the same new device at the same moment both succeed)."""
+    now = utcnow()
+    insert = insert_for(session, Device).values(
+        device_library_identifier=device_library_identifier,
+        push_token=push_token,
+        created_at=now,
+        updated_at=now,
+    )
+    statement = insert.on_conflict_do_update(
+        index_elements=[Device.device_library_identifier], set_={"push_token": push_token, "updated_at": now}
+    ).returning(Device.id)
+    device_id: int = (await session.execute(statement)).scalar_one()
+    return device_id
+
+
+async def add_active(session: AsyncSession, registration: Registration) -> Registration | None:
+    """Store the registration unless the pair has an active one already (then None, nothing written)."""
+    return await insert_unless_taken(
+        session, registration, ("pass_id", "device_id"), where=text("ended_at IS NULL")
+    )
+
+
 async def active(session: AsyncSession, pass_id: int, device_id: int) -> Registration | None:
     return await session.scalar(
         select(Registration).where(
@@ -33,18 +59,79 @@ async def active(session: AsyncSession, pass_id: int, device_id: int) -> Registr
     )
 
 
-async def active_by_ids(
-    session: AsyncSession, registration_ids: Sequence[uuid.UUID]
-) -> Sequence[Registration]:
-    statement = select(Registration).where(
-        Registration.id.in_(registration_ids), Registration.ended_at.is_(None)
+async def registered_with_type(session: AsyncSession, pass_id: int, pass_type_identifier: str) -> bool:
+    """Whether a device holds the pass under this pass type identifier."""
+    found = await session.scalar(
+        select(Registration.id)
+        .where(
+            Registration.pass_id == pass_id,
+            Registration.pass_type_identifier == pass_type_identifier,
+            Registration.ended_at.is_(None),
+        )
+        .limit(1)
     )
-    return (await session.scalars(statement)).all()
+    return found is not None
 
 
-async def active_count(session: AsyncSession, pass_id: int) -> int:
-    statement = select(func.count()).where(Registration.pass_id == pass_id, Registration.ended_at.is_(None))
-    return await session.scalar(statement) or 0
+async def claim_personalization(session: AsyncSession, pass_id: int, token_digest: str) -> bool:
+    """Bind the pass to the personalization token with this digest, unless it is bound to another one
+    (one conditional update: of two requests racing with different tokens, one wins)."""
+    statement = (
+        update(Pass)
+        .where(
+            Pass.id == pass_id,
+            or_(
+                Pass.personalization_token_digest.is_(None), Pass.personalization_token_digest == token_digest
+            ),
+        )
+        .values(personalization_token_digest=token_digest)
+    )
+    result = await session.execute(statement, execution_options={"synchronize_session": False})
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def pass_ids_of(session: AsyncSession, registration_ids: Sequence[uuid.UUID]) -> list[int]:
+    statement = select(Registration.pass_id).where(Registration.id.in_(registration_ids)).distinct()
+    return list(await session.scalars(statement))
+
+
+async def lock_passes(session: AsyncSession, pass_ids: Sequence[int]) -> None:
+    """Lock these passes' rows until the transaction ends (PostgreSQL; SQLite's writes take turns
+    anyway), in id order so two transactions never wait on each other; their loaded state is refreshed."""
+    if pass_ids:
+        statement = select(Pass).where(Pass.id.in_(pass_ids)).order_by(Pass.id).with_for_update()
+        await session.execute(statement, execution_options={"populate_existing": True})
+
+
+async def end_active(
+    session: AsyncSession, registration_ids: Sequence[uuid.UUID], now: datetime
+) -> list[tuple[int, str]]:
+    """End those of the registrations still active; (pass id, device os) of each one ended here."""
+    statement = (
+        update(Registration)
+        .where(Registration.id.in_(registration_ids), Registration.ended_at.is_(None))
+        .values(ended_at=now)
+        .returning(Registration.pass_id, Registration.device_os)
+    )
+    rows = await session.execute(statement, execution_options={"synchronize_session": "fetch"})
+    return [(pass_id, device_os) for pass_id, device_os in rows]
+
+
+async def mark_installed(session: AsyncSession, pass_id: int, now: datetime) -> None:
+    statement = update(Pass).where(Pass.id == pass_id).values(installed_at=now, uninstalled_at=None)
+    await session.execute(statement, execution_options={"synchronize_session": "fetch"})
+
+
+async def mark_uninstalled(session: AsyncSession, pass_id: int, now: datetime) -> bool:
+    """Mark the pass uninstalled if no device holds it and it is not marked already; whether it was."""
+    held = select(Registration.id).where(Registration.pass_id == pass_id, Registration.ended_at.is_(None))
+    statement = (
+        update(Pass)
+        .where(Pass.id == pass_id, Pass.uninstalled_at.is_(None), ~held.exists())
+        .values(uninstalled_at=now)
+    )
+    result = await session.execute(statement, execution_options={"synchronize_session": "fetch"})
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def updated_serials(
@@ -119,6 +206,14 @@ async def logs_of(session: AsyncSession, pass_id: int, limit: int) -> Sequence[D
         select(DeviceLog).where(DeviceLog.pass_id == pass_id).order_by(DeviceLog.id.desc()).limit(limit)
     )
     return (await session.scalars(statement)).all()
+
+
+async def delete_logs_before(session: AsyncSession, cutoff: datetime, limit: int) -> int:
+    """Delete up to ``limit`` of the oldest device logs made before ``cutoff``; how many."""
+    oldest = select(DeviceLog.id).where(DeviceLog.created_at < cutoff).order_by(DeviceLog.id).limit(limit)
+    statement = delete(DeviceLog).where(DeviceLog.id.in_(oldest.scalar_subquery()))
+    result = await session.execute(statement, execution_options={"synchronize_session": False})
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def add(session: AsyncSession, *rows: Device | Registration | DeviceLog) -> None:

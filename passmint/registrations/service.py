@@ -10,23 +10,23 @@ from enum import Enum
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.callbacks import service as callbacks
-from passmint.config import Settings
+from passmint.certificates import repository as certificate_repository
+from passmint.certificates.signers import DEV_PASS_TYPE_ID
 from passmint.kit.refs import Ref
 from passmint.kit.security import tokens_equal
-from passmint.kit.time import format_utc, utcnow
-from passmint.models import Account, Device, DeviceLog, Pass, Registration
-from passmint.passes import changes, downloads
+from passmint.kit.time import utcnow
+from passmint.models import Account, DeviceLog, Pass, Registration
+from passmint.passes import changes
 from passmint.passes import service as pass_service
 from passmint.passes.service import PassLocator
 from passmint.projects import repository as project_repository
 from passmint.registrations import repository
 from passmint.registrations.clients import WalletClient
-from passmint.registrations.errors import CampaignNotFound, PassNotAuthorized, PersonalizationNotOffered
+from passmint.registrations.errors import CampaignNotFound, PassNotAuthorized
 from passmint.registrations.schemas import PROJECT_TYPES, CampaignType, RegistrationFilter
 
-MAX_LOG_ENTRIES = 100
-MAX_LOG_LENGTH = 4000
-_SERIAL = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_TAG = re.compile(r"[0-9]{1,18}")
+"""A tag this server issues: a value of the change clock (ASCII digits, within a signed 64-bit integer)."""
 
 
 class Registered(Enum):
@@ -34,13 +34,47 @@ class Registered(Enum):
     ALREADY = "already"  # 200
 
 
-async def authorized_pass(session: AsyncSession, serial_number: str, token: str | None) -> Pass:
-    """The pass with this serial number whose authentication token is ``token`` (constant-time compare)."""
+async def authorized_pass(
+    session: AsyncSession, pass_type_identifier: str, serial_number: str, token: str | None
+) -> Pass:
+    """The pass named by (type, serial number) whose authentication token is ``token`` (compared in
+    constant time); an unknown pair is refused like a wrong token."""
     pass_ = await repository.pass_by_serial(session, serial_number)
     expected = pass_.authentication_token if pass_ is not None else "no pass has this token"
     if token is None or not tokens_equal(token, expected) or pass_ is None:
         raise PassNotAuthorized("The pass's authentication token is missing or wrong")
+    await _check_pass_type(session, pass_, pass_type_identifier)
     return pass_
+
+
+async def pass_of_type(session: AsyncSession, pass_type_identifier: str, serial_number: str) -> Pass:
+    """The pass named by (type, serial number), as Apple names passes; anything else is refused as
+    ``PassNotAuthorized`` (Apple's protocol answers 401 for a pass it may not have)."""
+    pass_ = await repository.pass_by_serial(session, serial_number)
+    if pass_ is None:
+        raise PassNotAuthorized("No pass has this pass type identifier and serial number")
+    await _check_pass_type(session, pass_, pass_type_identifier)
+    return pass_
+
+
+async def pass_type_of(session: AsyncSession, pass_: Pass) -> str:
+    """The pass type identifier the pass is signed with: its project's certificate's, else the account's
+    default certificate's, else the development one (as ``certificates.service.signer_for`` chooses)."""
+    _template, project = await pass_service.project_of(session, pass_)
+    if project.apple_certificate_id is not None:
+        chosen = await certificate_repository.get(session, pass_.account_id, project.apple_certificate_id)
+    else:
+        chosen = await certificate_repository.get_default(session, pass_.account_id)
+    return chosen.base_name if chosen is not None else DEV_PASS_TYPE_ID
+
+
+async def _check_pass_type(session: AsyncSession, pass_: Pass, pass_type_identifier: str) -> None:
+    """Refuse a pass type that is neither the pass's own nor one a device holding it registered with
+    (the pass's certificate may have changed since that device installed it)."""
+    if pass_type_identifier == await pass_type_of(session, pass_):
+        return
+    if not await repository.registered_with_type(session, pass_.id, pass_type_identifier):
+        raise PassNotAuthorized("No pass has this pass type identifier and serial number")
 
 
 async def register(
@@ -53,24 +87,23 @@ async def register(
     client: WalletClient,
     user_agent: str | None,
 ) -> Registered:
-    """Register the device for the pass's updates; a second registration of the same pair changes nothing."""
-    device = await repository.device(session, device_library_identifier)
-    if device is None:
-        device = Device(device_library_identifier=device_library_identifier, push_token=push_token)
-        await repository.add(session, device)
-    device.push_token = push_token
-    if await repository.active(session, pass_.id, device.id) is not None:
-        return Registered.ALREADY
+    """Register the device for the pass's updates; a second registration of the same pair changes nothing.
+
+    Safe under concurrency: a phone adding several passes at once registers itself for each at the
+    same moment, and a phone may send the same registration again while the first is under way."""
+    await repository.lock_passes(session, [pass_.id])  # take turns with ends (see ``end``)
+    device_id = await repository.put_device(session, device_library_identifier, push_token)
     registration = Registration(
         pass_id=pass_.id,
-        device_id=device.id,
+        device_id=device_id,
         pass_type_identifier=pass_type_identifier,
         wallet=client.wallet,
         device_os=client.device_os,
         user_agent=(user_agent or "")[:255] or None,
     )
-    await repository.add(session, registration)
-    pass_.installed_at, pass_.uninstalled_at = utcnow(), None
+    if await repository.add_active(session, registration) is None:
+        return Registered.ALREADY
+    await repository.mark_installed(session, pass_.id, utcnow())
     await callbacks.emit(session, pass_, "install", platform=client.device_os)
     return Registered.CREATED
 
@@ -80,26 +113,24 @@ async def unregister(session: AsyncSession, pass_: Pass, *, device_library_ident
     device = await repository.device(session, device_library_identifier)
     registration = None if device is None else await repository.active(session, pass_.id, device.id)
     if registration is not None:
-        await end(session, [registration])
-
-
-async def end(session: AsyncSession, registrations: Sequence[Registration]) -> None:
-    """End these registrations; a pass no device holds any more is uninstalled, with its callback."""
-    now = utcnow()
-    for registration in registrations:
-        registration.ended_at = now
-    await session.flush()
-    for registration in registrations:
-        if await repository.active_count(session, registration.pass_id) == 0:
-            pass_ = await session.get(Pass, registration.pass_id)
-            if pass_ is not None and pass_.uninstalled_at is None:
-                pass_.uninstalled_at = now
-                await callbacks.emit(session, pass_, "uninstall", platform=registration.device_os)
+        await end_by_ids(session, [registration.id])
 
 
 async def end_by_ids(session: AsyncSession, registration_ids: Sequence[uuid.UUID]) -> None:
-    """End the registrations with these ids that are still active (a device said it holds no pass)."""
-    await end(session, await repository.active_by_ids(session, registration_ids))
+    """End those of these registrations that are still active; a pass no device holds any more is
+    uninstalled, with its callback.
+
+    Safe under concurrency: the passes are locked first (registering locks its pass too), so the ends
+    and registrations of one pass take turns; a registration is ended by one request only, and of
+    devices leaving a pass at the same moment exactly one uninstalls it."""
+    await repository.lock_passes(session, await repository.pass_ids_of(session, registration_ids))
+    now = utcnow()
+    ended = dict(await repository.end_active(session, registration_ids, now))  # pass id -> device os
+    for pass_id, device_os in ended.items():
+        if await repository.mark_uninstalled(session, pass_id, now):
+            pass_ = await session.get(Pass, pass_id)
+            assert pass_ is not None  # just updated
+            await callbacks.emit(session, pass_, "uninstall", platform=device_os)
 
 
 async def updated_since(
@@ -114,26 +145,11 @@ async def updated_since(
     device = await repository.device(session, device_library_identifier)
     if device is None:
         return [], str(until)
-    since = int(tag) if tag is not None and tag.isdigit() else -1
+    since = int(tag) if tag is not None and _TAG.fullmatch(tag) else -1
     serials = await repository.updated_serials(
         session, device.id, pass_type_identifier, since=since, until=until
     )
     return serials, str(until)
-
-
-async def log(session: AsyncSession, entries: Sequence[str]) -> int:
-    """Keep a wallet app's log lines, each tied to the pass whose serial number it names; how many kept."""
-    kept = [entry[:MAX_LOG_LENGTH] for entry in entries[:MAX_LOG_ENTRIES]]
-    named = {serial.lower() for entry in kept for serial in _SERIAL.findall(entry)}
-    passes = {
-        p.serial_number.lower(): p.id for p in await repository.passes_with_serials(session, sorted(named))
-    }
-    rows = []
-    for entry in kept:
-        pass_id = next((passes[s.lower()] for s in _SERIAL.findall(entry) if s.lower() in passes), None)
-        rows.append(DeviceLog(pass_id=pass_id, message=entry))
-    await repository.add(session, *rows)
-    return len(rows)
 
 
 async def listing(
@@ -167,26 +183,3 @@ async def logs(
     """The newest log lines wallet apps sent about the account's pass."""
     pass_ = await pass_service.get(session, account, locator)
     return await repository.logs_of(session, pass_.id, limit)
-
-
-async def personalize(
-    session: AsyncSession, serial_number: str, token: str, info: dict[str, str], settings: Settings
-) -> bytes:
-    """Keep what a person entered on a personalizable pass's sign-up sheet, and answer Apple's token
-    signed with the pass's certificate. The pass changes (its sign-up files go), and the customer hears
-    of it through the ``personalize`` callback; a second call only signs again."""
-    pass_ = await repository.pass_by_serial(session, serial_number)
-    if pass_ is None:
-        raise PassNotAuthorized("No pass has this serial number")
-    template, project = await pass_service.project_of(session, pass_)
-    if "personalization" not in template.design:
-        raise PersonalizationNotOffered(f"Pass {serial_number} is not personalizable")
-    if "personalization" not in pass_.values:
-        pass_.values = {**pass_.values, "personalization": info | {"personalizedAt": format_utc(utcnow())}}
-        pass_.updated_at = utcnow()
-        changes.mark_passes(session, [pass_.id])
-        await callbacks.emit(session, pass_, "personalize", platform="ios", personalization=info)
-    account = await session.get(Account, pass_.account_id)
-    assert account is not None  # the foreign key guarantees it
-    signer = await downloads.signer_of(session, account, project, settings)
-    return signer.sign(token.encode())

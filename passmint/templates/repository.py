@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.kit.pagination import PageRequest, paginate
 from passmint.kit.refs import Ref
+from passmint.kit.sql import insert_unless_taken
 from passmint.models import Location, Project, Template
 
 SORT_COLUMNS = {
@@ -90,6 +91,11 @@ async def add(session: AsyncSession, template: Template) -> Template:
     session.add(template)
     await session.flush()
     return template
+
+
+async def add_unless_taken(session: AsyncSession, template: Template) -> Template | None:
+    """The stored template, or None (nothing written) when the account has its external id already."""
+    return await insert_unless_taken(session, template, ("account_id", "external_id"))
 
 
 async def remove(session: AsyncSession, row: Location) -> None:

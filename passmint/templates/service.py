@@ -78,7 +78,10 @@ async def create(
         design=design,
         **_meta(body),
     )
-    await repository.add(session, template)
+    stored = await repository.add_unless_taken(session, template)
+    if stored is None:  # another request took the external id since the check above
+        raise TemplateExternalIdTaken(f"A template with external id '{external_id}' already exists")
+    template = stored
     if body.locations is not None:
         await repository.replace_locations(session, template.id, _locations(body.locations))
     return template

@@ -257,7 +257,7 @@ class ApnsStandIn:
                 if status is None:
                     held.add(stream_id)
                 else:
-                    self._send(connection, stream_id, status, reason)
+                    self._send(connection, stream_id, status, reason, stream.headers.get(b"apns-id"))
                     connection.closed += 1
             writer.write(connection.data_to_send())
             if writer.transport.get_write_buffer_size() > HIGH_WATER:
@@ -303,8 +303,16 @@ class ApnsStandIn:
             scripts.pop(0)
         return 200, None
 
-    def _send(self, connection: _H2Connection, stream_id: int, status: int, reason: str | None) -> None:
-        apns_id = b"%s%012X" % (self._id_prefix, self.received)
+    def _send(
+        self,
+        connection: _H2Connection,
+        stream_id: int,
+        status: int,
+        reason: str | None,
+        sent_id: bytes | None,
+    ) -> None:
+        # As Apple does: the request's own apns-id echoed, else a new canonical UUID.
+        apns_id = sent_id or b"%s%012X" % (self._id_prefix, self.received)
         headers = [(b":status", b"%d" % status), hpack.NeverIndexedHeaderTuple(b"apns-id", apns_id)]
         if reason is None:
             connection.send_headers(stream_id, headers, end_stream=True)

@@ -8,6 +8,7 @@ import ssl
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
@@ -87,6 +88,20 @@ async def test_scripted_answers_are_classified(
 
     assert (result.outcome, result.status, result.reason) == (outcome, status, reason)
     assert result.apns_id
+
+
+async def test_the_notification_id_is_the_one_sent_else_apples(
+    standin: ApnsStandIn, client: ApnsClient
+) -> None:
+    sent = uuid.uuid4()
+
+    named = await client.push("a" * 64, PASS_TYPE_ID, apns_id=sent)
+    unnamed = await client.push("b" * 64, PASS_TYPE_ID)
+
+    assert standin.requests[0].headers["apns-id"] == str(sent) and "apns-id" not in standin.requests[1].headers
+    assert named.apns_id == str(sent)  # echoed, as Apple does
+    assert unnamed.apns_id is not None and unnamed.apns_id != str(sent)
+    assert str(uuid.UUID(unnamed.apns_id)).upper() == unnamed.apns_id  # a canonical UUID of the server's
 
 
 async def test_a_scripted_answer_can_end_after_some_requests(

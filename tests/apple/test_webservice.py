@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import io
 import json
 import zipfile
+from datetime import timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import select
 
+from passmint.apple import make_dev_certificates
+from passmint.apple.webservice import Guards
 from passmint.db import Database
 from passmint.kit.time import utcnow
-from passmint.models import Pass
+from passmint.models import DeviceLog, Pass
 from passmint.passes import changes
-from tests.conftest import ApiClient
+from passmint.registrations import device_logs
+from tests.conftest import AddressedClient, ApiClient
 from tests.factories import create_pass, create_project, create_template
 
 PASS_TYPE = "pass.dev.passmint"
@@ -275,3 +281,130 @@ async def test_a_template_change_is_a_change_of_its_passes(api: ApiClient, phone
     again = await phone.latest(since=first.headers["last-modified"])
     assert again.status_code == 200
     assert json.loads(zipfile.ZipFile(io.BytesIO(again.content)).read("pass.json"))["logoText"] == "Autumn"
+
+
+async def stored_logs(database: Database) -> list[str]:
+    async with database.transaction() as session:
+        return list(await session.scalars(select(DeviceLog.message).order_by(DeviceLog.id)))
+
+
+class TestLog:
+    async def test_answers_an_empty_json_object(
+        self, from_address: AddressedClient, database: Database
+    ) -> None:
+        response = await from_address("192.0.2.1").post("/apple/v1/log", json={"logs": ["one", "two"]})
+
+        assert response.status_code == 200
+        assert response.headers["content-type"] == "application/json" and response.json() == {}
+        assert await stored_logs(database) == ["one", "two"]
+
+    @pytest.mark.parametrize(
+        ("logs", "field"),
+        [
+            (["x"] * 101, "logs"),
+            (["ok", "x" * 4001], "logs.1"),
+            (["nul \x00 byte"], "logs.0"),
+            ("text", "logs"),
+        ],
+    )
+    async def test_bounded_entries(
+        self, from_address: AddressedClient, database: Database, logs: Any, field: str
+    ) -> None:
+        response = await from_address("192.0.2.2").post("/apple/v1/log", json={"logs": logs})
+
+        assert response.status_code == 400 and response.json()["details"][0]["field"] == field
+        assert await stored_logs(database) == []
+
+    @pytest.mark.usefixtures("still_clock")
+    async def test_entries_from_one_address_are_limited(
+        self, from_address: AddressedClient, database: Database
+    ) -> None:
+        client = from_address("192.0.2.3")
+        assert (await client.post("/apple/v1/log", json={"logs": ["x"] * 60})).status_code == 200
+        assert (await client.post("/apple/v1/log", json={"logs": ["x"] * 40})).status_code == 200
+
+        refused = await client.post("/apple/v1/log", json={"logs": ["x"]})
+        other = await from_address("192.0.2.4").post("/apple/v1/log", json={"logs": ["y"]})
+
+        assert refused.status_code == 429 and refused.headers["Retry-After"] == "1"
+        assert refused.json()["error_code"] == "too_many_requests"
+        assert other.status_code == 200
+        assert len(await stored_logs(database)) == 101
+
+    async def test_old_entries_are_deleted(
+        self, app: Any, from_address: AddressedClient, database: Database, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr(app.state, "apple_guards", Guards(timedelta(days=7)), raising=False)
+        async with database.transaction() as session:
+            session.add_all(
+                [
+                    DeviceLog(message="old", created_at=utcnow() - timedelta(days=8)),
+                    DeviceLog(message="recent", created_at=utcnow() - timedelta(days=6)),
+                ]
+            )
+
+        await from_address("192.0.2.5").post("/apple/v1/log", json={"logs": ["new"]})
+
+        assert await stored_logs(database) == ["recent", "new"]
+
+
+class TestPruner:
+    async def test_at_most_once_an_interval_unless_a_backlog_remains(self, database: Database) -> None:
+        clock = [100.0]
+        pruner = device_logs.Pruner(timedelta(days=1), interval=60, batch=2, clock=lambda: clock[0])
+        async with database.transaction() as session:
+            session.add_all(
+                [DeviceLog(message=str(n), created_at=utcnow() - timedelta(days=2)) for n in range(3)]
+            )
+
+        async with database.transaction() as session:
+            assert await pruner.prune(session) == 2  # a full batch: more may be left
+            assert await pruner.prune(session) == 1
+            assert await pruner.prune(session) == 0  # within the interval: not even looked at
+            session.add(DeviceLog(message="late", created_at=utcnow() - timedelta(days=2)))
+            await session.flush()
+            assert await pruner.prune(session) == 0
+            clock[0] += 60
+            assert await pruner.prune(session) == 1
+
+
+class TestPassType:
+    async def test_a_pass_type_that_is_not_the_passs_is_refused(self, api: ApiClient, phone: Phone) -> None:
+        foreign_path = phone.registration.replace(PASS_TYPE, "pass.com.other")
+
+        assert (
+            await phone.client.post(foreign_path, json={"pushToken": "p"}, headers=phone.auth())
+        ).status_code == 401
+        assert (await phone.register()).status_code == 201
+        assert (await phone.client.delete(foreign_path, headers=phone.auth())).status_code == 401
+        latest = f"/apple/v1/passes/pass.com.other/{phone.pass_['serialNumber']}"
+        assert (await phone.client.get(latest, headers=phone.auth())).status_code == 401
+        assert (await phone.latest()).status_code == 200
+        assert (await api.get(f"/v1/pass/{phone.pass_['id']}")).json()["status"] == "installed"
+
+    async def test_a_device_keeps_the_type_it_registered_with(
+        self, api: ApiClient, phone: Phone, renamed_certificate: str
+    ) -> None:
+        await phone.register()
+        body = {"certificate": renamed_certificate, "password": "p12-secret"}
+        assert (await api.post("/v1/certificates", json=body)).status_code == 201  # now the account's default
+        document = (await api.get(f"/v1/pass/{phone.pass_['id']}/viewJSONPass")).json()
+        assert document["passTypeIdentifier"] == "pass.com.example.renamed"
+
+        assert (await phone.latest()).status_code == 200  # the type this device holds the pass under
+        assert (await phone.unregister()).status_code == 200
+        assert (await api.get(f"/v1/pass/{phone.pass_['id']}")).json()["status"] == "uninstalled"
+        assert (await phone.register()).status_code == 401  # no device holds it under that type any more
+
+
+@pytest.fixture(scope="session")
+def renamed_certificate() -> str:
+    made = make_dev_certificates("pass.com.example.renamed", "TEAM000001", p12_password=b"p12-secret")
+    return base64.b64encode(made.p12).decode()
+
+
+@pytest.mark.parametrize("tag", ["²", "9" * 19, "-1", "1e3", " 1"])
+async def test_a_tag_this_server_did_not_issue_reads_as_the_beginning(phone: Phone, tag: str) -> None:
+    await phone.register()
+    response = await phone.updated(tag)
+    assert response.status_code == 200 and response.json()["serialNumbers"] == [phone.pass_["serialNumber"]]

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import hashlib
 import io
 import json
 import subprocess
+import uuid
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -19,8 +21,8 @@ from sqlalchemy import select
 
 from passmint.config import Settings
 from passmint.db import Database
-from passmint.models import Job
-from tests.conftest import ApiClient
+from passmint.models import Job, Pass
+from tests.conftest import AddressedClient, ApiClient
 from tests.factories import GOOGLE_TEMPLATE, create_pass, create_project, create_template, data_url, png
 
 REQUIREMENTS = {
@@ -184,3 +186,148 @@ class TestPersonalizablePasses:
         assert (
             await anonymous.post(f"{base}/00000000-0000-0000-0000-000000000000/personalize", json=body)
         ).status_code == 401
+
+
+PERSONALIZE = "/apple/v1/passes/pass.dev.passmint/{serial}/personalize"
+
+
+def personalize_body(token: str, **info: str) -> dict[str, Any]:
+    return {"personalizationToken": token, "requiredPersonalizationInfo": info or {"emailAddress": "a@b.c"}}
+
+
+@pytest.fixture
+async def member(api: ApiClient, template_id: int) -> dict[str, Any]:
+    """A pass awaiting personalization (its template asks for it and it has NFC)."""
+    await api.post(f"/v1/template/{template_id}/personalization", json=REQUIREMENTS)
+    return await create_pass(api, template_id, {"nfc": NFC})
+
+
+def forged_manifest(download: httpx.Response) -> str:
+    """What an attacker holding one pass sends: the manifest.json of a pass they made from it."""
+    files = files_of(download)
+    forged = json.loads(files["pass.json"])
+    forged["serialNumber"], forged["storeCard"]["primaryFields"][0]["value"] = "forged-0001", "100% off"
+    files["pass.json"] = json.dumps(forged).encode()
+    manifest = {
+        name: hashlib.sha1(data).hexdigest()
+        for name, data in files.items()
+        if name not in ("manifest.json", "signature")
+    }
+    return json.dumps(manifest)
+
+
+async def personalized(api: ApiClient, pass_id: int) -> bool:
+    return "personalization.json" not in files_of(await api.get(f"/v1/pass/{pass_id}/download"))
+
+
+class TestSigningOracle:
+    async def test_a_forged_manifest_is_not_signed(
+        self, api: ApiClient, from_address: AddressedClient, member: dict[str, Any], database: Database
+    ) -> None:
+        anonymous = from_address("198.51.100.1")
+        path = member["publicUrl"]["path"].removeprefix("http://localhost")
+        public_download = await anonymous.get(path)
+        path = PERSONALIZE.format(serial=member["serialNumber"])
+
+        for token in (forged_manifest(public_download), files_of(public_download)["manifest.json"].decode()):
+            response = await anonymous.post(path, json=personalize_body(token))
+            assert response.status_code == 400, response.text
+            assert response.headers["content-type"] == "application/json"
+            assert response.json()["details"][0]["field"] == "personalizationToken"
+        assert not await personalized(api, member["id"])
+        async with database.transaction() as session:
+            assert (await session.scalars(select(Job).where(Job.name == "callbacks.deliver"))).all() == []
+
+    @pytest.mark.parametrize(
+        "token", ["{}", "a b", "line\nbreak", "x" * 257, "", '"quoted"', "tab\there", "é"]
+    )
+    async def test_only_token_text_is_signed(
+        self, api: ApiClient, from_address: AddressedClient, member: dict[str, Any], token: str
+    ) -> None:
+        response = await from_address("198.51.100.2").post(
+            PERSONALIZE.format(serial=member["serialNumber"]), json=personalize_body(token)
+        )
+        assert response.status_code == 400 and not await personalized(api, member["id"])
+
+    async def test_not_for_a_pass_that_does_not_show_the_sign_up_sheet(
+        self, api: ApiClient, from_address: AddressedClient, template_id: int, member: dict[str, Any]
+    ) -> None:
+        without_nfc = await create_pass(api, template_id)  # the sheet needs NFC
+        other_template = await create_template(api, (await create_project(api))["id"])
+        plain = await create_pass(api, other_template, {"nfc": NFC})
+        client = from_address("198.51.100.3")
+        for pass_ in (without_nfc, plain):
+            response = await client.post(
+                PERSONALIZE.format(serial=pass_["serialNumber"]), json=personalize_body("t")
+            )
+            assert response.status_code == 404
+            assert response.json()["error_code"] == "personalization_not_offered"
+
+    async def test_one_token_per_pass_and_its_retries(
+        self,
+        api: ApiClient,
+        from_address: AddressedClient,
+        member: dict[str, Any],
+        settings: Settings,
+        tmp_path: Path,
+    ) -> None:
+        client = from_address("198.51.100.4")
+        path = PERSONALIZE.format(serial=member["serialNumber"])
+        first = await client.post(path, json=personalize_body("dG9rZW4tb25l"))
+        retried = await client.post(path, json=personalize_body("dG9rZW4tb25l"))
+        other = await client.post(path, json=personalize_body("dG9rZW4tdHdv"))
+
+        assert first.status_code == retried.status_code == 200
+        assert other.status_code == 409 and other.json()["error_code"] == "pass_already_personalized"
+        (tmp_path / "token").write_bytes(b"dG9rZW4tb25l")
+        (tmp_path / "signature").write_bytes(retried.content)
+        ca = settings.data_dir / "dev-certs" / "ca.pem"
+        assert await asyncio.to_thread(openssl_verifies, tmp_path / "signature", tmp_path / "token", ca)
+
+    async def test_two_tokens_at_once_one_wins(
+        self, from_address: AddressedClient, member: dict[str, Any], database: Database
+    ) -> None:
+        client = from_address("198.51.100.5")
+        path = PERSONALIZE.format(serial=member["serialNumber"])
+
+        tokens = [f"token-{n}" for n in range(4)]
+
+        answers = await asyncio.gather(*(client.post(path, json=personalize_body(token)) for token in tokens))
+
+        assert sorted(answer.status_code for answer in answers) == [200, 409, 409, 409]
+        winner = next(
+            token for token, answer in zip(tokens, answers, strict=True) if answer.status_code == 200
+        )
+        async with database.transaction() as session:
+            stored = await session.scalar(select(Pass).where(Pass.serial_number == member["serialNumber"]))
+        assert stored is not None
+        assert stored.personalization_token_digest == hashlib.sha256(winner.encode()).hexdigest()
+
+    async def test_a_foreign_pass_type_is_refused(
+        self, from_address: AddressedClient, member: dict[str, Any]
+    ) -> None:
+        path = f"/apple/v1/passes/pass.com.other/{member['serialNumber']}/personalize"
+        response = await from_address("198.51.100.6").post(path, json=personalize_body("t"))
+        assert response.status_code == 401
+
+    @pytest.mark.usefixtures("still_clock")
+    async def test_calls_for_one_pass_are_limited(
+        self, from_address: AddressedClient, member: dict[str, Any]
+    ) -> None:
+        path = PERSONALIZE.format(serial=member["serialNumber"])
+        answers = [
+            await from_address(f"198.51.100.{10 + n}").post(path, json=personalize_body("same-token"))
+            for n in range(6)
+        ]
+        assert [answer.status_code for answer in answers] == [200] * 5 + [429]
+        assert int(answers[-1].headers["Retry-After"]) > 0
+        assert answers[-1].json()["error_code"] == "too_many_requests"
+
+    @pytest.mark.usefixtures("still_clock")
+    async def test_calls_from_one_address_are_limited(self, from_address: AddressedClient) -> None:
+        client = from_address("198.51.100.99")
+        answers = [
+            await client.post(PERSONALIZE.format(serial=uuid.uuid4()), json=personalize_body("t"))
+            for _ in range(31)
+        ]
+        assert [answer.status_code for answer in answers] == [401] * 30 + [429]
