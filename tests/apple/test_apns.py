@@ -98,7 +98,8 @@ async def test_the_notification_id_is_the_one_sent_else_apples(
     named = await client.push("a" * 64, PASS_TYPE_ID, apns_id=sent)
     unnamed = await client.push("b" * 64, PASS_TYPE_ID)
 
-    assert standin.requests[0].headers["apns-id"] == str(sent) and "apns-id" not in standin.requests[1].headers
+    assert standin.requests[0].headers["apns-id"] == str(sent)
+    assert "apns-id" not in standin.requests[1].headers
     assert named.apns_id == str(sent)  # echoed, as Apple does
     assert unnamed.apns_id is not None and unnamed.apns_id != str(sent)
     assert str(uuid.UUID(unnamed.apns_id)).upper() == unnamed.apns_id  # a canonical UUID of the server's
