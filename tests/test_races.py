@@ -16,7 +16,7 @@ import httpx
 from sqlalchemy import func, select
 
 from passmint.db import Database
-from passmint.models import Image, Tag
+from passmint.models import CallbackSpec, Image, Tag
 from tests.certificates.conftest import p12_upload
 from tests.conftest import ApiClient
 from tests.factories import (
@@ -154,3 +154,16 @@ async def test_the_same_certificate_uploaded_several_times_at_once(api: ApiClien
     assert len({answer.json()["id"] for answer in answers}) == 1
     listed = (await api.get("/v1/certificates")).json()
     assert listed["count"] == 1 and listed["certificates"][0]["default"] is True
+
+
+async def test_callback_specs_for_one_project(api: ApiClient, database: Database) -> None:
+    project_id = (await create_project(api))["id"]
+    body = {"baseUrl": "https://hooks.example.com/callbacks"}
+
+    answers = await at_once(
+        *(api.post(f"/v1/project/{project_id}/settings/callback", json=body) for _ in range(CONCURRENT))
+    )
+
+    assert statuses(answers) == {200: 1, 409: CONCURRENT - 1}, [a.text for a in answers]
+    async with database.transaction() as session:
+        assert await session.scalar(select(func.count()).select_from(CallbackSpec)) == 1

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from sqlalchemy import inspect, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from passmint.kit.sql import insert_unless_taken
 from passmint.models import CallbackSpec, Pass, Template
 
 
@@ -22,14 +22,10 @@ async def get_apart(session: AsyncSession, project_id: int) -> CallbackSpec | No
         return await get(reader, project_id)
 
 
-async def add(session: AsyncSession, spec: CallbackSpec) -> bool:
-    """Insert ``spec``; False (and nothing written) when its project has one already."""
-    try:
-        async with session.begin_nested():
-            session.add(spec)
-    except IntegrityError:
-        return False
-    return True
+async def add(session: AsyncSession, spec: CallbackSpec) -> CallbackSpec | None:
+    """Insert ``spec`` and answer the stored row; None (and nothing written) when its project has one
+    already, decided by the database so that two racing requests cannot both add one."""
+    return await insert_unless_taken(session, spec, ["project_id"])
 
 
 async def delete(session: AsyncSession, spec: CallbackSpec) -> None:

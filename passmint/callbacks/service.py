@@ -89,9 +89,10 @@ async def create(
         sealed_headers=_sealed_headers(box, project.id, body.headers),
         sealed_signing_secret=box.seal(secret.encode(), context=_context(project.id)),
     )
-    if not await repository.add(session, spec):
+    stored = await repository.add(session, spec)
+    if stored is None:
         raise CallbackSpecExists(f"Project {ref} already has a callback specification; update it with PUT")
-    return SpecView(spec, dict(body.headers), secret)
+    return SpecView(stored, dict(body.headers), secret)
 
 
 async def replace(
