@@ -212,6 +212,7 @@ async def get_beacons(locator: InTemplate, account: AccountDep, session: Session
 @router.put(
     "/template/{templateId:ref}/id/{passExternalId}/beacons",
     response_model=TicketRef,
+    status_code=201,
     summary="Set beacons on pass",
 )
 async def put_beacons(

@@ -5,12 +5,12 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, model_validator
 
 from passmint.kit.pagination import Pagination
 from passmint.kit.schemas import ApiModel, InputModel
 from passmint.kit.time import UtcDateTime
-from passmint.templates.designs import ChangeMessage
+from passmint.templates.designs import Alignment, ChangeMessage
 from passmint.templates.schemas import Beacon, LocationIn
 
 Scalar = str | int | float
@@ -29,13 +29,32 @@ class InstallStatus(StrEnum):
     NOT_BEEN_INSTALLED = "not_been_installed"
 
 
+TEMPLATE_ONLY = frozenset(
+    {"order", "required", "hideEmpty", "numberStyle", "dateStyle", "timeStyle", "currencyCode",
+     "ignoresTimeZone", "row", "col", "notShared", "header", "body", "uri", "image", "imageDescription",
+     "description"}
+)  # fmt: skip
+"""Keys of a whole field object that only the template decides: a pass body may carry them (clients send
+back the field objects a GET returned) and they are ignored."""
+
+
 class PassValue(InputModel):
-    """What a pass may set on one of its template's fields or headers."""
+    """One of the template's fields or headers as a pass body sends it: the whole field object, of which
+    the pass keeps ``value``, ``label``, ``changeMessage``, ``textAlignment`` and ``semantics``.
+
+    ``fieldType`` and ``formatType``, when sent, must be the template's (a pass cannot move a field or
+    change its kind; checked with the template); the keys in ``TEMPLATE_ONLY`` are ignored.
+    """
+
+    read_only = TEMPLATE_ONLY
 
     value: Scalar | None = None
     label: str | None = None
     change_message: ChangeMessage | None = None
     semantics: dict[str, Any] | None = None
+    text_alignment: Alignment | None = None
+    field_type: Annotated[str, StringConstraints(max_length=64)] | None = None
+    format_type: Annotated[str, StringConstraints(max_length=64)] | int | None = None
 
 
 class Nfc(InputModel):
@@ -63,6 +82,14 @@ class PassBody(InputModel):
     semantics: dict[str, Any] | None = None
     tags: Annotated[list[TagName], Field(max_length=MAX_TAGS)] | None = None
     public_url: PublicUrl | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _public_url_spelling(cls, data: Any) -> Any:
+        """The dynamic-pass example spells ``publicUrl`` as ``publicURL``; both are read."""
+        if isinstance(data, dict) and "publicURL" in data and "publicUrl" not in data:
+            return {("publicUrl" if key == "publicURL" else key): value for key, value in data.items()}
+        return data
 
 
 class DynamicPassBody(PassBody):

@@ -118,8 +118,8 @@ async def create(
         raise PassExternalIdTaken(
             f"Template {template_ref} already has a pass with external id '{external_id}'"
         )
-    stored = values.from_body(body)
-    values.check(template, await template_service.project_of(session, template), stored)
+    project = await template_service.project_of(session, template)
+    stored = values.check(template, project, values.from_body(body), body)
     pass_ = Pass(
         account_id=account.id,
         template_id=template.id,
@@ -172,8 +172,8 @@ async def update(
     tickets = []
     for pass_ in passes:
         template = await repository.template_of(session, pass_)
-        stored = values.merged(pass_.values, body)
-        values.check(template, await template_service.project_of(session, template), stored)
+        project = await template_service.project_of(session, template)
+        stored = values.check(template, project, values.merged(pass_.values, body), body)
         pass_.image_digests = await _image_digests(session, stored, images, previous=pass_)
         pass_.values = stored
         ticket = await ticket_service.open_ticket(session, account, "pass.update", total=1)

@@ -6,9 +6,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from passmint.kit.pagination import PageRequest, Pagination
+from passmint.kit.spellings import apple_barcode_format, v2_barcode_type
 from passmint.models import Location, Pass
 from passmint.passes.schemas import PassList, PassLocationRead, PassRead, PassSummary, PublicUrlRead
 from passmint.passes.service import PassView
+from passmint.templates.designs import Vendor
+from passmint.templates.views import spelled
 
 
 def status(pass_: Pass) -> str:
@@ -54,7 +57,10 @@ def full(view: PassView, base_url: str) -> PassRead:
         installed_at=pass_.installed_at,
         uninstalled_at=pass_.uninstalled_at,
         tags=view.tags,
-        headers=_merged(design.get("headers", {}), pass_.values.get("headers", {})),
+        headers=spelled(
+            _merged(design.get("headers", {}), pass_.values.get("headers", {})),
+            apple_barcode_format if view.template.vendor == Vendor.APPLE.value else v2_barcode_type,
+        ),
         fields=_merged(design.get("fields", {}), pass_.values.get("fields", {})),
         beacons=pass_.values.get("beacons", design.get("beacons")),
         locations=locations(view.locations),

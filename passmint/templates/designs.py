@@ -9,6 +9,7 @@ of the API are two views of the same document.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -23,7 +24,8 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
-from passmint.projects.schemas import BarcodeEncoding, BarcodeType
+from passmint.apple.render_values import ENUMS, apple_enum, as_number
+from passmint.kit.spellings import V2_BARCODE_TYPES, barcode_encoding, barcode_type
 
 RGB = re.compile(r"^rgb\(\s*\d{1,3}\s*,\s*\d{1,3}\s*,\s*\d{1,3}\s*\)$")
 HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -87,6 +89,27 @@ class TextAlignment(StrEnum):
     NATURAL = "textAlignmentNatural"
 
 
+def _spelled(kind: str, stored: Callable[[str], str] = lambda constant: constant) -> Any:
+    """A validator reading Apple's constant (``PKNumberStyleDecimal``), Airship's spelling
+    (``numberStyleDecimal``) or the bare word (``decimal``) of an Apple enum; ``stored`` is the form kept."""
+
+    def spell(value: Any) -> Any:
+        constant = apple_enum(value, kind)
+        if isinstance(value, str) and constant is None:
+            prefix, names = ENUMS[kind]
+            raise ValueError(f"'{value}' is not one of {', '.join(prefix + name for name in names)}")
+        return value if constant is None else stored(constant)
+
+    return BeforeValidator(spell)
+
+
+Alignment = Annotated[TextAlignment, _spelled("textAlignment", lambda c: "t" + c.removeprefix("PKT"))]
+"""Stored as Airship spells it (``textAlignmentRight``); Apple's ``PKTextAlignmentRight`` is read too."""
+NumberStyle = Annotated[str, _spelled("numberStyle")]
+"""Stored as Apple's constant (``PKNumberStyleDecimal``); ``numberStyleDecimal`` is read too."""
+DateStyle = Annotated[str, _spelled("dateStyle")]
+
+
 class SharingStatus(StrEnum):
     MULTIPLE_HOLDERS = "multipleHolders"
     ONE_USER_ALL_DEVICES = "oneUserAllDevices"
@@ -134,7 +157,15 @@ class HeaderValue(DesignModel):
     hide_empty: LooseBool | None = None
     required: LooseBool | None = None
     ignores_time_zone: LooseBool | None = None
-    text_alignment: TextAlignment | None = None
+    text_alignment: Alignment | None = None
+
+
+def _number_value(field: Any) -> Any:
+    """A numeric string in a Number field is a number (the reference's examples quote them: ``"3600"``)."""
+    number = as_number(field.value) if isinstance(field.value, str) else None
+    if field.format_type == FormatType.NUMBER and number is not None:
+        field.value = number
+    return field
 
 
 class AppleField(DesignModel):
@@ -146,29 +177,14 @@ class AppleField(DesignModel):
     value: Scalar | None = None
     change_message: ChangeMessage | None = None
     order: int | None = None
-    text_alignment: TextAlignment | None = None
+    text_alignment: Alignment | None = None
     required: LooseBool = False
     hide_empty: LooseBool = False
     ignores_time_zone: LooseBool | None = None
-    number_style: (
-        Literal[
-            "PKNumberStyleDecimal", "PKNumberStylePercent", "PKNumberStyleScientific", "PKNumberStyleSpellOut"
-        ]
-        | None
-    ) = None
+    number_style: NumberStyle | None = None
     currency_code: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] | None = None
-    date_style: (
-        Literal[
-            "PKDateStyleNone", "PKDateStyleShort", "PKDateStyleMedium", "PKDateStyleLong", "PKDateStyleFull"
-        ]
-        | None
-    ) = None
-    time_style: (
-        Literal[
-            "PKDateStyleNone", "PKDateStyleShort", "PKDateStyleMedium", "PKDateStyleLong", "PKDateStyleFull"
-        ]
-        | None
-    ) = None
+    date_style: DateStyle | None = None
+    time_style: DateStyle | None = None
     row: Literal[0, 1] | None = None
     semantics: dict[str, Any] | None = None
 
@@ -176,6 +192,8 @@ class AppleField(DesignModel):
     @classmethod
     def _lower(cls, value: Any) -> Any:
         return value.lower() if isinstance(value, str) else value
+
+    _numbers = model_validator(mode="after")(_number_value)
 
 
 class GoogleField(DesignModel):
@@ -192,14 +210,16 @@ class GoogleField(DesignModel):
     order: int | None = None
     row: int | None = None
     col: int | None = None
-    number_style: str | None = None
+    number_style: NumberStyle | None = None
     image: str | None = None
     image_description: str | None = None
     change_message: str | None = None
     hide_empty: LooseBool | None = None
     required: LooseBool | None = None
     ignores_time_zone: LooseBool | None = None
-    text_alignment: TextAlignment | None = None
+    text_alignment: Alignment | None = None
+
+    _numbers = model_validator(mode="after")(_number_value)
 
 
 APPLE_HEADERS = {
@@ -226,17 +246,20 @@ IMAGE_URL = re.compile(r"^(https?://|data:)", re.IGNORECASE)
 
 
 def header_problem(name: str, header: HeaderValue) -> str | None:
-    """What is wrong with the value of header ``name``, if anything."""
+    """What is wrong with the value of header ``name``, if anything; an empty value means "not set here"."""
     value = header.value
     text = "" if value is None else str(value)
+    if not text.strip():
+        return None
     if name in COLOR_HEADERS and not (RGB.match(text) or HEX.match(text)):
         return "must be a colour written rgb(r, g, b) or #rrggbb"
-    if name in IMAGE_HEADERS and text and not IMAGE_URL.match(text):
+    if name in IMAGE_HEADERS and not IMAGE_URL.match(text):
         return "must be an http(s) or data: URL of a PNG or JPEG image"
-    if name == "barcode_type" and text not in {kind.value for kind in BarcodeType}:
-        return f"must be one of {', '.join(kind.value for kind in BarcodeType)}"
-    if name == "barcode_encoding" and text not in {encoding.value for encoding in BarcodeEncoding}:
-        return f"must be one of {', '.join(encoding.value for encoding in BarcodeEncoding)}"
+    if name == "barcode_type" and barcode_type(text) is None:
+        names = ", ".join(f"{v1} ({v2})" for v1, v2 in V2_BARCODE_TYPES.items())
+        return f"must be a barcode type: {names}"
+    if name == "barcode_encoding" and barcode_encoding(text) is None:
+        return "must be iso-8859-1 or utf-8"
     if name == "sharingStatus" and text not in {status.value for status in SharingStatus}:
         return f"must be one of {', '.join(status.value for status in SharingStatus)}"
     if name == "transitType" and text not in TRANSIT_TYPES:
@@ -244,6 +267,17 @@ def header_problem(name: str, header: HeaderValue) -> str | None:
     if name == "suppress_strip_shine" and text.lower() not in {"true", "false"}:
         return "must be true or false"
     return None
+
+
+CANONICAL_HEADER_VALUES = {"barcode_type": barcode_type, "barcode_encoding": barcode_encoding}
+"""Headers whose value is stored in one spelling, whichever of its spellings the client sent."""
+
+
+def canonical_header(name: str, header: dict[str, Any]) -> dict[str, Any]:
+    """The header with its value in the stored spelling (barcode types and encodings)."""
+    spell = CANONICAL_HEADER_VALUES.get(name)
+    canonical = spell(header.get("value")) if spell is not None else None
+    return header if canonical is None else {**header, "value": canonical}
 
 
 def header_field_type(name: str) -> str:

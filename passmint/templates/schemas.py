@@ -64,9 +64,11 @@ class ExpiryInfo(InputModel):
 
 
 class Beacon(InputModel):
+    """An iBeacon; ``major`` and ``minor`` are optional, as in Apple's pass format (and an example)."""
+
     uuid: Annotated[str, Field(pattern=r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")]
-    major: Annotated[int, Field(ge=0, le=65535)]
-    minor: Annotated[int, Field(ge=0, le=65535)]
+    major: Annotated[int, Field(ge=0, le=65535)] | None = None
+    minor: Annotated[int, Field(ge=0, le=65535)] | None = None
     relevant_text: str | None = None
 
 

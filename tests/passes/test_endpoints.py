@@ -300,7 +300,7 @@ class TestListUpdateDelete:
             "relevantText": "Near",
         }
         response = await api.put(f"/v1/pass/template/{template_id}/id/b/beacons", json={"beacons": [beacon]})
-        assert response.status_code == 200 and "ticketId" in response.json()
+        assert response.status_code == 201 and "ticketId" in response.json()  # as the reference documents
         assert (await api.get(f"/v1/pass/template/{template_id}/id/b/beacons")).json() == {
             "beacons": [beacon]
         }
