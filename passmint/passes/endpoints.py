@@ -67,8 +67,8 @@ async def list_passes(
     template_id: Annotated[str | None, Query(alias="templateId", pattern=r"^(\d+|id/.+)$")] = None,
 ) -> PassList:
     template = None if template_id is None else Ref.parse(template_id)
-    rows, count = await pass_service.list_passes(session, account, page, template=template, status=status)
-    return views.listing(rows, count, page, settings.base_url)
+    found = await pass_service.list_passes(session, account, page, template=template, status=status)
+    return views.listing(found, page, settings.base_url)
 
 
 @templates.get("/{templateId:ref}/passes", response_model=PassList, summary="List passes for a template")
@@ -80,8 +80,8 @@ async def list_template_passes(
     page: PageDep,
     status: StatusQuery = None,
 ) -> PassList:
-    rows, count = await pass_service.list_passes(session, account, page, template=template, status=status)
-    return views.listing(rows, count, page, settings.base_url)
+    found = await pass_service.list_passes(session, account, page, template=template, status=status)
+    return views.listing(found, page, settings.base_url)
 
 
 @router.get(
@@ -163,8 +163,7 @@ async def create_pass_with_external_id(
 async def update_pass_in_template(
     locator: InTemplate, body: PassUpdate, account: AccountDep, session: SessionDep, images: ImageSourceDep
 ) -> TicketRef:
-    tickets = await pass_service.update(session, account, locator, body, images)
-    return TicketRef(ticket_id=tickets[0].id)
+    return TicketRef(ticket_id=(await pass_service.update(session, account, locator, body, images)).id)
 
 
 @router.delete(
@@ -272,8 +271,7 @@ async def get_pass(
 async def update_pass(
     locator: PassAt, body: PassUpdate, account: AccountDep, session: SessionDep, images: ImageSourceDep
 ) -> TicketRef:
-    tickets = await pass_service.update(session, account, locator, body, images)
-    return TicketRef(ticket_id=tickets[0].id)
+    return TicketRef(ticket_id=(await pass_service.update(session, account, locator, body, images)).id)
 
 
 @router.delete("/{passId:ref}", response_model=PassDeleted, summary="Delete pass")

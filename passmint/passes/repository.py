@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, Select, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.kit.pagination import PageRequest, paginate
-from passmint.models import Location, Pass, PassTag, Project, Tag, Template
+from passmint.models import Location, Pass, PassTag, Project, Registration, Tag, Template
 from passmint.passes.schemas import InstallStatus
 
 _Row = TypeVar("_Row")
@@ -106,6 +106,18 @@ async def template_of(session: AsyncSession, pass_: Pass) -> Template:
         )
     ).one()
     return row[0]
+
+
+async def vendors(session: AsyncSession, template_ids: set[int]) -> dict[int, str]:
+    """The vendor of each of these templates."""
+    rows = await session.execute(select(Template.id, Template.vendor).where(Template.id.in_(template_ids)))
+    return {template_id: vendor for template_id, vendor in rows}
+
+
+async def installs(session: AsyncSession, pass_id: int) -> int:
+    """How many times the pass was installed: its registrations, ended or not."""
+    count = await session.scalar(select(func.count()).where(Registration.pass_id == pass_id))
+    return int(count or 0)
 
 
 async def places(session: AsyncSession, pass_: Pass) -> Sequence[Location]:

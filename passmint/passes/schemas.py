@@ -121,6 +121,8 @@ class PassDeleted(ApiModel):
 class PublicUrlRead(ApiModel):
     type: str
     path: str
+    used: bool = Field(description="Whether the pass was installed (from this link or another way).")
+    installs: int = Field(description="How many times the pass was installed, on any device.")
 
 
 class PassRead(ApiModel):
@@ -157,6 +159,7 @@ class PassSummary(ApiModel):
     status: str
     installed_at: UtcDateTime | None = None
     uninstalled_at: UtcDateTime | None = None
+    platform: Literal["ios", "android"]
     created_at: UtcDateTime
     updated_at: UtcDateTime
 

@@ -53,6 +53,16 @@ class PassView:
     template: Template
     tags: list[str]
     locations: Sequence[Location]
+    installs: int = 0
+
+
+@dataclass(frozen=True)
+class PassPage:
+    """One page of passes, how many there are in all, and each template's vendor."""
+
+    rows: Sequence[Pass]
+    count: int
+    vendors: dict[int, str]
 
 
 async def get(session: AsyncSession, account: Account, locator: PassLocator) -> Pass:
@@ -82,7 +92,8 @@ async def view(session: AsyncSession, account: Account, locator: PassLocator) ->
 async def view_of(session: AsyncSession, pass_: Pass) -> PassView:
     template = await repository.template_of(session, pass_)
     tags = await repository.tag_names(session, pass_.id)
-    return PassView(pass_, template, tags, await repository.locations(session, pass_.id))
+    locations = await repository.locations(session, pass_.id)
+    return PassView(pass_, template, tags, locations, await repository.installs(session, pass_.id))
 
 
 async def list_passes(
@@ -92,10 +103,11 @@ async def list_passes(
     *,
     template: Ref | None = None,
     status: InstallStatus | None = None,
-) -> tuple[Sequence[Pass], int]:
+) -> PassPage:
     """One page of the account's passes, of one template or all, filtered by install status."""
     template_id = None if template is None else (await template_service.get(session, account, template)).id
-    return await repository.page(session, account.id, page, template_id=template_id, status=status)
+    rows, count = await repository.page(session, account.id, page, template_id=template_id, status=status)
+    return PassPage(rows, count, await repository.vendors(session, {row.template_id for row in rows}))
 
 
 async def create(
@@ -162,25 +174,23 @@ async def create_dynamic(
 
 async def update(
     session: AsyncSession, account: Account, locator: PassLocator, body: PassUpdate, images: ImageSource
-) -> list[Ticket]:
+) -> Ticket:
     """Apply an update to the pass (to every pass with the external id, when named only by it).
 
-    The change is made before the answer; each pass's ticket completes once the phones holding the
-    pass have been pushed (at once when none does).
+    The change is made before the answer; the ticket counts each pass done once the phones holding it
+    have been pushed (at once when none does).
     """
     passes = await _targets(session, account, locator, body)
-    tickets = []
+    ticket = await ticket_service.open_ticket(session, account, "pass.update", total=len(passes))
     for pass_ in passes:
         template = await repository.template_of(session, pass_)
         project = await template_service.project_of(session, template)
         stored = values.check(template, project, values.merged(pass_.values, body), body)
         pass_.image_digests = await _image_digests(session, stored, images, previous=pass_)
         pass_.values = stored
-        ticket = await ticket_service.open_ticket(session, account, "pass.update", total=1)
         _changed(session, pass_, ticket)
         await _lists_and_tags(session, account, pass_, body)
-        tickets.append(ticket)
-    return tickets
+    return ticket
 
 
 async def delete(session: AsyncSession, account: Account, locator: PassLocator) -> int:
@@ -244,16 +254,20 @@ async def project_of(session: AsyncSession, pass_: Pass) -> tuple[Template, Proj
 async def _targets(
     session: AsyncSession, account: Account, locator: PassLocator, body: PassUpdate
 ) -> list[Pass]:
-    if locator.pass_id is not None or locator.template is not None or body.templates is None:
+    """The pass named, or every pass with the external id (of the ``templates`` listed, if any)."""
+    if locator.pass_id is not None or locator.template is not None:
         return [await get(session, account, locator)]
-    template_ids = [
-        (await template_service.get(session, account, Ref.parse(str(t)))).id for t in body.templates
-    ]
+    template_ids = (
+        None
+        if body.templates is None
+        else [(await template_service.get(session, account, Ref.parse(str(t)))).id for t in body.templates]
+    )
     found = await repository.by_external_id(
         session, account.id, str(locator.external_id), template_ids=template_ids
     )
     if not found:
-        raise PassNotFound(f"Pass {locator} was not found in templates {body.templates}")
+        where = "" if body.templates is None else f" in templates {body.templates}"
+        raise PassNotFound(f"Pass {locator} was not found{where}")
     return list(found)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.factories import apple_template, create_pass, create_project, create_template
+from tests.factories import GOOGLE_TEMPLATE, apple_template, create_pass, create_project, create_template
 from tests.passes.conftest import Verify, pass_json
 
 UUID = "55502220-A123-A88A-F321-555A444B333C"
@@ -84,3 +84,54 @@ async def test_public_url_spelled_as_in_the_dynamic_example(api: httpx.AsyncClie
     assert created["publicUrl"]["type"] == "single"
     response = await api.post(f"/v1/pass/{template_id}", json={"publicURL": {"type": "twice"}})
     assert response.status_code == 400
+
+
+async def test_list_items_carry_their_platform(api: httpx.AsyncClient, template_id: int) -> None:
+    project = await create_project(api, "/v1/project", name="Google")
+    google = await create_template(api, project["id"], GOOGLE_TEMPLATE)
+    apple_pass, google_pass = await create_pass(api, template_id), await create_pass(api, google)
+    listed = {item["id"]: item for item in (await api.get("/v1/pass")).json()["passes"]}
+    assert listed[apple_pass["id"]]["platform"] == "ios"
+    assert listed[google_pass["id"]]["platform"] == "android"
+
+
+async def test_public_url_carries_used_and_installs(api: httpx.AsyncClient, template_id: int) -> None:
+    created = await create_pass(api, template_id)
+    assert created["publicUrl"] | {"path": ""} == {
+        "type": "multiple",
+        "path": "",
+        "used": False,
+        "installs": 0,
+    }
+
+
+async def test_update_by_external_id_reaches_every_pass_with_it(
+    api: httpx.AsyncClient, template_id: int
+) -> None:
+    other = await create_template(api, (await create_project(api))["id"])
+    for template in (template_id, other):
+        await api.post(f"/v1/pass/template/{template}/id/shared", json={})
+    response = await api.put("/v1/pass/id/shared", json={"fields": {"Coupon": {"value": "5%"}}})
+    assert response.status_code == 200
+    ticket = (await api.get(f"/v1/ticket/{response.json()['ticketId']}")).json()
+    assert ticket["total"] == 2
+    for template in (template_id, other):
+        found = (await api.get(f"/v1/pass/template/{template}/id/shared")).json()
+        assert found["fields"]["Coupon"]["value"] == "5%"
+    missing = await api.put("/v1/pass/id/nobody", json={"fields": {"Coupon": {"value": "5%"}}})
+    assert missing.status_code == 404
+
+
+async def test_one_pass_by_ids_is_a_pkpass_several_a_pkpasses(
+    api: httpx.AsyncClient, template_id: int
+) -> None:
+    first = await create_pass(api, template_id, {"tags": []})
+    await api.post(f"/v1/pass/template/{template_id}/id/second", json={})
+    one = await api.get("/v1/pass/download", params={"passIds": str(first["id"])})
+    assert one.status_code == 200 and one.headers["content-type"] == "application/vnd.apple.pkpass"
+    by_external_id = await api.get(f"/v1/pass/template/{template_id}/download", params={"exids": "second"})
+    assert by_external_id.headers["content-type"] == "application/vnd.apple.pkpass"
+    listed = (await api.get("/v1/pass")).json()["passes"]
+    ids = ",".join(str(item["id"]) for item in listed)
+    several = await api.get("/v1/pass/download", params={"passIds": ids})
+    assert several.headers["content-type"] == "application/vnd.apple.pkpasses"
