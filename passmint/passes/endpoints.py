@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
@@ -11,12 +12,13 @@ from passmint.deps import AccountDep, ImageSourceDep, SessionDep, SettingsDep, p
 from passmint.http_errors import documented
 from passmint.kit.pagination import PageRequest
 from passmint.kit.refs import Ref
-from passmint.passes import bulk, downloads, views
+from passmint.passes import bulk, downloads, dynamic, views
 from passmint.passes import service as pass_service
 from passmint.passes.schemas import (
     PASS_ORDERS,
     BeaconList,
     BeaconsPut,
+    DynamicLinkRead,
     DynamicPassBody,
     InstallStatus,
     LocationsAdd,
@@ -232,7 +234,7 @@ async def download_in_template(
     return file_response(await downloads.pkpass(session, account, locator, settings))
 
 
-@router.post("/{templateId:ref}/dynamic", response_model=PassRead, summary="Create dynamic pass")
+@router.post("/{templateId:ref}/dynamic", response_model=DynamicLinkRead, summary="Create dynamic pass")
 async def create_dynamic_pass(
     template: TemplateRef,
     body: DynamicPassBody,
@@ -241,9 +243,9 @@ async def create_dynamic_pass(
     settings: SettingsDep,
     images: ImageSourceDep,
     expiry: Annotated[str | None, Query(description="Expiration date, YYYY-MM-DD.")] = None,
-) -> PassRead:
-    created = await pass_service.create_dynamic(session, account, template, body, images, expiry=expiry)
-    return views.created(created, settings.base_url)
+) -> DynamicLinkRead:
+    link = await dynamic.create_link(session, account, template, body, images, expiry=expiry)
+    return DynamicLinkRead(url=dynamic.link_url(settings.base_url, link))
 
 
 @router.post("/{templateId:ref}", response_model=PassRead, summary="Create pass")
@@ -310,6 +312,18 @@ async def view_json_pass(
     locator: PassAt, account: AccountDep, session: SessionDep, settings: SettingsDep
 ) -> dict[str, object]:
     return await downloads.pass_json(session, account, locator, settings)
+
+
+@public.get(
+    "/pass/dynamic/{linkId}",
+    response_class=Response,
+    responses=PKPASS_RESPONSE,
+    summary="Open a dynamic pass link: the pass is made on the first opening (no credentials)",
+)
+async def open_dynamic_link(
+    link_id: Annotated[uuid.UUID, Path(alias="linkId")], session: SessionDep, settings: SettingsDep
+) -> Response:
+    return file_response(await dynamic.open_link(session, link_id, settings))
 
 
 @public.get(

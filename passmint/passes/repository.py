@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from typing import TypeVar
 
-from sqlalchemy import ColumnElement, Select, delete, func, or_, select
+from sqlalchemy import ColumnElement, Select, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.kit.pagination import PageRequest, paginate
-from passmint.models import Location, Pass, PassTag, Project, Registration, Tag, Template
+from passmint.models import DynamicLink, Location, Pass, PassTag, Project, Registration, Tag, Template
 from passmint.passes.schemas import InstallStatus
 
 _Row = TypeVar("_Row")
@@ -189,3 +190,25 @@ async def add(session: AsyncSession, row: Pass) -> Pass:
 async def remove(session: AsyncSession, row: Pass | Location) -> None:
     await session.delete(row)
     await session.flush()
+
+
+async def add_link(session: AsyncSession, link: DynamicLink) -> None:
+    session.add(link)
+    await session.flush()
+
+
+async def link(session: AsyncSession, link_id: uuid.UUID) -> DynamicLink | None:
+    statement = select(DynamicLink).where(DynamicLink.id == link_id).execution_options(populate_existing=True)
+    return await session.scalar(statement)
+
+
+async def claim_link(session: AsyncSession, link_id: uuid.UUID, pass_id: int) -> bool:
+    """Give the link its pass, unless another request already did (one conditional update)."""
+    statement = (
+        update(DynamicLink)
+        .where(DynamicLink.id == link_id, DynamicLink.pass_id.is_(None))
+        .values(pass_id=pass_id)
+        .execution_options(synchronize_session=False)
+    )
+    result = await session.execute(statement)
+    return bool(result.rowcount)  # type: ignore[attr-defined]

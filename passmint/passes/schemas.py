@@ -70,9 +70,12 @@ class PublicUrl(InputModel):
 
 
 class PassBody(InputModel):
-    """A new pass: values over its template's, beacons, locations, NFC, semantics and tags."""
+    """A new pass: values over its template's, beacons, locations, NFC, semantics and tags.
 
-    read_only = PASS_READ_ONLY
+    What a GET of a pass returns may be sent back: its read-only keys, ``externalId`` among them (the
+    path names it), are ignored."""
+
+    read_only = PASS_READ_ONLY | {"externalId"}
 
     headers: dict[str, PassValue] = Field(default_factory=dict)
     fields: dict[str, PassValue] = Field(default_factory=dict)
@@ -95,6 +98,8 @@ class PassBody(InputModel):
 class DynamicPassBody(PassBody):
     """``POST /pass/{templateId}/dynamic``: a pass body that may also name its external id."""
 
+    read_only = PASS_READ_ONLY
+
     external_id: Annotated[str, StringConstraints(min_length=1, max_length=255)] | None = None
 
 
@@ -107,6 +112,10 @@ class PassUpdate(PassBody):
 
 class LocationsAdd(InputModel):
     locations: Annotated[list[LocationIn], Field(min_length=1, max_length=10)]
+
+
+class DynamicLinkRead(ApiModel):
+    url: str = Field(description="Opening it makes the pass (the first time) and answers its .pkpass.")
 
 
 class TicketRef(ApiModel):

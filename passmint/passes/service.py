@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
@@ -110,6 +110,20 @@ async def list_passes(
     return PassPage(rows, count, await repository.vendors(session, {row.template_id for row in rows}))
 
 
+@dataclass(frozen=True)
+class Draft:
+    """A pass checked against its template, its images stored, not made yet (a dynamic link keeps one)."""
+
+    external_id: str | None
+    values: dict[str, Any]
+    image_digests: dict[str, str]
+    locations: list[dict[str, object]] | None = None
+    tags: list[str] | None = None
+
+    def stored(self) -> dict[str, Any]:
+        return asdict(self)
+
+
 async def create(
     session: AsyncSession,
     account: Account,
@@ -120,56 +134,77 @@ async def create(
     external_id: str | None = None,
 ) -> PassView:
     """A new pass from the template: serial number, authentication token and public install token."""
+    template, draft = await prepare(session, account, template_ref, body, images, external_id=external_id)
+    return await issue(session, account, template, draft)
+
+
+async def prepare(
+    session: AsyncSession,
+    account: Account,
+    template_ref: Ref,
+    body: PassBody,
+    images: ImageSource,
+    *,
+    external_id: str | None = None,
+) -> tuple[Template, Draft]:
+    """Check a new pass against its template and store its images; nothing is made yet."""
     template = await template_service.get(session, account, template_ref)
+    await check_issuable(session, template, external_id)
+    project = await template_service.project_of(session, template)
+    stored = values.check(template, project, values.from_body(body), body)
+    digests = await _image_digests(session, stored, images, previous=None)
+    locations = None if body.locations is None else [_location(location) for location in body.locations]
+    return template, Draft(external_id, stored, digests, locations, body.tags)
+
+
+async def check_issuable(session: AsyncSession, template: Template, external_id: str | None) -> None:
+    """The template may make a pass with this external id: it is enabled and the id is free."""
     if template.is_disabled:
-        raise TemplateClosed(f"Template {template_ref} is disabled: no new passes until it is enabled")
+        raise TemplateClosed(f"Template {template.id} is disabled: no new passes until it is enabled")
     if (
         external_id is not None
         and await repository.in_template(session, template.id, external_id) is not None
     ):
         raise PassExternalIdTaken(
-            f"Template {template_ref} already has a pass with external id '{external_id}'"
+            f"Template {template.id} already has a pass with external id '{external_id}'"
         )
-    project = await template_service.project_of(session, template)
-    stored = values.check(template, project, values.from_body(body), body)
+
+
+async def issue(session: AsyncSession, account: Account, template: Template, draft: Draft) -> PassView:
+    """Make the pass a draft describes."""
     pass_ = Pass(
         account_id=account.id,
         template_id=template.id,
-        external_id=external_id,
+        external_id=draft.external_id,
         serial_number=str(uuid.uuid4()),
         authentication_token=new_token(24),
         public_token=new_token(24),
-        values=stored,
-        image_digests=await _image_digests(session, stored, images, previous=None),
+        values=draft.values,
+        image_digests=draft.image_digests,
     )
     await repository.add(session, pass_)
     changes.mark_passes(session, [pass_.id])
-    await _lists_and_tags(session, account, pass_, body)
-    locations = await repository.locations(session, pass_.id) if body.locations else []
-    return PassView(pass_, template, sorted(set(body.tags or [])), locations)
+    if draft.locations is not None:
+        await repository.replace_locations(session, pass_.id, draft.locations)
+    if draft.tags is not None:
+        await repository.set_tags(session, account.id, pass_.id, draft.tags)
+    locations = await repository.locations(session, pass_.id) if draft.locations else []
+    return PassView(pass_, template, sorted(set(draft.tags or [])), locations)
 
 
-async def create_dynamic(
-    session: AsyncSession,
-    account: Account,
-    template_ref: Ref,
-    body: DynamicPassBody,
-    images: ImageSource,
-    *,
-    expiry: str | None,
-) -> PassView:
-    """A pass made in one call with an optional external id (in the body) and expiry date (midnight UTC)."""
-    if expiry is not None:
-        try:
-            day = date.fromisoformat(expiry)
-        except ValueError:
-            message = "must be a date written YYYY-MM-DD"
-            raise PassInvalid(
-                f"expiry: {message}", details=[{"field": "expiry", "location": "query", "message": message}]
-            ) from None
-        expires = PassValue(value=f"{day.isoformat()}T00:00:00Z")
-        body = body.model_copy(update={"headers": {**body.headers, "expirationDate": expires}})
-    return await create(session, account, template_ref, body, images, external_id=body.external_id)
+def with_expiry(body: DynamicPassBody, expiry: str | None) -> DynamicPassBody:
+    """The body with ``expiry`` (YYYY-MM-DD, the query of a dynamic pass) as its expiration date."""
+    if expiry is None:
+        return body
+    try:
+        day = date.fromisoformat(expiry)
+    except ValueError:
+        message = "must be a date written YYYY-MM-DD"
+        raise PassInvalid(
+            f"expiry: {message}", details=[{"field": "expiry", "location": "query", "message": message}]
+        ) from None
+    expires = PassValue(value=f"{day.isoformat()}T00:00:00Z")
+    return body.model_copy(update={"headers": {**body.headers, "expirationDate": expires}})
 
 
 async def update(

@@ -52,8 +52,9 @@ class ExpiryInfo(InputModel):
 
     @property
     def never(self) -> bool:
-        sent = self.model_fields_set
-        return "expire_never" in sent or "expiry_never" in sent
+        """``expireNever`` with any value (the schema: "any string value (or null)"); ``expiryNever`` with a
+        value (the GET example prints ``"expiryNever": null`` beside an ``expiryDuration``: not set)."""
+        return "expire_never" in self.model_fields_set or self.expiry_never is not None
 
     def stored(self) -> dict[str, Any]:
         if self.expiry_date is not None:

@@ -135,3 +135,17 @@ async def test_one_pass_by_ids_is_a_pkpass_several_a_pkpasses(
     ids = ",".join(str(item["id"]) for item in listed)
     several = await api.get("/v1/pass/download", params={"passIds": ids})
     assert several.headers["content-type"] == "application/vnd.apple.pkpasses"
+
+
+async def test_what_a_get_returned_can_be_sent_back(api: httpx.AsyncClient, template_id: int) -> None:
+    headers = {"barcode_value": {"value": "M-1"}, "barcode_type": {"value": "QR_CODE"}}
+    body = {"headers": headers, "tags": ["a"], "beacons": [{"uuid": UUID}]}
+    made = (await api.post(f"/v1/pass/template/{template_id}/id/mine", json=body)).json()
+    fetched = (await api.get(f"/v1/pass/{made['id']}")).json()
+    assert (
+        fetched["externalId"] == "mine" and fetched["headers"]["barcode_type"]["value"] == "PKBarcodeFormatQR"
+    )
+    assert (await api.put(f"/v1/pass/{made['id']}", json=fetched)).status_code == 200
+    assert (await api.put(f"/v1/pass/template/{template_id}/id/mine", json=made)).status_code == 200
+    again = (await api.get(f"/v1/pass/{made['id']}")).json()
+    assert again["headers"] == fetched["headers"] and again["fields"] == fetched["fields"]

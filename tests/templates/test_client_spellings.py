@@ -171,3 +171,24 @@ class TestFieldSpellings:
         template_id = await create_template(api, project["id"], apple_template())
         field = (await api.get(f"/v1/templates/{template_id}")).json()["fields"]["SiteAddress"]
         assert field["value"] == "https://www.example.com/new?custnumb=123456"
+
+
+class TestExpiry:
+    async def test_the_get_example_sent_back_keeps_its_duration(
+        self, api: httpx.AsyncClient, project: dict[str, Any]
+    ) -> None:
+        """The reference's GET prints ``"expiryNever": null`` beside the duration: it is not "never"."""
+        template_id = await create_template(api, project["id"], apple_template())
+        document = (await api.get(f"/v1/templates/{template_id}")).json()
+        document["expiryInfo"] = {"expiryDuration": 400, "expiryNever": None}
+        assert (await api.put(f"/v1/templates/{template_id}", json=document)).status_code == 200
+        assert (await api.get(f"/v1/templates/{template_id}")).json()["expiryInfo"] == {"expiryDuration": 400}
+
+    async def test_expire_never_with_any_value_is_never(
+        self, api: httpx.AsyncClient, project: dict[str, Any]
+    ) -> None:
+        body = apple_template(expiryInfo={"expireNever": None})
+        template_id = await create_template(api, project["id"], body)
+        assert (await api.get(f"/v1/templates/{template_id}")).json()["expiryInfo"] == {"expiryNever": True}
+        both = apple_template(expiryInfo={"expiryDuration": 10, "expiryNever": True})
+        assert (await api.post(f"/v1/template/{project['id']}", json=both)).status_code == 400
