@@ -146,11 +146,21 @@ class DesignModel(BaseModel):
 Scalar = str | int | float
 
 
+HEADER_KINDS = {"toplevel": "topLevel", "image": "image", "barcode": "barcode"}
+
+
+def _header_kind(value: Any) -> Any:
+    """``topLevel`` also as pass responses print it (``TOP_LEVEL``), in any case."""
+    return HEADER_KINDS.get(value.replace("_", "").lower(), value) if isinstance(value, str) else value
+
+
 class HeaderValue(DesignModel):
     """One header: colours, texts, images and barcode settings, by name."""
 
-    field_type: Literal["topLevel", "image", "barcode"] | None = None
-    format_type: Literal[1, "1", "String"] | None = None
+    field_type: Annotated[Literal["topLevel", "image", "barcode"], BeforeValidator(_header_kind)] | None = (
+        None
+    )
+    format_type: Literal[1, "1", "String", "Number", "URL", "Date"] | None = None
     value: Scalar | None = None
     label: str | None = None
     change_message: str | None = None

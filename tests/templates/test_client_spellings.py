@@ -192,3 +192,19 @@ class TestExpiry:
         assert (await api.get(f"/v1/templates/{template_id}")).json()["expiryInfo"] == {"expiryNever": True}
         both = apple_template(expiryInfo={"expiryDuration": 10, "expiryNever": True})
         assert (await api.post(f"/v1/template/{project['id']}", json=both)).status_code == 400
+
+
+async def test_header_kinds_as_pass_responses_print_them(
+    api: httpx.AsyncClient, project: dict[str, Any]
+) -> None:
+    body = apple_template()
+    body["headers"]["logo_text"] = {"fieldType": "TOP_LEVEL", "formatType": "String", "value": "Logo"}
+    template_id = await create_template(api, project["id"], body)
+    header = (await api.get(f"/v1/templates/{template_id}")).json()["headers"]["logo_text"]
+    assert header["fieldType"] == "topLevel"
+    body["headers"]["logo_text"]["fieldType"] = "MIDDLE"
+    response = await api.post(f"/v1/template/{project['id']}", json=body)
+    assert (
+        response.status_code == 400
+        and response.json()["details"][0]["field"] == "headers.logo_text.fieldType"
+    )
