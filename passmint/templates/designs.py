@@ -49,6 +49,16 @@ class Vendor(StrEnum):
 VENDOR_IDS = {Vendor.APPLE: 1, Vendor.GOOGLE: 2}
 
 
+def _vendor_case(value: Any) -> Any:
+    """``Apple``, ``APPLE`` and ``apple`` (the reference writes both of the first two)."""
+    known = isinstance(value, str) and value.strip().lower() in VENDORS
+    return value.strip().capitalize() if known else value
+
+
+VENDORS = {"apple", "google"}
+VendorName = Annotated[Vendor, BeforeValidator(_vendor_case)]
+
+
 class AppleFieldGroup(StrEnum):
     HEADER = "header"
     PRIMARY = "primary"
@@ -80,6 +90,15 @@ class FormatType(StrEnum):
     NUMBER = "Number"
     URL = "URL"
     DATE = "Date"
+
+
+def _format_case(value: Any) -> Any:
+    """``String``, ``Number``, ``URL``, ``Date`` in any case."""
+    known = {kind.value.lower(): kind.value for kind in FormatType}
+    return known.get(value.strip().lower(), value) if isinstance(value, str) else value
+
+
+Format = Annotated[FormatType, BeforeValidator(_format_case)]
 
 
 class TextAlignment(StrEnum):
@@ -182,7 +201,7 @@ class AppleField(DesignModel):
     """A field of an Apple template, placed in an Apple field group by ``fieldType``."""
 
     field_type: AppleFieldGroup
-    format_type: FormatType = FormatType.STRING
+    format_type: Format = FormatType.STRING
     label: str | None = None
     value: Scalar | None = None
     change_message: ChangeMessage | None = None
@@ -210,7 +229,7 @@ class GoogleField(DesignModel):
     """A field inside a Google module (``fieldType`` names the module in the canonical form)."""
 
     field_type: str | None = None
-    format_type: FormatType | None = None
+    format_type: Format | None = None
     label: str | None = None
     value: Scalar | None = None
     header: str | None = None

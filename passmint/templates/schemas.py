@@ -12,7 +12,7 @@ from passmint.kit.pagination import Pagination
 from passmint.kit.schemas import ApiModel, InputModel
 from passmint.kit.time import UtcDateTime
 from passmint.projects.schemas import ProjectType
-from passmint.templates.designs import HeaderValue, LooseBool, Vendor
+from passmint.templates.designs import HeaderValue, LooseBool, Vendor, VendorName
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
 DEFAULT_EXPIRY_DAYS = 730
@@ -110,7 +110,7 @@ class TemplateBody(InputModel):
 
     name: Name
     description: Annotated[str, StringConstraints(max_length=10_000)] = ""
-    vendor: Vendor
+    vendor: VendorName
     vendor_id: IntLike | None = None
     project_type: ProjectType | None = None
     project_id: IntLike | None = None
@@ -179,7 +179,7 @@ class TemplatePatch(InputModel):
     fields: dict[str, dict[str, Any] | None] | None = None
     beacons: Annotated[list[Beacon], Field(max_length=10)] | None = None
     locations: list[LocationIn] | None = None
-    vendor: Vendor | None = None
+    vendor: VendorName | None = None
     vendor_id: IntLike | None = None
     project_type: ProjectType | None = None
     project_id: IntLike | None = None

@@ -135,7 +135,7 @@ class TestFieldSpellings:
     @pytest.mark.parametrize("style", ["PKNumberStyleSpellOut", "numberStyleSpellOut", "spellOut"])
     async def test_number_styles(self, api: httpx.AsyncClient, project: dict[str, Any], style: str) -> None:
         body = apple_template()
-        body["fields"]["Points"] = {"fieldType": "back", "formatType": "Number", "value": "100",
+        body["fields"]["Points"] = {"fieldType": "back", "formatType": "number", "value": "100",
                                     "numberStyle": style, "label": "Points"}  # fmt: skip
         template_id = await create_template(api, project["id"], body)
         field = (await api.get(f"/v1/templates/{template_id}")).json()["fields"]["Points"]
@@ -145,7 +145,10 @@ class TestFieldSpellings:
         back = {item["key"]: item for item in document["storeCard"]["backFields"]}
         assert back["Points"]["value"] == 100 and back["Points"]["numberStyle"] == "PKNumberStyleSpellOut"
 
-    @pytest.mark.parametrize(("key", "value"), [("numberStyle", "numberStyleRoman"), ("dateStyle", "fancy")])
+    @pytest.mark.parametrize(
+        ("key", "value"),
+        [("numberStyle", "numberStyleRoman"), ("dateStyle", "fancy"), ("formatType", "Money")],
+    )
     async def test_a_style_that_is_none_is_refused(
         self, api: httpx.AsyncClient, project: dict[str, Any], key: str, value: str
     ) -> None:
@@ -208,3 +211,10 @@ async def test_header_kinds_as_pass_responses_print_them(
         response.status_code == 400
         and response.json()["details"][0]["field"] == "headers.logo_text.fieldType"
     )
+
+
+async def test_vendor_in_any_case(api: httpx.AsyncClient, project: dict[str, Any]) -> None:
+    template_id = await create_template(api, project["id"], apple_template(vendor="APPLE"))
+    assert (await api.get(f"/v1/templates/{template_id}")).json()["vendor"] == "Apple"
+    response = await api.post(f"/v1/template/{project['id']}", json=apple_template(vendor="Samsung"))
+    assert response.status_code == 400 and response.json()["details"][0]["field"] == "vendor"
