@@ -36,6 +36,7 @@ def test_a_record_is_one_json_object_with_its_extras() -> None:
 def test_paths_with_a_credential_are_redacted() -> None:
     assert redact_path("/v1/download/pass/s3cr3t-t0ken") == "/v1/download/pass/[redacted]"
     assert redact_path("/v1/download/pass/s3cr3t/x") == "/v1/download/pass/[redacted]/x"
+    assert redact_path("/v1/pass/dynamic/0b6f1c2e-link") == "/v1/pass/dynamic/[redacted]"
     assert redact_path("/v1/pass/12/download") == "/v1/pass/12/download"
     serial = "/apple/v1/passes/pass.dev.passmint/0b1c2d3e"  # identifies; its credential is a header
     assert redact_path(serial) == serial

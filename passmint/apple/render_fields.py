@@ -298,7 +298,7 @@ def render_field(
     content.update(_formatted(spec, value))
     if change_message := given(pick("changeMessage", override, spec)):
         content["changeMessage"] = change_message
-    if not is_empty(alignment := spec.get("textAlignment")):
+    if not is_empty(alignment := pick("textAlignment", override, spec)):
         content["textAlignment"] = apple_enum(alignment, "textAlignment") or alignment
     if group == "auxiliaryFields" and spec.get("row") is not None:
         content["row"] = spec["row"]

@@ -6,6 +6,7 @@ from passmint.models.callbacks import CallbackSpec
 from passmint.models.certificates import Certificate
 from passmint.models.images import Image
 from passmint.models.jobs import Job
+from passmint.models.links import DynamicLink
 from passmint.models.passes import ChangeClock, Pass, PassTag, Tag
 from passmint.models.projects import Project
 from passmint.models.registrations import Device, DeviceLog, Registration
@@ -22,6 +23,7 @@ __all__ = [
     "ChangeClock",
     "Device",
     "DeviceLog",
+    "DynamicLink",
     "Image",
     "Job",
     "Location",

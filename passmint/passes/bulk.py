@@ -40,8 +40,8 @@ async def update_template_passes(
 ) -> Ticket:
     """Check the change against the template, then start it on every pass (of ``status``, if given)."""
     template = await template_service.get(session, account, template_ref)
-    changed = values.changes(body)
-    values.check(template, await template_service.project_of(session, template), changed)
+    project = await template_service.project_of(session, template)
+    changed = values.check(template, project, values.changes(body), body)
     digests = {
         name: await images.digest_of(session, url, field=f"fields.{name}.value")
         for name, url in values.image_urls(changed).items()

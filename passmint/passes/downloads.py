@@ -83,7 +83,7 @@ async def bundle(
     external_ids: Sequence[str],
     settings: Settings,
 ) -> Download:
-    """Several passes of one template, by external id, as one .pkpasses file."""
+    """Passes of one template by external id: one .pkpass, or several as one .pkpasses file."""
     template = await template_service.get(session, account, template_ref)
     passes = await repository.in_template_by_external_ids(session, template.id, external_ids)
     missing = sorted(set(external_ids) - {str(found.external_id) for found in passes})
@@ -95,7 +95,7 @@ async def bundle(
 async def bundle_by_ids(
     session: AsyncSession, account: Account, pass_ids: Sequence[int], settings: Settings
 ) -> Download:
-    """Several passes by id, as one .pkpasses file."""
+    """Passes by id: one .pkpass, or several as one .pkpasses file."""
     passes = [await pass_service.get(session, account, PassLocator(pass_id=pass_id)) for pass_id in pass_ids]
     return await _bundle(session, account, passes, settings, "passes.pkpasses")
 
@@ -103,7 +103,10 @@ async def bundle_by_ids(
 async def _bundle(
     session: AsyncSession, account: Account, passes: Sequence[Pass], settings: Settings, filename: str
 ) -> Download:
+    """Several passes as one .pkpasses file; one pass alone as its .pkpass (Wallet opens either)."""
     files = [await _download(session, account, found, settings) for found in passes]
+    if len(files) == 1:
+        return files[0]
     newest = max(file.last_modified for file in files)
     return Download(build_pkpasses([file.data for file in files]), PKPASSES, filename, newest)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
@@ -11,12 +12,13 @@ from passmint.deps import AccountDep, ImageSourceDep, SessionDep, SettingsDep, p
 from passmint.http_errors import documented
 from passmint.kit.pagination import PageRequest
 from passmint.kit.refs import Ref
-from passmint.passes import bulk, downloads, views
+from passmint.passes import bulk, downloads, dynamic, views
 from passmint.passes import service as pass_service
 from passmint.passes.schemas import (
     PASS_ORDERS,
     BeaconList,
     BeaconsPut,
+    DynamicLinkRead,
     DynamicPassBody,
     InstallStatus,
     LocationsAdd,
@@ -67,8 +69,8 @@ async def list_passes(
     template_id: Annotated[str | None, Query(alias="templateId", pattern=r"^(\d+|id/.+)$")] = None,
 ) -> PassList:
     template = None if template_id is None else Ref.parse(template_id)
-    rows, count = await pass_service.list_passes(session, account, page, template=template, status=status)
-    return views.listing(rows, count, page, settings.base_url)
+    found = await pass_service.list_passes(session, account, page, template=template, status=status)
+    return views.listing(found, page, settings.base_url)
 
 
 @templates.get("/{templateId:ref}/passes", response_model=PassList, summary="List passes for a template")
@@ -80,8 +82,8 @@ async def list_template_passes(
     page: PageDep,
     status: StatusQuery = None,
 ) -> PassList:
-    rows, count = await pass_service.list_passes(session, account, page, template=template, status=status)
-    return views.listing(rows, count, page, settings.base_url)
+    found = await pass_service.list_passes(session, account, page, template=template, status=status)
+    return views.listing(found, page, settings.base_url)
 
 
 @router.get(
@@ -163,8 +165,7 @@ async def create_pass_with_external_id(
 async def update_pass_in_template(
     locator: InTemplate, body: PassUpdate, account: AccountDep, session: SessionDep, images: ImageSourceDep
 ) -> TicketRef:
-    tickets = await pass_service.update(session, account, locator, body, images)
-    return TicketRef(ticket_id=tickets[0].id)
+    return TicketRef(ticket_id=(await pass_service.update(session, account, locator, body, images)).id)
 
 
 @router.delete(
@@ -212,6 +213,7 @@ async def get_beacons(locator: InTemplate, account: AccountDep, session: Session
 @router.put(
     "/template/{templateId:ref}/id/{passExternalId}/beacons",
     response_model=TicketRef,
+    status_code=201,
     summary="Set beacons on pass",
 )
 async def put_beacons(
@@ -232,7 +234,7 @@ async def download_in_template(
     return file_response(await downloads.pkpass(session, account, locator, settings))
 
 
-@router.post("/{templateId:ref}/dynamic", response_model=PassRead, summary="Create dynamic pass")
+@router.post("/{templateId:ref}/dynamic", response_model=DynamicLinkRead, summary="Create dynamic pass")
 async def create_dynamic_pass(
     template: TemplateRef,
     body: DynamicPassBody,
@@ -241,9 +243,9 @@ async def create_dynamic_pass(
     settings: SettingsDep,
     images: ImageSourceDep,
     expiry: Annotated[str | None, Query(description="Expiration date, YYYY-MM-DD.")] = None,
-) -> PassRead:
-    created = await pass_service.create_dynamic(session, account, template, body, images, expiry=expiry)
-    return views.created(created, settings.base_url)
+) -> DynamicLinkRead:
+    link = await dynamic.create_link(session, account, template, body, images, expiry=expiry)
+    return DynamicLinkRead(url=dynamic.link_url(settings.base_url, link))
 
 
 @router.post("/{templateId:ref}", response_model=PassRead, summary="Create pass")
@@ -271,8 +273,7 @@ async def get_pass(
 async def update_pass(
     locator: PassAt, body: PassUpdate, account: AccountDep, session: SessionDep, images: ImageSourceDep
 ) -> TicketRef:
-    tickets = await pass_service.update(session, account, locator, body, images)
-    return TicketRef(ticket_id=tickets[0].id)
+    return TicketRef(ticket_id=(await pass_service.update(session, account, locator, body, images)).id)
 
 
 @router.delete("/{passId:ref}", response_model=PassDeleted, summary="Delete pass")
@@ -311,6 +312,18 @@ async def view_json_pass(
     locator: PassAt, account: AccountDep, session: SessionDep, settings: SettingsDep
 ) -> dict[str, object]:
     return await downloads.pass_json(session, account, locator, settings)
+
+
+@public.get(
+    "/pass/dynamic/{linkId}",
+    response_class=Response,
+    responses=PKPASS_RESPONSE,
+    summary="Open a dynamic pass link: the pass is made on the first opening (no credentials)",
+)
+async def open_dynamic_link(
+    link_id: Annotated[uuid.UUID, Path(alias="linkId")], session: SessionDep, settings: SettingsDep
+) -> Response:
+    return file_response(await dynamic.open_link(session, link_id, settings))
 
 
 @public.get(

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from typing import TypeVar
 
-from sqlalchemy import ColumnElement, Select, delete, func, or_, select
+from sqlalchemy import ColumnElement, Select, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.kit.pagination import PageRequest, paginate
 from passmint.kit.sql import insert_for, insert_unless_taken
 from passmint.kit.time import utcnow
-from passmint.models import Location, Pass, PassTag, Project, Tag, Template
+from passmint.models import DynamicLink, Location, Pass, PassTag, Project, Registration, Tag, Template
 from passmint.passes.schemas import InstallStatus
 
 _Row = TypeVar("_Row")
@@ -110,6 +111,18 @@ async def template_of(session: AsyncSession, pass_: Pass) -> Template:
     return row[0]
 
 
+async def vendors(session: AsyncSession, template_ids: set[int]) -> dict[int, str]:
+    """The vendor of each of these templates."""
+    rows = await session.execute(select(Template.id, Template.vendor).where(Template.id.in_(template_ids)))
+    return {template_id: vendor for template_id, vendor in rows}
+
+
+async def installs(session: AsyncSession, pass_id: int) -> int:
+    """How many times the pass was installed: its registrations, ended or not."""
+    count = await session.scalar(select(func.count()).where(Registration.pass_id == pass_id))
+    return int(count or 0)
+
+
 async def places(session: AsyncSession, pass_: Pass) -> Sequence[Location]:
     """The pass's own locations, else its template's (one query)."""
     rows = (
@@ -186,3 +199,25 @@ async def add_unless_taken(session: AsyncSession, row: Pass) -> Pass | None:
 async def remove(session: AsyncSession, row: Pass | Location) -> None:
     await session.delete(row)
     await session.flush()
+
+
+async def add_link(session: AsyncSession, link: DynamicLink) -> None:
+    session.add(link)
+    await session.flush()
+
+
+async def link(session: AsyncSession, link_id: uuid.UUID) -> DynamicLink | None:
+    statement = select(DynamicLink).where(DynamicLink.id == link_id).execution_options(populate_existing=True)
+    return await session.scalar(statement)
+
+
+async def claim_link(session: AsyncSession, link_id: uuid.UUID, pass_id: int) -> bool:
+    """Give the link its pass, unless another request already did (one conditional update)."""
+    statement = (
+        update(DynamicLink)
+        .where(DynamicLink.id == link_id, DynamicLink.pass_id.is_(None))
+        .values(pass_id=pass_id)
+        .execution_options(synchronize_session=False)
+    )
+    result = await session.execute(statement)
+    return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -5,13 +5,13 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from passmint.kit.limits import BoundedJson, Text
 from passmint.kit.pagination import Pagination
 from passmint.kit.schemas import ApiModel, InputModel
 from passmint.kit.time import UtcDateTime
-from passmint.templates.designs import ChangeMessage, bounded_values
+from passmint.templates.designs import Alignment, ChangeMessage, bounded_values
 from passmint.templates.schemas import Beacon, LocationIn
 
 Scalar = str | int | float
@@ -30,13 +30,32 @@ class InstallStatus(StrEnum):
     NOT_BEEN_INSTALLED = "not_been_installed"
 
 
+TEMPLATE_ONLY = frozenset(
+    {"order", "required", "hideEmpty", "numberStyle", "dateStyle", "timeStyle", "currencyCode",
+     "ignoresTimeZone", "row", "col", "notShared", "header", "body", "uri", "image", "imageDescription",
+     "description"}
+)  # fmt: skip
+"""Keys of a whole field object that only the template decides: a pass body may carry them (clients send
+back the field objects a GET returned) and they are ignored."""
+
+
 class PassValue(InputModel):
-    """What a pass may set on one of its template's fields or headers."""
+    """One of the template's fields or headers as a pass body sends it: the whole field object, of which
+    the pass keeps ``value``, ``label``, ``changeMessage``, ``textAlignment`` and ``semantics``.
+
+    ``fieldType`` and ``formatType``, when sent, must be the template's (a pass cannot move a field or
+    change its kind; checked with the template); the keys in ``TEMPLATE_ONLY`` are ignored.
+    """
+
+    read_only = TEMPLATE_ONLY
 
     value: Scalar | None = None
     label: Text | None = None
     change_message: ChangeMessage | None = None
     semantics: BoundedJson | None = None
+    text_alignment: Alignment | None = None
+    field_type: Annotated[str, StringConstraints(max_length=64)] | None = None
+    format_type: Annotated[str, StringConstraints(max_length=64)] | int | None = None
 
 
 PassValues = Annotated[dict[str, PassValue], AfterValidator(bounded_values)]
@@ -56,9 +75,12 @@ class PublicUrl(InputModel):
 
 
 class PassBody(InputModel):
-    """A new pass: values over its template's, beacons, locations, NFC, semantics and tags."""
+    """A new pass: values over its template's, beacons, locations, NFC, semantics and tags.
 
-    read_only = PASS_READ_ONLY
+    What a GET of a pass returns may be sent back: its read-only keys, ``externalId`` among them (the
+    path names it), are ignored."""
+
+    read_only = PASS_READ_ONLY | {"externalId"}
 
     headers: PassValues = Field(default_factory=dict)
     fields: PassValues = Field(default_factory=dict)
@@ -69,9 +91,19 @@ class PassBody(InputModel):
     tags: Annotated[list[TagName], Field(max_length=MAX_TAGS)] | None = None
     public_url: PublicUrl | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _public_url_spelling(cls, data: Any) -> Any:
+        """The dynamic-pass example spells ``publicUrl`` as ``publicURL``; both are read."""
+        if isinstance(data, dict) and "publicURL" in data and "publicUrl" not in data:
+            return {("publicUrl" if key == "publicURL" else key): value for key, value in data.items()}
+        return data
+
 
 class DynamicPassBody(PassBody):
     """``POST /pass/{templateId}/dynamic``: a pass body that may also name its external id."""
+
+    read_only = PASS_READ_ONLY
 
     external_id: Annotated[str, StringConstraints(min_length=1, max_length=255)] | None = None
 
@@ -87,6 +119,10 @@ class LocationsAdd(InputModel):
     locations: Annotated[list[LocationIn], Field(min_length=1, max_length=10)]
 
 
+class DynamicLinkRead(ApiModel):
+    url: str = Field(description="Opening it makes the pass (the first time) and answers its .pkpass.")
+
+
 class TicketRef(ApiModel):
     ticket_id: int
 
@@ -99,6 +135,8 @@ class PassDeleted(ApiModel):
 class PublicUrlRead(ApiModel):
     type: str
     path: str
+    used: bool = Field(description="Whether the pass was installed (from this link or another way).")
+    installs: int = Field(description="How many times the pass was installed, on any device.")
 
 
 class PassRead(ApiModel):
@@ -135,6 +173,7 @@ class PassSummary(ApiModel):
     status: str
     installed_at: UtcDateTime | None = None
     uninstalled_at: UtcDateTime | None = None
+    platform: Literal["ios", "android"]
     created_at: UtcDateTime
     updated_at: UtcDateTime
 

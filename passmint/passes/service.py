@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
@@ -53,6 +53,16 @@ class PassView:
     template: Template
     tags: list[str]
     locations: Sequence[Location]
+    installs: int = 0
+
+
+@dataclass(frozen=True)
+class PassPage:
+    """One page of passes, how many there are in all, and each template's vendor."""
+
+    rows: Sequence[Pass]
+    count: int
+    vendors: dict[int, str]
 
 
 async def get(session: AsyncSession, account: Account, locator: PassLocator) -> Pass:
@@ -82,7 +92,8 @@ async def view(session: AsyncSession, account: Account, locator: PassLocator) ->
 async def view_of(session: AsyncSession, pass_: Pass) -> PassView:
     template = await repository.template_of(session, pass_)
     tags = await repository.tag_names(session, pass_.id)
-    return PassView(pass_, template, tags, await repository.locations(session, pass_.id))
+    locations = await repository.locations(session, pass_.id)
+    return PassView(pass_, template, tags, locations, await repository.installs(session, pass_.id))
 
 
 async def list_passes(
@@ -92,10 +103,25 @@ async def list_passes(
     *,
     template: Ref | None = None,
     status: InstallStatus | None = None,
-) -> tuple[Sequence[Pass], int]:
+) -> PassPage:
     """One page of the account's passes, of one template or all, filtered by install status."""
     template_id = None if template is None else (await template_service.get(session, account, template)).id
-    return await repository.page(session, account.id, page, template_id=template_id, status=status)
+    rows, count = await repository.page(session, account.id, page, template_id=template_id, status=status)
+    return PassPage(rows, count, await repository.vendors(session, {row.template_id for row in rows}))
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A pass checked against its template, its images stored, not made yet (a dynamic link keeps one)."""
+
+    external_id: str | None
+    values: dict[str, Any]
+    image_digests: dict[str, str]
+    locations: list[dict[str, object]] | None = None
+    tags: list[str] | None = None
+
+    def stored(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 async def create(
@@ -108,84 +134,103 @@ async def create(
     external_id: str | None = None,
 ) -> PassView:
     """A new pass from the template: serial number, authentication token and public install token."""
+    template, draft = await prepare(session, account, template_ref, body, images, external_id=external_id)
+    return await issue(session, account, template, draft)
+
+
+async def prepare(
+    session: AsyncSession,
+    account: Account,
+    template_ref: Ref,
+    body: PassBody,
+    images: ImageSource,
+    *,
+    external_id: str | None = None,
+) -> tuple[Template, Draft]:
+    """Check a new pass against its template and store its images; nothing is made yet."""
     template = await template_service.get(session, account, template_ref)
+    await check_issuable(session, template, external_id)
+    project = await template_service.project_of(session, template)
+    stored = values.check(template, project, values.from_body(body), body)
+    digests = await _image_digests(session, stored, images, previous=None)
+    locations = None if body.locations is None else [_location(location) for location in body.locations]
+    return template, Draft(external_id, stored, digests, locations, body.tags)
+
+
+async def check_issuable(session: AsyncSession, template: Template, external_id: str | None) -> None:
+    """The template may make a pass with this external id: it is enabled and the id is free."""
     if template.is_disabled:
-        raise TemplateClosed(f"Template {template_ref} is disabled: no new passes until it is enabled")
+        raise TemplateClosed(f"Template {template.id} is disabled: no new passes until it is enabled")
     if (
         external_id is not None
         and await repository.in_template(session, template.id, external_id) is not None
     ):
         raise PassExternalIdTaken(
-            f"Template {template_ref} already has a pass with external id '{external_id}'"
+            f"Template {template.id} already has a pass with external id '{external_id}'"
         )
-    stored = values.from_body(body)
-    values.check(template, await template_service.project_of(session, template), stored)
+
+
+async def issue(session: AsyncSession, account: Account, template: Template, draft: Draft) -> PassView:
+    """Make the pass a draft describes."""
     pass_ = Pass(
         account_id=account.id,
         template_id=template.id,
-        external_id=external_id,
+        external_id=draft.external_id,
         serial_number=str(uuid.uuid4()),
         authentication_token=new_token(24),
         public_token=new_token(24),
-        values=stored,
-        image_digests=await _image_digests(session, stored, images, previous=None),
+        values=draft.values,
+        image_digests=draft.image_digests,
     )
     created = await repository.add_unless_taken(session, pass_)
     if created is None:  # another request took the external id since the check above
         raise PassExternalIdTaken(
-            f"Template {template_ref} already has a pass with external id '{external_id}'"
+            f"Template {template.id} already has a pass with external id '{draft.external_id}'"
         )
     pass_ = created
     changes.mark_passes(session, [pass_.id])
-    await _lists_and_tags(session, account, pass_, body)
-    locations = await repository.locations(session, pass_.id) if body.locations else []
-    return PassView(pass_, template, sorted(set(body.tags or [])), locations)
+    if draft.locations is not None:
+        await repository.replace_locations(session, pass_.id, draft.locations)
+    if draft.tags is not None:
+        await repository.set_tags(session, account.id, pass_.id, draft.tags)
+    locations = await repository.locations(session, pass_.id) if draft.locations else []
+    return PassView(pass_, template, sorted(set(draft.tags or [])), locations)
 
 
-async def create_dynamic(
-    session: AsyncSession,
-    account: Account,
-    template_ref: Ref,
-    body: DynamicPassBody,
-    images: ImageSource,
-    *,
-    expiry: str | None,
-) -> PassView:
-    """A pass made in one call with an optional external id (in the body) and expiry date (midnight UTC)."""
-    if expiry is not None:
-        try:
-            day = date.fromisoformat(expiry)
-        except ValueError:
-            message = "must be a date written YYYY-MM-DD"
-            raise PassInvalid(
-                f"expiry: {message}", details=[{"field": "expiry", "location": "query", "message": message}]
-            ) from None
-        expires = PassValue(value=f"{day.isoformat()}T00:00:00Z")
-        body = body.model_copy(update={"headers": {**body.headers, "expirationDate": expires}})
-    return await create(session, account, template_ref, body, images, external_id=body.external_id)
+def with_expiry(body: DynamicPassBody, expiry: str | None) -> DynamicPassBody:
+    """The body with ``expiry`` (YYYY-MM-DD, the query of a dynamic pass) as its expiration date."""
+    if expiry is None:
+        return body
+    try:
+        day = date.fromisoformat(expiry)
+    except ValueError:
+        message = "must be a date written YYYY-MM-DD"
+        raise PassInvalid(
+            f"expiry: {message}", details=[{"field": "expiry", "location": "query", "message": message}]
+        ) from None
+    expires = PassValue(value=f"{day.isoformat()}T00:00:00Z")
+    return body.model_copy(update={"headers": {**body.headers, "expirationDate": expires}})
 
 
 async def update(
     session: AsyncSession, account: Account, locator: PassLocator, body: PassUpdate, images: ImageSource
-) -> list[Ticket]:
+) -> Ticket:
     """Apply an update to the pass (to every pass with the external id, when named only by it).
 
-    The change is made before the answer; each pass's ticket completes once the phones holding the
-    pass have been pushed (at once when none does).
+    The change is made before the answer; the ticket counts each pass done once the phones holding it
+    have been pushed (at once when none does).
     """
     passes = await _targets(session, account, locator, body)
-    tickets = []
+    ticket = await ticket_service.open_ticket(session, account, "pass.update", total=len(passes))
     for pass_ in passes:
         template = await repository.template_of(session, pass_)
-        stored = values.merged(pass_.values, body)
-        values.check(template, await template_service.project_of(session, template), stored)
+        project = await template_service.project_of(session, template)
+        stored = values.check(template, project, values.merged(pass_.values, body), body)
         pass_.image_digests = await _image_digests(session, stored, images, previous=pass_)
         pass_.values = stored
-        ticket = await ticket_service.open_ticket(session, account, "pass.update", total=1)
         _changed(session, pass_, ticket)
         await _lists_and_tags(session, account, pass_, body)
-        tickets.append(ticket)
-    return tickets
+    return ticket
 
 
 async def delete(session: AsyncSession, account: Account, locator: PassLocator) -> int:
@@ -249,16 +294,20 @@ async def project_of(session: AsyncSession, pass_: Pass) -> tuple[Template, Proj
 async def _targets(
     session: AsyncSession, account: Account, locator: PassLocator, body: PassUpdate
 ) -> list[Pass]:
-    if locator.pass_id is not None or locator.template is not None or body.templates is None:
+    """The pass named, or every pass with the external id (of the ``templates`` listed, if any)."""
+    if locator.pass_id is not None or locator.template is not None:
         return [await get(session, account, locator)]
-    template_ids = [
-        (await template_service.get(session, account, Ref.parse(str(t)))).id for t in body.templates
-    ]
+    template_ids = (
+        None
+        if body.templates is None
+        else [(await template_service.get(session, account, Ref.parse(str(t)))).id for t in body.templates]
+    )
     found = await repository.by_external_id(
         session, account.id, str(locator.external_id), template_ids=template_ids
     )
     if not found:
-        raise PassNotFound(f"Pass {locator} was not found in templates {body.templates}")
+        where = "" if body.templates is None else f" in templates {body.templates}"
+        raise PassNotFound(f"Pass {locator} was not found{where}")
     return list(found)
 
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from passmint.apple.errors import Problem
 from passmint.apple.render import check_values
+from passmint.apple.render_values import as_number
 from passmint.models import Project, Template
 from passmint.passes.errors import PassInvalid
 from passmint.passes.schemas import PassBody, PassValue
-from passmint.templates.designs import IMAGE_HEADERS, Vendor
+from passmint.templates.designs import IMAGE_HEADERS, Vendor, canonical_header
 
-MERGED_KEYS = ("value", "label", "changeMessage", "semantics")
+MERGED_KEYS = ("value", "label", "changeMessage", "semantics", "textAlignment")
+KEPT = {"value", "label", "change_message", "semantics", "text_alignment"}
 
 
 def from_body(body: PassBody) -> dict[str, Any]:
@@ -30,7 +33,7 @@ def changes(body: PassBody) -> dict[str, Any]:
     """The field and header changes of an update, as stored."""
     return {
         "fields": {name: _wire(value) for name, value in body.fields.items()},
-        "headers": {name: _wire(value) for name, value in body.headers.items()},
+        "headers": {name: canonical_header(name, _wire(value)) for name, value in body.headers.items()},
     }
 
 
@@ -68,15 +71,46 @@ def image_urls(values: dict[str, Any]) -> dict[str, str]:
     return found
 
 
-def check(template: Template, project: Project, values: dict[str, Any]) -> None:
-    """Raise ``PassInvalid`` naming every field whose value the template cannot take."""
-    if template.vendor != Vendor.APPLE.value:
-        return
-    problems = check_values(template.design, _without_images(values), project_settings=project.settings)
+def check(
+    template: Template, project: Project, values: dict[str, Any], sent: PassBody | None = None
+) -> dict[str, Any]:
+    """The values in their stored form (a numeric string in a Number field is a number); raises
+    ``PassInvalid`` naming every field whose value the template cannot take, or whose ``fieldType``/
+    ``formatType`` (in the body ``sent``) is not the template's."""
+    problems = [] if sent is None else kind_problems(template, sent)
+    if template.vendor == Vendor.APPLE.value:
+        problems += check_values(template.design, _without_images(values), project_settings=project.settings)
     if problems:
         summary = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
         details = [{"field": p["field"], "location": "body", "message": p["message"]} for p in problems]
         raise PassInvalid(f"The pass is not valid. {summary}", details=details)
+    return _numbers(template, values)
+
+
+def _numbers(template: Template, values: dict[str, Any]) -> dict[str, Any]:
+    fields = template.design.get("fields", {})
+    converted = {}
+    for name, entry in values.get("fields", {}).items():
+        number = as_number(entry.get("value")) if isinstance(entry.get("value"), str) else None
+        is_number = str((fields.get(name) or {}).get("formatType", "")).lower() == "number"
+        converted[name] = entry | {"value": number} if is_number and number is not None else entry
+    return values | {"fields": converted} if "fields" in values else values
+
+
+def kind_problems(template: Template, body: PassBody) -> list[Problem]:
+    """A field object sent with another ``fieldType`` or ``formatType`` than the template's own."""
+    fields = template.design.get("fields", {})
+    problems = []
+    for name, sent in body.fields.items():
+        if name not in fields:
+            continue  # a header sent under fields, or an unknown name (refused when checked)
+        spec = fields[name]
+        for key, given in (("fieldType", sent.field_type), ("formatType", sent.format_type)):
+            own = spec.get(key, "String" if key == "formatType" else None)
+            if given is not None and own is not None and str(given).lower() != str(own).lower():
+                message = f"is '{own}' in the template; a pass cannot change it"
+                problems.append(Problem(field=f"fields.{name}.{key}", message=message))
+    return problems
 
 
 def _without_images(values: dict[str, Any]) -> dict[str, Any]:
@@ -87,9 +121,8 @@ def _without_images(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _wire(value: PassValue) -> dict[str, Any]:
-    return value.model_dump(
-        by_alias=True, exclude_unset=True, include={"value", "label", "change_message", "semantics"}
-    )
+    wired = value.model_dump(by_alias=True, exclude_unset=True, include=KEPT)
+    return wired
 
 
 def _lists(body: PassBody) -> dict[str, Any]:

@@ -6,9 +6,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from passmint.kit.pagination import PageRequest, Pagination
+from passmint.kit.spellings import apple_barcode_format, v2_barcode_type
 from passmint.models import Location, Pass
 from passmint.passes.schemas import PassList, PassLocationRead, PassRead, PassSummary, PublicUrlRead
-from passmint.passes.service import PassView
+from passmint.passes.service import PassPage, PassView
+from passmint.templates.designs import Vendor
+from passmint.templates.views import spelled
 
 
 def status(pass_: Pass) -> str:
@@ -48,13 +51,19 @@ def full(view: PassView, base_url: str) -> PassRead:
         serial_number=pass_.serial_number,
         url=download_url(base_url, pass_),
         public_url=PublicUrlRead(
-            type=pass_.values.get("publicUrlType", "multiple"), path=public_url(base_url, pass_)
+            type=pass_.values.get("publicUrlType", "multiple"),
+            path=public_url(base_url, pass_),
+            used=pass_.installed_at is not None,
+            installs=view.installs,
         ),
         status=status(pass_),
         installed_at=pass_.installed_at,
         uninstalled_at=pass_.uninstalled_at,
         tags=view.tags,
-        headers=_merged(design.get("headers", {}), pass_.values.get("headers", {})),
+        headers=spelled(
+            _merged(design.get("headers", {}), pass_.values.get("headers", {})),
+            apple_barcode_format if view.template.vendor == Vendor.APPLE.value else v2_barcode_type,
+        ),
         fields=_merged(design.get("fields", {}), pass_.values.get("fields", {})),
         beacons=pass_.values.get("beacons", design.get("beacons")),
         locations=locations(view.locations),
@@ -65,7 +74,11 @@ def full(view: PassView, base_url: str) -> PassRead:
     )
 
 
-def summary(pass_: Pass, base_url: str) -> PassSummary:
+PLATFORMS = {Vendor.APPLE.value: "ios", Vendor.GOOGLE.value: "android"}
+"""The platform a pass is for, by its template's vendor, as pass lists print it."""
+
+
+def summary(pass_: Pass, base_url: str, vendor: str) -> PassSummary:
     return PassSummary(
         id=pass_.id,
         external_id=pass_.external_id,
@@ -75,16 +88,16 @@ def summary(pass_: Pass, base_url: str) -> PassSummary:
         status=status(pass_),
         installed_at=pass_.installed_at,
         uninstalled_at=pass_.uninstalled_at,
+        platform=PLATFORMS[vendor],
         created_at=pass_.created_at,
         updated_at=pass_.updated_at,
     )
 
 
-def listing(rows: Sequence[Pass], count: int, page: PageRequest, base_url: str) -> PassList:
+def listing(found: PassPage, page: PageRequest, base_url: str) -> PassList:
     """One page of passes as the list routes answer it."""
-    return PassList(
-        count=count, passes=[summary(row, base_url) for row in rows], pagination=Pagination.of(page)
-    )
+    passes = [summary(row, base_url, found.vendors[row.template_id]) for row in found.rows]
+    return PassList(count=found.count, passes=passes, pagination=Pagination.of(page))
 
 
 def locations(rows: Sequence[Location]) -> list[dict[str, Any]]:

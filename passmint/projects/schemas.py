@@ -6,10 +6,11 @@ import uuid
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import ConfigDict, Field, StringConstraints, field_serializer
+from pydantic import BeforeValidator, ConfigDict, Field, StringConstraints, field_serializer
 
 from passmint.kit.pagination import Pagination
 from passmint.kit.schemas import ApiModel, InputModel, PatchModel
+from passmint.kit.spellings import canonical_barcode_encoding, canonical_barcode_type
 from passmint.kit.time import UtcDateTime
 
 
@@ -63,8 +64,8 @@ class ProjectSettings(InputModel):
     barcode_alt_text: SettingText | None = None
     barcode_label: SettingText | None = None
     barcode_default_value: SettingText | None = None
-    barcode_encoding: BarcodeEncoding | None = None
-    barcode_type: BarcodeType | None = None
+    barcode_encoding: Annotated[BarcodeEncoding, BeforeValidator(canonical_barcode_encoding)] | None = None
+    barcode_type: Annotated[BarcodeType, BeforeValidator(canonical_barcode_type)] | None = None
 
 
 PROJECT_READ_ONLY = frozenset({"id", "contextId", "createdAt", "updatedAt", "templates", "externalId"})

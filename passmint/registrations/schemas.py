@@ -63,7 +63,7 @@ class RegistrationRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: Annotated[str, BeforeValidator(str)]
-    pass_id: int
+    pass_id: Annotated[str, BeforeValidator(str)]
     wallet: str
     device_os: str
     created_at: UtcDateTime

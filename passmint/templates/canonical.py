@@ -16,6 +16,7 @@ from passmint.templates.designs import (
     GoogleModule,
     HeaderValue,
     Vendor,
+    canonical_header,
     header_field_type,
     header_problem,
 )
@@ -41,7 +42,8 @@ def canonical_headers(
         message = header_problem(name, header)
         if message is not None:
             problems.append(problem(f"headers.{name}.value", message))
-        result[name] = {**header.wire(), "fieldType": header.field_type or header_field_type(name)}
+        wired = canonical_header(name, header.wire())
+        result[name] = {**wired, "fieldType": header.field_type or header_field_type(name)}
     return result, problems
 
 

@@ -9,6 +9,7 @@ of the API are two views of the same document.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -24,8 +25,9 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
+from passmint.apple.render_values import ENUMS, apple_enum, as_number
 from passmint.kit.limits import MAX_TEXT, BoundedJson, BoundedScalar, Text, fail_at
-from passmint.projects.schemas import BarcodeEncoding, BarcodeType
+from passmint.kit.spellings import V2_BARCODE_TYPES, barcode_encoding, barcode_type
 
 RGB = re.compile(r"^rgb\(\s*\d{1,3}\s*,\s*\d{1,3}\s*,\s*\d{1,3}\s*\)$")
 HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -47,6 +49,16 @@ class Vendor(StrEnum):
 
 
 VENDOR_IDS = {Vendor.APPLE: 1, Vendor.GOOGLE: 2}
+
+
+def _vendor_case(value: Any) -> Any:
+    """``Apple``, ``APPLE`` and ``apple`` (the reference writes both of the first two)."""
+    known = isinstance(value, str) and value.strip().lower() in VENDORS
+    return value.strip().capitalize() if known else value
+
+
+VENDORS = {"apple", "google"}
+VendorName = Annotated[Vendor, BeforeValidator(_vendor_case)]
 
 
 class AppleFieldGroup(StrEnum):
@@ -82,11 +94,41 @@ class FormatType(StrEnum):
     DATE = "Date"
 
 
+def _format_case(value: Any) -> Any:
+    """``String``, ``Number``, ``URL``, ``Date`` in any case."""
+    known = {kind.value.lower(): kind.value for kind in FormatType}
+    return known.get(value.strip().lower(), value) if isinstance(value, str) else value
+
+
+Format = Annotated[FormatType, BeforeValidator(_format_case)]
+
+
 class TextAlignment(StrEnum):
     LEFT = "textAlignmentLeft"
     CENTER = "textAlignmentCenter"
     RIGHT = "textAlignmentRight"
     NATURAL = "textAlignmentNatural"
+
+
+def _spelled(kind: str, stored: Callable[[str], str] = lambda constant: constant) -> Any:
+    """A validator reading Apple's constant (``PKNumberStyleDecimal``), Airship's spelling
+    (``numberStyleDecimal``) or the bare word (``decimal``) of an Apple enum; ``stored`` is the form kept."""
+
+    def spell(value: Any) -> Any:
+        constant = apple_enum(value, kind)
+        if isinstance(value, str) and constant is None:
+            prefix, names = ENUMS[kind]
+            raise ValueError(f"'{value}' is not one of {', '.join(prefix + name for name in names)}")
+        return value if constant is None else stored(constant)
+
+    return BeforeValidator(spell)
+
+
+Alignment = Annotated[TextAlignment, _spelled("textAlignment", lambda c: "t" + c.removeprefix("PKT"))]
+"""Stored as Airship spells it (``textAlignmentRight``); Apple's ``PKTextAlignmentRight`` is read too."""
+NumberStyle = Annotated[str, _spelled("numberStyle")]
+"""Stored as Apple's constant (``PKNumberStyleDecimal``); ``numberStyleDecimal`` is read too."""
+DateStyle = Annotated[str, _spelled("dateStyle")]
 
 
 class SharingStatus(StrEnum):
@@ -125,52 +167,55 @@ class DesignModel(BaseModel):
 Scalar = str | int | float
 
 
+HEADER_KINDS = {"toplevel": "topLevel", "image": "image", "barcode": "barcode"}
+
+
+def _header_kind(value: Any) -> Any:
+    """``topLevel`` also as pass responses print it (``TOP_LEVEL``), in any case."""
+    return HEADER_KINDS.get(value.replace("_", "").lower(), value) if isinstance(value, str) else value
+
+
 class HeaderValue(DesignModel):
     """One header: colours, texts, images and barcode settings, by name."""
 
-    field_type: Literal["topLevel", "image", "barcode"] | None = None
-    format_type: Literal[1, "1", "String"] | None = None
+    field_type: Annotated[Literal["topLevel", "image", "barcode"], BeforeValidator(_header_kind)] | None = (
+        None
+    )
+    format_type: Literal[1, "1", "String", "Number", "URL", "Date"] | None = None
     value: Scalar | None = None
     label: Text | None = None
     change_message: Text | None = None
     hide_empty: LooseBool | None = None
     required: LooseBool | None = None
     ignores_time_zone: LooseBool | None = None
-    text_alignment: TextAlignment | None = None
+    text_alignment: Alignment | None = None
+
+
+def _number_value(field: Any) -> Any:
+    """A numeric string in a Number field is a number (the reference's examples quote them: ``"3600"``)."""
+    number = as_number(field.value) if isinstance(field.value, str) else None
+    if field.format_type == FormatType.NUMBER and number is not None:
+        field.value = number
+    return field
 
 
 class AppleField(DesignModel):
     """A field of an Apple template, placed in an Apple field group by ``fieldType``."""
 
     field_type: AppleFieldGroup
-    format_type: FormatType = FormatType.STRING
+    format_type: Format = FormatType.STRING
     label: Text | None = None
     value: BoundedScalar | None = None
     change_message: ChangeMessage | None = None
     order: int | None = None
-    text_alignment: TextAlignment | None = None
+    text_alignment: Alignment | None = None
     required: LooseBool = False
     hide_empty: LooseBool = False
     ignores_time_zone: LooseBool | None = None
-    number_style: (
-        Literal[
-            "PKNumberStyleDecimal", "PKNumberStylePercent", "PKNumberStyleScientific", "PKNumberStyleSpellOut"
-        ]
-        | None
-    ) = None
+    number_style: NumberStyle | None = None
     currency_code: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] | None = None
-    date_style: (
-        Literal[
-            "PKDateStyleNone", "PKDateStyleShort", "PKDateStyleMedium", "PKDateStyleLong", "PKDateStyleFull"
-        ]
-        | None
-    ) = None
-    time_style: (
-        Literal[
-            "PKDateStyleNone", "PKDateStyleShort", "PKDateStyleMedium", "PKDateStyleLong", "PKDateStyleFull"
-        ]
-        | None
-    ) = None
+    date_style: DateStyle | None = None
+    time_style: DateStyle | None = None
     row: Literal[0, 1] | None = None
     semantics: BoundedJson | None = None
 
@@ -179,12 +224,14 @@ class AppleField(DesignModel):
     def _lower(cls, value: Any) -> Any:
         return value.lower() if isinstance(value, str) else value
 
+    _numbers = model_validator(mode="after")(_number_value)
+
 
 class GoogleField(DesignModel):
     """A field inside a Google module (``fieldType`` names the module in the canonical form)."""
 
     field_type: Text | None = None
-    format_type: FormatType | None = None
+    format_type: Format | None = None
     label: Text | None = None
     value: BoundedScalar | None = None
     header: Text | None = None
@@ -194,14 +241,16 @@ class GoogleField(DesignModel):
     order: int | None = None
     row: int | None = None
     col: int | None = None
-    number_style: Text | None = None
+    number_style: NumberStyle | None = None
     image: Text | None = None
     image_description: Text | None = None
     change_message: Text | None = None
     hide_empty: LooseBool | None = None
     required: LooseBool | None = None
     ignores_time_zone: LooseBool | None = None
-    text_alignment: TextAlignment | None = None
+    text_alignment: Alignment | None = None
+
+    _numbers = model_validator(mode="after")(_number_value)
 
 
 APPLE_HEADERS = {
@@ -248,17 +297,20 @@ HeaderPatches = Annotated[dict[str, HeaderValue | None], AfterValidator(bounded_
 
 
 def header_problem(name: str, header: HeaderValue) -> str | None:
-    """What is wrong with the value of header ``name``, if anything."""
+    """What is wrong with the value of header ``name``, if anything; an empty value means "not set here"."""
     value = header.value
     text = "" if value is None else str(value)
+    if not text.strip():
+        return None
     if name in COLOR_HEADERS and not (RGB.match(text) or HEX.match(text)):
         return "must be a colour written rgb(r, g, b) or #rrggbb"
-    if name in IMAGE_HEADERS and text and not IMAGE_URL.match(text):
+    if name in IMAGE_HEADERS and not IMAGE_URL.match(text):
         return "must be an http(s) or data: URL of a PNG or JPEG image"
-    if name == "barcode_type" and text not in {kind.value for kind in BarcodeType}:
-        return f"must be one of {', '.join(kind.value for kind in BarcodeType)}"
-    if name == "barcode_encoding" and text not in {encoding.value for encoding in BarcodeEncoding}:
-        return f"must be one of {', '.join(encoding.value for encoding in BarcodeEncoding)}"
+    if name == "barcode_type" and barcode_type(text) is None:
+        names = ", ".join(f"{v1} ({v2})" for v1, v2 in V2_BARCODE_TYPES.items())
+        return f"must be a barcode type: {names}"
+    if name == "barcode_encoding" and barcode_encoding(text) is None:
+        return "must be iso-8859-1 or utf-8"
     if name == "sharingStatus" and text not in {status.value for status in SharingStatus}:
         return f"must be one of {', '.join(status.value for status in SharingStatus)}"
     if name == "transitType" and text not in TRANSIT_TYPES:
@@ -266,6 +318,17 @@ def header_problem(name: str, header: HeaderValue) -> str | None:
     if name == "suppress_strip_shine" and text.lower() not in {"true", "false"}:
         return "must be true or false"
     return None
+
+
+CANONICAL_HEADER_VALUES = {"barcode_type": barcode_type, "barcode_encoding": barcode_encoding}
+"""Headers whose value is stored in one spelling, whichever of its spellings the client sent."""
+
+
+def canonical_header(name: str, header: dict[str, Any]) -> dict[str, Any]:
+    """The header with its value in the stored spelling (barcode types and encodings)."""
+    spell = CANONICAL_HEADER_VALUES.get(name)
+    canonical = spell(header.get("value")) if spell is not None else None
+    return header if canonical is None else {**header, "value": canonical}
 
 
 def header_field_type(name: str) -> str:

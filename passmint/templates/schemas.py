@@ -13,7 +13,7 @@ from passmint.kit.pagination import Pagination
 from passmint.kit.schemas import ApiModel, InputModel
 from passmint.kit.time import UtcDateTime
 from passmint.projects.schemas import ProjectType
-from passmint.templates.designs import HeaderPatches, HeaderValues, LooseBool, Vendor
+from passmint.templates.designs import HeaderPatches, HeaderValues, LooseBool, Vendor, VendorName
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
 DEFAULT_EXPIRY_DAYS = 730
@@ -53,8 +53,9 @@ class ExpiryInfo(InputModel):
 
     @property
     def never(self) -> bool:
-        sent = self.model_fields_set
-        return "expire_never" in sent or "expiry_never" in sent
+        """``expireNever`` with any value (the schema: "any string value (or null)"); ``expiryNever`` with a
+        value (the GET example prints ``"expiryNever": null`` beside an ``expiryDuration``: not set)."""
+        return "expire_never" in self.model_fields_set or self.expiry_never is not None
 
     def stored(self) -> dict[str, Any]:
         if self.expiry_date is not None:
@@ -65,9 +66,11 @@ class ExpiryInfo(InputModel):
 
 
 class Beacon(InputModel):
+    """An iBeacon; ``major`` and ``minor`` are optional, as in Apple's pass format (and an example)."""
+
     uuid: Annotated[str, Field(pattern=r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")]
-    major: Annotated[int, Field(ge=0, le=65535)]
-    minor: Annotated[int, Field(ge=0, le=65535)]
+    major: Annotated[int, Field(ge=0, le=65535)] | None = None
+    minor: Annotated[int, Field(ge=0, le=65535)] | None = None
     relevant_text: Text | None = None
 
 
@@ -108,7 +111,7 @@ class TemplateBody(InputModel):
 
     name: Name
     description: Annotated[str, StringConstraints(max_length=10_000)] = ""
-    vendor: Vendor
+    vendor: VendorName
     vendor_id: IntLike | None = None
     project_type: ProjectType | None = None
     project_id: IntLike | None = None
@@ -177,7 +180,7 @@ class TemplatePatch(InputModel):
     fields: dict[str, dict[str, Any] | None] | None = None
     beacons: Annotated[list[Beacon], Field(max_length=10)] | None = None
     locations: list[LocationIn] | None = None
-    vendor: Vendor | None = None
+    vendor: VendorName | None = None
     vendor_id: IntLike | None = None
     project_type: ProjectType | None = None
     project_id: IntLike | None = None

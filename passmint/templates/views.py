@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
+from passmint.kit.spellings import v2_barcode_type
 from passmint.models import Location, Project, Template
 from passmint.templates.designs import VENDOR_IDS, Vendor
 from passmint.templates.schemas import (
@@ -62,13 +63,22 @@ def v2(template: Template, project: Project, locations: Sequence[Location]) -> T
         type=template.type,
         disabled=template.is_disabled,
         expiry_info={key: value for key, value in expiry.items() if value is not None} or {},
-        headers=template.design.get("headers", {}),
+        headers=spelled(template.design.get("headers", {}), v2_barcode_type),
         fields=template.design.get("fields", {}),
         beacons=template.design.get("beacons"),
         locations=[location_value(location) for location in locations],
         created_at=template.created_at,
         updated_at=template.updated_at,
     )
+
+
+def spelled(headers: dict[str, Any], barcode_type: Callable[[object], object]) -> dict[str, Any]:
+    """Headers with the barcode type in the spelling of the format being answered (stored as ``pdf417``;
+    the payload format writes ``PDF_417``, pass responses Apple's ``PKBarcodeFormatPDF417``)."""
+    header = headers.get("barcode_type")
+    if not isinstance(header, dict) or not header.get("value"):
+        return headers
+    return {**headers, "barcode_type": {**header, "value": barcode_type(header["value"])}}
 
 
 def location_value(location: Location) -> dict[str, Any]:

@@ -126,7 +126,7 @@ async def test_the_whole_conversation(api: ApiClient, phone: Phone) -> None:
 
     active = await registrations(api, project_id)
     assert [(r["pass_id"], r["wallet"], r["device_os"]) for r in active] == [
-        (phone.pass_["id"], "passbook", "ios")
+        (str(phone.pass_["id"]), "passbook", "ios")
     ]
     assert (await phone.unregister()).status_code == 200
     assert await registrations(api, project_id) == []

@@ -300,7 +300,7 @@ class TestListUpdateDelete:
             "relevantText": "Near",
         }
         response = await api.put(f"/v1/pass/template/{template_id}/id/b/beacons", json={"beacons": [beacon]})
-        assert response.status_code == 200 and "ticketId" in response.json()
+        assert response.status_code == 201 and "ticketId" in response.json()  # as the reference documents
         assert (await api.get(f"/v1/pass/template/{template_id}/id/b/beacons")).json() == {
             "beacons": [beacon]
         }
@@ -314,15 +314,36 @@ class TestListUpdateDelete:
         assert response.json() == {"status": "deleted", "passId": created["id"]}
         assert (await api.get(f"/v1/pass/{created['id']}")).status_code == 404
 
-    async def test_dynamic_pass(self, api: httpx.AsyncClient, template_id: int) -> None:
+    async def test_dynamic_pass(
+        self, api: httpx.AsyncClient, anonymous: httpx.AsyncClient, template_id: int, verify: Verify
+    ) -> None:
+        """The answer is a link; the pass is made when the link is first opened (without credentials)."""
         response = await api.post(
             f"/v1/pass/{template_id}/dynamic", params={"expiry": "2030-05-18"}, json={"externalId": "dyn"}
         )
         assert response.status_code == 200, response.text
-        document = (await api.get("/v1/pass/id/dyn/viewJSONPass")).json()
+        url = response.json()["url"]
+        assert url.startswith("http://localhost/v1/pass/dynamic/") and set(response.json()) == {"url"}
+        assert (await api.get("/v1/pass/id/dyn")).status_code == 404
+        first = await anonymous.get(url.removeprefix("http://localhost"))
+        assert first.status_code == 200 and first.headers["content-type"] == "application/vnd.apple.pkpass"
+        document = pass_json(verify(first.content))
         assert document["expirationDate"].startswith("2030-05-18T00:00:00")
+        again = pass_json(verify((await anonymous.get(url.removeprefix("http://localhost"))).content))
+        assert again["serialNumber"] == document["serialNumber"]
+        listed = (await api.get("/v1/pass", params={"templateId": template_id})).json()
+        assert listed["count"] == 1 and listed["passes"][0]["externalId"] == "dyn"
         bad = await api.post(f"/v1/pass/{template_id}/dynamic", params={"expiry": "someday"}, json={})
         assert bad.status_code == 400 and bad.json()["details"][0]["field"] == "expiry"
+
+    async def test_dynamic_pass_body_is_checked_when_the_link_is_made(
+        self, api: httpx.AsyncClient, anonymous: httpx.AsyncClient, template_id: int, database: Database
+    ) -> None:
+        body = {"fields": {"Nope": {"value": "1"}}}
+        response = await api.post(f"/v1/pass/{template_id}/dynamic", json=body)
+        assert response.status_code == 400 and response.json()["details"][0]["field"] == "fields.Nope"
+        unknown = await anonymous.get("/v1/pass/dynamic/0b6e51a4-34a8-4a07-9d79-0f2f1b5a4c11")
+        assert unknown.status_code == 404 and await stored_passes(database) == 0
 
     async def test_pass_image_overrides_template_image(
         self, api: httpx.AsyncClient, template_id: int, verify: Verify
@@ -406,3 +427,13 @@ class TestReferenceExamples:
         ):
             assert key in fetched, key
         assert "passFields" not in fetched
+
+
+async def test_dynamic_link_opened_twice_at_once_makes_one_pass(
+    api: httpx.AsyncClient, anonymous: httpx.AsyncClient, template_id: int, database: Database
+) -> None:
+    url = (await api.post(f"/v1/pass/{template_id}/dynamic", json={})).json()["url"]
+    path = url.removeprefix("http://localhost")
+    answers = await asyncio.gather(*(anonymous.get(path) for _ in range(4)))
+    assert [answer.status_code for answer in answers] == [200] * 4, [a.text for a in answers]
+    assert await stored_passes(database) == 1

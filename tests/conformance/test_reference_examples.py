@@ -1,0 +1,113 @@
+"""Every example request of the Airship reference, sent through the real app, answered as the reference shows.
+
+For each example (see ``reference.py`` for how they are read) the test makes the objects it names (see
+``world.py``), sends the request and checks the status and the top-level shape of the answer: every key
+the example's answer shows with a value is there, holding an object, a list or a plain value as in the
+example. Examples of features not built yet, those under a prefix of ``passmint/unbuilt.py``, must
+answer 501 ``not_implemented``; when a feature is built and its line leaves ``unbuilt.py``, its examples
+are held to the full check with no change here.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from passmint.unbuilt import UNBUILT
+from tests.conformance.reference import Example, find_reference, load
+from tests.conformance.world import PREPARE, World
+from tests.conftest import ApiClient
+
+REFERENCE = find_reference(Path(__file__))
+EXAMPLES: tuple[Example, ...] = load(REFERENCE) if REFERENCE is not None else ()
+BY_LINE = {example.line: example for example in EXAMPLES}
+UNBUILT_PREFIXES = [
+    re.compile(re.sub(r"\\\{\w+(?::ref)?\\\}", r"(?:id/)?[^/]+", re.escape(prefix)) + r"(?:/.*)?")
+    for prefix, _ in UNBUILT
+]
+ABSENT_WHEN_UNSET = {
+    "externalId": "only when one was given",
+    "appleCertificateId": "only when the project names a certificate",
+    "installedAt": "only once the pass is installed",
+    "uninstalledAt": "only once the pass is uninstalled",
+    "next_page": "only when more pages follow",
+    "nextPage": "only when more pages follow",
+    "barcode": "only when the pass has a barcode value",
+    "barcodes": "only when the pass has a barcode value",
+}
+"""Keys the examples show that passmint leaves out while they do not apply (responses leave out unset keys,
+see docs/decisions.md); the example's world does not set them up."""
+
+
+def test_the_reference_is_beside_the_repository() -> None:
+    assert REFERENCE is not None, (
+        "shared/spec/003_98dd2a0b2afeda57.txt was not found beside the repository (or a folder above it); "
+        "the conformance suite reads its examples from there"
+    )
+    assert len(EXAMPLES) > 150
+
+
+def expected_status(example: Example) -> int:
+    """The example's status when its operation documents it (or documents none), else the documented
+    success status (the reference's examples print 201 where the operation says 200 now and then)."""
+    documented = [status for status in example.documented if 200 <= status < 300]
+    if example.status is not None and (not documented or example.status in example.documented):
+        return example.status
+    assert documented, f"{example.name}: neither the example nor its operation gives a status"
+    return documented[0]
+
+
+def unbuilt(target: str) -> bool:
+    return any(prefix.fullmatch(target.split("?", 1)[0]) for prefix in UNBUILT_PREFIXES)
+
+
+def answers_not_built(response: httpx.Response) -> bool:
+    return response.status_code == 501 and response.json()["error_code"] == "not_implemented"
+
+
+def kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "an object"
+    return "a list" if isinstance(value, list) else "a plain value"
+
+
+def shape_problems(expected: Any, actual: Any) -> list[str]:
+    """How ``actual`` differs from ``expected`` at the top level."""
+    if expected is None:
+        return []
+    if kind(expected) != kind(actual):
+        return [f"the answer is {kind(actual)}, the example's {kind(expected)}"]
+    if not isinstance(expected, dict):
+        return []
+    problems = []
+    for key, value in expected.items():
+        if value is None:
+            continue
+        if key not in actual:
+            problems += [] if key in ABSENT_WHEN_UNSET else [f"'{key}' is missing"]
+        elif kind(value) != kind(actual[key]):
+            problems.append(f"'{key}' is {kind(actual[key])}, the example's {kind(value)}")
+    return problems
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda example: example.name)
+async def test_example(example: Example, api: ApiClient) -> None:
+    if unbuilt(example.target) and answers_not_built(
+        await api.request(example.method, example.target, json=example.body)
+    ):
+        return
+    world = World(api, BY_LINE, example)
+    prepare = PREPARE.get(example.operation)
+    if prepare is not None:
+        await prepare(world)
+    method, target, body = await world.request(example)
+    response = await api.request(method, target, json=body)
+    if unbuilt(target) and answers_not_built(response):
+        return
+    assert response.status_code == expected_status(example), f"{method} {target}: {response.text[:2000]}"
+    if example.answer is not None:
+        assert shape_problems(example.answer, response.json()) == [], response.text[:2000]
