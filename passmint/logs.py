@@ -22,8 +22,9 @@ _RESERVED = set(vars(logging.makeLogRecord({}))) | {"color_message"}  # uvicorn'
 
 SECRET_PATHS = (re.compile(r"^(/v1/download/pass/)[^/]+"), re.compile(r"^(/v1/pass/dynamic/)[^/]+"))
 """Paths with a credential in them: a public install link's token fetches the pass (and with it the
-pass's ``authenticationToken``), and a dynamic pass link's id makes or fetches its pass. Apple's web service paths carry device ids and serial numbers, which
-identify but do not authorize (its credential is a header), so they stay readable."""
+pass's ``authenticationToken``), and a dynamic pass link's id makes or fetches its pass. Apple's web
+service paths carry device ids and serial numbers, which identify but do not authorize (its
+credential is a header), so they stay readable."""
 REDACTED = "[redacted]"
 MAX_STATEMENT = 2000
 
