@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import ipaddress
 from http import HTTPStatus
 from urllib.parse import unquote_to_bytes
 
@@ -31,6 +32,8 @@ from passmint.kit.outbound import DEFAULT_PORTS, port_of, send_pinned
 MAX_BYTES = 5 * 1024 * 1024
 """The most an image may weigh, downloaded or decoded from a ``data:`` URL."""
 MAX_REDIRECTS = 3
+MAX_PORT = 65535
+MAX_HOST_LENGTH, MAX_LABEL_LENGTH = 253, 63
 FETCH_TIMEOUT = 10.0
 """Seconds for a whole download: name lookups, every redirect, and the body."""
 
@@ -114,9 +117,31 @@ def _refusal(url: httpx.URL) -> str | None:
         return "is not an http, https or data: URL"
     if url.userinfo:
         return "carries a user name or password, which image URLs may not"
-    if not url.host:
+    try:
+        host = url.host  # decodes IDNA ("xn--") labels, refusing those that are not valid
+    except UnicodeError:
+        return "has a host name that is not a valid internationalized domain name"
+    if not host:
         return "has no host"
+    if not _is_host_name(url.raw_host) and not _is_ip_literal(host):
+        return "has a host name that is not a valid domain name"
+    if url.port is not None and not 1 <= url.port <= MAX_PORT:
+        return f"names port {url.port}; a port is a number from 1 to {MAX_PORT}"
     return None
+
+
+def _is_host_name(raw_host: bytes) -> bool:
+    """Whether ``raw_host`` (ASCII, IDNA-encoded) is dot-separated labels of 1 to 63 characters."""
+    labels = raw_host.removesuffix(b".").split(b".")
+    return len(raw_host) <= MAX_HOST_LENGTH and all(0 < len(label) <= MAX_LABEL_LENGTH for label in labels)
+
+
+def _is_ip_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 async def _follow(

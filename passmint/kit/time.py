@@ -25,9 +25,18 @@ def format_utc(value: datetime) -> str:
     return as_utc(value).strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
 
 
+def _input_as_utc(value: datetime) -> datetime:
+    """``as_utc`` for a time a client sent: one that UTC cannot hold (before year 1 or after 9999
+    once its offset is applied, e.g. ``0001-01-01T00:00:00+14:00``) is a validation error."""
+    try:
+        return as_utc(value)
+    except OverflowError:
+        raise ValueError("is out of range once converted to UTC (years 1 to 9999)") from None
+
+
 UtcDateTime = Annotated[
     datetime,
-    AfterValidator(as_utc),
+    AfterValidator(_input_as_utc),
     PlainSerializer(format_utc, return_type=str, when_used="json"),
 ]
 """A datetime that accepts any ISO 8601 offset on input and always prints UTC ``Z`` on output."""

@@ -202,6 +202,35 @@ class TestUrls:
         with pytest.raises(ImageUrlNotAllowed, match="not a valid URL"):
             await download(client, "http://[::1/logo.png")
 
+    @pytest.mark.parametrize(
+        ("url", "problem"),
+        [
+            ("http://xn--a.example/logo.png", "not a valid internationalized domain name"),
+            ("https://xn--zz-.com/logo.png", "not a valid internationalized domain name"),
+            ("http://a..example/logo.png", "not a valid domain name"),
+            (f"http://{'a' * 64}.example/logo.png", "not a valid domain name"),
+            ("http://127.0.0.1:0/logo.png", "port 0"),
+            ("http://example.com:0/logo.png", "port 0"),
+            ("http://[::1]:0/logo.png", "port 0"),
+            ("http://example.com:65536/logo.png", "port 65536"),
+        ],
+    )
+    async def test_hosts_and_ports_that_cannot_be_reached_are_refused_unrequested(
+        self, url: str, problem: str
+    ) -> None:
+        async with refusing_client() as client:
+            with pytest.raises(ImageUrlNotAllowed, match=problem):
+                await fetch.load(client, url, allow_private=True)
+
+    async def test_a_redirect_to_port_0_is_refused(self) -> None:
+        def answer(request: httpx.Request) -> httpx.Response:
+            assert request.url.port != 0, "port 0 was requested"
+            return httpx.Response(302, headers={"Location": "http://127.0.0.1:0/logo.png"})
+
+        async with httpx.AsyncClient(transport=httpx.MockTransport(answer)) as client:
+            with pytest.raises(ImageUrlNotAllowed, match="port 0"):
+                await download(client, "http://127.0.0.1/logo.png")
+
 
 def refusing_client() -> httpx.AsyncClient:
     def answer(request: httpx.Request) -> httpx.Response:
