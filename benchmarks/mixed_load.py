@@ -79,7 +79,7 @@ class Client:
         self.templates, self.shared = templates, shared
         self.passes, self.own_templates = Written(), Written()
         self.sequence = 0
-        self.random = random.Random(number)  # noqa: S311 - a load mix, not a secret
+        self.random = random.Random(number)  # a load mix, not a secret
 
     def value(self) -> str:
         self.sequence += 1
