@@ -27,6 +27,7 @@ from passmint.images.errors import (
     describe_url,
 )
 from passmint.kit import netguard
+from passmint.kit.ids import is_ascii_digits
 from passmint.kit.outbound import DEFAULT_PORTS, port_of, send_pinned
 from passmint.kit.threads import in_thread
 
@@ -232,7 +233,7 @@ async def _read_body(response: httpx.Response, max_bytes: int) -> bytes:
     if encoding not in ("", "identity"):
         raise ImageFetchFailed(f"was sent compressed ({encoding}) although passmint asked for it as is")
     announced = response.headers.get("Content-Length", "")
-    if announced.isdigit() and int(announced) > max_bytes:
+    if is_ascii_digits(announced) and int(announced) > max_bytes:
         raise too_large
     body = bytearray()
     async for chunk in response.aiter_bytes():  # identity only (checked above): the bytes as sent
