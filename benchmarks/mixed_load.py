@@ -67,6 +67,7 @@ class Written:
 class Tally:
     latencies: dict[str, list[float]] = field(default_factory=lambda: {kind: [] for kind in KINDS})
     statuses: Counter[int] = field(default_factory=Counter)
+    unanswered: Counter[str] = field(default_factory=Counter)
 
 
 class Client:
@@ -139,8 +140,9 @@ class Client:
             started = time.perf_counter()
             try:
                 status = (await request()).status_code
-            except httpx.TransportError:
+            except httpx.TransportError as error:
                 status = 0  # no answer
+                tally.unanswered[f"{kind}: {type(error).__name__}: {error}"] += 1
             tally.latencies[kind].append(time.perf_counter() - started)
             tally.statuses[status] += 1
 
@@ -212,6 +214,7 @@ async def run(url: str, auth: tuple[str, str], duration: float, concurrency: int
         "statuses": {str(code): count for code, count in sorted(tally.statuses.items())},
         "server_errors": sum(count for code, count in tally.statuses.items() if code >= 500),
         "unanswered": tally.statuses.get(0, 0),
+        "unanswered_by": dict(tally.unanswered),
         "writes_checked": checked,
         "lost_writes": lost,
     }
