@@ -54,5 +54,12 @@ def last_modified(changed_at: datetime, now: datetime | None = None) -> datetime
 
 
 def modified_since(changed_at: datetime, since: datetime) -> bool:
-    """Whether content changed at ``changed_at`` is newer than an ``If-Modified-Since`` of ``since``."""
-    return as_utc(changed_at) >= as_utc(since)
+    """Whether content changed at ``changed_at`` is newer than an ``If-Modified-Since`` of ``since``.
+
+    Compared as aware times, never converted: a client's date at the edge of the calendar
+    (``Fri, 31 Dec 9999 23:59:59 -1400``) has no UTC form, but still compares."""
+    return _aware(changed_at) >= _aware(since)
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)

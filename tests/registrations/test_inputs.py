@@ -38,6 +38,17 @@ class TestPassesUpdatedSince:
         assert (await phone.updated(str(MAX_ID))).status_code == 204
 
 
+class TestIfModifiedSince:
+    @pytest.mark.parametrize(
+        ("since", "status"),
+        [("Fri, 31 Dec 9999 23:59:59 -1400", 304), ("Mon, 01 Jan 0001 00:00:00 +1400", 200)],
+    )
+    async def test_a_date_with_no_utc_form_still_compares(
+        self, phone: Phone, since: str, status: int
+    ) -> None:
+        assert (await phone.latest(since)).status_code == status
+
+
 class TestUnstorableText:
     async def test_nul_in_log_lines_is_400(self, anonymous: httpx.AsyncClient) -> None:
         response = await anonymous.post("/apple/v1/log", json={"logs": ["fine", "bad\x00"]})
