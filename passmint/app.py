@@ -26,6 +26,7 @@ from passmint.projects.endpoints import router as projects_router
 from passmint.pushes.clients import ApnsClients
 from passmint.registrations.endpoints import logs as registration_logs
 from passmint.registrations.endpoints import router as registrations_v2
+from passmint.routing import refuse_unstorable_parameters
 from passmint.schedules.endpoints import router as schedules_router
 from passmint.system.endpoints import router as system_router
 from passmint.templates import endpoints as templates
@@ -94,7 +95,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await app.state.http.aclose()
             await app.state.db.dispose()
 
-    app = FastAPI(title="passmint", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(
+        title="passmint",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        dependencies=[Depends(refuse_unstorable_parameters)],
+    )
     app.state.settings = settings
     v1 = APIRouter(
         prefix="/v1",

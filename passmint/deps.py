@@ -18,6 +18,7 @@ from passmint.config import Settings
 from passmint.db import Database
 from passmint.errors import InvalidInput
 from passmint.images.sources import ImageSource
+from passmint.kit.ids import Id
 from passmint.kit.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Direction, PageRequest
 from passmint.models import Account
 
@@ -130,7 +131,7 @@ def page_params(orders: Sequence[str]) -> Callable[..., PageRequest]:
     """A dependency reading ``page``, ``pageSize``, ``order`` (one of ``orders``) and ``direction``."""
 
     def dependency(
-        page: Annotated[int, Query(ge=1, description="The page to return, starting at 1.")] = 1,
+        page: Annotated[Id, Query(description="The page to return, starting at 1.")] = 1,
         page_size: Annotated[
             int, Query(alias="pageSize", ge=1, le=MAX_PAGE_SIZE, description="Results per page.")
         ] = DEFAULT_PAGE_SIZE,

@@ -9,8 +9,10 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException
 
+from passmint.db import unavailability
 from passmint.errors import (
     Conflict,
     InvalidInput,
@@ -41,6 +43,7 @@ STATUS_BY_KIND: dict[type[PassmintError], int] = {
 }
 HEADERS_BY_KIND: dict[type[PassmintError], dict[str, str]] = {
     Unauthenticated: {"WWW-Authenticate": 'Basic realm="passmint"'},
+    Unavailable: {"Retry-After": "5"},
 }
 CODE_BY_HTTP_STATUS = {
     401: "unauthenticated",
@@ -115,11 +118,23 @@ async def unexpected_error(request: Request, error: Exception) -> JSONResponse:
     return error_response(500, "Internal server error", "internal_error")
 
 
+async def storage_error(request: Request, error: Exception) -> JSONResponse:
+    """A database or file system error that reached the edge: 503 when it means the server cannot
+    serve or write now (see ``db.unavailability``), else a 500 like any other bug."""
+    found = unavailability(error, database=isinstance(error, SQLAlchemyError))
+    if found is None:
+        return await unexpected_error(request, error)
+    log.warning("unavailable: %s", found.message, extra={"path": request.url.path})
+    return await passmint_error(request, found)
+
+
 def install(app: FastAPI) -> None:
     """Render every error raised inside ``app`` as an ``ErrorBody``."""
     app.add_exception_handler(PassmintError, passmint_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(HTTPException, http_error)
+    app.add_exception_handler(SQLAlchemyError, storage_error)
+    app.add_exception_handler(OSError, storage_error)
     app.add_exception_handler(Exception, unexpected_error)
 
 

@@ -8,11 +8,14 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request
 from fastapi.responses import Response
+from pydantic import AfterValidator
 from starlette.convertors import Convertor, register_url_convertor
 
+from passmint.errors import InvalidInput
 from passmint.kit.files import Download
 from passmint.kit.pagination import PageRequest
-from passmint.kit.refs import REF_PATTERN, Ref
+from passmint.kit.refs import REF_PATTERN, Ref, checked_ref
+from passmint.kit.schemas import text_problem
 from passmint.kit.time import last_modified
 
 
@@ -34,14 +37,14 @@ REF_DESCRIPTION = "The numeric id, or `id/` followed by the external id you assi
 
 
 def _ref(name: str) -> Any:
-    """A dependency reading path slot ``name`` into a ``Ref``, documented under that name."""
+    """A dependency reading path slot ``name`` into a ``Ref``, documented under that name; an id
+    no stored object can have (beyond ``kit.ids.MAX_ID``) is a 400 naming the slot."""
 
     def resolve(**path: str) -> Ref:
         return Ref.parse(path[name])
 
-    slot = inspect.Parameter(
-        name, inspect.Parameter.KEYWORD_ONLY, annotation=Annotated[str, Path(description=REF_DESCRIPTION)]
-    )
+    annotation = Annotated[str, Path(description=REF_DESCRIPTION), AfterValidator(checked_ref)]
+    slot = inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation)
     resolve.__signature__ = inspect.Signature([slot], return_annotation=Ref)  # type: ignore[attr-defined]
     return Depends(resolve)
 
@@ -67,3 +70,23 @@ def file_response(download: Download) -> Response:
         "Content-Disposition": f'attachment; filename="{download.filename}"',
     }
     return Response(download.data, media_type=download.media_type, headers=headers)
+
+
+class UnstorableParameter(InvalidInput):
+    code = "invalid_request"
+
+
+async def refuse_unstorable_parameters(request: Request) -> None:
+    """Refuse a path or query parameter holding what no database stores (a NUL character), for
+    every route at once (request bodies are checked by ``kit.schemas.InputModel``)."""
+    for location, items in (
+        ("path", request.path_params.items()),
+        ("query", request.query_params.multi_items()),
+    ):
+        for name, value in items:
+            problem = text_problem(f"{name}{value}") if isinstance(value, str) else None
+            if problem is not None:
+                raise UnstorableParameter(
+                    f"Invalid request. {name}: {problem}",
+                    details=[{"field": name, "location": location, "message": problem}],
+                )

@@ -29,15 +29,15 @@ from passmint.audiences.tree import (
     Tags,
     TemplateIds,
 )
+from passmint.kit.ids import MAX_ID
 
 MAX_DEPTH = 16
 """Operators nested deeper than this are refused."""
 MAX_VALUES = 1000
 """Atom values (tags, ids...) in one selector, all atoms together."""
 MAX_TEXT = 255
-MAX_ID = 2**63 - 1
 OPERATORS = {"and": "AND", "or": "OR", "not": "NOT"}
-_DIGITS = re.compile(r"\d+")
+_DIGITS = re.compile(r"[0-9]+")
 SELECTOR_HINT = 'a selector object such as {"tag": "vip"}, or "all"'
 KEYS_HINT = "tag, segment, templateId, passId, externalId, or AND, OR, NOT"
 T = TypeVar("T")

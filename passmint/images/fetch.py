@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import ipaddress
 from http import HTTPStatus
 from urllib.parse import unquote_to_bytes
 
@@ -26,11 +27,20 @@ from passmint.images.errors import (
     describe_url,
 )
 from passmint.kit import netguard
+from passmint.kit.ids import is_ascii_digits
 from passmint.kit.outbound import DEFAULT_PORTS, port_of, send_pinned
+from passmint.kit.threads import in_thread
 
 MAX_BYTES = 5 * 1024 * 1024
 """The most an image may weigh, downloaded or decoded from a ``data:`` URL."""
+DATA_URL_OVERHEAD = 3
+"""Characters per byte in the longest encoding of an image in a ``data:`` URL (every byte as ``%XX``)."""
+DATA_URL_HEADER = 1024
+"""Room for ``data:`` and a media type with its parameters."""
+DECODE_CHUNK = 1 << 16
 MAX_REDIRECTS = 3
+MAX_PORT = 65535
+MAX_HOST_LENGTH, MAX_LABEL_LENGTH = 253, 63
 FETCH_TIMEOUT = 10.0
 """Seconds for a whole download: name lookups, every redirect, and the body."""
 
@@ -55,18 +65,33 @@ async def load(
     max_bytes: int = MAX_BYTES,
     time_limit: float = FETCH_TIMEOUT,
 ) -> bytes:
-    """The bytes ``url`` stands for: decoded from a ``data:`` URL, or downloaded from http(s)."""
+    """The bytes ``url`` stands for: decoded from a ``data:`` URL (in a worker thread, once its length
+    is known to fit), or downloaded from http(s)."""
     if is_data_url(url):
-        return read_data_url(url, max_bytes=max_bytes)
+        check_data_url_length(url, max_bytes=max_bytes)
+        return await in_thread(read_data_url, url, max_bytes=max_bytes)
     return await fetch(client, url, allow_private=allow_private, max_bytes=max_bytes, time_limit=time_limit)
 
 
+def check_data_url_length(url: str, *, max_bytes: int = MAX_BYTES) -> None:
+    """Refuse a ``data:`` URL longer than any encoding of an image of ``max_bytes`` can be, before
+    anything is decoded."""
+    longest = DATA_URL_HEADER + DATA_URL_OVERHEAD * max_bytes
+    if len(url) > longest:
+        raise ImageTooLarge(
+            f"is {len(url):,} characters long; a data: URL of an image of at most "
+            f"{describe_size(max_bytes)} takes at most {longest:,}"
+        )
+
+
 def read_data_url(url: str, *, max_bytes: int = MAX_BYTES) -> bytes:
-    """The payload of ``data:[<media type>][;base64],<data>``; the media type is not trusted."""
+    """The payload of ``data:[<media type>][;base64],<data>``; the media type is not trusted.
+    CPU-heavy for a large URL: call it in a worker thread (``load`` does)."""
+    check_data_url_length(url, max_bytes=max_bytes)
     header, comma, payload = url[5:].partition(",")
     if not comma:
         raise ImageInvalid("has no comma between its media type and its data")
-    data = unquote_to_bytes(payload)
+    data = _unquoted(payload)
     if header.rstrip().lower().endswith(";base64"):
         compact = b"".join(data.split())
         try:
@@ -76,6 +101,21 @@ def read_data_url(url: str, *, max_bytes: int = MAX_BYTES) -> bytes:
     if len(data) > max_bytes:
         raise ImageTooLarge(f"is larger than {describe_size(max_bytes)}")
     return data
+
+
+def _unquoted(payload: str) -> bytes:
+    """``unquote_to_bytes(payload)``, a slice at a time: it builds a list item per ``%XX``, which
+    for a whole payload of them would take hundreds of bytes of memory per byte decoded."""
+    decoded = bytearray()
+    start = 0
+    while start < len(payload):
+        end = min(start + DECODE_CHUNK, len(payload))
+        split = payload.rfind("%", max(start, end - 2), end)
+        if split > start and end < len(payload):
+            end = split  # a %XX cut in two goes whole into the next slice
+        decoded += unquote_to_bytes(payload[start:end])
+        start = end
+    return bytes(decoded)
 
 
 async def fetch(
@@ -114,9 +154,31 @@ def _refusal(url: httpx.URL) -> str | None:
         return "is not an http, https or data: URL"
     if url.userinfo:
         return "carries a user name or password, which image URLs may not"
-    if not url.host:
+    try:
+        host = url.host  # decodes IDNA ("xn--") labels, refusing those that are not valid
+    except UnicodeError:
+        return "has a host name that is not a valid internationalized domain name"
+    if not host:
         return "has no host"
+    if not _is_host_name(url.raw_host) and not _is_ip_literal(host):
+        return "has a host name that is not a valid domain name"
+    if url.port is not None and not 1 <= url.port <= MAX_PORT:
+        return f"names port {url.port}; a port is a number from 1 to {MAX_PORT}"
     return None
+
+
+def _is_host_name(raw_host: bytes) -> bool:
+    """Whether ``raw_host`` (ASCII, IDNA-encoded) is dot-separated labels of 1 to 63 characters."""
+    labels = raw_host.removesuffix(b".").split(b".")
+    return len(raw_host) <= MAX_HOST_LENGTH and all(0 < len(label) <= MAX_LABEL_LENGTH for label in labels)
+
+
+def _is_ip_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 async def _follow(
@@ -171,7 +233,7 @@ async def _read_body(response: httpx.Response, max_bytes: int) -> bytes:
     if encoding not in ("", "identity"):
         raise ImageFetchFailed(f"was sent compressed ({encoding}) although passmint asked for it as is")
     announced = response.headers.get("Content-Length", "")
-    if announced.isdigit() and int(announced) > max_bytes:
+    if is_ascii_digits(announced) and int(announced) > max_bytes:
         raise too_large
     body = bytearray()
     async for chunk in response.aiter_bytes():  # identity only (checked above): the bytes as sent

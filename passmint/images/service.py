@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Collection
 
 import httpx
@@ -11,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from passmint.images import convert, fetch, repository
 from passmint.images.errors import ImagesError
 from passmint.images.fetch import FETCH_TIMEOUT, MAX_BYTES
+from passmint.kit.threads import in_thread
 from passmint.models import Image
 
 
@@ -32,7 +32,7 @@ async def ingest(
         data = await fetch.load(
             client, url, allow_private=allow_private, max_bytes=max_bytes, time_limit=time_limit
         )
-        png = await asyncio.to_thread(convert.to_png, data, max_bytes=max_bytes)
+        png = await in_thread(convert.to_png, data, max_bytes=max_bytes)
     except ImagesError as error:
         raise error.located(url, field) from error
     stored = await repository.get(session, png.digest)

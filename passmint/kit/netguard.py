@@ -95,7 +95,7 @@ async def resolve_public(host: str, port: int, *, allow_private: bool) -> list[s
     private addresses is refused whole, since a connection could reach either)."""
     try:
         found = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as error:
+    except (OSError, UnicodeError, ValueError) as error:  # gaierror, a name IDNA refuses, a NUL...
         raise HostNotFound(host, str(error.args[-1]) if error.args else "no address") from error
     addresses = list(dict.fromkeys(str(info[4][0]) for info in found))
     if not addresses:

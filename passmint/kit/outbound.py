@@ -13,7 +13,7 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def port_of(target: httpx.URL) -> int:
-    return target.port or DEFAULT_PORTS[target.scheme]
+    return DEFAULT_PORTS[target.scheme] if target.port is None else target.port
 
 
 async def send_pinned(

@@ -11,6 +11,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
+from passmint.kit.ids import MAX_ID
 from passmint.kit.schemas import ApiModel
 
 DEFAULT_PAGE_SIZE = 10
@@ -72,5 +73,6 @@ async def paginate(
     ordering = [column.asc(), tie_breaker.asc()]
     if request.direction is Direction.DESC:
         ordering = [column.desc(), tie_breaker.desc()]
-    rows = await session.scalars(statement.order_by(*ordering).offset(request.start).limit(request.page_size))
+    offset = min(request.start, MAX_ID)  # a page past every row that can exist is empty, not an error
+    rows = await session.scalars(statement.order_by(*ordering).offset(offset).limit(request.page_size))
     return rows.all(), total or 0

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-REF_PATTERN = r"\d+|id/[^/]+"
+from pydantic_core import PydanticCustomError
+
+from passmint.kit.ids import MAX_ID, parse_id
+
+REF_PATTERN = r"[0-9]+|id/[^/]+"
 """What one reference path slot matches: ``12345`` or ``id/{externalId}``."""
 
 
@@ -17,10 +21,23 @@ class Ref:
 
     @classmethod
     def parse(cls, raw: str) -> Ref:
-        """Read ``"12345"`` or ``"id/myExternalId"``."""
+        """Read ``"12345"`` or ``"id/myExternalId"``; ``ValueError`` for anything else, or an id
+        larger than any stored id can be (``MAX_ID``)."""
         if raw.startswith("id/"):
             return cls(external_id=raw.removeprefix("id/"))
-        return cls(id=int(raw))
+        number = parse_id(raw)
+        if number is None:
+            raise ValueError(f"must be a numeric id from 0 to {MAX_ID}, or id/ followed by an external id")
+        return cls(id=number)
 
     def __str__(self) -> str:
         return f"id/{self.external_id}" if self.external_id is not None else str(self.id)
+
+
+def checked_ref(raw: str) -> str:
+    """``raw`` if it reads as a ``Ref`` (for a pydantic ``AfterValidator``); a validation error otherwise."""
+    try:
+        Ref.parse(raw)
+    except ValueError as error:
+        raise PydanticCustomError("invalid_ref", str(error)) from None
+    return raw

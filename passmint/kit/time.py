@@ -25,9 +25,18 @@ def format_utc(value: datetime) -> str:
     return as_utc(value).strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
 
 
+def _input_as_utc(value: datetime) -> datetime:
+    """``as_utc`` for a time a client sent: one that UTC cannot hold (before year 1 or after 9999
+    once its offset is applied, e.g. ``0001-01-01T00:00:00+14:00``) is a validation error."""
+    try:
+        return as_utc(value)
+    except OverflowError:
+        raise ValueError("is out of range once converted to UTC (years 1 to 9999)") from None
+
+
 UtcDateTime = Annotated[
     datetime,
-    AfterValidator(as_utc),
+    AfterValidator(_input_as_utc),
     PlainSerializer(format_utc, return_type=str, when_used="json"),
 ]
 """A datetime that accepts any ISO 8601 offset on input and always prints UTC ``Z`` on output."""
@@ -45,5 +54,12 @@ def last_modified(changed_at: datetime, now: datetime | None = None) -> datetime
 
 
 def modified_since(changed_at: datetime, since: datetime) -> bool:
-    """Whether content changed at ``changed_at`` is newer than an ``If-Modified-Since`` of ``since``."""
-    return as_utc(changed_at) >= as_utc(since)
+    """Whether content changed at ``changed_at`` is newer than an ``If-Modified-Since`` of ``since``.
+
+    Compared as aware times, never converted: a client's date at the edge of the calendar
+    (``Fri, 31 Dec 9999 23:59:59 -1400``) has no UTC form, but still compares."""
+    return _aware(changed_at) >= _aware(since)
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
+from pydantic import AfterValidator
 
 from passmint.deps import AccountDep, SessionDep
-from passmint.kit.refs import Ref
+from passmint.kit.refs import Ref, checked_ref
 from passmint.notifications import service as notification_service
 from passmint.notifications.schemas import NotificationBody
 from passmint.passes.endpoints import InTemplate, PassAt
@@ -18,9 +19,10 @@ router = APIRouter(tags=["Notifications"])
 TagPath = Annotated[str, Path(min_length=1, max_length=255, description="The tag's name (or id).")]
 TemplateQuery = Annotated[
     str,
+    AfterValidator(checked_ref),
     Query(
         alias="templateId",
-        pattern=r"^(\d+|id/.+)$",
+        pattern=r"^([0-9]+|id/.+)$",
         description="The template whose passes with the tag are notified: its id, or `id/{externalId}`.",
     ),
 ]

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.audiences import Audience, of_pass, of_tag, of_template, where
 from passmint.audiences import repository as audience_repository
+from passmint.kit.ids import is_ascii_digits
 from passmint.kit.refs import Ref
 from passmint.models import Account, Template, Ticket
 from passmint.notifications import repository
@@ -64,7 +65,7 @@ async def _tag_audience(
     session: AsyncSession, account: Account, tag: str, template: Template
 ) -> Audience | None:
     names = [tag]
-    if tag.isdigit() and len(tag) <= MAX_TAG_ID_DIGITS:
+    if is_ascii_digits(tag) and len(tag) <= MAX_TAG_ID_DIGITS:
         named = await repository.tag_name(session, account.id, int(tag))
         names += [named] if named is not None and named != tag else []
     for name in names:

@@ -1,4 +1,7 @@
-"""A pass as Apple Wallet takes it: rendered from template and values, signed, zipped."""
+"""A pass as Apple Wallet takes it: rendered from template and values, signed, zipped.
+
+Rendering, signing and zipping are CPU work: they run in worker threads (``kit.threads``), so the
+event loop keeps answering other requests meanwhile."""
 
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from passmint.config import Settings
 from passmint.images import service as image_service
 from passmint.kit.files import Download
 from passmint.kit.refs import Ref
+from passmint.kit.threads import in_thread
 from passmint.kit.time import modified_since
 from passmint.models import Account, Pass, Project, Template
 from passmint.passes import repository
@@ -108,7 +112,8 @@ async def _bundle(
     if len(files) == 1:
         return files[0]
     newest = max(file.last_modified for file in files)
-    return Download(build_pkpasses([file.data for file in files]), PKPASSES, filename, newest)
+    data = await in_thread(build_pkpasses, [file.data for file in files])
+    return Download(data, PKPASSES, filename, newest)
 
 
 async def pass_json(
@@ -122,7 +127,7 @@ async def pass_json(
 
 async def _download(session: AsyncSession, account: Account, pass_: Pass, settings: Settings) -> Download:
     rendered, signer = await _render(session, account, pass_, settings)
-    data = build_pkpass(rendered.pass_json, rendered.files, signer)
+    data = await in_thread(build_pkpass, rendered.pass_json, rendered.files, signer)
     return Download(data, PKPASS, f"pass-{pass_.id}.pkpass", await changed_at(session, pass_))
 
 
@@ -168,7 +173,8 @@ async def _render(
     )
     images = await _images(session, {**template.image_digests, **pass_.image_digests})
     logo = images.pop(PERSONALIZATION_LOGO, DEFAULT_PERSONALIZATION_LOGO)
-    rendered = render_pass(
+    rendered = await in_thread(
+        render_pass,
         project_type=project.project_type,
         project_settings=project.settings,
         design=design,

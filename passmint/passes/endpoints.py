@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from passmint.deps import AccountDep, ImageSourceDep, SessionDep, SettingsDep, page_params
 from passmint.http_errors import documented
+from passmint.kit.ids import Id
 from passmint.kit.pagination import PageRequest
 from passmint.kit.refs import Ref
 from passmint.passes import bulk, downloads, dynamic, views
@@ -28,7 +29,11 @@ from passmint.passes.schemas import (
     PassLocationRead,
     PassRead,
     PassUpdate,
+    RefText,
     TicketRef,
+    bundle_external_ids,
+    bundle_ids,
+    checked_by,
 )
 from passmint.passes.service import PassLocator
 from passmint.routing import PassRef, TemplateRef, file_response
@@ -39,7 +44,21 @@ public = APIRouter(tags=["Passes"])
 PageDep = Annotated[PageRequest, Depends(page_params(PASS_ORDERS))]
 StatusQuery = Annotated[InstallStatus | None, Query(description="Install status to filter by.")]
 PassExternalId = Annotated[str, Path(alias="passExternalId", max_length=255)]
-LocationId = Annotated[int, Path(alias="locationId")]
+LocationId = Annotated[Id, Path(alias="locationId")]
+TemplateQuery = Annotated[
+    RefText | None,
+    Query(alias="templateId", pattern=r"^([0-9]+|id/.+)$", description="Only this template's passes."),
+]
+ExternalIdsQuery = Annotated[
+    str,
+    Query(description="Comma-separated pass external ids (at most 10)."),
+    checked_by(bundle_external_ids),
+]
+PassIdsQuery = Annotated[
+    str,
+    Query(alias="passIds", pattern=r"^[0-9]+(,[0-9]+)*$", description="Comma-separated ids (at most 10)."),
+    checked_by(bundle_ids),
+]
 PKPASS_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {"content": {downloads.PKPASS: {}}, "description": "The signed pass."}
 }
@@ -66,7 +85,7 @@ async def list_passes(
     settings: SettingsDep,
     page: PageDep,
     status: StatusQuery = None,
-    template_id: Annotated[str | None, Query(alias="templateId", pattern=r"^(\d+|id/.+)$")] = None,
+    template_id: TemplateQuery = None,
 ) -> PassList:
     template = None if template_id is None else Ref.parse(template_id)
     found = await pass_service.list_passes(session, account, page, template=template, status=status)
@@ -97,9 +116,9 @@ async def download_bundle(
     account: AccountDep,
     session: SessionDep,
     settings: SettingsDep,
-    exids: Annotated[str, Query(description="Comma-separated pass external ids (at most 10).")],
+    exids: ExternalIdsQuery,
 ) -> Response:
-    external_ids = [part.strip() for part in exids.split(",") if part.strip()]
+    external_ids = bundle_external_ids(exids)
     return file_response(await downloads.bundle(session, account, template, external_ids, settings))
 
 
@@ -113,12 +132,9 @@ async def download_by_ids(
     account: AccountDep,
     session: SessionDep,
     settings: SettingsDep,
-    pass_ids: Annotated[
-        str, Query(alias="passIds", pattern=r"^\d+(,\d+)*$", description="Comma-separated ids.")
-    ],
+    pass_ids: PassIdsQuery,
 ) -> Response:
-    ids = [int(part) for part in pass_ids.split(",")]
-    return file_response(await downloads.bundle_by_ids(session, account, ids, settings))
+    return file_response(await downloads.bundle_by_ids(session, account, bundle_ids(pass_ids), settings))
 
 
 @router.get(

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
+from pydantic_core import PydanticCustomError
 
+from passmint.apple.pkpass import MAX_PASSES_PER_BUNDLE
+from passmint.kit.ids import MAX_ID, Id, parse_id
 from passmint.kit.limits import BoundedJson, Text
 from passmint.kit.pagination import Pagination
+from passmint.kit.refs import checked_ref
 from passmint.kit.schemas import ApiModel, InputModel
 from passmint.kit.time import UtcDateTime
 from passmint.templates.designs import Alignment, ChangeMessage, bounded_values
 from passmint.templates.schemas import Beacon, LocationIn
 
 Scalar = str | int | float
+RefText = Annotated[str, AfterValidator(checked_ref)]
+"""A template named in a body or query: ``12345`` or ``id/{externalId}``."""
 MAX_TAGS = 15
 TagName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
 PASS_READ_ONLY = frozenset(
@@ -112,7 +119,7 @@ class PassUpdate(PassBody):
     """Only what changes; a field's or header's ``value``, ``label`` and ``changeMessage`` merge into the
     pass's, ``locations`` replace all of the pass's, ``templates`` limits an update by external id."""
 
-    templates: list[Annotated[int, Field(ge=1)] | str] | None = None
+    templates: list[Id | RefText] | None = None
 
 
 class LocationsAdd(InputModel):
@@ -198,3 +205,36 @@ class BeaconsPut(InputModel):
 
 
 PASS_ORDERS = ("id", "createdAt", "updatedAt")
+
+
+def checked_by(parse: Callable[[str], object]) -> AfterValidator:
+    """A validator that refuses text ``parse`` refuses and keeps the text as sent."""
+
+    def check(text: str) -> str:
+        parse(text)
+        return text
+
+    return AfterValidator(check)
+
+
+def bundle_ids(text: str) -> list[int]:
+    """The pass ids of ``?passIds=1,2,3``: 1 to 10 ids (a bundle's most), each a valid id."""
+    ids = [parse_id(part.strip()) for part in text.split(",")]
+    if not 1 <= len(ids) <= MAX_PASSES_PER_BUNDLE:
+        raise PydanticCustomError(
+            "invalid_ids", f"name 1 to {MAX_PASSES_PER_BUNDLE} pass ids, separated by commas"
+        )
+    checked = [number for number in ids if number is not None and number >= 1]
+    if len(checked) != len(ids):
+        raise PydanticCustomError("invalid_ids", f"each id must be a whole number from 1 to {MAX_ID}")
+    return checked
+
+
+def bundle_external_ids(text: str) -> list[str]:
+    """The external ids of ``?exids=a,b,c``: 1 to 10 of them (a bundle's most), none empty."""
+    external_ids = [part.strip() for part in text.split(",") if part.strip()]
+    if not 1 <= len(external_ids) <= MAX_PASSES_PER_BUNDLE:
+        raise PydanticCustomError(
+            "invalid_ids", f"name 1 to {MAX_PASSES_PER_BUNDLE} pass external ids, separated by commas"
+        )
+    return external_ids

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 
 from passmint.deps import AccountDep, SessionDep, SettingsDep
 from passmint.http_errors import documented
+from passmint.kit.ids import Id
 from passmint.kit.pagination import PageRequest
 from passmint.models import Registration
 from passmint.passes.endpoints import PassAt
@@ -31,7 +32,7 @@ logs = APIRouter(prefix="/pass", tags=["Registrations"])
 From = Annotated[date | None, Query(alias="from", description="Registered on or after this day (UTC).")]
 To = Annotated[date | None, Query(alias="to", description="Registered on or before this day (UTC).")]
 ShowEnded = Annotated[bool, Query(alias="showEnded", description="Include registrations that ended.")]
-Page = Annotated[int, Query(ge=1)]
+Page = Annotated[Id, Query()]
 PerPage = Annotated[int, Query(alias="perPage", ge=1, le=MAX_PER_PAGE)]
 RESPONSE = {"model": list[RegistrationRead], "description": "Total in X-Total-Count, next page in Link."}
 
@@ -75,7 +76,7 @@ async def campaign_registrations(
 async def pass_registrations(
     campaign_type: CampaignType,
     project: ProjectRef,
-    pass_id: int,
+    pass_id: Id,
     query: FilterDep,
     request: Request,
     account: AccountDep,

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from passmint.callbacks import service as callbacks
 from passmint.certificates import repository as certificate_repository
 from passmint.certificates.signers import DEV_PASS_TYPE_ID
+from passmint.kit.ids import MAX_ID, parse_id
 from passmint.kit.refs import Ref
 from passmint.kit.security import tokens_equal
 from passmint.kit.time import utcnow
@@ -145,7 +146,8 @@ async def updated_since(
     device = await repository.device(session, device_library_identifier)
     if device is None:
         return [], str(until)
-    since = int(tag) if tag is not None and _TAG.fullmatch(tag) else -1
+    issued = None if tag is None else parse_id(tag)
+    since = -1 if issued is None else issued
     serials = await repository.updated_serials(
         session, device.id, pass_type_identifier, since=since, until=until
     )
@@ -172,7 +174,7 @@ async def listing(
         start=query.start,
         end=query.end,
         show_ended=query.show_ended,
-        offset=(query.page - 1) * query.per_page,
+        offset=min((query.page - 1) * query.per_page, MAX_ID),
         limit=query.per_page,
     )
 

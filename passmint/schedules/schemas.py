@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, StringConstraints
 
+from passmint.kit.ids import Id
 from passmint.kit.schemas import ApiModel, InputModel
 from passmint.kit.time import UtcDateTime
 from passmint.models import Schedule
@@ -72,9 +73,7 @@ class NotifyPass(SnakeInput):
 class UpdateSpec(SnakeInput):
     audience: Any = Field(description="An audience selector: which of the project's passes to change.")
     pass_: UpdatePass = Field(alias="pass")
-    template: Annotated[int, Field(ge=1)] | None = Field(
-        default=None, description="Only passes of this template of the project."
-    )
+    template: Id | None = Field(default=None, description="Only passes of this template of the project.")
 
 
 class NotifySpec(SnakeInput):

@@ -1,4 +1,4 @@
-"""``GET /v1/system/status``: answers when the server and its database are up."""
+"""``GET /v1/system/status``: answers when the server can serve, its database reachable and writable."""
 
 from __future__ import annotations
 
@@ -10,7 +10,13 @@ from passmint.http_errors import documented
 router = APIRouter(prefix="/system", tags=["Tickets"])
 
 
-@router.get("/status", summary="Check system status", responses=documented(503))
+@router.get(
+    "/status",
+    summary="Check system status",
+    description="200 when the database can be reached and written; otherwise 503 saying why "
+    "(unreachable, busy, read-only, disk full), with `Retry-After`.",
+    responses=documented(503),
+)
 async def system_status(database: DatabaseDep) -> dict[str, str]:
-    await database.ping()
+    await database.check_writable()
     return {"Hello": "World"}

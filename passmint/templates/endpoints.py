@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Path, Query
 
 from passmint.deps import AccountDep, ImageSourceDep, SessionDep, page_params
 from passmint.http_errors import documented
+from passmint.kit.ids import Id
 from passmint.kit.pagination import PageRequest, Pagination
 from passmint.kit.refs import Ref
 from passmint.routing import ProjectRef, TemplateRef
@@ -39,7 +40,7 @@ async def list_templates(
     account: AccountDep,
     session: SessionDep,
     page: PageDep,
-    project_id: Annotated[int | None, Query(alias="projectId", description="Only this project's.")] = None,
+    project_id: Annotated[Id | None, Query(alias="projectId", description="Only this project's.")] = None,
 ) -> TemplateHeaderList:
     project = None if project_id is None else Ref(id=project_id)
     rows, count = await template_service.list_headers(session, account, page, project=project)
@@ -125,7 +126,7 @@ async def add_locations(
 @router.delete("/{templateId:ref}/location/{locationId}", summary="Remove location from template")
 async def delete_location(
     template: TemplateRef,
-    location_id: Annotated[int, Path(alias="locationId")],
+    location_id: Annotated[Id, Path(alias="locationId")],
     account: AccountDep,
     session: SessionDep,
 ) -> dict[str, int]:

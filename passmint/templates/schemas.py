@@ -6,8 +6,16 @@ import zoneinfo
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BeforeValidator,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
+from passmint.kit.ids import is_ascii_digits
 from passmint.kit.limits import BoundedJson, Text
 from passmint.kit.pagination import Pagination
 from passmint.kit.schemas import ApiModel, InputModel
@@ -20,7 +28,7 @@ DEFAULT_EXPIRY_DAYS = 730
 
 
 def _int_string(value: Any) -> Any:
-    return int(value) if isinstance(value, str) and value.strip().isdigit() else value
+    return int(value) if isinstance(value, str) and is_ascii_digits(value.strip()) else value
 
 
 IntLike = Annotated[int, BeforeValidator(_int_string)]
@@ -138,14 +146,14 @@ class TemplateBody(InputModel):
     offer_module: Module | None = None
     not_assigned: Module | None = None
 
-    @model_validator(mode="after")
-    def _vendor_id_matches(self) -> TemplateBody:
-        expected = 1 if self.vendor is Vendor.APPLE else 2
-        if self.vendor_id is not None and self.vendor_id != expected:
-            raise ValueError(
-                f"vendorId {self.vendor_id} does not match vendor {self.vendor.value} ({expected})"
-            )
-        return self
+    @field_validator("vendor_id")
+    @classmethod
+    def _vendor_id_matches(cls, vendor_id: int | None, info: ValidationInfo) -> int | None:
+        vendor = info.data.get("vendor")
+        expected = 1 if vendor is Vendor.APPLE else 2
+        if vendor is not None and vendor_id is not None and vendor_id != expected:
+            raise ValueError(f"{vendor_id} does not match vendor {vendor.value} ({expected})")
+        return vendor_id
 
     def expiry(self) -> dict[str, Any]:
         if self.expiry_info is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.images.sources import ImageSource
@@ -229,7 +230,20 @@ def _merged_body(template: Template, body: TemplatePatch) -> TemplateBody:
         **template.design.get("moduleOptions", {}),
     }
     sent = body.model_dump(by_alias=True, exclude_unset=True, exclude={"headers", "fields"})
-    return TemplateBody.model_validate({**document, **{k: v for k, v in sent.items() if v is not None}})
+    try:
+        return TemplateBody.model_validate({**document, **{k: v for k, v in sent.items() if v is not None}})
+    except ValidationError as error:  # the patch is valid alone, but not over the stored template
+        raise _patch_invalid(error) from None
+
+
+def _patch_invalid(error: ValidationError) -> TemplateInvalid:
+    details = [
+        {"field": ".".join(str(part) for part in problem["loc"]) or "body", "location": "body",
+         "message": problem["msg"]}
+        for problem in error.errors(include_url=False)
+    ]  # fmt: skip
+    summary = "; ".join(f"{detail['field']}: {detail['message']}" for detail in details)
+    return TemplateInvalid(f"The patched template is not valid. {summary}", details=details)
 
 
 def _put(target: dict[str, Any], name: str, value: Any) -> None:

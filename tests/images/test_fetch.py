@@ -8,10 +8,12 @@ import socket
 import time
 from collections.abc import AsyncIterator
 from typing import Any
-from urllib.parse import quote_from_bytes
+from urllib.parse import quote_from_bytes, unquote_to_bytes
 
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from passmint.images import fetch
 from passmint.images.errors import ImageFetchFailed, ImageInvalid, ImageTooLarge, ImageUrlNotAllowed
@@ -202,6 +204,35 @@ class TestUrls:
         with pytest.raises(ImageUrlNotAllowed, match="not a valid URL"):
             await download(client, "http://[::1/logo.png")
 
+    @pytest.mark.parametrize(
+        ("url", "problem"),
+        [
+            ("http://xn--a.example/logo.png", "not a valid internationalized domain name"),
+            ("https://xn--zz-.com/logo.png", "not a valid internationalized domain name"),
+            ("http://a..example/logo.png", "not a valid domain name"),
+            (f"http://{'a' * 64}.example/logo.png", "not a valid domain name"),
+            ("http://127.0.0.1:0/logo.png", "port 0"),
+            ("http://example.com:0/logo.png", "port 0"),
+            ("http://[::1]:0/logo.png", "port 0"),
+            ("http://example.com:65536/logo.png", "port 65536"),
+        ],
+    )
+    async def test_hosts_and_ports_that_cannot_be_reached_are_refused_unrequested(
+        self, url: str, problem: str
+    ) -> None:
+        async with refusing_client() as client:
+            with pytest.raises(ImageUrlNotAllowed, match=problem):
+                await fetch.load(client, url, allow_private=True)
+
+    async def test_a_redirect_to_port_0_is_refused(self) -> None:
+        def answer(request: httpx.Request) -> httpx.Response:
+            assert request.url.port != 0, "port 0 was requested"
+            return httpx.Response(302, headers={"Location": "http://127.0.0.1:0/logo.png"})
+
+        async with httpx.AsyncClient(transport=httpx.MockTransport(answer)) as client:
+            with pytest.raises(ImageUrlNotAllowed, match="port 0"):
+                await download(client, "http://127.0.0.1/logo.png")
+
 
 def refusing_client() -> httpx.AsyncClient:
     def answer(request: httpx.Request) -> httpx.Response:
@@ -239,6 +270,34 @@ class TestDataUrls:
         async with refusing_client() as client:
             with pytest.raises(ImageInvalid, match=problem):
                 await fetch.load(client, url, allow_private=False)
+
+    async def test_a_url_longer_than_any_encoding_of_the_limit_is_refused_undecoded(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        def never(*_args: object, **_kwargs: object) -> bytes:
+            raise AssertionError("the data: URL was decoded")
+
+        monkeypatch.setattr(fetch, "read_data_url", never)
+        longest = fetch.DATA_URL_HEADER + fetch.DATA_URL_OVERHEAD * 1000
+        url = "data:image/png," + "%00" * ((longest - len("data:image/png,")) // 3 + 1)
+        async with refusing_client() as client:
+            with pytest.raises(ImageTooLarge, match=f"takes at most {longest:,}"):
+                await fetch.load(client, url, allow_private=False, max_bytes=1000)
+
+    def test_the_largest_image_fully_percent_encoded_fits(self) -> None:
+        data = bytes(range(256)) * 4
+        url = "data:image/png;charset=utf-8," + quote_from_bytes(data, safe="")
+        assert fetch.read_data_url(url, max_bytes=len(data)) == data
+
+    @given(st.binary(max_size=300), st.integers(min_value=3, max_value=9))
+    def test_decoding_a_slice_at_a_time_is_decoding_it_whole(self, data: bytes, chunk: int) -> None:
+        encoded = quote_from_bytes(data, safe="/+=")
+        original = fetch.DECODE_CHUNK
+        fetch.DECODE_CHUNK = chunk
+        try:
+            assert fetch.read_data_url("data:," + encoded) == unquote_to_bytes(encoded)
+        finally:
+            fetch.DECODE_CHUNK = original
 
     def test_the_size_limit_applies(self) -> None:
         url = "data:image/png;base64," + base64.b64encode(PNG).decode()

@@ -199,3 +199,21 @@ class TestRefused:
             ImageUrlNotAllowed, match=r"^icon_image: ftp://example\.com/a\.png is not an http"
         ):
             await ingest(session, client, "ftp://example.com/a.png", field="icon_image")
+
+
+class TestDataUrlLength:
+    async def test_too_long_is_400_naming_the_field_before_decoding(
+        self, session: AsyncSession, client: httpx.AsyncClient
+    ) -> None:
+        url = "data:image/png;base64," + "A" * 5000
+        with pytest.raises(ImageTooLarge) as raised:
+            await ingest(session, client, url, max_bytes=1000, field="headers.logo_image.value")
+        assert raised.value.details == [
+            {
+                "field": "headers.logo_image.value",
+                "location": "body",
+                "message": raised.value.message.split(": ", 1)[1],
+            }
+        ]
+        assert "characters long" in raised.value.message
+        assert await stored(session) == 0

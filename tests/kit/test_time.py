@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
 
 from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from passmint.kit.time import UtcDateTime, format_utc
+from passmint.kit.time import UtcDateTime, format_utc, modified_since, utcnow
 
 
 class Stamped(BaseModel):
@@ -34,3 +35,18 @@ def test_any_offset_prints_the_same_instant_in_utc(moment: datetime, offset_minu
     printed = Stamped(at=aware).model_dump(mode="json")["at"]
     assert printed.endswith("Z")
     assert abs(datetime.fromisoformat(printed) - aware) < timedelta(milliseconds=1)
+
+
+def test_modified_since_a_date_at_the_edge_of_the_calendar() -> None:
+    assert not modified_since(utcnow(), parsedate_to_datetime("Fri, 31 Dec 9999 23:59:59 -1400"))
+    assert modified_since(utcnow(), parsedate_to_datetime("Mon, 01 Jan 0001 00:00:00 +1400"))
+
+
+def test_a_time_utc_cannot_hold_is_a_validation_error() -> None:
+    for text in ("0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"):
+        try:
+            Stamped.model_validate({"at": text})
+        except ValueError as error:
+            assert "out of range once converted to UTC" in str(error)
+        else:
+            raise AssertionError(f"{text} was accepted")

@@ -23,4 +23,5 @@ async def test_database_unreachable_is_503(tmp_path: Path) -> None:
         async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
             response = await client.get("/v1/system/status")
     assert response.status_code == 503
-    assert response.json()["error_code"] == "unavailable"
+    assert response.json()["error_code"] == "database_unreachable"
+    assert response.headers["Retry-After"] == "5"

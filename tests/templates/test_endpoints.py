@@ -77,7 +77,7 @@ class TestCreateTemplate:
             ),
             ({"fields": {"X": {"fieldType": "sideways", "value": "1"}}}, "fields.X.fieldType"),
             ({"projectType": "coupon"}, "projectType"),
-            ({"vendorId": 2}, "body"),
+            ({"vendorId": 2}, "vendorId"),
             ({"expiryInfo": {"expiryDuration": 0}}, "expiryInfo.expiryDuration"),
             ({"name": ""}, "name"),
         ],

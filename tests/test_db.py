@@ -1,0 +1,258 @@
+"""A server that cannot write answers 503 with ``Retry-After``, never 500, and its status says so.
+
+The SQLite cases run on a database of their own (a read-only connection, a database that may not
+grow, another connection holding the write lock); writers of one process take turns in order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import errno
+import sqlite3
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+from fastapi import FastAPI
+from pydantic import SecretStr
+from sqlalchemy import event, insert, select, text
+
+from passmint.accounts import service as account_service
+from passmint.app import create_app
+from passmint.config import Settings
+from passmint.db import (
+    Database,
+    DatabaseBusy,
+    DatabaseFull,
+    DatabaseReadOnly,
+    DatabaseUnreachable,
+    unavailability,
+)
+from passmint.models import Account
+from tests.databases import BACKENDS, fresh_database
+
+PROJECT = {"name": "Loyalty", "projectType": "memberCard", "description": "Members"}
+LONG = {**PROJECT, "description": "x" * 10_000}  # needs new pages in the database file
+
+
+@dataclass
+class Server:
+    app: FastAPI
+    client: httpx.AsyncClient
+    url: str
+    swapped: list[Database]
+
+    @property
+    def database(self) -> Database:
+        return self.app.state.db  # type: ignore[no-any-return]
+
+    def use(self, database: Database) -> None:
+        """Serve from ``database`` (disposed at the end of the test)."""
+        self.swapped.append(database)
+        self.app.state.db = database
+
+    async def on_connect(self, *pragmas: str) -> Callable[[], Awaitable[None]]:
+        """Run ``pragmas`` on each new connection (the pooled ones are closed); returns the undo."""
+
+        def run(connection: Any, _record: Any) -> None:
+            for pragma in pragmas:
+                connection.cursor().execute(pragma)
+
+        event.listen(self.database.engine.sync_engine, "connect", run)
+        await self.database.engine.dispose()
+
+        async def undo() -> None:
+            event.remove(self.database.engine.sync_engine, "connect", run)
+            await self.database.engine.dispose()
+
+        return undo
+
+
+@pytest.fixture
+async def server(tmp_path: Path) -> AsyncIterator[Server]:
+    """The real app on a SQLite database of its own, and a client with a key."""
+    url = await asyncio.to_thread(fresh_database, "sqlite", tmp_path)
+    settings = Settings(data_dir=tmp_path, database_url=url, embedded_worker=False, secret_key=SecretStr("k"))
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        async with app.state.db.transaction() as session:
+            issued = await account_service.create_key(session, name="a")
+        credentials = base64.b64encode(f"{issued.api_key.key}:{issued.secret}".encode()).decode()
+        transport = httpx.ASGITransport(app=app)
+        headers = {"Authorization": f"Basic {credentials}"}
+        original = app.state.db
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://localhost", headers=headers
+        ) as client:
+            server = Server(app, client, url, [])
+            yield server
+        app.state.db = original
+        for database in server.swapped:
+            await database.dispose()
+
+
+def assert_503(response: httpx.Response, code: str, retry_after: str) -> None:
+    assert response.status_code == 503, response.text
+    assert response.json()["error_code"] == code
+    assert response.headers["Retry-After"] == retry_after
+
+
+class TestReadOnlyDatabase:
+    async def test_writes_are_503_reads_work_and_status_says_so(self, server: Server) -> None:
+        await server.on_connect("PRAGMA query_only=ON")  # as a read-only file or mount behaves
+        assert_503(await server.client.post("/v1/project", json=PROJECT), "database_read_only", "60")
+        assert (await server.client.get("/v1/project")).status_code == 200
+        assert_503(await server.client.get("/v1/system/status"), "database_read_only", "60")
+
+
+class TestFullDisk:
+    async def test_a_write_that_needs_space_is_503_until_space_is_freed(self, server: Server) -> None:
+        async with server.database.transaction() as session:
+            pages = await session.scalar(text("PRAGMA page_count"))
+        undo = await server.on_connect(f"PRAGMA max_page_count={pages}")  # the file may not grow: a full disk
+        assert_503(await server.client.post("/v1/project", json=LONG), "database_full", "60")
+        assert (await server.client.get("/v1/project")).json()["count"] == 0
+        # a rolled-back write grows nothing, so the status remembers the failed write
+        assert_503(await server.client.get("/v1/system/status"), "database_full", "60")
+        await undo()
+        assert (await server.client.post("/v1/project", json=LONG)).status_code == 200
+        assert (await server.client.get("/v1/system/status")).status_code == 200
+
+
+class TestLockHeldByAnotherProcess:
+    async def test_a_write_waiting_out_busy_timeout_is_503(self, server: Server) -> None:
+        server.use(Database(server.url, busy_timeout=0.2))
+        other = sqlite3.connect(server.url.removeprefix("sqlite+aiosqlite:///"), isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")  # holds the write lock, as another process's writer would
+            assert_503(await server.client.post("/v1/project", json=PROJECT), "database_busy", "1")
+            assert (await server.client.get("/v1/project")).status_code == 200
+            assert_503(await server.client.get("/v1/system/status"), "database_busy", "1")
+            other.execute("ROLLBACK")
+            assert (await server.client.post("/v1/project", json=PROJECT)).status_code == 200
+            assert (await server.client.get("/v1/system/status")).status_code == 200
+        finally:
+            other.close()
+
+
+class TestWritersTakeTurns:
+    """In one process, writers queue in the event loop: none waits in SQLite's busy handler."""
+
+    async def test_many_writers_at_once_all_succeed_without_any_busy_wait(self, server: Server) -> None:
+        server.use(Database(server.url, busy_timeout=0))  # any contention in SQLite would fail at once
+        # creating a pass reads first (key, template), then writes: no snapshot goes stale
+        project = (await server.client.post("/v1/project", json=PROJECT)).json()
+        body = {"name": "T", "vendor": "Apple", "fields": {}}
+        template = (await server.client.post(f"/v1/template/{project['id']}", json=body)).json()
+        requests = [server.client.post("/v1/project", json=PROJECT) for _ in range(32)]
+        requests += [server.client.post(f"/v1/pass/{template['templateId']}", json={}) for _ in range(32)]
+        answers = await asyncio.gather(*requests)
+        assert [answer.status_code for answer in answers] == [200] * 64
+
+    async def test_a_writer_waits_its_turn_then_gives_up_with_503(self, server: Server) -> None:
+        database = Database(server.url, write_wait=0.2)
+        try:
+            async with database.transaction() as first:
+                await first.execute(insert(Account).values(name="first"))
+                with pytest.raises(DatabaseBusy):
+                    async with database.transaction() as second:
+                        await second.execute(insert(Account).values(name="second"))
+            async with database.transaction() as third:  # the turn was given back by both
+                await third.execute(insert(Account).values(name="third"))
+            async with database.transaction() as session:
+                names = set((await session.scalars(select(Account.name))).all())
+            assert {"first", "third"} <= names and "second" not in names
+        finally:
+            await database.dispose()
+
+    async def test_a_failed_writer_gives_its_turn_back(self, server: Server) -> None:
+        database = Database(server.url, write_wait=0.2)
+        try:
+            with pytest.raises(RuntimeError):
+                async with database.transaction() as session:
+                    await session.execute(insert(Account).values(name="rolled back"))
+                    raise RuntimeError("the request failed")
+            async with database.transaction() as session:
+                await session.execute(insert(Account).values(name="next"))
+        finally:
+            await database.dispose()
+
+
+class TestUnreachable:
+    UNREACHABLE = [
+        "postgresql+asyncpg://passmint@127.0.0.1:9/passmint",  # nothing listens on port 9
+        "sqlite+aiosqlite:////nonexistent/directory/passmint.db",
+    ]
+
+    @pytest.mark.parametrize("url", UNREACHABLE)
+    async def test_requests_and_status_are_503(self, server: Server, url: str) -> None:
+        server.use(Database(url))
+        assert_503(await server.client.get("/v1/project"), "database_unreachable", "5")
+        assert_503(await server.client.get("/v1/system/status"), "database_unreachable", "5")
+
+
+@pytest.mark.skipif("postgresql" not in BACKENDS, reason="needs PASSMINT_TEST_DATABASE_URL")
+async def test_a_postgresql_connection_lost_in_a_transaction_is_unreachable(
+    settings: Settings, database: Database
+) -> None:
+    if database.is_sqlite:
+        pytest.skip("PostgreSQL only")
+    with pytest.raises(DatabaseUnreachable):
+        async with database.transaction() as session:
+            pid = await session.scalar(text("SELECT pg_backend_pid()"))
+            async with database.transaction() as other:
+                await other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            await session.execute(text("SELECT 1"))
+
+
+@pytest.mark.parametrize(
+    ("error", "kind"),
+    [
+        (asyncpg.exceptions.TooManyConnectionsError("sorry, too many clients already"), DatabaseBusy),
+        (asyncpg.exceptions.DiskFullError("could not extend file"), DatabaseFull),
+        (asyncpg.exceptions.ReadOnlySQLTransactionError("read-only transaction"), DatabaseReadOnly),
+        (asyncpg.exceptions.CannotConnectNowError("the database system is starting up"), DatabaseUnreachable),
+        (asyncpg.exceptions.ConnectionDoesNotExistError("connection was closed"), DatabaseUnreachable),
+        (OSError(errno.ENOSPC, "No space left on device"), DatabaseFull),
+        (OSError(errno.EROFS, "Read-only file system"), DatabaseReadOnly),
+        (ConnectionRefusedError(errno.ECONNREFUSED, "refused"), DatabaseUnreachable),
+    ],
+)
+def test_driver_errors_that_mean_unavailable(error: Exception, kind: type[Exception]) -> None:
+    assert isinstance(unavailability(error), kind)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        sqlite3.IntegrityError("UNIQUE constraint failed"),
+        asyncpg.exceptions.UniqueViolationError("duplicate key"),
+        RuntimeError("a bug"),
+        httpx.ReadTimeout("a receiver was slow"),  # caused by a TimeoutError: not the database's
+    ],
+)
+def test_other_errors_stay_what_they_are(error: Exception) -> None:
+    assert unavailability(error) is None
+
+
+def test_a_broken_connection_elsewhere_is_not_the_databases() -> None:
+    assert unavailability(ConnectionRefusedError(errno.ECONNREFUSED, "refused"), database=False) is None
+
+
+async def test_a_full_disk_outside_the_database_is_503(app: FastAPI) -> None:
+    @app.get("/test-only/write-file")
+    async def write_file() -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    try:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
+            response = await client.get("/test-only/write-file")
+    finally:
+        app.router.routes.pop()
+    assert_503(response, "database_full", "60")
