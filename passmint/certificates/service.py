@@ -21,6 +21,7 @@ from passmint.certificates.signers import dev_signer, seal_key, signer_of
 from passmint.certificates.uploads import read_upload
 from passmint.kit.crypto import SecretBox
 from passmint.kit.pagination import PageRequest
+from passmint.kit.threads import in_thread
 from passmint.models import Account, Certificate
 
 
@@ -43,7 +44,7 @@ async def add(
     session: AsyncSession, account: Account, box: SecretBox, body: CertificateCreate
 ) -> tuple[Certificate, bool]:
     """Store an uploaded certificate, or renew the one with the same pass type and team; True if new."""
-    signer = read_upload(body.certificate, body.password)
+    signer = await in_thread(read_upload, body.certificate, body.password)
     identity = (account.id, signer.pass_type_identifier, signer.team_identifier)
     existing = await repository.get_by_identity(session, *identity)
     if existing is None:
@@ -100,7 +101,8 @@ async def update(
             details=[{"field": "default", "location": "body", "message": "cannot unset the default"}],
         )
     if body.certificate is not None:
-        await _renew(session, account, box, certificate, read_upload(body.certificate, body.password))
+        signer = await in_thread(read_upload, body.certificate, body.password)
+        await _renew(session, account, box, certificate, signer)
     sent = body.model_fields_set
     certificate.name = body.name if body.name is not None else (certificate.name if "name" in sent else None)
     certificate.comment = (

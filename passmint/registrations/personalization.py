@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from passmint.callbacks import service as callbacks
 from passmint.config import Settings
 from passmint.kit.ratelimit import RateLimit
+from passmint.kit.threads import in_thread
 from passmint.kit.time import format_utc, utcnow
 from passmint.models import Account, Pass, Template
 from passmint.passes import changes, downloads
@@ -90,7 +91,7 @@ async def personalize(
     account = await session.get(Account, pass_.account_id)
     assert account is not None  # the foreign key guarantees it
     signer = await downloads.signer_of(session, account, project, settings)
-    return signer.sign(token.encode())
+    return await in_thread(signer.sign, token.encode())
 
 
 def _offers_personalization(template: Template, pass_: Pass) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Sequence
 from enum import Enum
@@ -25,9 +24,6 @@ from passmint.registrations import repository
 from passmint.registrations.clients import WalletClient
 from passmint.registrations.errors import CampaignNotFound, PassNotAuthorized
 from passmint.registrations.schemas import PROJECT_TYPES, CampaignType, RegistrationFilter
-
-_TAG = re.compile(r"[0-9]{1,18}")
-"""A tag this server issues: a value of the change clock (ASCII digits, within a signed 64-bit integer)."""
 
 
 class Registered(Enum):
