@@ -11,7 +11,6 @@ import httpx
 from fastapi import APIRouter, Depends, FastAPI
 
 from passmint import __version__, http_errors, unbuilt
-from passmint.apple.webservice import router as apple_web_service
 from passmint.callbacks.endpoints import router as callbacks_router
 from passmint.certificates.endpoints import router as certificates_router
 from passmint.config import Settings, load_settings
@@ -26,6 +25,7 @@ from passmint.projects.endpoints import router as projects_router
 from passmint.pushes.clients import ApnsClients
 from passmint.registrations.endpoints import logs as registration_logs
 from passmint.registrations.endpoints import router as registrations_v2
+from passmint.registrations.webservice import router as apple_web_service
 from passmint.routing import refuse_unstorable_parameters
 from passmint.schedules.endpoints import router as schedules_router
 from passmint.system.endpoints import router as system_router

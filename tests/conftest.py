@@ -16,12 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.accounts import service as account_service
 from passmint.app import create_app, outbound_client
-from passmint.apple.webservice import Guards
 from passmint.config import Settings
 from passmint.db import Database
 from passmint.jobs.registry import JobContext
 from passmint.models import Account
 from passmint.pushes.clients import ApnsClients
+from passmint.registrations.webservice import Guards
 from tests.databases import BACKENDS, delete_everything_statements, fresh_database
 
 
