@@ -1,6 +1,6 @@
 """Push fan-out: one template update reaching 100,000 registered devices; prints rates as JSON.
 
-Starts the APNs stand-in (``tests/apple/apns_standin.py``) in a process of its own, trusting the
+Starts the APNs stand-in (``tests/pushes/apns_standin.py``) in a process of its own, trusting the
 development certificate of a fresh data dir, then ``passmint serve`` pointed at it with
 ``PASSMINT_APNS_URL`` and ``PASSMINT_APNS_CA_FILE``. With ``--workers 0`` the server's embedded worker
 runs the jobs (the laptop default); otherwise the server runs none and ``--workers`` ``passmint worker``
@@ -71,7 +71,7 @@ def standin(data_dir: Path) -> Iterator[tuple[str, str, Path]]:
     client_ca = data_dir / "apns-client-ca.pem"
     client_ca.write_bytes((certificates / "wwdr.pem").read_bytes() + (certificates / "ca.pem").read_bytes())
     ready = data_dir / "apns-standin.json"
-    command = [sys.executable, "-m", "tests.apple.apns_standin", "--port", str(free_port()),
+    command = [sys.executable, "-m", "tests.pushes.apns_standin", "--port", str(free_port()),
                "--client-ca", str(client_ca), "--ready-file", str(ready)]  # fmt: skip
     process = subprocess.Popen(command, cwd=Path(__file__).resolve().parents[1], stdout=subprocess.DEVNULL)
     try:

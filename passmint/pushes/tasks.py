@@ -18,7 +18,6 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from passmint.apple.apns import PushOutcome, PushResult
 from passmint.jobs.queue import buried, enqueue, new_job
 from passmint.jobs.registry import JobContext, job
 from passmint.jobs.worker import backoff
@@ -26,6 +25,7 @@ from passmint.kit.time import utcnow
 from passmint.models import Account, Project
 from passmint.passes import downloads
 from passmint.pushes import planning, repository
+from passmint.pushes.apns import PushOutcome, PushResult
 from passmint.pushes.repository import Target
 from passmint.registrations import service as registration_service
 from passmint.tickets import service as ticket_service

@@ -16,7 +16,7 @@ from passmint.db import Database
 from passmint.jobs.registry import JobContext
 from passmint.models import Device, Registration
 from passmint.pushes.clients import ApnsClients
-from tests.apple.apns_standin import ApnsStandIn
+from tests.pushes.apns_standin import ApnsStandIn
 
 
 def dev_ca(settings: Settings) -> bytes:
