@@ -28,8 +28,8 @@ from sqlalchemy import insert, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.issue_passes import free_port, server
+from passmint.app import open_database
 from passmint.certificates.signers import DEV_PASS_TYPE_ID, dev_signer
-from passmint.db import Database
 from passmint.kit.security import new_token
 from passmint.models import Device, Pass, Registration, Template
 from tests.factories import PROJECT, apple_template
@@ -39,7 +39,7 @@ CHUNK = 10_000
 
 async def seed(database_url: str, template_id: int, passes: int) -> None:
     """``passes`` passes of the template, each registered on a device of its own."""
-    database = Database(database_url)
+    database = open_database(database_url)
     async with database.transaction() as session:
         template = await session.scalar(select(Template).where(Template.id == template_id))
         assert template is not None

@@ -16,10 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint import migrate
 from passmint.accounts import service as account_service
-from passmint.app import outbound_client
+from passmint.app import open_database, outbound_client
 from passmint.apple.cli import certs_app, pkpass_app
 from passmint.config import Settings, load_settings
-from passmint.db import Database
 from passmint.errors import InvalidInput, PassmintError
 from passmint.jobs import queue as job_queue
 from passmint.jobs.registry import JobContext
@@ -59,7 +58,7 @@ def _in_transaction(settings: Settings, work: Callable[[AsyncSession], Awaitable
     """Run ``work`` in one committed transaction; a passmint error ends the command with its message."""
 
     async def run() -> T:
-        database = Database(settings.database)
+        database = open_database(settings.database)
         try:
             async with database.transaction() as session:
                 return await work(session)
@@ -154,7 +153,7 @@ def worker(
     settings = _prepared()
 
     async def run() -> None:
-        database = Database(settings.database)
+        database = open_database(settings.database)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signal_number in (signal.SIGINT, signal.SIGTERM):

@@ -116,7 +116,7 @@ def test_worker_process_runs_jobs_and_stops_on_sigterm(env: dict[str, str], sett
     import time
 
     from passmint import audiences
-    from passmint.db import Database as Db
+    from passmint.app import open_database as Db
     from passmint.jobs import queue
     from passmint.models import Ticket
     from passmint.passes import bulk
