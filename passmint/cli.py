@@ -25,7 +25,6 @@ from passmint.jobs.registry import JobContext
 from passmint.jobs.worker import Worker
 from passmint.kit.time import format_utc
 from passmint.logs import configure_logging
-from passmint.pushes.clients import ApnsClients
 
 T = TypeVar("T")
 
@@ -158,13 +157,14 @@ def worker(
         loop = asyncio.get_running_loop()
         for signal_number in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signal_number, stop.set)
-        apns = ApnsClients(settings)
         try:
             async with outbound_client() as http:
-                context = JobContext(settings, http, apns)
-                await Worker(database, context, concurrency=concurrency).run_forever(stop)
+                context = JobContext(settings, http)
+                try:
+                    await Worker(database, context, concurrency=concurrency).run_forever(stop)
+                finally:
+                    await context.aclose()
         finally:
-            await apns.aclose()
             await database.dispose()
 
     console.print(f"passmint worker running {concurrency} jobs at a time; stop with Ctrl-C")

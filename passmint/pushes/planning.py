@@ -1,25 +1,22 @@
 """Which pushes a change needs, queued in the change's own transaction (a subscriber of the change clock).
 
 Passes no device holds need no push: a ticket counts them done at once. The passes a device holds go
-to ``pushes.send`` jobs of ``BATCH`` passes each, so many workers push one large change in parallel.
+to ``pushes.send`` jobs of ``tasks.BATCH`` passes each, so many workers push one large change in parallel.
 A change to a whole template is planned by a job of its own (``pushes.plan_template``), which finds
 the held passes after the change commits.
 """
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator, Sequence
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from passmint.jobs.queue import new_job
+from passmint.jobs.queue import enqueue
 from passmint.passes.changes import Change
 from passmint.pushes import repository
+from passmint.pushes.tasks import PlanTemplate, Send, batches
 from passmint.tickets import repository as ticket_repository
 
-BATCH = 1000
-SEND, PLAN_TEMPLATE = "pushes.send", "pushes.plan_template"
+SEND, PLAN_TEMPLATE = Send.kind, PlanTemplate.kind
 
 
 async def after_change(session: AsyncSession, change: Change) -> None:
@@ -27,7 +24,7 @@ async def after_change(session: AsyncSession, change: Change) -> None:
     passes = change.passes
     for template_id in sorted(change.templates):
         if await session.scalar(repository.template_is_registered(template_id)):
-            session.add(new_job(PLAN_TEMPLATE, {"template_id": template_id}))
+            await enqueue(session, PlanTemplate(template_id=template_id))
     if not passes:
         return
     held = set(await session.scalars(repository.registered_passes(list(passes))))
@@ -39,15 +36,4 @@ async def after_change(session: AsyncSession, change: Change) -> None:
         if ticket_id is not None and len(to_push) < len(pass_ids):
             await session.execute(ticket_repository.advance(ticket_id, len(pass_ids) - len(to_push)))
         for batch in batches(to_push):
-            session.add(new_job(SEND, send_payload(batch, ticket_id)))
-
-
-def send_payload(pass_ids: Sequence[int], ticket_id: int | None = None) -> dict[str, object]:
-    """A push job's payload; ``push_id`` names its pushes, so a push sent again (a crash, a retry)
-    carries the same ``apns-id`` (see ``tasks.apns_id``)."""
-    return {"passes": list(pass_ids), "ticket_id": ticket_id, "push_id": str(uuid.uuid4())}
-
-
-def batches(items: Sequence[int]) -> Iterator[Sequence[int]]:
-    for start in range(0, len(items), BATCH):
-        yield items[start : start + BATCH]
+            await enqueue(session, Send.of_passes(batch, ticket_id))
