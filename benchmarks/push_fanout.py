@@ -1,6 +1,6 @@
 """Push fan-out: one template update reaching 100,000 registered devices; prints rates as JSON.
 
-Starts the APNs stand-in (``tests/apple/apns_standin.py``) in a process of its own, trusting the
+Starts the APNs stand-in (``tests/pushes/apns_standin.py``) in a process of its own, trusting the
 development certificate of a fresh data dir, then ``passmint serve`` pointed at it with
 ``PASSMINT_APNS_URL`` and ``PASSMINT_APNS_CA_FILE``. With ``--workers 0`` the server's embedded worker
 runs the jobs (the laptop default); otherwise the server runs none and ``--workers`` ``passmint worker``
@@ -28,8 +28,8 @@ from sqlalchemy import insert, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.issue_passes import free_port, server
+from passmint.app import open_database
 from passmint.certificates.signers import DEV_PASS_TYPE_ID, dev_signer
-from passmint.db import Database
 from passmint.kit.security import new_token
 from passmint.models import Device, Pass, Registration, Template
 from tests.factories import PROJECT, apple_template
@@ -39,7 +39,7 @@ CHUNK = 10_000
 
 async def seed(database_url: str, template_id: int, passes: int) -> None:
     """``passes`` passes of the template, each registered on a device of its own."""
-    database = Database(database_url)
+    database = open_database(database_url)
     async with database.transaction() as session:
         template = await session.scalar(select(Template).where(Template.id == template_id))
         assert template is not None
@@ -71,7 +71,7 @@ def standin(data_dir: Path) -> Iterator[tuple[str, str, Path]]:
     client_ca = data_dir / "apns-client-ca.pem"
     client_ca.write_bytes((certificates / "wwdr.pem").read_bytes() + (certificates / "ca.pem").read_bytes())
     ready = data_dir / "apns-standin.json"
-    command = [sys.executable, "-m", "tests.apple.apns_standin", "--port", str(free_port()),
+    command = [sys.executable, "-m", "tests.pushes.apns_standin", "--port", str(free_port()),
                "--client-ca", str(client_ca), "--ready-file", str(ready)]  # fmt: skip
     process = subprocess.Popen(command, cwd=Path(__file__).resolve().parents[1], stdout=subprocess.DEVNULL)
     try:

@@ -25,7 +25,7 @@ from sqlalchemy import insert, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.issue_passes import server
-from passmint.db import Database
+from passmint.app import open_database
 from passmint.kit.security import new_token
 from passmint.models import Device, Pass, Registration, Template
 from tests.factories import PROJECT, apple_template
@@ -37,7 +37,7 @@ async def seed(
     database_url: str, template_id: int, passes: int, devices: int, per_device: int
 ) -> list[tuple[str, str]]:
     """Passes and registrations written directly; the (serial, token) of every pass."""
-    database = Database(database_url)
+    database = open_database(database_url)
     async with database.transaction() as session:
         template = await session.scalar(select(Template).where(Template.id == template_id))
         assert template is not None

@@ -11,22 +11,27 @@ import httpx
 from fastapi import APIRouter, Depends, FastAPI
 
 from passmint import __version__, http_errors, unbuilt
-from passmint.apple.webservice import router as apple_web_service
+from passmint.callbacks import tasks as callbacks_tasks
 from passmint.callbacks.endpoints import router as callbacks_router
 from passmint.certificates.endpoints import router as certificates_router
 from passmint.config import Settings, load_settings
-from passmint.db import Database
+from passmint.db import BeforeCommit, Database
 from passmint.deps import check_api_revision
 from passmint.jobs.registry import JobContext
 from passmint.jobs.worker import Worker
 from passmint.middleware import Authenticate, BodyLimit, RequestLog, body_limits
 from passmint.notifications.endpoints import router as notifications_router
+from passmint.passes import changes
 from passmint.passes import endpoints as passes
+from passmint.passes import tasks as passes_tasks
 from passmint.projects.endpoints import router as projects_router
-from passmint.pushes.clients import ApnsClients
+from passmint.pushes import planning as push_planning
+from passmint.pushes import tasks as pushes_tasks
 from passmint.registrations.endpoints import logs as registration_logs
 from passmint.registrations.endpoints import router as registrations_v2
+from passmint.registrations.webservice import router as apple_web_service
 from passmint.routing import refuse_unstorable_parameters
+from passmint.schedules import tasks as schedules_tasks
 from passmint.schedules.endpoints import router as schedules_router
 from passmint.system.endpoints import router as system_router
 from passmint.templates import endpoints as templates
@@ -47,6 +52,20 @@ V1_ROUTERS: list[APIRouter] = [
     tickets_router,
     system_router,
 ]
+
+BEFORE_COMMIT: tuple[BeforeCommit, ...] = (changes.Publisher(push_planning.after_change),)
+"""What every transaction does just before it commits, in the same transaction: a change to passes is
+handed to each subscriber of the change clock (the pushes that tell phones), then numbered. A
+subscriber added here (Google Wallet updates, say) follows every change, from the API and from jobs."""
+
+
+def open_database(url: str) -> Database:
+    """The database with ``BEFORE_COMMIT`` in force: what the app, the worker and the CLI open."""
+    return Database(url, before_commit=BEFORE_COMMIT)
+
+
+JOB_KINDS = (passes_tasks, callbacks_tasks, pushes_tasks, schedules_tasks)
+"""The modules that declare the kinds of job (a payload and its handler): a worker runs these."""
 
 HTTP_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 """Outbound requests (images, callbacks, Google): every call has a deadline."""
@@ -77,13 +96,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.db = Database(settings.database)
+        app.state.db = open_database(settings.database)
         app.state.http = outbound_client()
         stop = asyncio.Event()
         worker = None
-        apns = ApnsClients(settings)
+        context = JobContext(settings, app.state.http)
         if settings.embedded_worker:
-            jobs = Worker(app.state.db, JobContext(settings, app.state.http, apns))
+            jobs = Worker(app.state.db, context)
             worker = asyncio.create_task(jobs.run_forever(stop))
         try:
             yield
@@ -91,7 +110,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             stop.set()
             if worker is not None:
                 await worker
-            await apns.aclose()
+            await context.aclose()
             await app.state.http.aclose()
             await app.state.db.dispose()
 

@@ -16,17 +16,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint import migrate
 from passmint.accounts import service as account_service
-from passmint.app import outbound_client
+from passmint.app import open_database, outbound_client
 from passmint.apple.cli import certs_app, pkpass_app
 from passmint.config import Settings, load_settings
-from passmint.db import Database
 from passmint.errors import InvalidInput, PassmintError
 from passmint.jobs import queue as job_queue
 from passmint.jobs.registry import JobContext
 from passmint.jobs.worker import Worker
 from passmint.kit.time import format_utc
 from passmint.logs import configure_logging
-from passmint.pushes.clients import ApnsClients
 
 T = TypeVar("T")
 
@@ -59,7 +57,7 @@ def _in_transaction(settings: Settings, work: Callable[[AsyncSession], Awaitable
     """Run ``work`` in one committed transaction; a passmint error ends the command with its message."""
 
     async def run() -> T:
-        database = Database(settings.database)
+        database = open_database(settings.database)
         try:
             async with database.transaction() as session:
                 return await work(session)
@@ -154,18 +152,19 @@ def worker(
     settings = _prepared()
 
     async def run() -> None:
-        database = Database(settings.database)
+        database = open_database(settings.database)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signal_number in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signal_number, stop.set)
-        apns = ApnsClients(settings)
         try:
             async with outbound_client() as http:
-                context = JobContext(settings, http, apns)
-                await Worker(database, context, concurrency=concurrency).run_forever(stop)
+                context = JobContext(settings, http)
+                try:
+                    await Worker(database, context, concurrency=concurrency).run_forever(stop)
+                finally:
+                    await context.aclose()
         finally:
-            await apns.aclose()
             await database.dispose()
 
     console.print(f"passmint worker running {concurrency} jobs at a time; stop with Ctrl-C")

@@ -9,6 +9,10 @@ write, in arrival order, instead of polling in SQLite's busy handler (where a wr
 turn until ``busy_timeout`` runs out). Transactions start at their first write (the sqlite3 module
 begins one only before INSERT, UPDATE or DELETE), so a transaction that read first never upgrades a
 stale snapshot. Across processes, ``busy_timeout`` still applies.
+
+A database is built with what every transaction must do just before it commits (``before_commit``):
+the effects of a change, such as numbering changed passes and queueing the pushes that announce them,
+so no change commits without them. ``passmint.app.open_database`` builds it with the list in force.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import contextlib
 import errno
 import socket
 import sqlite3
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, ClassVar
 
@@ -42,6 +46,11 @@ SQLITE_PRAGMAS = (
 )
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 _WROTE = "passmint.wrote"
+BEFORE_COMMIT = "passmint.before_commit"
+"""``Session.info`` key: the hooks the session's transaction awaits before it commits."""
+
+BeforeCommit = Callable[[AsyncSession], Awaitable[None]]
+"""Awaited by a transaction, in its session, after its work and before its commit."""
 
 
 class DatabaseBusy(Unavailable):
@@ -189,12 +198,19 @@ class WriteGate:
 
 
 class Database:
-    """An engine and its session factory; ``transaction()`` is the unit of work."""
+    """An engine and its session factory; ``transaction()`` is the unit of work, and awaits each of
+    ``before_commit`` in order just before it commits."""
 
     def __init__(
-        self, url: str, *, busy_timeout: float = BUSY_TIMEOUT, write_wait: float = WRITE_WAIT
+        self,
+        url: str,
+        *,
+        before_commit: Sequence[BeforeCommit],
+        busy_timeout: float = BUSY_TIMEOUT,
+        write_wait: float = WRITE_WAIT,
     ) -> None:
         self.url = make_url(url)
+        self.before_commit = tuple(before_commit)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         self.write_failure: Unavailable | None = None
         """Set when a write failed because the database cannot be written (full, read-only); cleared
@@ -220,10 +236,15 @@ class Database:
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """A session whose work is committed if the block succeeds and rolled back if it raises.
 
-        A failure that means the database cannot serve now is raised as ``Unavailable``."""
+        Before committing it awaits each ``before_commit`` hook, in the same transaction: a hook that
+        raises rolls the whole work back. A failure that means the database cannot serve now is raised
+        as ``Unavailable``."""
         async with self.sessionmaker() as session:
+            session.info[BEFORE_COMMIT] = self.before_commit
             try:
                 yield session
+                for hook in self.before_commit:
+                    await hook(session)
                 wrote = session.in_transaction() and bool((await session.connection()).info.get(_WROTE))
                 await session.commit()
             except BaseException as error:

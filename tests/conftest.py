@@ -16,12 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.accounts import service as account_service
 from passmint.app import create_app, outbound_client
-from passmint.apple.webservice import Guards
 from passmint.config import Settings
 from passmint.db import Database
 from passmint.jobs.registry import JobContext
 from passmint.models import Account
-from passmint.pushes.clients import ApnsClients
+from passmint.registrations.webservice import Guards
 from tests.databases import BACKENDS, delete_everything_statements, fresh_database
 
 
@@ -146,10 +145,10 @@ async def api(new_api: ApiFactory) -> ApiClient:
 async def job_context(settings: Settings) -> AsyncIterator[JobContext]:
     """What a worker hands its jobs: the test settings (receivers listen on 127.0.0.1) and a client."""
     settings = settings.model_copy(update={"allow_private_networks": True})
-    apns = ApnsClients(settings)
     async with outbound_client() as http:
-        yield JobContext(settings, http, apns)
-    await apns.aclose()
+        context = JobContext(settings, http)
+        yield context
+        await context.aclose()
 
 
 @pytest.fixture

@@ -89,10 +89,11 @@ class TestJobs:
         from sqlalchemy import text
 
         from passmint.jobs import queue
-        from passmint.passes.bulk import JOB
+        from passmint.pushes.tasks import PlanTemplate
 
+        JOB = PlanTemplate.kind
         async with database.transaction() as session:
-            job = await queue.enqueue(session, JOB, {"template_id": 0})
+            job = await queue.enqueue(session, PlanTemplate(template_id=0))
             await session.execute(text("UPDATE jobs SET status = 'dead', last_error = 'boom'"))
         listed = await invoke(["jobs", "list", "--status", "dead"], env | {"COLUMNS": "200"})
         assert listed.exit_code == 0 and JOB in listed.stdout and "boom" in listed.stdout
@@ -116,10 +117,10 @@ def test_worker_process_runs_jobs_and_stops_on_sigterm(env: dict[str, str], sett
     import time
 
     from passmint import audiences
-    from passmint.db import Database as Db
+    from passmint.app import open_database as Db
     from passmint.jobs import queue
     from passmint.models import Ticket
-    from passmint.passes import bulk
+    from passmint.passes.tasks import ApplyChange
 
     async def queue_a_job() -> int:
         database = Db(settings.database)
@@ -128,10 +129,10 @@ def test_worker_process_runs_jobs_and_stops_on_sigterm(env: dict[str, str], sett
             ticket = Ticket(account_id=account.account.id, operation="x", status="PENDING")
             session.add(ticket)
             await session.flush()
-            payload = {"account_id": account.account.id, "project_id": None, "status": None, "change": {},
-                       "audience": audiences.of_template(1).as_json(), "ticket_id": ticket.id,
-                       "after_id": 0, "last_id": 0, "changed": 0}  # fmt: skip
-            await queue.enqueue(session, bulk.JOB, payload)
+            payload = ApplyChange(account_id=account.account.id, project_id=None, status=None, change={},
+                                  audience=audiences.of_template(1).as_json(), ticket_id=ticket.id,
+                                  after_id=0, last_id=0, changed=0)  # fmt: skip
+            await queue.enqueue(session, payload)
         await database.dispose()
         return ticket.id
 

@@ -81,7 +81,7 @@ class TestPrivateDataDir:
         assert settings.database.endswith(str(data / "passmint.db"))
 
     async def test_sqlite_gives_its_wal_and_shm_files_the_same_mode(self, tmp_data_dir: Path) -> None:
-        database = Database(load_settings().database)
+        database = Database(load_settings().database, before_commit=())
         try:
             async with database.transaction() as session:
                 await session.execute(text("CREATE TABLE t (x INTEGER)"))

@@ -23,7 +23,7 @@ from pydantic import SecretStr
 from sqlalchemy import event, insert, select, text
 
 from passmint.accounts import service as account_service
-from passmint.app import create_app
+from passmint.app import BEFORE_COMMIT, create_app
 from passmint.config import Settings
 from passmint.db import (
     Database,
@@ -126,7 +126,7 @@ class TestFullDisk:
 
 class TestLockHeldByAnotherProcess:
     async def test_a_write_waiting_out_busy_timeout_is_503(self, server: Server) -> None:
-        server.use(Database(server.url, busy_timeout=0.2))
+        server.use(Database(server.url, before_commit=BEFORE_COMMIT, busy_timeout=0.2))
         other = sqlite3.connect(server.url.removeprefix("sqlite+aiosqlite:///"), isolation_level=None)
         try:
             other.execute("BEGIN IMMEDIATE")  # holds the write lock, as another process's writer would
@@ -144,7 +144,9 @@ class TestWritersTakeTurns:
     """In one process, writers queue in the event loop: none waits in SQLite's busy handler."""
 
     async def test_many_writers_at_once_all_succeed_without_any_busy_wait(self, server: Server) -> None:
-        server.use(Database(server.url, busy_timeout=0))  # any contention in SQLite would fail at once
+        server.use(
+            Database(server.url, before_commit=BEFORE_COMMIT, busy_timeout=0)
+        )  # any contention in SQLite would fail at once
         # creating a pass reads first (key, template), then writes: no snapshot goes stale
         project = (await server.client.post("/v1/project", json=PROJECT)).json()
         body = {"name": "T", "vendor": "Apple", "fields": {}}
@@ -155,7 +157,7 @@ class TestWritersTakeTurns:
         assert [answer.status_code for answer in answers] == [200] * 64
 
     async def test_a_writer_waits_its_turn_then_gives_up_with_503(self, server: Server) -> None:
-        database = Database(server.url, write_wait=0.2)
+        database = Database(server.url, before_commit=BEFORE_COMMIT, write_wait=0.2)
         try:
             async with database.transaction() as first:
                 await first.execute(insert(Account).values(name="first"))
@@ -171,7 +173,7 @@ class TestWritersTakeTurns:
             await database.dispose()
 
     async def test_a_failed_writer_gives_its_turn_back(self, server: Server) -> None:
-        database = Database(server.url, write_wait=0.2)
+        database = Database(server.url, before_commit=BEFORE_COMMIT, write_wait=0.2)
         try:
             with pytest.raises(RuntimeError):
                 async with database.transaction() as session:
@@ -191,7 +193,7 @@ class TestUnreachable:
 
     @pytest.mark.parametrize("url", UNREACHABLE)
     async def test_requests_and_status_are_503(self, server: Server, url: str) -> None:
-        server.use(Database(url))
+        server.use(Database(url, before_commit=BEFORE_COMMIT))
         assert_503(await server.client.get("/v1/project"), "database_unreachable", "5")
         assert_503(await server.client.get("/v1/system/status"), "database_unreachable", "5")
 

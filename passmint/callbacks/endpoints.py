@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends
 
 from passmint.callbacks import service as callback_service
 from passmint.callbacks.schemas import CallbackSpecBody, CallbackSpecRead
-from passmint.callbacks.service import SpecView
+from passmint.callbacks.sealed import SpecView, sealing_box
 from passmint.deps import AccountDep, SessionDep, SettingsDep
 from passmint.http_errors import documented
 from passmint.kit.crypto import SecretBox
@@ -20,7 +20,7 @@ PATH = "/{projectId:ref}/settings/callback"
 
 def get_sealing_box(settings: SettingsDep) -> SecretBox:
     assert settings.secret_key is not None
-    return callback_service.sealing_box(settings.secret_key.get_secret_value())
+    return sealing_box(settings.secret_key.get_secret_value())
 
 
 SealingBoxDep = Annotated[SecretBox, Depends(get_sealing_box)]

@@ -9,9 +9,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import uuid
-from dataclasses import dataclass
 from typing import Any, Literal
-from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,18 +19,25 @@ from passmint.callbacks.errors import (
     CallbackSpecExists,
     CallbackSpecNotFound,
     CallbackUrlNotAllowed,
-    SecretsUnreadable,
 )
 from passmint.callbacks.schemas import CallbackSpecBody
+from passmint.callbacks.sealed import (
+    SpecView,
+    context_of,
+    opened,
+    sealed_headers,
+    signing_secret,
+)
+from passmint.callbacks.tasks import Deliver
 from passmint.jobs.queue import enqueue
 from passmint.kit import netguard
-from passmint.kit.crypto import SealedDataUnreadable, SecretBox
+from passmint.kit.crypto import SecretBox
 from passmint.kit.refs import Ref
 from passmint.kit.time import format_utc
 from passmint.models import Account, CallbackSpec, Pass
 from passmint.projects import service as project_service
 
-DELIVER = "callbacks.deliver"
+DELIVER = Deliver.kind
 EVENT_PATHS = {
     "install": "/v1/pass/install",
     "uninstall": "/v1/pass/uninstall",
@@ -45,29 +50,9 @@ PASS_ATTRIBUTES = ("id", "template_id", "serial_number", "external_id", "created
 Event = Literal["install", "uninstall", "personalize"]
 
 
-@dataclass(frozen=True)
-class SpecView:
-    """A project's callback spec with its headers and signing secret opened, as printed."""
-
-    spec: CallbackSpec
-    headers: dict[str, str]
-    signing_secret: str
-
-
-def sealing_box(secret_key: str) -> SecretBox:
-    """The box a spec's signing secret and headers are sealed in, each bound to its project's id (the
-    secret and the headers under different contexts, so neither opens in the other's place)."""
-    return SecretBox(secret_key, purpose="callback-signing")  # the purpose its first secrets were sealed for
-
-
 async def get(session: AsyncSession, account: Account, ref: Ref, box: SecretBox) -> SpecView:
     """The callback spec of the account's project named by ``ref``."""
     return opened(box, await _spec_of(session, account, ref))
-
-
-def opened(box: SecretBox, spec: CallbackSpec) -> SpecView:
-    """``spec`` with its headers and signing secret opened."""
-    return SpecView(spec, opened_headers(box, spec), signing_secret(box, spec))
 
 
 async def create(
@@ -86,8 +71,8 @@ async def create(
     spec = CallbackSpec(
         project_id=project.id,
         base_url=body.base_url,
-        sealed_headers=_sealed_headers(box, project.id, body.headers),
-        sealed_signing_secret=box.seal(secret.encode(), context=_context(project.id)),
+        sealed_headers=sealed_headers(box, project.id, body.headers),
+        sealed_signing_secret=box.seal(secret.encode(), context=context_of(project.id)),
     )
     stored = await repository.add(session, spec)
     if stored is None:
@@ -108,7 +93,7 @@ async def replace(
     spec = await _spec_of(session, account, ref)
     _check_host(body.base_url, allow_private=allow_private)
     spec.base_url = body.base_url
-    spec.sealed_headers = _sealed_headers(box, spec.project_id, body.headers)
+    spec.sealed_headers = sealed_headers(box, spec.project_id, body.headers)
     await session.flush()
     return SpecView(spec, dict(body.headers), signing_secret(box, spec))
 
@@ -116,38 +101,6 @@ async def replace(
 async def delete(session: AsyncSession, account: Account, ref: Ref) -> None:
     """Remove the project's callback spec; deliveries still queued for it are dropped when they run."""
     await repository.delete(session, await _spec_of(session, account, ref))
-
-
-def signing_secret(box: SecretBox, spec: CallbackSpec) -> str:
-    """The spec's ``whsec_...`` signing secret, opened."""
-    return _open(box, spec, spec.sealed_signing_secret, _context(spec.project_id), "signing secret")
-
-
-def opened_headers(box: SecretBox, spec: CallbackSpec) -> dict[str, str]:
-    """The headers the spec sends with every delivery, opened."""
-    sealed, context = spec.sealed_headers, _headers_context(spec.project_id)
-    headers: dict[str, str] = json.loads(_open(box, spec, sealed, context, "headers"))
-    return headers
-
-
-def _sealed_headers(box: SecretBox, project_id: int, headers: dict[str, str]) -> bytes:
-    return box.seal(json.dumps(headers).encode(), context=_headers_context(project_id))
-
-
-def _open(box: SecretBox, spec: CallbackSpec, sealed: bytes, context: bytes, what: str) -> str:
-    try:
-        return box.open(sealed, context=context).decode()
-    except SealedDataUnreadable:
-        raise SecretsUnreadable(
-            f"The callback {what} of project {spec.project_id} cannot be decrypted: "
-            "PASSMINT_SECRET_KEY is not the one it was stored with"
-        ) from None
-
-
-def target_url(base_url: str, path: str) -> str:
-    """``path`` appended to the path of ``base_url`` (one slash between them), its query kept."""
-    parts = urlsplit(base_url)
-    return urlunsplit(parts._replace(path=parts.path.rstrip("/") + "/" + path.lstrip("/")))
 
 
 async def emit(
@@ -173,15 +126,15 @@ async def emit(
     project_id = await repository.project_with_spec(session, pass_.template_id)
     if project_id is None:
         return
-    payload = {
-        "project_id": project_id,
-        "delivery_id": str(uuid.uuid4()),
-        "event": event,
-        "pass_id": pass_.id,
-        "path": EVENT_PATHS[event].format(pass_id=pass_.id),
-        "body": json.dumps(callback_body(pass_, reported, personalization), separators=(",", ":")),
-    }
-    await enqueue(session, DELIVER, payload)
+    payload = Deliver(
+        project_id=project_id,
+        delivery_id=str(uuid.uuid4()),
+        event=event,
+        pass_id=pass_.id,
+        path=EVENT_PATHS[event].format(pass_id=pass_.id),
+        body=json.dumps(callback_body(pass_, reported, personalization), separators=(",", ":")),
+    )
+    await enqueue(session, payload)
 
 
 def callback_body(
@@ -226,11 +179,3 @@ def _check_host(base_url: str, *, allow_private: bool) -> None:
         f"Invalid request. baseUrl: {message}",
         details=[{"field": "baseUrl", "location": "body", "message": message}],
     )
-
-
-def _context(project_id: int) -> bytes:
-    return project_id.to_bytes(8, "big")
-
-
-def _headers_context(project_id: int) -> bytes:
-    return b"headers:" + _context(project_id)

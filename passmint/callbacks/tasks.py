@@ -1,12 +1,10 @@
 """Delivering callbacks: one signed POST per attempt, retried with backoff until the receiver takes it.
 
-A handler gets a session and a payload, and a worker has no request to take settings or an HTTP
-client from. Deliveries therefore read the process's settings through ``configure()`` (tests, or an
-application built with settings of its own, set them), falling back to the environment once, which
-is where ``passmint worker`` and ``passmint serve`` read theirs. One outbound client is made lazily
-per event loop and shared by every delivery of the process: making one costs about 20 ms (it loads
-the CA bundle), and every request closes its connection (it went to a pinned address), so nothing
-stays open between deliveries; ``aclose()`` closes it at shutdown.
+A delivery takes the settings and the outbound client from its worker's ``JobContext``: the client is
+the one the process shares (every request closes its connection, since it went to a pinned address,
+so nothing stays open between deliveries). The receiver's URL, headers and signing secret are read
+from the project's callback spec when the attempt is made; the body and ``webhook-id`` were fixed
+when the event happened (``Deliver``).
 """
 
 from __future__ import annotations
@@ -24,9 +22,10 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint import __version__
-from passmint.callbacks import repository, service, signing
+from passmint.callbacks import repository, signing
 from passmint.callbacks.errors import DeliveryFailed
-from passmint.jobs.registry import JobContext, job
+from passmint.callbacks.sealed import opened, sealing_box, target_url
+from passmint.jobs.registry import JobContext, Payload, job
 from passmint.jobs.worker import PermanentFailure
 from passmint.kit import netguard
 from passmint.kit.outbound import port_of, send_pinned
@@ -45,22 +44,33 @@ EXCERPT = 200
 """How much of a refusing receiver's answer is kept in the job's error."""
 
 
-@job(service.DELIVER, max_attempts=MAX_ATTEMPTS)
-async def deliver(session: AsyncSession, payload: dict[str, Any], context: JobContext) -> None:
+class Deliver(Payload):
+    """One callback of ``event`` about a pass: its path under the spec's URL, and its body and
+    ``webhook-id`` (``delivery_id``) as they were when the event happened."""
+
+    kind = "callbacks.deliver"
+    project_id: int
+    delivery_id: str
+    event: str
+    pass_id: int
+    path: str
+    body: str
+
+
+@job(Deliver, max_attempts=MAX_ATTEMPTS)
+async def deliver(session: AsyncSession, payload: Deliver, context: JobContext) -> None:
     """POST one callback to the project's current spec: its URL and headers as they are now, the body
     and ``webhook-id`` as they were when the event happened, signed for this attempt."""
-    spec = await repository.get_apart(session, payload["project_id"])
+    spec = await repository.get_apart(session, payload.project_id)
     if spec is None:
-        log.info("callback %s dropped: its project has no callback spec any more", payload["delivery_id"])
+        log.info("callback %s dropped: its project has no callback spec any more", payload.delivery_id)
         return
     settings = context.settings
     assert settings.secret_key is not None
-    opened = service.opened(service.sealing_box(settings.secret_key.get_secret_value()), spec)
-    url = service.target_url(spec.base_url, payload["path"])
-    body = payload["body"].encode()
-    headers = signed_headers(
-        opened.headers, opened.signing_secret, payload["delivery_id"], int(time.time()), body
-    )
+    view = opened(sealing_box(settings.secret_key.get_secret_value()), spec)
+    url = target_url(spec.base_url, payload.path)
+    body = payload.body.encode()
+    headers = signed_headers(view.headers, view.signing_secret, payload.delivery_id, int(time.time()), body)
     try:
         async with asyncio.timeout(ATTEMPT_TIMEOUT):
             await _post(context.http, url, headers, body, allow_private=settings.allow_private_networks)
@@ -70,7 +80,7 @@ async def deliver(session: AsyncSession, payload: dict[str, Any], context: JobCo
         raise DeliveryFailed(
             f"{_shown(url)} could not be reached: {str(error) or type(error).__name__}"
         ) from error
-    log.info("callback %s (%s) delivered", payload["delivery_id"], payload.get("event"))
+    log.info("callback %s (%s) delivered", payload.delivery_id, payload.event)
 
 
 def signed_headers(

@@ -4,49 +4,47 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from passmint.jobs.registry import kind
+from passmint.jobs.registry import Payload, kind
 from passmint.kit.time import utcnow
 from passmint.models import Job
 
 QUEUED, RUNNING, DONE, DEAD = "queued", "running", "done", "dead"
 
 
-async def enqueue(
-    session: AsyncSession, name: str, payload: dict[str, Any], *, run_at: datetime | None = None
-) -> Job:
-    """Add a job in the caller's transaction: it runs only if that transaction commits."""
-    job = new_job(name, payload, run_at=run_at)
+async def enqueue(session: AsyncSession, payload: Payload, *, run_at: datetime | None = None) -> Job:
+    """Queue a job of ``payload``'s kind in the caller's transaction: it runs only if that commits."""
+    job = _new_job(payload, run_at=run_at)
     session.add(job)
     await session.flush()
     return job
 
 
-def new_job(name: str, payload: dict[str, Any], *, run_at: datetime | None = None) -> Job:
-    """A queued job, for a caller to add to its session (``enqueue`` does; so does the change clock)."""
-    registered = kind(name)
-    if registered is None:
-        raise ValueError(f"no handler for job '{name}'")
+async def bury(session: AsyncSession, payload: Payload, error: str) -> Job:
+    """Record a job as failed for good without running it: listed by ``passmint jobs list --status dead``
+    and queued again by ``passmint jobs retry``."""
+    job = _new_job(payload)
+    job.status, job.last_error, job.finished_at = DEAD, error[:2000], utcnow()
+    session.add(job)
+    await session.flush()
+    return job
+
+
+def _new_job(payload: Payload, *, run_at: datetime | None = None) -> Job:
+    registered = kind(payload.kind)
+    if registered is None or registered.payload is not type(payload):
+        raise ValueError(f"no handler for job '{payload.kind}'")
     return Job(
-        name=name,
-        payload=payload,
+        name=payload.kind,
+        payload=payload.model_dump(mode="json"),
         status=QUEUED,
         attempts=0,
         max_attempts=registered.max_attempts,
         run_at=run_at or utcnow(),
     )
-
-
-def buried(name: str, payload: dict[str, Any], error: str) -> Job:
-    """A job recorded as failed for good without running: listed by ``passmint jobs list --status dead``
-    and queued again by ``passmint jobs retry``."""
-    job = new_job(name, payload)
-    job.status, job.last_error, job.finished_at = DEAD, error[:2000], utcnow()
-    return job
 
 
 async def listed(session: AsyncSession, *, status: str | None = None, limit: int = 100) -> Sequence[Job]:

@@ -21,12 +21,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.db import Database
 from passmint.jobs.queue import DEAD, DONE, QUEUED, RUNNING
-from passmint.jobs.registry import JobContext, kinds
+from passmint.jobs.registry import JobContext, Payload, kinds
 from passmint.kit.time import utcnow
 from passmint.models import Job
 
@@ -229,8 +230,9 @@ class Worker:
                 raise LeaseLost(job.id)
             if registered is None:
                 raise PermanentFailure(f"no handler for job '{job.name}'")
+            payload = _read(registered.payload, job)
             async with self.database.transaction() as session:
-                await registered.handler(session, dict(job.payload), self.context)
+                await registered.handler(session, payload, self.context)
                 if not await self._settle(session, job, status=DONE):
                     raise LeaseLost(job.id)  # rolls the handler's work back: the job is someone else's now
         except LeaseLost:
@@ -267,3 +269,11 @@ class Worker:
                 run_at = utcnow() + self.delay(job.attempts)
                 await self._settle(session, job, status=QUEUED, last_error=message, run_at=run_at)
                 log.warning("job %s (%s) failed, will retry: %s", job.id, job.name, message)
+
+
+def _read(payload: type[Payload], job: Claimed) -> Payload:
+    """The job's payload as its kind's type; one that does not fit can never run (a dead job)."""
+    try:
+        return payload.model_validate(job.payload)
+    except ValidationError as error:
+        raise PermanentFailure(f"payload of job '{job.name}' is not a {payload.__name__}: {error}") from None

@@ -2,8 +2,8 @@
 
 The passes are those an audience selects when the change starts (ids up to the highest one then), in
 id order, ``BATCH`` at a time; each batch queues the next, so a crash resumes at the batch it stopped
-in. Each batch marks its passes with the ticket, which counts a pass done once the phones holding it
-have been pushed (see pushes/planning.py).
+in (the job is ``passes.tasks.ApplyChange``). Each batch marks its passes with the ticket, which counts
+a pass done once the phones holding it have been pushed (see pushes/planning.py).
 """
 
 from __future__ import annotations
@@ -16,17 +16,15 @@ from passmint import audiences
 from passmint.audiences import Audience
 from passmint.images.sources import ImageSource
 from passmint.jobs.queue import enqueue
-from passmint.jobs.registry import JobContext, job
 from passmint.kit.refs import Ref
-from passmint.kit.time import utcnow
 from passmint.models import Account, Ticket
-from passmint.passes import changes, repository, values
+from passmint.passes import repository, values
 from passmint.passes.schemas import InstallStatus, PassBody
+from passmint.passes.tasks import ApplyChange
 from passmint.templates import service as template_service
 from passmint.tickets import service as ticket_service
 
-BATCH = 500
-JOB = "passes.apply_change"
+JOB = ApplyChange.kind
 
 
 async def update_template_passes(
@@ -75,45 +73,16 @@ async def start(
     ticket.total = total
     if total == 0:
         return await ticket_service.complete(session, ticket, done=0)
-    payload = {
-        "account_id": account.id,
-        "project_id": project_id,
-        "audience": audience.as_json(),
-        "status": status.value if status else None,
-        "change": change,
-        "ticket_id": ticket.id,
-        "after_id": 0,
-        "last_id": last_id,
-        "changed": 0,
-    }
-    await enqueue(session, JOB, payload)
+    payload = ApplyChange(
+        account_id=account.id,
+        project_id=project_id,
+        audience=audience.as_json(),
+        status=status,
+        change=change,
+        ticket_id=ticket.id,
+        after_id=0,
+        last_id=last_id,
+        changed=0,
+    )
+    await enqueue(session, payload)
     return ticket
-
-
-@job(JOB)
-async def run_batch(session: AsyncSession, payload: dict[str, Any], _context: JobContext) -> None:
-    """Apply the change to the next batch of passes and queue the batch after it."""
-    condition = audiences.where(
-        audiences.parse(payload["audience"]),
-        account_id=payload["account_id"],
-        project_id=payload["project_id"],
-    )
-    batch = await repository.batch_where(
-        session,
-        condition,
-        after_id=payload["after_id"],
-        last_id=payload["last_id"],
-        status=InstallStatus(payload["status"]) if payload["status"] else None,
-        limit=BATCH,
-    )
-    now, change = utcnow(), payload["change"]
-    for pass_ in batch:
-        pass_.values = values.apply_change(pass_.values, change)
-        pass_.image_digests = {**pass_.image_digests, **change.get("images", {})}
-        pass_.updated_at = now
-    changes.mark_passes(session, [pass_.id for pass_ in batch], ticket_id=payload["ticket_id"])
-    changed = payload["changed"] + len(batch)
-    if len(batch) == BATCH:
-        await enqueue(session, JOB, payload | {"after_id": batch[-1].id, "changed": changed})
-    else:
-        await ticket_service.settle_total(session, payload["ticket_id"], changed)

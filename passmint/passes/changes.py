@@ -8,32 +8,74 @@ stamps the template, not each of its passes, so it costs one row however many pa
 number is the later of its own and its template's (``seq_of``). That makes it an exact tag for
 Apple's "passes updated since" question: no change is ever missed, whatever the timing.
 
-In the same act the change is handed to ``pushes.planning``, which queues the pushes that tell phones
-holding the passes to fetch them again: a change cannot commit without its pushes.
+The stamping runs as a hook of the transaction (``Publisher``, which ``passmint.app`` gives every
+``Database``): first it hands the change to its subscribers (``pushes.planning`` queues the pushes
+that tell phones holding the passes to fetch them again), then it stamps, all in the change's own
+transaction, just before it commits: a change cannot commit without its effects. Marking a change in
+a session whose transaction has no ``Publisher`` raises, so no change is ever marked and then lost.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, case, event, select, update
+from sqlalchemy import ColumnElement, case, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session
 
+from passmint.db import BEFORE_COMMIT
 from passmint.models import ChangeClock, Pass, Template
-from passmint.pushes import planning
 
 _PASSES, _TEMPLATES = "passmint.changed_passes", "passmint.changed_templates"
 
 
+@dataclass(frozen=True)
+class Change:
+    """What one transaction changed: passes (each with the ticket counting it, if any) and whole
+    templates (all of their passes)."""
+
+    passes: dict[int, int | None]
+    templates: frozenset[int]
+
+
+Subscriber = Callable[[AsyncSession, Change], Awaitable[None]]
+"""Awaited with a transaction's change before it commits, in that transaction."""
+
+
+class Publisher:
+    """The transaction hook that hands a change to ``subscribers`` in order, then stamps it."""
+
+    def __init__(self, *subscribers: Subscriber) -> None:
+        self.subscribers = subscribers
+
+    async def __call__(self, session: AsyncSession) -> None:
+        passes, templates = session.info.pop(_PASSES, {}), session.info.pop(_TEMPLATES, set())
+        if not passes and not templates:
+            return
+        change = Change(passes, frozenset(templates))
+        for subscriber in self.subscribers:
+            await subscriber(session, change)
+        await _stamp(session, change)
+
+
 def mark_passes(session: AsyncSession, pass_ids: Iterable[int], *, ticket_id: int | None = None) -> None:
     """These passes change in this transaction; ``ticket_id`` counts each as done once phones are told."""
-    session.info.setdefault(_PASSES, {}).update(dict.fromkeys(pass_ids, ticket_id))
+    marked: dict[int, int | None] = _published(session).setdefault(_PASSES, {})
+    marked.update(dict.fromkeys(pass_ids, ticket_id))
 
 
 def mark_template(session: AsyncSession, template_id: int) -> None:
     """Every pass of this template changes in this transaction."""
-    session.info.setdefault(_TEMPLATES, set()).add(template_id)
+    marked: set[int] = _published(session).setdefault(_TEMPLATES, set())
+    marked.add(template_id)
+
+
+def _published(session: AsyncSession) -> dict[Any, Any]:
+    """The session's ``info``, once it is known that its transaction publishes changes."""
+    if not any(isinstance(hook, Publisher) for hook in session.info.get(BEFORE_COMMIT, ())):
+        raise RuntimeError("this transaction publishes no changes: open the database with app.open_database")
+    return session.info
 
 
 async def now(session: AsyncSession) -> int:
@@ -41,29 +83,19 @@ async def now(session: AsyncSession) -> int:
     return int((await session.execute(select(ChangeClock.value).where(ChangeClock.id == 1))).scalar_one())
 
 
-@event.listens_for(Session, "before_commit")
-def _stamp(session: Session) -> None:
-    passes, templates = session.info.pop(_PASSES, {}), session.info.pop(_TEMPLATES, set())
-    if not passes and not templates:
-        return
-    planning.after_change(session, passes=passes, templates=templates)
+async def _stamp(session: AsyncSession, change: Change) -> None:
+    """Take the clock's next value (its row stays locked until the commit) and stamp the change with it."""
     tick = update(ChangeClock).where(ChangeClock.id == 1).values(value=ChangeClock.value + 1)
-    value = session.execute(tick.returning(ChangeClock.value)).scalar_one()
-    for model, ids in ((Pass, passes), (Template, templates)):
+    value = (await session.execute(tick.returning(ChangeClock.value))).scalar_one()
+    for model, ids in ((Pass, list(change.passes)), (Template, list(change.templates))):
         if ids:  # updated_at as it is: the change itself set it
             stamp = (
                 update(model).where(model.id.in_(ids)).values(change_seq=value, updated_at=model.updated_at)
             )
-            session.execute(stamp, execution_options={"synchronize_session": False})
+            await session.execute(stamp, execution_options={"synchronize_session": False})
 
 
 def seq_of() -> ColumnElement[int]:
     """A pass's change number in SQL (passes joined with their templates): its own, or its template's
     when that changed later."""
     return case((Pass.change_seq > Template.change_seq, Pass.change_seq), else_=Template.change_seq)
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget(session: Session) -> None:
-    session.info.pop(_PASSES, None)
-    session.info.pop(_TEMPLATES, None)

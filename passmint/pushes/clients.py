@@ -8,9 +8,9 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from passmint.apple import PassSigner
-from passmint.apple.apns import ApnsClient
 from passmint.certificates.signers import DEV_PASS_TYPE_ID
 from passmint.config import Settings
+from passmint.pushes.apns import ApnsClient
 
 APPLE_HOSTS = frozenset({"api.push.apple.com", "api.sandbox.push.apple.com"})
 

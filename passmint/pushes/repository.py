@@ -27,7 +27,7 @@ class Target:
 
 
 def registered_passes(pass_ids: Sequence[int]) -> Select[int]:
-    """Which of these passes some device holds (a statement: the change clock runs it synchronously)."""
+    """Which of these passes some device holds."""
     return select(Registration.pass_id).where(Registration.pass_id.in_(pass_ids), _ACTIVE).distinct()
 
 

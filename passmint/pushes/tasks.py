@@ -13,19 +13,19 @@ import asyncio
 import logging
 import uuid
 from collections import Counter
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterator, Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from passmint.apple.apns import PushOutcome, PushResult
-from passmint.jobs.queue import buried, enqueue, new_job
-from passmint.jobs.registry import JobContext, job
+from passmint.jobs.queue import bury, enqueue
+from passmint.jobs.registry import JobContext, Payload, job
 from passmint.jobs.worker import backoff
 from passmint.kit.time import utcnow
 from passmint.models import Account, Project
 from passmint.passes import downloads
-from passmint.pushes import planning, repository
+from passmint.pushes import repository
+from passmint.pushes.apns import PushOutcome, PushResult
+from passmint.pushes.clients import ApnsClients
 from passmint.pushes.repository import Target
 from passmint.registrations import service as registration_service
 from passmint.tickets import service as ticket_service
@@ -37,36 +37,67 @@ DEVELOPMENT_CERTIFICATE = PushResult(PushOutcome.FAILED, reason="DevelopmentCert
 """Apple accepts only its own certificates: passes signed by the development one cannot be pushed."""
 
 
-@job(planning.PLAN_TEMPLATE)
-async def plan_template(session: AsyncSession, payload: dict[str, Any], _context: JobContext) -> None:
+BATCH = 1000
+"""Passes per push job: many workers push one large change in parallel."""
+
+
+class PlanTemplate(Payload):
+    """Every held pass of a template that changed."""
+
+    kind = "pushes.plan_template"
+    template_id: int
+
+
+class Send(Payload):
+    """Push every active registration of ``passes`` (counted on ``ticket_id``), or of ``registrations``
+    for a retry (``attempt`` of them). ``push_id`` names the pushes, so a push sent again (a crash, a
+    retry) carries the same ``apns-id`` (see ``apns_id``)."""
+
+    kind = "pushes.send"
+    passes: list[int] | None = None
+    ticket_id: int | None = None
+    registrations: list[uuid.UUID] | None = None
+    attempt: int = 0
+    push_id: uuid.UUID | None = None
+
+    @classmethod
+    def of_passes(cls, pass_ids: Sequence[int], ticket_id: int | None = None) -> Send:
+        return cls(passes=list(pass_ids), ticket_id=ticket_id, push_id=uuid.uuid4())
+
+
+def batches(items: Sequence[int]) -> Iterator[Sequence[int]]:
+    for start in range(0, len(items), BATCH):
+        yield items[start : start + BATCH]
+
+
+@job(PlanTemplate)
+async def plan_template(session: AsyncSession, payload: PlanTemplate, _context: JobContext) -> None:
     """Queue push jobs for every held pass of a changed template."""
-    pass_ids = await repository.registered_passes_of_template(session, payload["template_id"])
-    session.add_all(
-        new_job(planning.SEND, planning.send_payload(batch)) for batch in planning.batches(pass_ids)
-    )
+    pass_ids = await repository.registered_passes_of_template(session, payload.template_id)
+    for batch in batches(pass_ids):
+        await enqueue(session, Send.of_passes(batch))
 
 
-@job(planning.SEND)
-async def send(session: AsyncSession, payload: dict[str, Any], context: JobContext) -> None:
+@job(Send)
+async def send(session: AsyncSession, payload: Send, context: JobContext) -> None:
     """Push every active registration of the payload's passes (or registrations, for a retry)."""
-    if "registrations" in payload:
-        ids = [uuid.UUID(value) for value in payload["registrations"]]
-        targets = await repository.targets(session, registration_ids=ids)
+    if payload.registrations is not None:
+        targets = await repository.targets(session, registration_ids=payload.registrations)
     else:
-        targets = await repository.targets(session, pass_ids=payload["passes"])
-    results = await _push(session, context, targets, payload.get("push_id"))
-    await _settle(session, results, attempt=payload.get("attempt", 0), push_id=payload.get("push_id"))
-    if payload.get("ticket_id") is not None:
-        await ticket_service.advance(session, payload["ticket_id"], len(payload["passes"]))
+        targets = await repository.targets(session, pass_ids=payload.passes or [])
+    results = await _push(session, context, targets, payload.push_id)
+    await _settle(session, results, attempt=payload.attempt, push_id=payload.push_id)
+    if payload.ticket_id is not None:
+        await ticket_service.advance(session, payload.ticket_id, len(payload.passes or []))
 
 
-def apns_id(push_id: str | None, target: Target) -> uuid.UUID | None:
+def apns_id(push_id: uuid.UUID | None, target: Target) -> uuid.UUID | None:
     """The ``apns-id`` of one push job's push to one registration: the same on every attempt."""
-    return None if push_id is None else uuid.uuid5(uuid.UUID(push_id), str(target.registration_id))
+    return None if push_id is None else uuid.uuid5(push_id, str(target.registration_id))
 
 
 async def _push(
-    session: AsyncSession, context: JobContext, targets: Sequence[Target], push_id: str | None
+    session: AsyncSession, context: JobContext, targets: Sequence[Target], push_id: uuid.UUID | None
 ) -> list[tuple[Target, PushResult]]:
     """Push every target at once, each with the client of its project's signing certificate."""
     clients = {}
@@ -74,7 +105,7 @@ async def _push(
         account, project = await session.get(Account, account_id), await session.get(Project, project_id)
         assert account is not None and project is not None
         signer = await downloads.signer_of(session, account, project, context.settings)
-        clients[project_id] = context.apns.for_signer(signer)
+        clients[project_id] = context.resource(ApnsClients).for_signer(signer)
 
     async def push(target: Target) -> tuple[Target, PushResult]:
         client = clients[target.project_id]
@@ -90,7 +121,7 @@ async def _settle(
     results: Sequence[tuple[Target, PushResult]],
     *,
     attempt: int,
-    push_id: str | None,
+    push_id: uuid.UUID | None,
 ) -> None:
     by_outcome: dict[PushOutcome, list[tuple[Target, PushResult]]] = {}
     for target, result in results:
@@ -100,27 +131,25 @@ async def _settle(
     if again := by_outcome.get(PushOutcome.RETRY):
         if attempt + 1 < ATTEMPTS:
             run_at = utcnow() + backoff(attempt + 1)
-            payload = _retry_payload(again, attempt + 1, push_id)
-            await enqueue(session, planning.SEND, payload, run_at=run_at)
+            await enqueue(session, _retry(again, attempt + 1, push_id), run_at=run_at)
         else:
-            _bury(session, again, f"still refused after {ATTEMPTS} attempts", push_id)
+            await _bury(session, again, f"still refused after {ATTEMPTS} attempts", push_id)
     if failed := by_outcome.get(PushOutcome.FAILED):
-        _bury(session, failed, "refused", push_id)
+        await _bury(session, failed, "refused", push_id)
 
 
-def _bury(
-    session: AsyncSession, results: list[tuple[Target, PushResult]], why: str, push_id: str | None
+async def _bury(
+    session: AsyncSession, results: list[tuple[Target, PushResult]], why: str, push_id: uuid.UUID | None
 ) -> None:
     answers = Counter(
         f"{result.status or 'no answer'} {result.reason or ''}".strip() for _, result in results
     )
     error = f"APNs {why}: " + "; ".join(f"{answer} ({count} devices)" for answer, count in answers.items())
     log.warning("%s", error)
-    session.add(buried(planning.SEND, _retry_payload(results, 0, push_id), error))
+    await bury(session, _retry(results, 0, push_id), error)
 
 
-def _retry_payload(
-    results: list[tuple[Target, PushResult]], attempt: int, push_id: str | None
-) -> dict[str, object]:
-    registrations = [str(target.registration_id) for target, _ in results]
-    return {"registrations": registrations, "attempt": attempt, "push_id": push_id}
+def _retry(results: list[tuple[Target, PushResult]], attempt: int, push_id: uuid.UUID | None) -> Send:
+    return Send(
+        registrations=[target.registration_id for target, _ in results], attempt=attempt, push_id=push_id
+    )

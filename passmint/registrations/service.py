@@ -21,9 +21,9 @@ from passmint.passes import service as pass_service
 from passmint.passes.service import PassLocator
 from passmint.projects import repository as project_repository
 from passmint.registrations import repository
-from passmint.registrations.clients import WalletClient
 from passmint.registrations.errors import CampaignNotFound, PassNotAuthorized
 from passmint.registrations.schemas import PROJECT_TYPES, CampaignType, RegistrationFilter
+from passmint.registrations.wallet_apps import WalletClient
 
 
 class Registered(Enum):

@@ -19,7 +19,7 @@ from passmint.errors import PassmintError
 from passmint.jobs.queue import enqueue
 from passmint.kit.refs import Ref
 from passmint.kit.time import format_utc, utcnow
-from passmint.models import Account, Project, Schedule, Template, Ticket
+from passmint.models import Account, Project, Schedule, Template
 from passmint.passes import values
 from passmint.passes.errors import PassInvalid
 from passmint.projects import service as project_service
@@ -32,10 +32,10 @@ from passmint.schedules.errors import (
     ScheduleQueryInvalid,
 )
 from passmint.schedules.schemas import Action, ScheduleBody, ScheduleCursor
+from passmint.schedules.tasks import RunSchedule, close_ticket
 from passmint.tickets import service as ticket_service
-from passmint.tickets.schemas import TicketStatus
 
-RUN = "schedules.run"
+RUN = RunSchedule.kind
 TICKET_OPERATION = "schedule"
 
 
@@ -122,20 +122,6 @@ async def delete(session: AsyncSession, account: Account, ref: Ref, schedule_id:
     ticket = await ticket_service.by_id(session, schedule.ticket_id)
     close_ticket(ticket, f"Cancelled: schedule {schedule_id} was deleted before it ran")
     await session.flush()
-
-
-def close_ticket(ticket: Ticket, error: str) -> None:
-    """Mark a schedule's ticket failed with ``error`` (it never ran, or its run was refused)."""
-    ticket.status = TicketStatus.FAILED
-    ticket.error = error
-
-
-def audience_of(schedule: Schedule) -> audiences.Audience:
-    """The passes a schedule targets: its audience, within its ``template`` when it names one."""
-    audience = audiences.parse(schedule.audience, field=f"{schedule.action}.audience")
-    if schedule.template_id is not None:
-        audience = audiences.AllOf((audience, audiences.of_template(schedule.template_id)))
-    return audience
 
 
 async def _schedule(session: AsyncSession, project: Project, schedule_id: uuid.UUID) -> Schedule:
@@ -237,8 +223,8 @@ def _columns(spec: Spec) -> dict[str, Any]:
 
 
 async def _queue_run(session: AsyncSession, schedule: Schedule) -> None:
-    payload = {"schedule_id": str(schedule.id), "version": schedule.version}
-    await enqueue(session, RUN, payload, run_at=schedule.scheduled_at)
+    payload = RunSchedule(schedule_id=schedule.id, version=schedule.version)
+    await enqueue(session, payload, run_at=schedule.scheduled_at)
 
 
 def _invalid(field: str, message: str) -> ScheduleInvalid:

@@ -13,15 +13,15 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from passmint.apple import CertificateError, make_dev_certificates
-from passmint.apple.apns import ApnsClient, PushOutcome
 from passmint.apple.devcerts import (
     APPLE_PASS_SIGNING_EKU,
     APPLE_PASS_TYPE_ID_EXTENSION,
     NOT_FOR_DEVICES,
     _der_utf8_string,
 )
-from tests.apple.apns_standin import ApnsStandIn
+from passmint.pushes.apns import ApnsClient, PushOutcome
 from tests.apple.conftest import PASS_TYPE_ID, TEAM_ID, needs_openssl
+from tests.pushes.apns_standin import ApnsStandIn
 
 
 def load(pem: bytes) -> x509.Certificate:

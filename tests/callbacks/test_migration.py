@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from passmint import migrate
-from passmint.callbacks import service
+from passmint.callbacks import sealed as secrets
 from passmint.models import CallbackSpec
 from tests.databases import BACKENDS, POSTGRES_URL
 
@@ -115,7 +115,7 @@ def test_existing_headers_are_sealed_and_open_as_they_were(url: str) -> None:
     ((project_id, blob),) = rows(url, sa.select(sealed.c.project_id, sealed.c.sealed_headers))
     assert b"s3cr3t" not in bytes(blob)
     spec = CallbackSpec(project_id=project_id, sealed_headers=bytes(blob))
-    assert service.opened_headers(service.sealing_box(KEY), spec) == HEADERS
+    assert secrets.opened_headers(secrets.sealing_box(KEY), spec) == HEADERS
 
     config = migrate.alembic_config(url)
     config.attributes["secret_key"] = KEY

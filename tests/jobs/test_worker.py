@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from passmint.config import Settings
 from passmint.db import Database
 from passmint.jobs import queue
-from passmint.jobs.registry import JobContext, job
+from passmint.jobs.registry import JobContext, Payload, job
 from passmint.jobs.worker import PermanentFailure, Worker
 from passmint.kit.time import utcnow
 from passmint.models import Account, Job
@@ -23,43 +24,78 @@ DATABASE: list[Database] = []
 FAILURES: dict[str, int] = {}
 
 
-@job("test.record")
-async def record(session: AsyncSession, payload: dict[str, Any], _context: JobContext) -> None:
+class Record(Payload):
+    kind = "test.record"
+    name: str
+
+
+class Permanent(Payload):
+    kind = "test.permanent"
+
+
+class LoseLease(Payload):
+    kind = "test.lose_lease"
+    name: str
+
+
+class Slow(Payload):
+    kind = "test.slow"
+    seconds: float = 0.2
+    n: int = 0
+
+
+class WriteAndWait(Payload):
+    kind = "test.write_and_wait"
+    name: str
+    seconds: float
+
+
+class Nothing(Payload):
+    kind = "test.nothing"
+
+
+PAYLOADS: dict[str, type[Payload]] = {
+    kind.kind: kind for kind in (Record, Permanent, LoseLease, Slow, WriteAndWait, Nothing)
+}
+
+
+@job(Record)
+async def record(session: AsyncSession, payload: Record, _context: JobContext) -> None:
     """Writes a row (an account named after the payload) and notes the run."""
-    session.add(Account(name=str(payload["name"])))
+    session.add(Account(name=payload.name))
     await session.flush()
-    if FAILURES.get(payload["name"], 0) > 0:
-        FAILURES[payload["name"]] -= 1
-        raise RuntimeError(f"{payload['name']} failed on purpose")
-    RUNS.append(payload)
+    if FAILURES.get(payload.name, 0) > 0:
+        FAILURES[payload.name] -= 1
+        raise RuntimeError(f"{payload.name} failed on purpose")
+    RUNS.append(payload.model_dump())
 
 
-@job("test.permanent", max_attempts=5)
-async def permanent(session: AsyncSession, payload: dict[str, Any], _context: JobContext) -> None:
+@job(Permanent, max_attempts=5)
+async def permanent(session: AsyncSession, payload: Permanent, _context: JobContext) -> None:
     raise PermanentFailure("the receiver said no")
 
 
-@job("test.lose_lease")
-async def lose_lease(session: AsyncSession, payload: dict[str, Any], _context: JobContext) -> None:
+@job(LoseLease)
+async def lose_lease(session: AsyncSession, payload: LoseLease, _context: JobContext) -> None:
     """Another worker takes the job over while this one runs it."""
     async with DATABASE[0].transaction() as other:
         await other.execute(text("UPDATE jobs SET locked_by = 'someone-else'"))
-    session.add(Account(name=str(payload["name"])))
+    session.add(Account(name=payload.name))
     await session.flush()
 
 
-@job("test.slow")
-async def slow(session: AsyncSession, payload: dict[str, Any], _context: JobContext) -> None:
-    await asyncio.sleep(payload.get("seconds", 0.2))
-    RUNS.append(payload)
+@job(Slow)
+async def slow(session: AsyncSession, payload: Slow, _context: JobContext) -> None:
+    await asyncio.sleep(payload.seconds)
+    RUNS.append(payload.model_dump())
 
 
-@job("test.write_and_wait")
-async def write_and_wait(session: AsyncSession, payload: dict[str, Any], _context: JobContext) -> None:
+@job(WriteAndWait)
+async def write_and_wait(session: AsyncSession, payload: WriteAndWait, _context: JobContext) -> None:
     """Writes first (on SQLite its transaction then holds the write lock), then takes its time."""
-    session.add(Account(name=str(payload["name"])))
+    session.add(Account(name=payload.name))
     await session.flush()
-    await asyncio.sleep(payload["seconds"])
+    await asyncio.sleep(payload.seconds)
 
 
 @pytest.fixture(autouse=True)
@@ -75,7 +111,7 @@ def no_wait(_attempts: int) -> timedelta:
 
 async def enqueue(database: Database, name: str, payload: dict[str, Any]) -> int:
     async with database.transaction() as session:
-        return (await queue.enqueue(session, name, payload)).id
+        return (await queue.enqueue(session, PAYLOADS[name](**payload))).id
 
 
 async def load(database: Database, job_id: int) -> Job:
@@ -112,21 +148,57 @@ class TestRunning:
     async def test_rolled_back_enqueue_never_runs(self, database: Database, job_context: JobContext) -> None:
         with pytest.raises(RuntimeError):
             async with database.transaction() as session:
-                await queue.enqueue(session, "test.record", {"name": "ghost"})
+                await queue.enqueue(session, Record(name="ghost"))
                 raise RuntimeError("the request failed")
         assert await Worker(database, job_context).run_until_idle() == 0
 
     async def test_unknown_job_name_is_refused_when_queued(self, database: Database) -> None:
         async with database.transaction() as session:
             with pytest.raises(ValueError, match="no handler"):
-                await queue.enqueue(session, "test.nothing", {})
+                await queue.enqueue(session, Nothing())
 
     async def test_not_due_yet(self, database: Database, job_context: JobContext) -> None:
         async with database.transaction() as session:
-            await queue.enqueue(
-                session, "test.record", {"name": "later"}, run_at=utcnow() + timedelta(hours=1)
-            )
+            await queue.enqueue(session, Record(name="later"), run_at=utcnow() + timedelta(hours=1))
         assert await Worker(database, job_context).run_until_idle() == 0
+
+    async def test_a_payload_that_does_not_fit_its_kind_is_dead_at_once(
+        self, database: Database, job_context: JobContext
+    ) -> None:
+        async with database.transaction() as session:
+            stored = Job(
+                name="test.record", payload={"nom": "x"}, status="queued", attempts=0, max_attempts=8
+            )
+            stored.run_at = utcnow()
+            session.add(stored)
+        assert await Worker(database, job_context).run_until_idle() == 1
+        dead = await load(database, stored.id)
+        assert (dead.status, dead.attempts) == ("dead", 1)
+        assert "is not a Record" in (dead.last_error or "") and "name" in (dead.last_error or "")
+        assert RUNS == []
+
+    async def test_a_payload_is_queued_as_plain_json(self, database: Database) -> None:
+        job_id = await enqueue(database, "test.slow", {"seconds": 0.5, "n": 3})
+        assert (await load(database, job_id)).payload == {"seconds": 0.5, "n": 3}
+
+
+class Closable:
+    def __init__(self, settings: Settings) -> None:
+        self.settings, self.closed = settings, False
+
+    async def aclose(self) -> None:
+        self.closed = True
+
+
+class TestContext:
+    async def test_a_resource_is_made_once_from_the_settings_and_closed_with_the_context(
+        self, job_context: JobContext
+    ) -> None:
+        made = job_context.resource(Closable)
+        assert job_context.resource(Closable) is made and made.settings is job_context.settings
+        await job_context.aclose()
+        assert made.closed
+        assert job_context.resource(Closable) is not made  # a closed context makes a new one
 
 
 class TestFailures:

@@ -11,11 +11,11 @@ from sqlalchemy import func, select
 from passmint.db import Database
 from passmint.jobs.registry import JobContext
 from passmint.models import Job, Tag, Ticket
-from tests.apple.test_webservice import Phone
 from tests.conftest import ApiFactory
 from tests.factories import create_pass, create_project, create_template
 from tests.notifications.conftest import Templates, back_fields, run_jobs, ticket
 from tests.passes.conftest import Verify
+from tests.registrations.test_webservice import Phone
 
 MESSAGE = {"label": "News", "value": "Double points this weekend"}
 SHOWN = {"key": "notification", "label": "News", "value": "Double points this weekend", "changeMessage": "%@"}

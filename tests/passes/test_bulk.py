@@ -13,7 +13,7 @@ from passmint.jobs.registry import JobContext
 from passmint.jobs.worker import Worker
 from passmint.kit.time import utcnow
 from passmint.models import Job, Pass
-from passmint.passes import bulk
+from passmint.passes import tasks
 from tests.conftest import ApiFactory
 from tests.factories import create_pass, create_project, create_template
 from tests.passes.conftest import Verify, pass_json
@@ -90,7 +90,7 @@ class TestBulkUpdate:
         monkeypatch: pytest.MonkeyPatch,
         job_context: JobContext,
     ) -> None:
-        monkeypatch.setattr(bulk, "BATCH", 2)
+        monkeypatch.setattr(tasks, "BATCH", 2)
         ids = [(await create_pass(api, template_id))["id"] for _ in range(5)]
         ticket_id = (await api.put(f"/v1/template/{template_id}/passes", json=CHANGE)).json()["ticketId"]
         first = Worker(database, job_context, concurrency=1)

@@ -12,10 +12,10 @@ from sqlalchemy import func, select
 
 from passmint.db import Database
 from passmint.models import Pass
-from tests.apple.test_webservice import next_second
 from tests.conftest import ApiFactory
 from tests.factories import apple_template, create_pass, create_project, create_template, data_url, png
 from tests.passes.conftest import Verify, pass_json
+from tests.registrations.test_webservice import next_second
 
 
 async def stored_passes(database: Database) -> int:

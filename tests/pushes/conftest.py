@@ -15,8 +15,7 @@ from passmint.config import Settings
 from passmint.db import Database
 from passmint.jobs.registry import JobContext
 from passmint.models import Device, Registration
-from passmint.pushes.clients import ApnsClients
-from tests.apple.apns_standin import ApnsStandIn
+from tests.pushes.apns_standin import ApnsStandIn
 
 
 def dev_ca(settings: Settings) -> bytes:
@@ -46,10 +45,10 @@ def pushing_to(settings: Settings, standin: ApnsStandIn) -> Settings:
 async def push_context(settings: Settings, apns: ApnsStandIn) -> AsyncIterator[JobContext]:
     """A worker's context whose pushes go to the stand-in."""
     settings = pushing_to(settings, apns)
-    clients = ApnsClients(settings)
     async with outbound_client() as http:
-        yield JobContext(settings, http, clients)
-    await clients.aclose()
+        context = JobContext(settings, http)
+        yield context
+        await context.aclose()
 
 
 async def hold(database: Database, pass_ids: Sequence[int], *, prefix: str = "device") -> list[str]:

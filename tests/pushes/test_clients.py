@@ -9,11 +9,11 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from passmint.apple.apns import PushOutcome
 from passmint.certificates.signers import DEV_PASS_TYPE_ID, dev_signer
 from passmint.config import Settings
+from passmint.pushes.apns import PushOutcome
 from passmint.pushes.clients import ApnsClients
-from tests.apple.apns_standin import ApnsStandIn
+from tests.pushes.apns_standin import ApnsStandIn
 from tests.pushes.conftest import pushing_to
 
 

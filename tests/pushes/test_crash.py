@@ -18,9 +18,9 @@ from passmint.config import Settings
 from passmint.db import Database
 from passmint.kit.security import new_token
 from passmint.models import Job, Pass
-from tests.apple.apns_standin import ApnsStandIn
 from tests.conftest import ApiClient
 from tests.factories import create_pass, create_project, create_template
+from tests.pushes.apns_standin import ApnsStandIn
 from tests.pushes.conftest import hold
 from tests.waiting import poll
 

@@ -14,9 +14,9 @@ from passmint.jobs.registry import JobContext
 from passmint.jobs.worker import Worker
 from passmint.kit.time import utcnow
 from passmint.models import Device, Job, Pass, Registration
-from tests.apple.apns_standin import ApnsStandIn
 from tests.conftest import ApiClient
 from tests.factories import apple_template, create_pass, create_project, create_template
+from tests.pushes.apns_standin import ApnsStandIn
 from tests.pushes.conftest import hold
 
 UPDATE = {"fields": {"Coupon": {"value": "50%"}}}

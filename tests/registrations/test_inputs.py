@@ -8,10 +8,10 @@ import httpx
 import pytest
 
 from passmint.kit.ids import MAX_ID
-from tests.apple.test_webservice import Phone
 from tests.conftest import ApiClient
 from tests.factories import create_pass, create_project, create_template
 from tests.registrations.test_endpoints import install
+from tests.registrations.test_webservice import Phone
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from passmint.jobs.worker import Worker
 from passmint.models import Job, Pass, Schedule
 from passmint.passes import bulk
 from passmint.schedules.service import RUN
+from passmint.schedules.tasks import RunSchedule
 from tests.factories import apple_template, create_pass, create_template
 from tests.passes.conftest import Verify, pass_json
 from tests.schedules.conftest import NOTIFY_EXAMPLE, body, id_of, make_due, schedule, update_of
@@ -125,7 +126,7 @@ class TestRunning:
         passes = [await create_pass(api, template_id, TAGGED) for _ in range(3)]
         item = await schedule(api, project_id, update_of(COUPON, {"tag": "TZ_ET"}))
         async with database.transaction() as session:  # the same run queued twice, as a retry might
-            await enqueue(session, RUN, {"schedule_id": id_of(item), "version": 1})
+            await enqueue(session, RunSchedule(schedule_id=id_of(item), version=1))
         await make_due(database, id_of(item))
         first, second = worker(database, job_context), worker(database, job_context)
         await asyncio.gather(first.run_until_idle(), second.run_until_idle())

@@ -1,6 +1,6 @@
 """A local stand-in for Apple's push service: HTTP/2 over TLS on 127.0.0.1, answers scripted per token.
 
-Also runs as a process of its own, for benchmarks (``--help``): ``python -m tests.apple.apns_standin
+Also runs as a process of its own, for benchmarks (``--help``): ``python -m tests.pushes.apns_standin
 --port P --client-ca FILE --ready-file F`` writes ``{"url", "ca_file", "stats_url"}`` to F once it
 listens; ``GET stats_url`` (HTTPS, no client certificate) answers ``{"pushes", "first_at", "last_at"}``
 (Unix times), and SIGTERM prints the same JSON on stdout before it exits.

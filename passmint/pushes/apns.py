@@ -1,6 +1,6 @@
 """APNs client for Wallet pass updates: one long-lived HTTP/2 connection per Pass Type ID certificate.
 
-The HTTP/2 connection is ``passmint.apple.http2`` (on ``h2`` directly): with httpx, its per-request
+The HTTP/2 connection is ``passmint.pushes.http2`` (on ``h2`` directly): with httpx, its per-request
 machinery capped a client near 600 pushes a second, whatever the concurrency.
 """
 
@@ -25,8 +25,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from hpack import NeverIndexedHeaderTuple
 
-from passmint.apple.http2 import TRANSPORT_ERRORS, Answer, Connection, Headers, StreamIdsExhausted
 from passmint.apple.signing import PassSigner
+from passmint.pushes.http2 import TRANSPORT_ERRORS, Answer, Connection, Headers, StreamIdsExhausted
 
 PRODUCTION = "https://api.push.apple.com"
 DEVELOPMENT = "https://api.sandbox.push.apple.com"

@@ -25,8 +25,8 @@ from passmint.models import Pass
 from passmint.passes import downloads
 from passmint.registrations import device_logs, personalization
 from passmint.registrations import service as registration_service
-from passmint.registrations.clients import recognize, token_of
 from passmint.registrations.service import Registered
+from passmint.registrations.wallet_apps import recognize, token_of
 from passmint.routing import file_response
 
 router = APIRouter(prefix="/apple/v1", tags=["Apple web service"], responses=documented(400, 401))

@@ -19,9 +19,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from passmint.apple import PassSigner
-from passmint.apple.apns import ApnsClient, PushOutcome, PushResult, classify
-from tests.apple.apns_standin import ApnsStandIn
+from passmint.pushes.apns import ApnsClient, PushOutcome, PushResult, classify
 from tests.apple.conftest import PASS_TYPE_ID, issue_test_chain
+from tests.pushes.apns_standin import ApnsStandIn
 
 # issue_test_chain makes elliptic-curve certificates, much faster than make_dev_certificates' RSA ones;
 # tests/apple/test_devcerts.py checks that the development certificate is accepted too.
@@ -338,7 +338,7 @@ async def test_the_standin_runs_as_a_process_of_its_own(
     ready = tmp_path / "ready.json"
     command = [
         "-m",
-        "tests.apple.apns_standin",
+        "tests.pushes.apns_standin",
         "--port",
         "0",
         "--client-ca",

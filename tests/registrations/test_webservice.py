@@ -16,12 +16,12 @@ import pytest
 from sqlalchemy import select
 
 from passmint.apple import make_dev_certificates
-from passmint.apple.webservice import Guards
 from passmint.db import Database
 from passmint.kit.time import utcnow
 from passmint.models import DeviceLog, Pass
 from passmint.passes import changes
 from passmint.registrations import device_logs
+from passmint.registrations.webservice import Guards
 from tests.conftest import AddressedClient, ApiClient
 from tests.factories import create_pass, create_project, create_template
 

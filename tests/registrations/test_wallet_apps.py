@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from passmint.registrations.clients import WalletClient, recognize, token_of
+from passmint.registrations.wallet_apps import WalletClient, recognize, token_of
 
 
 @pytest.mark.parametrize(
