@@ -19,12 +19,12 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.apple.apns import PushOutcome, PushResult
+from passmint.certificates.service import project_signer
 from passmint.jobs.queue import buried, enqueue, new_job
 from passmint.jobs.registry import JobContext, job
 from passmint.jobs.worker import backoff
 from passmint.kit.time import utcnow
 from passmint.models import Account, Project
-from passmint.passes import downloads
 from passmint.pushes import planning, repository
 from passmint.pushes.repository import Target
 from passmint.registrations import service as registration_service
@@ -73,7 +73,7 @@ async def _push(
     for account_id, project_id in {(target.account_id, target.project_id) for target in targets}:
         account, project = await session.get(Account, account_id), await session.get(Project, project_id)
         assert account is not None and project is not None
-        signer = await downloads.signer_of(session, account, project, context.settings)
+        signer = await project_signer(session, account, project, context.settings)
         clients[project_id] = context.apns.for_signer(signer)
 
     async def push(target: Target) -> tuple[Target, PushResult]:

@@ -6,13 +6,12 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from passmint.apple.render import check_design, check_expiry
 from passmint.images.sources import ImageSource
 from passmint.models import Project
 from passmint.templates.canonical import Problem, canonical_fields, canonical_headers, problem
-from passmint.templates.designs import Vendor
 from passmint.templates.errors import TemplateInvalid
 from passmint.templates.schemas import TemplateBody
+from passmint.wallets import format_of
 
 
 async def build_design(
@@ -32,9 +31,8 @@ async def build_design(
         design["beacons"] = [beacon.model_dump(by_alias=True, exclude_none=True) for beacon in body.beacons]
     if body.semantics is not None:
         design["semantics"] = body.semantics
-    if body.vendor is Vendor.APPLE and not problems:
-        found = check_design(design, project_type=project.project_type, project_settings=project.settings)
-        found += check_expiry(body.expiry())
+    if not problems:
+        found = format_of(body.vendor).design_problems(design, project, body.expiry())
         problems += [problem(entry["field"], entry["message"]) for entry in found]
     if problems:
         summary = "; ".join(f"{p['field']}: {p['message']}" for p in problems)

@@ -48,9 +48,6 @@ class Vendor(StrEnum):
     GOOGLE = "Google"
 
 
-VENDOR_IDS = {Vendor.APPLE: 1, Vendor.GOOGLE: 2}
-
-
 def _vendor_case(value: Any) -> Any:
     """``Apple``, ``APPLE`` and ``apple`` (the reference writes both of the first two)."""
     known = isinstance(value, str) and value.strip().lower() in VENDORS
