@@ -19,7 +19,7 @@ async def build_design(
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """The canonical design and the digests of its stored images; ``TemplateInvalid`` lists every problem.
 
-    Nothing is fetched until the whole body is known to be valid.
+    Nothing is fetched until the whole body is known to be valid, and nothing stored until all is fetched.
     """
     headers, problems = canonical_headers(body.vendor, body.headers)
     fields, options, field_problems = canonical_fields(body.vendor, body.fields, body.modules())
@@ -37,12 +37,13 @@ async def build_design(
     if problems:
         summary = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
         raise TemplateInvalid(f"The template is not valid. {summary}", details=problems)
-    digests = {
-        name: await images.digest_of(session, str(header["value"]), field=f"headers.{name}.value")
+    urls = {
+        name: (str(header["value"]), f"headers.{name}.value")
         for name, header in headers.items()
         if header["fieldType"] == "image" and header.get("value")
     }
-    return design, digests
+    fetched = await images.fetch(urls)  # every image before the first write (see images/sources.py)
+    return design, await fetched.store(session)
 
 
 def _project_problems(body: TemplateBody, project: Project) -> list[Problem]:

@@ -46,7 +46,7 @@ async def put(
     stored = body.model_dump(by_alias=True, exclude_none=True)
     digests = {k: v for k, v in template.image_digests.items() if k != LOGO}
     if body.image_url:
-        digests[LOGO] = await images.digest_of(session, body.image_url, field="imageUrl")
+        digests |= await (await images.fetch({LOGO: (body.image_url, "imageUrl")})).store(session)
     template.design, template.image_digests = {**template.design, KEY: stored}, digests
     template_service.changed(session, template)
     return stored
