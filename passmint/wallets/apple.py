@@ -24,11 +24,11 @@ from passmint.apple.render import (
     check_values,
     render_pass,
 )
+from passmint.apple.render_values import barcode_format
 from passmint.certificates.service import project_signer
 from passmint.config import Settings
 from passmint.images import service as image_service
 from passmint.kit.files import Download
-from passmint.kit.spellings import apple_barcode_format
 from passmint.kit.threads import in_thread
 from passmint.models import Project
 from passmint.templates.designs import APPLE_HEADERS, AppleField, Vendor
@@ -70,7 +70,7 @@ class AppleWallet:
         return check_values(design, values, project_settings=project.settings)
 
     def barcode_spelling(self, value: object) -> object:
-        return apple_barcode_format(value)
+        return barcode_format(value) or value
 
     async def render(self, session: AsyncSession, record: PassRecord, settings: Settings) -> dict[str, Any]:
         rendered, _ = await _render(session, record, settings)
