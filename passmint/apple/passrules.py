@@ -6,6 +6,7 @@ import base64
 import binascii
 import codecs
 import math
+import re
 import uuid
 from datetime import datetime
 from typing import Annotated, Literal
@@ -84,6 +85,9 @@ MESSAGES = {
     "not_object": "pass.json must be a JSON object",
 }
 
+_RGB = re.compile(r"rgb\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*\)", re.IGNORECASE)
+_HEX = re.compile(r"#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})")
+
 
 def fail(kind: str, **context: object) -> PydanticCustomError:
     return PydanticCustomError(kind, MESSAGES[kind], dict(context) or None)
@@ -95,12 +99,26 @@ def _check_format_version(value: object) -> int:
     return value
 
 
+def colour_parts(value: object) -> tuple[int, int, int] | None:
+    """Red, green and blue of a colour written rgb(r, g, b) (any case and spacing), #rrggbb or #rgb;
+    None if it is not written as a colour. Components are not range-checked (``apple_colour`` does).
+
+    The one reading of colours: template headers, the renderer and pass.json's rules all use it."""
+    word = value.strip() if isinstance(value, str) else ""
+    if match := _RGB.fullmatch(word):
+        red, green, blue = (int(part) for part in match.groups())
+    elif match := _HEX.fullmatch(word):
+        digits = match.group(1) if len(match.group(1)) == 6 else "".join(2 * d for d in match.group(1))
+        red, green, blue = (int(digits[index : index + 2], 16) for index in (0, 2, 4))
+    else:
+        return None
+    return red, green, blue
+
+
 def _check_color(value: str) -> str:
-    inner = value.strip()
-    if not (inner.startswith("rgb(") and inner.endswith(")")):
-        raise fail("color")
-    parts = [part.strip() for part in inner[4:-1].split(",")]
-    if len(parts) != 3 or not all(part.isdigit() and int(part) <= 255 for part in parts):
+    """Apple's pass.json writes colours as rgb(r, g, b) only (read by ``colour_parts``)."""
+    parts = colour_parts(value) if value.strip().startswith("rgb(") else None
+    if parts is None or max(parts) > 255:
         raise fail("color")
     return value
 

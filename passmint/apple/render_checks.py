@@ -34,7 +34,7 @@ from passmint.apple.render_values import (
 )
 
 MAX_EXPIRY_DAYS = 36500
-SQUARE_BARCODES = frozenset({"qr", "qrcode", "aztec"})
+SQUARE_BARCODES = frozenset({"qr", "aztec"})
 SQUARE_LIMIT_STYLES = ("coupon", "storeCard", "generic")
 MAX_SQUARE_FRONT_FIELDS = 4  # secondary + auxiliary together: Apple's PassFields.SecondaryFields page
 MESSAGES = {

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from passmint.apple.errors import Problem
 from passmint.apple.render_values import (
+    BARCODE_FORMATS,
     ENUMS,
     apple_colour,
     apple_enum,
@@ -24,6 +25,7 @@ from passmint.apple.render_values import (
     text,
     w3c,
 )
+from passmint.kit.spellings import barcode_type
 
 # fmt: off
 STYLES = {
@@ -49,11 +51,6 @@ OTHER_HEADERS = (
     "sharingStatus", "expirationDate", "relevantDate", "transitType",
 )
 KNOWN_HEADERS = frozenset((*COLOR_HEADERS, *IMAGE_HEADERS, *ALT_TEXT_HEADERS, *OTHER_HEADERS))
-BARCODE_FORMATS = {
-    "pdf417": "PKBarcodeFormatPDF417", "qr": "PKBarcodeFormatQR", "qrcode": "PKBarcodeFormatQR",
-    "aztec": "PKBarcodeFormatAztec", "code128": "PKBarcodeFormatCode128",
-}
-UNRENDERABLE_BARCODES = frozenset({"upca", "ean13", "code39"})
 SHARING_STATUSES = ("multipleHolders", "oneUserAllDevices", "oneUserOneDevice")
 # fmt: on
 NOTIFICATION_KEY = "notification"
@@ -93,10 +90,9 @@ def problem(field: str, kind: str, messages: Mapping[str, str] = MESSAGES, **val
 
 
 def barcode_problem(value: str, source: str = "") -> str | None:
-    key = barcode_key(value)
-    if key in BARCODE_FORMATS:
+    if barcode_key(value) in BARCODE_FORMATS:
         return None
-    kind = "barcode_unrenderable" if key in UNRENDERABLE_BARCODES else "barcode_unknown"
+    kind = "barcode_unrenderable" if barcode_type(value) is not None else "barcode_unknown"
     return MESSAGES[kind].format(value=value, source=source)
 
 

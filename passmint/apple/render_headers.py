@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from passmint.apple.render_fields import ALT_TEXT_HEADERS, BARCODE_FORMATS, KNOWN_HEADERS
-from passmint.apple.render_values import as_number, barcode_key, given, mapping, text
+from passmint.apple.render_fields import ALT_TEXT_HEADERS, KNOWN_HEADERS
+from passmint.apple.render_values import BARCODE_FORMATS, as_number, barcode_key, given, mapping, text
 
 DEFAULT_BARCODE_TYPE = "pdf417"
 DEFAULT_ENCODING = "iso-8859-1"

@@ -7,25 +7,30 @@ import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta, timezone
 from types import MappingProxyType
+from typing import get_args
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from passmint.apple.passrules import BarcodeFormat, TransitType, colour_parts
+from passmint.kit.spellings import barcode_type
+
 _STYLES = ("None", "Short", "Medium", "Long", "Full")
+_TRANSIT_NAMES = tuple(name.removeprefix("PKTransitType") for name in get_args(TransitType))
 ENUMS = {
     "textAlignment": ("PKTextAlignment", ("Left", "Center", "Right", "Natural")),
     "dateStyle": ("PKDateStyle", _STYLES),
     "timeStyle": ("PKDateStyle", _STYLES),
     "numberStyle": ("PKNumberStyle", ("Decimal", "Percent", "Scientific", "SpellOut")),
-    "transitType": ("PKTransitType", ("Air", "Boat", "Bus", "Generic", "Train")),
+    "transitType": ("PKTransitType", _TRANSIT_NAMES),
 }
+BARCODE_FORMATS = {name.removeprefix("PKBarcodeFormat").lower(): name for name in get_args(BarcodeFormat)}
+"""Apple's barcode constants (``passrules``) by the canonical type (``kit.spellings``) each renders."""
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _INTEGER = re.compile(r"[+-]?\d+")
 _WHEN = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})"
     r"(?:[Tt ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?)?"
 )
-_RGB = re.compile(r"rgb\(\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*\)", re.IGNORECASE)
-_HEX = re.compile(r"#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})")
 _MAX_EXACT_FLOAT = 2**53
 _EMPTY: Mapping[str, object] = MappingProxyType({})
 
@@ -138,16 +143,10 @@ def is_url(value: object) -> bool:
 
 
 def apple_colour(value: object) -> str | None:
-    """rgb(r,g,b) from rgb(r, g, b), #rrggbb or #rgb; None if it is not a colour."""
-    word = value.strip() if isinstance(value, str) else ""
-    if match := _RGB.fullmatch(word):
-        parts = [int(part) for part in match.groups()]
-    elif match := _HEX.fullmatch(word):
-        digits = match.group(1) if len(match.group(1)) == 6 else "".join(2 * d for d in match.group(1))
-        parts = [int(digits[index : index + 2], 16) for index in (0, 2, 4)]
-    else:
-        return None
-    return f"rgb({parts[0]},{parts[1]},{parts[2]})" if max(parts) <= 255 else None
+    """rgb(r,g,b) from rgb(r, g, b), #rrggbb or #rgb; None if it is not a colour (or a component is
+    above 255)."""
+    parts = colour_parts(value)
+    return None if parts is None or max(parts) > 255 else "rgb({},{},{})".format(*parts)
 
 
 def as_bool(value: object) -> bool | None:
@@ -156,6 +155,13 @@ def as_bool(value: object) -> bool | None:
     return {"true": True, "false": False}.get(value.strip().lower()) if isinstance(value, str) else None
 
 
+def barcode_format(value: object) -> str | None:
+    """Apple's constant for a barcode type in any of its spellings; None if Apple cannot render it."""
+    canonical = barcode_type(value)
+    return None if canonical is None else BARCODE_FORMATS.get(canonical)
+
+
 def barcode_key(value: str) -> str:
-    """pdf417, PDF_417 and PKBarcodeFormatPDF417 all read as 'pdf417'."""
-    return re.sub(r"[\s_-]", "", value.lower()).removeprefix("pkbarcodeformat")
+    """pdf417, PDF_417 and PKBarcodeFormatPDF417 all read as 'pdf417' (``kit.spellings``' canonical
+    type); a value that is no barcode type is returned as it is."""
+    return barcode_type(value) or value

@@ -17,12 +17,13 @@ from passmint.certificates.errors import (
     DefaultCertificateRequired,
 )
 from passmint.certificates.schemas import CertificateCreate, CertificateUpdate
-from passmint.certificates.signers import dev_signer, seal_key, signer_of
+from passmint.certificates.signers import dev_signer, key_box, seal_key, signer_of
 from passmint.certificates.uploads import read_upload
+from passmint.config import Settings
 from passmint.kit.crypto import SecretBox
 from passmint.kit.pagination import PageRequest
 from passmint.kit.threads import in_thread
-from passmint.models import Account, Certificate
+from passmint.models import Account, Certificate, Project
 
 
 async def list_certificates(
@@ -145,6 +146,15 @@ async def signer_for(
         return signer_of(box, await get(session, account, certificate_id))
     default = await repository.get_default(session, account.id)
     return signer_of(box, default) if default is not None else dev_signer(data_dir)
+
+
+async def project_signer(
+    session: AsyncSession, account: Account, project: Project, settings: Settings
+) -> PassSigner:
+    """The signer of the project's passes: its own certificate, else as ``signer_for`` chooses."""
+    assert settings.secret_key is not None
+    box = key_box(settings.secret_key.get_secret_value())
+    return await signer_for(session, account, box, settings.data_dir, project.apple_certificate_id)
 
 
 async def _renew(

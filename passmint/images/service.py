@@ -28,13 +28,33 @@ async def ingest(
     unless the same image is stored already.
 
     Errors are ``ImagesError`` (all ``InvalidInput``) naming the URL, and ``field`` when given."""
+    png = await load(
+        client, url, allow_private=allow_private, field=field, max_bytes=max_bytes, time_limit=time_limit
+    )
+    return await store(session, png, url)
+
+
+async def load(
+    client: httpx.AsyncClient,
+    url: str,
+    *,
+    allow_private: bool,
+    field: str | None = None,
+    max_bytes: int = MAX_BYTES,
+    time_limit: float = FETCH_TIMEOUT,
+) -> convert.Png:
+    """The image at ``url`` as a checked PNG, not stored: no database, so no transaction waits on it."""
     try:
         data = await fetch.load(
             client, url, allow_private=allow_private, max_bytes=max_bytes, time_limit=time_limit
         )
-        png = await in_thread(convert.to_png, data, max_bytes=max_bytes)
+        return await in_thread(convert.to_png, data, max_bytes=max_bytes)
     except ImagesError as error:
         raise error.located(url, field) from error
+
+
+async def store(session: AsyncSession, png: convert.Png, url: str) -> Image:
+    """The stored row of ``png`` (from ``url``), inserted unless the same image is stored already."""
     stored = await repository.get(session, png.digest)
     if stored is not None:
         return stored

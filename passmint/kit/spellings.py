@@ -19,11 +19,6 @@ V2_BARCODE_TYPES = {
     "ean-13": "EAN_13", "code-39": "CODE_39",
 }  # fmt: skip
 """Canonical barcode type → its spelling in the payload (v2) format."""
-APPLE_BARCODE_FORMATS = {
-    "pdf417": "PKBarcodeFormatPDF417", "qr": "PKBarcodeFormatQR", "aztec": "PKBarcodeFormatAztec",
-    "code128": "PKBarcodeFormatCode128",
-}  # fmt: skip
-"""Canonical barcode type → Apple's constant, as the reference's pass responses print it."""
 BARCODE_ENCODINGS = {"iso88591": "iso-8859-1", "latin1": "iso-8859-1", "utf8": "utf-8"}
 
 
@@ -56,9 +51,3 @@ def v2_barcode_type(value: object) -> object:
     """The payload-format spelling of a stored barcode type (anything else unchanged)."""
     canonical = barcode_type(value)
     return V2_BARCODE_TYPES[canonical] if canonical else value
-
-
-def apple_barcode_format(value: object) -> object:
-    """Apple's constant for a stored barcode type Apple renders (anything else unchanged)."""
-    canonical = barcode_type(value)
-    return APPLE_BARCODE_FORMATS.get(canonical, value) if canonical else value

@@ -40,10 +40,8 @@ async def update_template_passes(
     template = await template_service.get(session, account, template_ref)
     project = await template_service.project_of(session, template)
     changed = values.check(template, project, values.changes(body), body)
-    digests = {
-        name: await images.digest_of(session, url, field=f"fields.{name}.value")
-        for name, url in values.image_urls(changed).items()
-    }
+    urls = {name: (url, f"fields.{name}.value") for name, url in values.image_urls(changed).items()}
+    digests = await (await images.fetch(urls)).store(session)  # fetched before the first write
     ticket = await ticket_service.open_ticket(session, account, "passes.update_template_passes")
     return await start(
         session,

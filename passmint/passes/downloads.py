@@ -1,11 +1,10 @@
-"""A pass as Apple Wallet takes it: rendered from template and values, signed, zipped.
+"""A pass as its wallet takes it: found, then delivered by its template's wallet format (``wallets``).
 
-Rendering, signing and zipping are CPU work: they run in worker threads (``kit.threads``), so the
-event loop keeps answering other requests meanwhile."""
+The routes that answer a pass file (by id, by external id, behind a public link, to a device) and the
+bundles of several passes come here; what the file holds is the format's business."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,33 +12,18 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from passmint.apple import PassSigner, build_pkpass, build_pkpasses
-from passmint.apple.render import DEFAULT_PERSONALIZATION_LOGO, PassIdentity, RenderedPass, render_pass
-from passmint.certificates import service as certificate_service
-from passmint.certificates.signers import key_box
 from passmint.config import Settings
-from passmint.images import service as image_service
 from passmint.kit.files import Download
 from passmint.kit.refs import Ref
-from passmint.kit.threads import in_thread
 from passmint.kit.time import modified_since
-from passmint.models import Account, Pass, Project, Template
+from passmint.models import Account, Pass, Template
 from passmint.passes import repository
 from passmint.passes import service as pass_service
-from passmint.passes.errors import GoogleNotBuilt, PassNotFound
+from passmint.passes.errors import PassNotFound
 from passmint.passes.service import PassLocator
 from passmint.templates import service as template_service
-from passmint.templates.designs import Vendor
-
-PKPASS = "application/vnd.apple.pkpass"
-PERSONALIZATION, PERSONALIZATION_LOGO = "personalization", "personalization_logo"
-APPLE_FIELDS = {
-    "name": "PKPassPersonalizationFieldName",
-    "postalCode": "PKPassPersonalizationFieldPostalCode",
-    "emailAddress": "PKPassPersonalizationFieldEmailAddress",
-    "phoneNumber": "PKPassPersonalizationFieldPhoneNumber",
-}
-PKPASSES = "application/vnd.apple.pkpasses"
+from passmint.wallets import PassRecord, format_of
+from passmint.wallets.apple import PKPASS as PKPASS  # the media type the download routes document
 
 
 async def pkpass(
@@ -107,13 +91,12 @@ async def bundle_by_ids(
 async def _bundle(
     session: AsyncSession, account: Account, passes: Sequence[Pass], settings: Settings, filename: str
 ) -> Download:
-    """Several passes as one .pkpasses file; one pass alone as its .pkpass (Wallet opens either)."""
-    files = [await _download(session, account, found, settings) for found in passes]
+    """Several passes as one file of their format (Apple's .pkpasses); one pass alone as its own file."""
+    records = [await _record(session, account, found) for found in passes]
+    files = [await format_of(record.template.vendor).deliver(session, record, settings) for record in records]
     if len(files) == 1:
         return files[0]
-    newest = max(file.last_modified for file in files)
-    data = await in_thread(build_pkpasses, [file.data for file in files])
-    return Download(data, PKPASSES, filename, newest)
+    return await format_of(records[0].template.vendor).bundle(files, filename)
 
 
 async def pass_json(
@@ -121,14 +104,20 @@ async def pass_json(
 ) -> dict[str, Any]:
     """The pass.json Apple Wallet gets for this pass (unsigned)."""
     pass_ = await pass_service.get(session, account, locator)
-    rendered, _ = await _render(session, account, pass_, settings)
-    return dict(rendered.pass_json)
+    record = await _record(session, account, pass_)
+    return await format_of(record.template.vendor).render(session, record, settings)
 
 
 async def _download(session: AsyncSession, account: Account, pass_: Pass, settings: Settings) -> Download:
-    rendered, signer = await _render(session, account, pass_, settings)
-    data = await in_thread(build_pkpass, rendered.pass_json, rendered.files, signer)
-    return Download(data, PKPASS, f"pass-{pass_.id}.pkpass", await changed_at(session, pass_))
+    record = await _record(session, account, pass_)
+    return await format_of(record.template.vendor).deliver(session, record, settings)
+
+
+async def _record(session: AsyncSession, account: Account, pass_: Pass) -> PassRecord:
+    template, project = await pass_service.project_of(session, pass_)
+    locations = [place.data for place in await repository.places(session, pass_)]
+    changed = max(pass_.updated_at, template.updated_at)
+    return PassRecord(account, pass_, template, project, locations, changed)
 
 
 async def changed_at(session: AsyncSession, pass_: Pass) -> datetime:
@@ -137,78 +126,3 @@ async def changed_at(session: AsyncSession, pass_: Pass) -> datetime:
     template = await session.get(Template, pass_.template_id)
     assert template is not None  # the foreign key guarantees it
     return max(pass_.updated_at, template.updated_at)
-
-
-async def signer_of(
-    session: AsyncSession, account: Account, project: Project, settings: Settings
-) -> PassSigner:
-    """The signer of the project's passes (see certificates.service.signer_for)."""
-    assert settings.secret_key is not None
-    box = key_box(settings.secret_key.get_secret_value())
-    return await certificate_service.signer_for(
-        session, account, box, settings.data_dir, project.apple_certificate_id
-    )
-
-
-async def _render(
-    session: AsyncSession, account: Account, pass_: Pass, settings: Settings
-) -> tuple[RenderedPass, PassSigner]:
-    template, project = await pass_service.project_of(session, pass_)
-    if template.vendor != Vendor.APPLE.value:
-        raise GoogleNotBuilt("Google Wallet passes are not available in this version of passmint yet")
-    signer = await signer_of(session, account, project, settings)
-    design = {
-        **template.design,
-        "locations": [place.data for place in await repository.places(session, pass_)],
-    }
-    identity = PassIdentity(
-        serial_number=pass_.serial_number,
-        authentication_token=pass_.authentication_token,
-        web_service_url=f"{settings.base_url}/apple",
-        pass_type_identifier=signer.pass_type_identifier,
-        team_identifier=signer.team_identifier,
-        organization_name=project.name,
-        description=template.description or template.name,
-        created_at=pass_.created_at,
-    )
-    images = await _images(session, {**template.image_digests, **pass_.image_digests})
-    logo = images.pop(PERSONALIZATION_LOGO, DEFAULT_PERSONALIZATION_LOGO)
-    rendered = await in_thread(
-        render_pass,
-        project_type=project.project_type,
-        project_settings=project.settings,
-        design=design,
-        expiry=template.expiry,
-        values=pass_.values,
-        identity=identity,
-        images=images,
-    )
-    return _with_personalization(rendered, template, pass_, logo), signer
-
-
-def _with_personalization(
-    rendered: RenderedPass, template: Template, pass_: Pass, logo: bytes
-) -> RenderedPass:
-    """Add Apple's sign-up files while the pass awaits personalization (Apple requires NFC for it)."""
-    requirements = template.design.get(PERSONALIZATION)
-    if requirements is None or PERSONALIZATION in pass_.values or "nfc" not in rendered.pass_json:
-        return rendered
-    document = {
-        "requiredPersonalizationFields": [
-            APPLE_FIELDS[name] for name in requirements["requiredPersonalizationFields"]
-        ],
-        "description": requirements["description"],
-    }
-    if "termsAndConditions" in requirements:
-        document["termsAndConditions"] = requirements["termsAndConditions"]
-    files = {
-        **rendered.files,
-        "personalization.json": json.dumps(document).encode(),
-        "personalizationLogo.png": logo,
-    }
-    return RenderedPass(rendered.pass_json, files)
-
-
-async def _images(session: AsyncSession, digests: dict[str, str]) -> dict[str, bytes]:
-    stored = await image_service.get_many(session, set(digests.values()))
-    return {name: stored[digest].data for name, digest in digests.items() if digest in stored}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from passmint.errors import Conflict, InvalidInput, NotFound, NotImplementedYet, PassmintError
+from passmint.errors import Conflict, InvalidInput, NotFound, PassmintError
 
 
 class PassesError(PassmintError): ...
@@ -30,7 +30,3 @@ class TemplateClosed(PassesError, InvalidInput):
 
 class PassLocationNotFound(PassesError, NotFound):
     code = "location_not_found"
-
-
-class GoogleNotBuilt(PassesError, NotImplementedYet):
-    code = "not_implemented"

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from passmint.images.sources import ImageSource
+from passmint.images.sources import Fetched, ImageSource
 from passmint.kit.pagination import PageRequest
 from passmint.kit.refs import Ref
 from passmint.kit.security import new_token
@@ -152,7 +152,7 @@ async def prepare(
     await check_issuable(session, template, external_id)
     project = await template_service.project_of(session, template)
     stored = values.check(template, project, values.from_body(body), body)
-    digests = await _image_digests(session, stored, images, previous=None)
+    digests = await (await _fetch_images(stored, images, previous=None)).store(session)
     locations = None if body.locations is None else [_location(location) for location in body.locations]
     return template, Draft(external_id, stored, digests, locations, body.tags)
 
@@ -220,13 +220,16 @@ async def update(
     The change is made before the answer; the ticket counts each pass done once the phones holding it
     have been pushed (at once when none does).
     """
-    passes = await _targets(session, account, locator, body)
-    ticket = await ticket_service.open_ticket(session, account, "pass.update", total=len(passes))
-    for pass_ in passes:
+    checked: list[tuple[Pass, dict[str, Any], Fetched]] = []
+    for pass_ in await _targets(session, account, locator, body):
         template = await repository.template_of(session, pass_)
         project = await template_service.project_of(session, template)
         stored = values.check(template, project, values.merged(pass_.values, body), body)
-        pass_.image_digests = await _image_digests(session, stored, images, previous=pass_)
+        checked.append((pass_, stored, await _fetch_images(stored, images, previous=pass_)))
+    # every image is fetched before the first write (see images/sources.py)
+    ticket = await ticket_service.open_ticket(session, account, "pass.update", total=len(checked))
+    for pass_, stored, fetched in checked:
+        pass_.image_digests = await fetched.store(session)
         pass_.values = stored
         _changed(session, pass_, ticket)
         await _lists_and_tags(session, account, pass_, body)
@@ -320,18 +323,17 @@ async def _lists_and_tags(session: AsyncSession, account: Account, pass_: Pass, 
         await repository.set_tags(session, account.id, pass_.id, body.tags)
 
 
-async def _image_digests(
-    session: AsyncSession, stored: dict[str, Any], images: ImageSource, *, previous: Pass | None
-) -> dict[str, str]:
-    """Digests of the pass's images; a URL the pass already had is not fetched again."""
+async def _fetch_images(stored: dict[str, Any], images: ImageSource, *, previous: Pass | None) -> Fetched:
+    """The pass's images, fetched and not stored yet; a URL the pass already had is not fetched again."""
     known_urls = values.image_urls(previous.values) if previous is not None else {}
-    digests: dict[str, str] = {}
+    kept: dict[str, str] = {}
+    urls: dict[str, tuple[str, str]] = {}
     for name, url in values.image_urls(stored).items():
         if previous is not None and known_urls.get(name) == url and name in previous.image_digests:
-            digests[name] = previous.image_digests[name]
+            kept[name] = previous.image_digests[name]
         else:
-            digests[name] = await images.digest_of(session, url, field=f"headers.{name}.value")
-    return digests
+            urls[name] = (url, f"headers.{name}.value")
+    return await images.fetch(urls, kept=kept)
 
 
 def _changed(session: AsyncSession, pass_: Pass, ticket: Ticket | None = None) -> None:

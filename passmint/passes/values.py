@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from passmint.apple.errors import Problem
-from passmint.apple.render import check_values
 from passmint.apple.render_values import as_number
 from passmint.models import Project, Template
 from passmint.passes.errors import PassInvalid
 from passmint.passes.schemas import PassBody, PassValue
-from passmint.templates.designs import IMAGE_HEADERS, Vendor, canonical_header
+from passmint.templates.designs import IMAGE_HEADERS, canonical_header
+from passmint.wallets import format_of
 
 MERGED_KEYS = ("value", "label", "changeMessage", "semantics", "textAlignment")
 KEPT = {"value", "label", "change_message", "semantics", "text_alignment"}
@@ -78,8 +78,7 @@ def check(
     ``PassInvalid`` naming every field whose value the template cannot take, or whose ``fieldType``/
     ``formatType`` (in the body ``sent``) is not the template's."""
     problems = [] if sent is None else kind_problems(template, sent)
-    if template.vendor == Vendor.APPLE.value:
-        problems += check_values(template.design, _without_images(values), project_settings=project.settings)
+    problems += format_of(template.vendor).value_problems(template.design, _without_images(values), project)
     if problems:
         summary = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
         details = [{"field": p["field"], "location": "body", "message": p["message"]} for p in problems]

@@ -6,12 +6,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from passmint.kit.pagination import PageRequest, Pagination
-from passmint.kit.spellings import apple_barcode_format, v2_barcode_type
 from passmint.models import Location, Pass
 from passmint.passes.schemas import PassList, PassLocationRead, PassRead, PassSummary, PublicUrlRead
 from passmint.passes.service import PassPage, PassView
-from passmint.templates.designs import Vendor
 from passmint.templates.views import spelled
+from passmint.wallets import format_of
 
 
 def status(pass_: Pass) -> str:
@@ -62,7 +61,7 @@ def full(view: PassView, base_url: str) -> PassRead:
         tags=view.tags,
         headers=spelled(
             _merged(design.get("headers", {}), pass_.values.get("headers", {})),
-            apple_barcode_format if view.template.vendor == Vendor.APPLE.value else v2_barcode_type,
+            format_of(view.template.vendor).barcode_spelling,
         ),
         fields=_merged(design.get("fields", {}), pass_.values.get("fields", {})),
         beacons=pass_.values.get("beacons", design.get("beacons")),
@@ -72,10 +71,6 @@ def full(view: PassView, base_url: str) -> PassRead:
         created_at=pass_.created_at,
         updated_at=pass_.updated_at,
     )
-
-
-PLATFORMS = {Vendor.APPLE.value: "ios", Vendor.GOOGLE.value: "android"}
-"""The platform a pass is for, by its template's vendor, as pass lists print it."""
 
 
 def summary(pass_: Pass, base_url: str, vendor: str) -> PassSummary:
@@ -88,7 +83,7 @@ def summary(pass_: Pass, base_url: str, vendor: str) -> PassSummary:
         status=status(pass_),
         installed_at=pass_.installed_at,
         uninstalled_at=pass_.uninstalled_at,
-        platform=PLATFORMS[vendor],
+        platform=format_of(vendor).platform,
         created_at=pass_.created_at,
         updated_at=pass_.updated_at,
     )

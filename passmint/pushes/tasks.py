@@ -17,12 +17,12 @@ from collections.abc import Iterator, Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from passmint.certificates.service import project_signer
 from passmint.jobs.queue import bury, enqueue
 from passmint.jobs.registry import JobContext, Payload, job
 from passmint.jobs.worker import backoff
 from passmint.kit.time import utcnow
 from passmint.models import Account, Project
-from passmint.passes import downloads
 from passmint.pushes import repository
 from passmint.pushes.apns import PushOutcome, PushResult
 from passmint.pushes.clients import ApnsClients
@@ -104,7 +104,7 @@ async def _push(
     for account_id, project_id in {(target.account_id, target.project_id) for target in targets}:
         account, project = await session.get(Account, account_id), await session.get(Project, project_id)
         assert account is not None and project is not None
-        signer = await downloads.signer_of(session, account, project, context.settings)
+        signer = await project_signer(session, account, project, context.settings)
         clients[project_id] = context.resource(ApnsClients).for_signer(signer)
 
     async def push(target: Target) -> tuple[Target, PushResult]:

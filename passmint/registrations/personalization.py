@@ -16,12 +16,13 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.callbacks import service as callbacks
+from passmint.certificates.service import project_signer
 from passmint.config import Settings
 from passmint.kit.ratelimit import RateLimit
 from passmint.kit.threads import in_thread
 from passmint.kit.time import format_utc, utcnow
 from passmint.models import Account, Pass, Template
-from passmint.passes import changes, downloads
+from passmint.passes import changes
 from passmint.passes import service as pass_service
 from passmint.registrations import repository
 from passmint.registrations import service as registration_service
@@ -90,13 +91,13 @@ async def personalize(
         await _keep(session, pass_, info)
     account = await session.get(Account, pass_.account_id)
     assert account is not None  # the foreign key guarantees it
-    signer = await downloads.signer_of(session, account, project, settings)
+    signer = await project_signer(session, account, project, settings)
     return await in_thread(signer.sign, token.encode())
 
 
 def _offers_personalization(template: Template, pass_: Pass) -> bool:
     """Whether the pass shows the sign-up sheet (its template asks for personalization; Apple requires
-    NFC for it, so only a pass with ``nfc`` shows it; see passes/downloads.py)."""
+    NFC for it, so only a pass with ``nfc`` shows it; see wallets/apple.py)."""
     nfc: Any = pass_.values.get("nfc") or template.design.get("nfc")
     return KEY in template.design and bool(nfc)
 

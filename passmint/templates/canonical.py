@@ -7,19 +7,15 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from passmint.templates.designs import (
-    APPLE_HEADERS,
-    GOOGLE_HEADERS,
     GOOGLE_MODULE_OPTIONS,
     MODULE_SPELLINGS,
-    AppleField,
-    GoogleField,
-    GoogleModule,
     HeaderValue,
     Vendor,
     canonical_header,
     header_field_type,
     header_problem,
 )
+from passmint.wallets import format_of
 
 Problem = dict[str, str]
 
@@ -32,7 +28,7 @@ def canonical_headers(
     vendor: Vendor, headers: dict[str, HeaderValue]
 ) -> tuple[dict[str, Any], list[Problem]]:
     """Headers with their ``fieldType`` filled in; unknown names and bad values are problems."""
-    known = APPLE_HEADERS if vendor is Vendor.APPLE else GOOGLE_HEADERS
+    known = format_of(vendor).headers
     result: dict[str, Any] = {}
     problems: list[Problem] = []
     for name, header in headers.items():
@@ -54,7 +50,7 @@ def canonical_fields(
 
     Google v1 bodies put fields inside modules; they are flattened here with the module as fieldType.
     """
-    model: type[BaseModel] = AppleField if vendor is Vendor.APPLE else GoogleField
+    wallet = format_of(vendor)
     result: dict[str, Any] = {}
     options: dict[str, Any] = {}
     problems: list[Problem] = []
@@ -69,7 +65,7 @@ def canonical_fields(
             else:
                 entries.append((f"{module_name}.{name}", name, raw, module_type))
     for path, name, raw, module_key in entries:
-        checked, errors = _validate(model, raw, path)
+        checked, errors = _validate(wallet.field_model, raw, path)
         problems += errors
         if checked is None:
             continue
@@ -78,7 +74,8 @@ def canonical_fields(
         field = checked.wire()  # type: ignore[attr-defined]
         if module_key is not None:
             field["fieldType"] = module_key
-        problems += _google_module_problem(vendor, path, field)
+        found_problems = wallet.field_problems(path, field)
+        problems += [problem(found["field"], found["message"]) for found in found_problems]
         result[name] = field
     return result, options, problems
 
@@ -88,12 +85,3 @@ def _validate(model: type[BaseModel], raw: Any, path: str) -> tuple[BaseModel | 
         return model.model_validate(raw), []
     except ValidationError as error:
         return None, [problem(".".join([path, *map(str, d["loc"])]), d["msg"]) for d in error.errors()]
-
-
-def _google_module_problem(vendor: Vendor, path: str, field: dict[str, Any]) -> list[Problem]:
-    if vendor is not Vendor.GOOGLE:
-        return []
-    modules = {module.value for module in GoogleModule}
-    if field.get("fieldType") not in modules:
-        return [problem(f"{path}.fieldType", f"must name a Google module: {', '.join(sorted(modules))}")]
-    return []

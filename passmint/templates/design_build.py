@@ -6,13 +6,12 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from passmint.apple.render import check_design, check_expiry
 from passmint.images.sources import ImageSource
 from passmint.models import Project
 from passmint.templates.canonical import Problem, canonical_fields, canonical_headers, problem
-from passmint.templates.designs import Vendor
 from passmint.templates.errors import TemplateInvalid
 from passmint.templates.schemas import TemplateBody
+from passmint.wallets import format_of
 
 
 async def build_design(
@@ -20,7 +19,7 @@ async def build_design(
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """The canonical design and the digests of its stored images; ``TemplateInvalid`` lists every problem.
 
-    Nothing is fetched until the whole body is known to be valid.
+    Nothing is fetched until the whole body is known to be valid, and nothing stored until all is fetched.
     """
     headers, problems = canonical_headers(body.vendor, body.headers)
     fields, options, field_problems = canonical_fields(body.vendor, body.fields, body.modules())
@@ -32,19 +31,19 @@ async def build_design(
         design["beacons"] = [beacon.model_dump(by_alias=True, exclude_none=True) for beacon in body.beacons]
     if body.semantics is not None:
         design["semantics"] = body.semantics
-    if body.vendor is Vendor.APPLE and not problems:
-        found = check_design(design, project_type=project.project_type, project_settings=project.settings)
-        found += check_expiry(body.expiry())
+    if not problems:
+        found = format_of(body.vendor).design_problems(design, project, body.expiry())
         problems += [problem(entry["field"], entry["message"]) for entry in found]
     if problems:
         summary = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
         raise TemplateInvalid(f"The template is not valid. {summary}", details=problems)
-    digests = {
-        name: await images.digest_of(session, str(header["value"]), field=f"headers.{name}.value")
+    urls = {
+        name: (str(header["value"]), f"headers.{name}.value")
         for name, header in headers.items()
         if header["fieldType"] == "image" and header.get("value")
     }
-    return design, digests
+    fetched = await images.fetch(urls)  # every image before the first write (see images/sources.py)
+    return design, await fetched.store(session)
 
 
 def _project_problems(body: TemplateBody, project: Project) -> list[Problem]:

@@ -25,12 +25,10 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
+from passmint.apple.passrules import colour_parts
 from passmint.apple.render_values import ENUMS, apple_enum, as_number
 from passmint.kit.limits import MAX_TEXT, BoundedJson, BoundedScalar, Text, fail_at
 from passmint.kit.spellings import V2_BARCODE_TYPES, barcode_encoding, barcode_type
-
-RGB = re.compile(r"^rgb\(\s*\d{1,3}\s*,\s*\d{1,3}\s*,\s*\d{1,3}\s*\)$")
-HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
 def _loose_bool(value: Any) -> Any:
@@ -46,9 +44,6 @@ LooseBool = Annotated[bool, BeforeValidator(_loose_bool)]
 class Vendor(StrEnum):
     APPLE = "Apple"
     GOOGLE = "Google"
-
-
-VENDOR_IDS = {Vendor.APPLE: 1, Vendor.GOOGLE: 2}
 
 
 def _vendor_case(value: Any) -> Any:
@@ -262,13 +257,6 @@ APPLE_HEADERS = {
 GOOGLE_HEADERS = (APPLE_HEADERS - {"logo_color", "transitType"}) | {"header", "subheader"}
 IMAGE_HEADERS = frozenset(name for name in APPLE_HEADERS if name.endswith("_image"))
 COLOR_HEADERS = frozenset({"background_color", "foreground_color", "logo_color"})
-TRANSIT_TYPES = {
-    "PKTransitTypeAir",
-    "PKTransitTypeBoat",
-    "PKTransitTypeBus",
-    "PKTransitTypeGeneric",
-    "PKTransitTypeTrain",
-}
 GOOGLE_MODULE_OPTIONS = {
     "hexFontColor", "hexBackgroundColor", "image", "imageDescription", "endTime", "multiUseOffer",
     "multiUserOffer", "provider", "redemptionChannel",
@@ -302,7 +290,7 @@ def header_problem(name: str, header: HeaderValue) -> str | None:
     text = "" if value is None else str(value)
     if not text.strip():
         return None
-    if name in COLOR_HEADERS and not (RGB.match(text) or HEX.match(text)):
+    if name in COLOR_HEADERS and colour_parts(text) is None:
         return "must be a colour written rgb(r, g, b) or #rrggbb"
     if name in IMAGE_HEADERS and not IMAGE_URL.match(text):
         return "must be an http(s) or data: URL of a PNG or JPEG image"
@@ -313,8 +301,9 @@ def header_problem(name: str, header: HeaderValue) -> str | None:
         return "must be iso-8859-1 or utf-8"
     if name == "sharingStatus" and text not in {status.value for status in SharingStatus}:
         return f"must be one of {', '.join(status.value for status in SharingStatus)}"
-    if name == "transitType" and text not in TRANSIT_TYPES:
-        return f"must be one of {', '.join(sorted(TRANSIT_TYPES))}"
+    if name == "transitType" and apple_enum(text, "transitType") is None:
+        prefix, transit_types = ENUMS["transitType"]
+        return f"must be one of {', '.join(prefix + kind for kind in transit_types)}"
     if name == "suppress_strip_shine" and text.lower() not in {"true", "false"}:
         return "must be true or false"
     return None

@@ -10,9 +10,9 @@ from passmint.images.sources import ImageSource
 from passmint.kit.refs import Ref
 from passmint.models import Account
 from passmint.templates import service as template_service
-from passmint.templates.designs import Vendor
 from passmint.templates.errors import PersonalizationExists, PersonalizationNotFound, TemplateInvalid
 from passmint.templates.schemas import Personalization
+from passmint.wallets import format_of
 
 KEY = "personalization"
 LOGO = "personalization_logo"
@@ -37,7 +37,7 @@ async def put(
 ) -> dict[str, Any]:
     """Add (``creating``) or replace the requirements; passes not yet personalized change with them."""
     template = await template_service.get(session, account, ref)
-    if template.vendor != Vendor.APPLE.value:
+    if not format_of(template.vendor).personalizable:
         raise TemplateInvalid("Personalization is for Apple templates", details=[_detail("vendor")])
     if creating and KEY in template.design:
         raise PersonalizationExists(f"Template {ref} has personalization requirements already; use PUT")
@@ -46,7 +46,7 @@ async def put(
     stored = body.model_dump(by_alias=True, exclude_none=True)
     digests = {k: v for k, v in template.image_digests.items() if k != LOGO}
     if body.image_url:
-        digests[LOGO] = await images.digest_of(session, body.image_url, field="imageUrl")
+        digests |= await (await images.fetch({LOGO: (body.image_url, "imageUrl")})).store(session)
     template.design, template.image_digests = {**template.design, KEY: stored}, digests
     template_service.changed(session, template)
     return stored

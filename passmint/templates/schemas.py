@@ -21,7 +21,8 @@ from passmint.kit.pagination import Pagination
 from passmint.kit.schemas import ApiModel, InputModel
 from passmint.kit.time import UtcDateTime
 from passmint.projects.schemas import ProjectType
-from passmint.templates.designs import HeaderPatches, HeaderValues, LooseBool, Vendor, VendorName
+from passmint.templates.designs import HeaderPatches, HeaderValues, LooseBool, VendorName
+from passmint.wallets import format_of
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
 DEFAULT_EXPIRY_DAYS = 730
@@ -150,8 +151,8 @@ class TemplateBody(InputModel):
     @classmethod
     def _vendor_id_matches(cls, vendor_id: int | None, info: ValidationInfo) -> int | None:
         vendor = info.data.get("vendor")
-        expected = 1 if vendor is Vendor.APPLE else 2
-        if vendor is not None and vendor_id is not None and vendor_id != expected:
+        if vendor is not None and vendor_id is not None and vendor_id != format_of(vendor).vendor_id:
+            expected = format_of(vendor).vendor_id
             raise ValueError(f"{vendor_id} does not match vendor {vendor.value} ({expected})")
         return vendor_id
 

@@ -7,7 +7,6 @@ from typing import Any, Literal
 
 from passmint.kit.spellings import v2_barcode_type
 from passmint.models import Location, Project, Template
-from passmint.templates.designs import VENDOR_IDS, Vendor
 from passmint.templates.schemas import (
     FieldsModel,
     LocationRead,
@@ -15,6 +14,7 @@ from passmint.templates.schemas import (
     TemplateHeaderRead,
     TemplateRead,
 )
+from passmint.wallets import format_of
 
 
 def _yes_no(flag: bool) -> Literal["True", "False"]:
@@ -31,7 +31,7 @@ def header(template: Template, project: Project) -> TemplateHeaderRead:
         name=template.name,
         description=template.description,
         vendor=template.vendor,
-        vendor_id=VENDOR_IDS[Vendor(template.vendor)],
+        vendor_id=format_of(template.vendor).vendor_id,
         type=template.type,
         disabled=_yes_no(template.is_disabled),
         expiry_duration=(template.expiry or {}).get("expiryDuration"),
@@ -59,7 +59,7 @@ def v2(template: Template, project: Project, locations: Sequence[Location]) -> T
         name=template.name,
         description=template.description,
         vendor=template.vendor,
-        vendor_id=VENDOR_IDS[Vendor(template.vendor)],
+        vendor_id=format_of(template.vendor).vendor_id,
         type=template.type,
         disabled=template.is_disabled,
         expiry_info={key: value for key, value in expiry.items() if value is not None} or {},

@@ -17,6 +17,7 @@ import pytest
 
 from passmint.images import convert, fetch
 from passmint.passes import downloads
+from passmint.wallets import apple as apple_wallet
 from tests.factories import apple_template, create_pass, create_project
 
 
@@ -72,8 +73,8 @@ async def test_a_pass_is_signed_off_the_loop(
     api: httpx.AsyncClient, template_id: int, monkeypatch: pytest.MonkeyPatch, loop_thread: int
 ) -> None:
     pass_id = (await create_pass(api, template_id))["id"]
-    held = Held(downloads.build_pkpass)
-    monkeypatch.setattr(downloads, "build_pkpass", held)
+    held = Held(apple_wallet.build_pkpass)
+    monkeypatch.setattr(apple_wallet, "build_pkpass", held)
     downloaded, listed = await held.while_running(
         api.get(f"/v1/pass/{pass_id}/download"), lambda: api.get("/v1/pass")
     )

@@ -1,0 +1,143 @@
+"""Apple Wallet: designs and values checked by the pure engine in ``passmint.apple``; a pass delivered
+as a signed .pkpass.
+
+Rendering, signing and zipping are CPU work: they run in worker threads (``kit.threads``), so the
+event loop keeps answering other requests meanwhile."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from passmint.apple import PassSigner, build_pkpass, build_pkpasses
+from passmint.apple.errors import Problem
+from passmint.apple.render import (
+    DEFAULT_PERSONALIZATION_LOGO,
+    PassIdentity,
+    RenderedPass,
+    check_design,
+    check_expiry,
+    check_values,
+    render_pass,
+)
+from passmint.apple.render_values import barcode_format
+from passmint.certificates.service import project_signer
+from passmint.config import Settings
+from passmint.images import service as image_service
+from passmint.kit.files import Download
+from passmint.kit.threads import in_thread
+from passmint.models import Project
+from passmint.templates.designs import APPLE_HEADERS, AppleField, Vendor
+from passmint.wallets.format import PassRecord
+
+PKPASS = "application/vnd.apple.pkpass"
+PKPASSES = "application/vnd.apple.pkpasses"
+PERSONALIZATION, PERSONALIZATION_LOGO = "personalization", "personalization_logo"
+APPLE_FIELDS = {
+    "name": "PKPassPersonalizationFieldName",
+    "postalCode": "PKPassPersonalizationFieldPostalCode",
+    "emailAddress": "PKPassPersonalizationFieldEmailAddress",
+    "phoneNumber": "PKPassPersonalizationFieldPhoneNumber",
+}
+
+
+class AppleWallet:
+    """Apple Wallet's format (see ``wallets.format.WalletFormat``)."""
+
+    vendor = Vendor.APPLE
+    vendor_id = 1
+    platform = "ios"
+    headers = frozenset(APPLE_HEADERS)
+    field_model: type[BaseModel] = AppleField
+    personalizable = True
+
+    def field_problems(self, path: str, field: Mapping[str, Any]) -> list[Problem]:
+        return []
+
+    def design_problems(
+        self, design: Mapping[str, Any], project: Project, expiry: Mapping[str, Any] | None
+    ) -> list[Problem]:
+        found = check_design(design, project_type=project.project_type, project_settings=project.settings)
+        return found + check_expiry(expiry)
+
+    def value_problems(
+        self, design: Mapping[str, Any], values: Mapping[str, Any], project: Project
+    ) -> list[Problem]:
+        return check_values(design, values, project_settings=project.settings)
+
+    def barcode_spelling(self, value: object) -> object:
+        return barcode_format(value) or value
+
+    async def render(self, session: AsyncSession, record: PassRecord, settings: Settings) -> dict[str, Any]:
+        rendered, _ = await _render(session, record, settings)
+        return dict(rendered.pass_json)
+
+    async def deliver(self, session: AsyncSession, record: PassRecord, settings: Settings) -> Download:
+        rendered, signer = await _render(session, record, settings)
+        data = await in_thread(build_pkpass, rendered.pass_json, rendered.files, signer)
+        return Download(data, PKPASS, f"pass-{record.pass_.id}.pkpass", record.changed_at)
+
+    async def bundle(self, files: Sequence[Download], filename: str) -> Download:
+        newest = max(file.last_modified for file in files)
+        data = await in_thread(build_pkpasses, [file.data for file in files])
+        return Download(data, PKPASSES, filename, newest)
+
+
+async def _render(
+    session: AsyncSession, record: PassRecord, settings: Settings
+) -> tuple[RenderedPass, PassSigner]:
+    pass_, template, project = record.pass_, record.template, record.project
+    signer = await project_signer(session, record.account, project, settings)
+    identity = PassIdentity(
+        serial_number=pass_.serial_number,
+        authentication_token=pass_.authentication_token,
+        web_service_url=f"{settings.base_url}/apple",
+        pass_type_identifier=signer.pass_type_identifier,
+        team_identifier=signer.team_identifier,
+        organization_name=project.name,
+        description=template.description or template.name,
+        created_at=pass_.created_at,
+    )
+    images = await _images(session, {**template.image_digests, **pass_.image_digests})
+    logo = images.pop(PERSONALIZATION_LOGO, DEFAULT_PERSONALIZATION_LOGO)
+    rendered = await in_thread(
+        render_pass,
+        project_type=project.project_type,
+        project_settings=project.settings,
+        design={**template.design, "locations": record.locations},
+        expiry=template.expiry,
+        values=pass_.values,
+        identity=identity,
+        images=images,
+    )
+    return _with_personalization(rendered, record, logo), signer
+
+
+def _with_personalization(rendered: RenderedPass, record: PassRecord, logo: bytes) -> RenderedPass:
+    """Add Apple's sign-up files while the pass awaits personalization (Apple requires NFC for it)."""
+    requirements = record.template.design.get(PERSONALIZATION)
+    if requirements is None or PERSONALIZATION in record.pass_.values or "nfc" not in rendered.pass_json:
+        return rendered
+    document = {
+        "requiredPersonalizationFields": [
+            APPLE_FIELDS[name] for name in requirements["requiredPersonalizationFields"]
+        ],
+        "description": requirements["description"],
+    }
+    if "termsAndConditions" in requirements:
+        document["termsAndConditions"] = requirements["termsAndConditions"]
+    files = {
+        **rendered.files,
+        "personalization.json": json.dumps(document).encode(),
+        "personalizationLogo.png": logo,
+    }
+    return RenderedPass(rendered.pass_json, files)
+
+
+async def _images(session: AsyncSession, digests: dict[str, str]) -> dict[str, bytes]:
+    stored = await image_service.get_many(session, set(digests.values()))
+    return {name: stored[digest].data for name, digest in digests.items() if digest in stored}

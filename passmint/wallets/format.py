@@ -1,0 +1,83 @@
+"""The wallet-format seam: what a wallet (Apple's, Google's) does with designs, pass values and passes.
+
+A template's vendor names its format (``wallets.format_of``); templates and passes ask the format,
+never the vendor, what to check and how to deliver. A new wallet is a new implementation of
+``WalletFormat`` added to ``wallets.FORMATS``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from passmint.apple.errors import Problem
+from passmint.config import Settings
+from passmint.kit.files import Download
+from passmint.models import Account, Pass, Project, Template
+from passmint.templates.designs import Vendor
+
+
+@dataclass(frozen=True)
+class PassRecord:
+    """One pass with everything a format renders it from, loaded from the database."""
+
+    account: Account
+    pass_: Pass
+    template: Template
+    project: Project
+    locations: list[dict[str, Any]]
+    changed_at: datetime
+    """When what the pass shows last changed (its own change, or its template's if later)."""
+
+
+class WalletFormat(Protocol):
+    """One wallet's rules and output. Problems name fields as the API's bodies spell them."""
+
+    vendor: Vendor
+    vendor_id: int
+    """The reference's ``vendorId`` of the format's templates."""
+    platform: str
+    """The platform its passes are for, as pass lists print it."""
+    headers: frozenset[str]
+    """The header names its templates take."""
+    field_model: type[BaseModel]
+    """The model a template field is checked with."""
+    personalizable: bool
+    """Whether its templates take personalization requirements."""
+
+    def field_problems(self, path: str, field: Mapping[str, Any]) -> list[Problem]:
+        """What is wrong with one canonical template field (at ``path``) beyond its model."""
+        ...
+
+    def design_problems(
+        self, design: Mapping[str, Any], project: Project, expiry: Mapping[str, Any] | None
+    ) -> list[Problem]:
+        """What keeps a canonical design (already free of generic problems) from making passes."""
+        ...
+
+    def value_problems(
+        self, design: Mapping[str, Any], values: Mapping[str, Any], project: Project
+    ) -> list[Problem]:
+        """What keeps a pass's values (images left out) from showing on a pass of ``design``."""
+        ...
+
+    def barcode_spelling(self, value: object) -> object:
+        """A stored barcode type as a full pass response of this format spells it."""
+        ...
+
+    async def render(self, session: AsyncSession, record: PassRecord, settings: Settings) -> dict[str, Any]:
+        """The pass's document as the wallet takes it (Apple's pass.json), unsigned."""
+        ...
+
+    async def deliver(self, session: AsyncSession, record: PassRecord, settings: Settings) -> Download:
+        """The pass as its wallet installs it: bytes, media type and file name."""
+        ...
+
+    async def bundle(self, files: Sequence[Download], filename: str) -> Download:
+        """Several delivered passes of this format as one file."""
+        ...
