@@ -72,6 +72,9 @@ def apple_enum(value: object, kind: str) -> str | None:
     return next((prefix + name for name in names if word == name.lower()), None)
 
 
+_ASCII_SPACE = " \t\n\r\f\v"
+
+
 def as_number(value: object) -> int | float | None:
     """A JSON number from a number or a numeric string (an int when integral); None if not numeric."""
     if isinstance(value, bool):
@@ -79,7 +82,7 @@ def as_number(value: object) -> int | float | None:
     if isinstance(value, int):
         return value
     if isinstance(value, str):
-        word = value.strip()
+        word = value.strip(_ASCII_SPACE)  # as float() does: str.strip() would also take control characters
         if _INTEGER.fullmatch(word):
             return int(word)
         value = float(word) if _NUMBER.fullmatch(word) else None

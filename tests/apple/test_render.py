@@ -25,6 +25,7 @@ from passmint.apple.render import (
     check_values,
     render_pass,
 )
+from passmint.apple.render_values import as_number
 from tests.apple.conftest import PASS_TYPE_ID, TEAM_ID, make_png
 
 CREATED_AT = datetime(2025, 1, 15, 12, 0, tzinfo=UTC)
@@ -1069,3 +1070,7 @@ class TestNotification:
         )
         pass_json = json.loads(verified(build_pkpass(result.pass_json, result.files, signer))["pass.json"])
         assert pass_json["boardingPass"]["backFields"][0]["changeMessage"] == "%@"
+
+
+def test_a_number_around_a_control_character_is_not_a_number() -> None:
+    assert as_number("0\x1f") is None and as_number(" 12\n") == 12
