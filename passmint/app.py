@@ -107,7 +107,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(templates.documents)  # the reference's /templates examples leave out /v1
     app.include_router(apple_web_service)
     app.include_router(registrations_v2)
-    app.include_router(unbuilt.router())
+    unbuilt.install(app)
     http_errors.install(app)
     app.add_middleware(RequestLog)
     return app
