@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, StringConstraints
 
 from passmint.kit.pagination import Pagination
+from passmint.kit.refs import REF_PATTERN
 from passmint.kit.schemas import ApiModel, InputModel
 from passmint.kit.time import UtcDateTime
 from passmint.templates.designs import ChangeMessage
@@ -16,6 +17,8 @@ from passmint.templates.schemas import Beacon, LocationIn
 Scalar = str | int | float
 MAX_TAGS = 15
 TagName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
+TemplateRefText = Annotated[str, StringConstraints(pattern=f"^(?:{REF_PATTERN})$")]
+"""A template named in a body as in a path: ``"12345"`` or ``"id/{externalId}"``."""
 PASS_READ_ONLY = frozenset(
     {"id", "templateId", "createdAt", "updatedAt", "serialNumber", "url", "status", "installedAt",
      "uninstalledAt", "platform", "uaEntityId", "passFields"}
@@ -75,7 +78,7 @@ class PassUpdate(PassBody):
     """Only what changes; a field's or header's ``value``, ``label`` and ``changeMessage`` merge into the
     pass's, ``locations`` replace all of the pass's, ``templates`` limits an update by external id."""
 
-    templates: list[Annotated[int, Field(ge=1)] | str] | None = None
+    templates: list[Annotated[int, Field(ge=1)] | TemplateRefText] | None = None
 
 
 class LocationsAdd(InputModel):
