@@ -10,7 +10,7 @@ from http.cookiejar import CookieJar, DefaultCookiePolicy
 import httpx
 from fastapi import APIRouter, Depends, FastAPI
 
-from passmint import __version__, http_errors, unbuilt
+from passmint import __version__, http_errors, openapi, unbuilt
 from passmint.apple.webservice import router as apple_web_service
 from passmint.callbacks.endpoints import router as callbacks_router
 from passmint.certificates.endpoints import router as certificates_router
@@ -104,10 +104,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in V1_ROUTERS:
         v1.include_router(router)
     app.include_router(v1)
-    app.include_router(templates.documents)  # the reference's /templates examples leave out /v1
+    # the reference's /templates examples leave out /v1
+    app.include_router(templates.documents, responses=http_errors.documented(400, 401, 404))
     app.include_router(apple_web_service)
     app.include_router(registrations_v2)
     unbuilt.install(app)
     http_errors.install(app)
+    openapi.install(app)
     app.add_middleware(RequestLog)
     return app

@@ -43,7 +43,9 @@ def _ref(name: str) -> Any:
         return Ref.parse(path[name])
 
     slot = inspect.Parameter(
-        name, inspect.Parameter.KEYWORD_ONLY, annotation=Annotated[str, Path(description=REF_DESCRIPTION)]
+        name,
+        inspect.Parameter.KEYWORD_ONLY,
+        annotation=Annotated[str, Path(description=REF_DESCRIPTION, pattern=f"^(?:{REF_PATTERN})$")],
     )
     resolve.__signature__ = inspect.Signature([slot], return_annotation=Ref)  # type: ignore[attr-defined]
     return Depends(resolve)

@@ -51,7 +51,13 @@ async def authorized_pass(
 ApplePass = Annotated[Pass, Depends(authorized_pass)]
 
 
-@router.post(REGISTRATION, status_code=201, summary="Register a pass for update notifications")
+@router.post(
+    REGISTRATION,
+    status_code=201,
+    response_class=Response,
+    summary="Register a pass for update notifications",
+    responses={201: {"description": "Registered."}, 200: {"description": "Already registered."}},
+)
 async def register(
     device_id: DeviceId,
     pass_type_id: PassTypeId,
@@ -72,7 +78,12 @@ async def register(
     return Response(status_code=201 if result is Registered.CREATED else 200)
 
 
-@router.delete(REGISTRATION, summary="Unregister a pass for update notifications")
+@router.delete(
+    REGISTRATION,
+    response_class=Response,
+    summary="Unregister a pass for update notifications",
+    responses={200: {"description": "Unregistered."}},
+)
 async def unregister(device_id: DeviceId, pass_: ApplePass, session: SessionDep) -> Response:
     await registration_service.unregister(session, pass_, device_library_identifier=device_id)
     return Response(status_code=200)

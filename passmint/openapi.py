@@ -1,0 +1,112 @@
+"""The OpenAPI document as the API answers: FastAPI's generated document, corrected once where it differs.
+
+FastAPI documents a 422 "Validation Error" on every route with parameters or a body, but passmint answers
+bad input with a 400 ``ErrorBody`` (see ``http_errors.validation_error``); the statuses every route
+can answer whatever it does (a body too large, the database unable to serve) are written here once
+rather than on each route (statuses particular to a route are declared on the route itself); and the
+reference's paths that differ only in a slot's name (``POST /template/{projectId}`` beside
+``GET /template/{templateId}``, which OpenAPI forbids) become one path, ``/v1/template/{id}``, as the
+reference itself writes them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from fastapi import FastAPI
+
+from passmint.http_errors import ErrorBody
+
+ERROR_BODY = {"$ref": "#/components/schemas/ErrorBody"}
+FASTAPI_VALIDATION_SCHEMAS = ("HTTPValidationError", "ValidationError")
+HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
+BAD_REQUEST = "Bad Request: a parameter or the body is not valid; `details` names each field."
+TOO_LARGE = "Content Too Large: the body is over this route's size limit; nothing was read or written."
+UNAVAILABLE = "Service Unavailable: the database cannot serve the request now; retry after `Retry-After`."
+
+
+def error_response(description: str) -> dict[str, Any]:
+    """A response entry with the ``ErrorBody`` shape."""
+    return {"description": description, "content": {"application/json": {"schema": dict(ERROR_BODY)}}}
+
+
+def operations(document: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Every operation object of ``document``."""
+    for item in document.get("paths", {}).values():
+        for method, operation in item.items():
+            if method in HTTP_METHODS:
+                yield operation
+
+
+SLOT = re.compile(r"\{([^}]+)\}")
+
+
+def _renamed(operation: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+    """``operation`` with its path parameters renamed by ``names`` (old -> new)."""
+    for parameter in operation.get("parameters", []):
+        old = parameter["name"]
+        if parameter.get("in") == "path" and names.get(old, old) != old:
+            parameter["name"] = names[old]
+            noun = old.removesuffix("Id").removesuffix("_id")
+            parameter["description"] = f"Names the {noun}. {parameter.get('description', '')}".strip()
+            parameter.get("schema", {}).pop("title", None)
+    return operation
+
+
+def merge_identical_paths(document: dict[str, Any]) -> None:
+    """Join paths that differ only in their slots' names; a slot named differently becomes ``{id}``."""
+    paths: dict[str, Any] = document.get("paths", {})
+    groups: dict[str, list[str]] = {}
+    for path in paths:
+        groups.setdefault(SLOT.sub("{}", path), []).append(path)
+    replaced: dict[str, tuple[str, dict[str, Any]] | None] = {}
+    for shape, members in groups.items():
+        if len(members) < 2:
+            continue
+        slots = zip(*(SLOT.findall(path) for path in members), strict=True)
+        common = [names[0] if len(set(names)) == 1 else "id" for names in slots]
+        merged: dict[str, Any] = {}
+        for path in members:
+            renames = dict(zip(SLOT.findall(path), common, strict=True))
+            for method, operation in paths[path].items():
+                merged[method] = _renamed(operation, renames) if method in HTTP_METHODS else operation
+            replaced[path] = None
+        replaced[members[0]] = (shape.format(*(f"{{{name}}}" for name in common)), merged)
+    result: dict[str, Any] = {}
+    for path, item in paths.items():
+        new_path, new_item = replaced.get(path, (path, item)) or ("", None)
+        if new_item is not None:
+            result[new_path] = new_item
+    document["paths"] = result
+
+
+def corrected(document: dict[str, Any]) -> dict[str, Any]:
+    """``document`` (changed in place) with 400 for 422, the statuses every operation may answer, and
+    paths that differ only in slot names merged."""
+    merge_identical_paths(document)
+    for operation in operations(document):
+        responses = operation.setdefault("responses", {})
+        if responses.pop("422", None) is not None:
+            responses.setdefault("400", error_response(BAD_REQUEST))
+        if "requestBody" in operation:
+            responses.setdefault("413", error_response(TOO_LARGE))
+        responses.setdefault("503", error_response(UNAVAILABLE))
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    for name in FASTAPI_VALIDATION_SCHEMAS:
+        schemas.pop(name, None)
+    schemas.setdefault("ErrorBody", ErrorBody.model_json_schema())
+    return document
+
+
+def install(app: FastAPI) -> None:
+    """Serve the corrected document at ``/openapi.json`` (built on first use, as FastAPI does)."""
+    generate: Callable[[], dict[str, Any]] = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = corrected(generate())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
