@@ -5,6 +5,8 @@ Remove a line here when its feature lands; the README's "What is built" section 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from fastapi import FastAPI, Request
 from starlette.exceptions import HTTPException
 
@@ -34,7 +36,7 @@ UNBUILT: list[tuple[str, str]] = [
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 
 
-def _answer(feature: str) -> object:
+def _answer(feature: str) -> Callable[[Request], Awaitable[None]]:
     async def not_built(request: Request) -> None:
         if built_methods(request):
             # a built route serves this path (``/v1/tag/{tag}/notify``), only not with this method
@@ -53,5 +55,5 @@ def install(app: FastAPI) -> None:
                 _answer(feature),
                 methods=METHODS,
                 include_in_schema=False,
-                name=routing.UNBUILT,  # type: ignore[arg-type]
+                name=routing.UNBUILT,
             )
