@@ -2,8 +2,9 @@
 
 FastAPI documents a 422 "Validation Error" on every route with parameters or a body, but passmint answers
 bad input with a 400 ``ErrorBody`` (see ``http_errors.validation_error``); the statuses every route
-can answer whatever it does (a body too large, the database unable to serve) are written here once
-rather than on each route (statuses particular to a route are declared on the route itself); and the
+can answer whatever it does (a body too large, the database unable to serve), and every route with a
+``{passId}`` slot (``id/{externalId}`` may name passes of several templates: 409), are written here
+once rather than on each route (other statuses particular to a route are declared on the route); and the
 reference's paths that differ only in a slot's name (``POST /template/{projectId}`` beside
 ``GET /template/{templateId}``, which OpenAPI forbids) become one path, ``/v1/template/{id}``, as the
 reference itself writes them.
@@ -25,6 +26,7 @@ HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "pa
 BAD_REQUEST = "Bad Request: a parameter or the body is not valid; `details` names each field."
 TOO_LARGE = "Content Too Large: the body is over this route's size limit; nothing was read or written."
 UNAVAILABLE = "Service Unavailable: the database cannot serve the request now; retry after `Retry-After`."
+AMBIGUOUS_PASS = "Conflict: `id/{externalId}` names passes of several templates; name the template."
 
 
 def error_response(description: str) -> dict[str, Any]:
@@ -85,18 +87,20 @@ def merge_identical_paths(document: dict[str, Any]) -> None:
 def corrected(document: dict[str, Any]) -> dict[str, Any]:
     """``document`` (changed in place) with 400 for 422, the statuses every operation may answer, and
     paths that differ only in slot names merged."""
-    merge_identical_paths(document)
     for operation in operations(document):
         responses = operation.setdefault("responses", {})
         if responses.pop("422", None) is not None:
             responses.setdefault("400", error_response(BAD_REQUEST))
         if "requestBody" in operation:
             responses.setdefault("413", error_response(TOO_LARGE))
+        if any(p["name"] == "passId" and p["in"] == "path" for p in operation.get("parameters", [])):
+            responses.setdefault("409", error_response(AMBIGUOUS_PASS))
         responses.setdefault("503", error_response(UNAVAILABLE))
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     for name in FASTAPI_VALIDATION_SCHEMAS:
         schemas.pop(name, None)
     schemas.setdefault("ErrorBody", ErrorBody.model_json_schema())
+    merge_identical_paths(document)
     return document
 
 

@@ -9,6 +9,8 @@ import httpx
 import pytest
 
 from passmint.openapi import HTTP_METHODS
+from tests.conftest import ApiClient
+from tests.factories import GOOGLE_TEMPLATE, create_pass, create_project, create_template
 
 ERROR_BODY = {"$ref": "#/components/schemas/ErrorBody"}
 
@@ -102,3 +104,61 @@ class TestPaths:
         assert item["post"]["parameters"][0]["description"].startswith(
             "Names the project" if kind == "template" else "Names the template"
         )
+
+
+def assert_documented(document: dict[str, Any], method: str, path: str, response: httpx.Response) -> None:
+    """The status ``response`` has is among those ``method path`` documents, with its error body."""
+    responses = document["paths"][path][method.lower()]["responses"]
+    assert str(response.status_code) in responses, f"{method} {path} does not document {response.status_code}"
+    if response.status_code >= 400:
+        assert json_schema(responses[str(response.status_code)]) == ERROR_BODY
+
+
+class TestRouteStatuses:
+    """Statuses only some routes answer, each made to happen and found in the document."""
+
+    async def test_an_external_id_naming_passes_of_two_templates(
+        self, api: ApiClient, document: dict[str, Any]
+    ) -> None:
+        project = await create_project(api)
+        for template in [await create_template(api, project["id"]) for _ in range(2)]:
+            assert (await api.post(f"/v1/pass/template/{template}/id/shared", json={})).status_code == 200
+        for method, path, template in [
+            ("GET", "/v1/pass/id/shared", "/v1/pass/{id}"),
+            ("PUT", "/v1/pass/id/shared", "/v1/pass/{id}"),
+            ("DELETE", "/v1/pass/id/shared", "/v1/pass/{id}"),
+            ("GET", "/v1/pass/id/shared/download", "/v1/pass/{passId}/download"),
+            ("POST", "/v1/pass/id/shared/notify", "/v1/pass/{passId}/notify"),
+            ("GET", "/v1/pass/id/shared/logs", "/v1/pass/{passId}/logs"),
+        ]:
+            body = {"label": "l", "value": "v"} if path.endswith("notify") else {}
+            response = await api.request(method, path, json=body if method != "GET" else None)
+            assert response.status_code == 409, path
+            assert_documented(document, method, template, response)
+
+    async def test_google_passes_are_not_built(self, api: ApiClient, document: dict[str, Any]) -> None:
+        template = await create_template(api, (await create_project(api))["id"], GOOGLE_TEMPLATE)
+        pass_id = (await create_pass(api, template))["id"]
+        for path, documented_as in [
+            (f"/v1/pass/{pass_id}/download", "/v1/pass/{passId}/download"),
+            (f"/v1/pass/{pass_id}/viewJSONPass", "/v1/pass/{passId}/viewJSONPass"),
+        ]:
+            response = await api.get(path)
+            assert response.status_code == 501
+            assert_documented(document, "GET", documented_as, response)
+
+    async def test_segments_are_not_built(self, api: ApiClient, document: dict[str, Any]) -> None:
+        project = await create_project(api)
+        body = {
+            "schedule": {"scheduled_time": "2100-01-01T00:00:00"},
+            "notify": {"audience": {"segment": "vip"}, "pass": {"notification": {"value": "Hi"}}},
+        }
+        response = await api.post(f"/v1/schedules/{project['id']}", json=body)
+        assert response.status_code == 501
+        assert_documented(document, "POST", "/v1/schedules/{projectId}", response)
+        assert "501" in document["paths"]["/v1/schedules/{projectId}/{scheduleId}"]["put"]["responses"]
+
+    def test_a_certificate_clash_on_update(self, document: dict[str, Any]) -> None:
+        # made to happen in tests/certificates: test_new_file_clashing_with_another_certificate_is_409
+        responses = document["paths"]["/v1/certificates/{certificateId}"]["put"]["responses"]
+        assert json_schema(responses["409"]) == ERROR_BODY

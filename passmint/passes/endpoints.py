@@ -39,8 +39,10 @@ StatusQuery = Annotated[InstallStatus | None, Query(description="Install status 
 PassExternalId = Annotated[str, Path(alias="passExternalId", max_length=255)]
 LocationId = Annotated[int, Path(alias="locationId")]
 PKPASS_RESPONSE: dict[int | str, dict[str, Any]] = {
-    200: {"content": {downloads.PKPASS: {}}, "description": "The signed pass."}
+    200: {"content": {downloads.PKPASS: {}}, "description": "The signed pass."},
+    **documented(501),
 }
+"""A pass file: Google passes answer 501 until they are built."""
 
 
 def pass_at(ref: PassRef) -> PassLocator:
@@ -306,7 +308,7 @@ async def download_pass(
     return file_response(await downloads.pkpass(session, account, locator, settings))
 
 
-@router.get("/{passId:ref}/viewJSONPass", summary="View the pass.json of a pass")
+@router.get("/{passId:ref}/viewJSONPass", summary="View the pass.json of a pass", responses=documented(501))
 async def view_json_pass(
     locator: PassAt, account: AccountDep, session: SessionDep, settings: SettingsDep
 ) -> dict[str, object]:
