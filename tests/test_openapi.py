@@ -74,6 +74,25 @@ class TestStatusesOfEveryOperation:
         assert "content" not in registration["delete"]["responses"]["200"]
 
 
+    def test_updatable_passes_document_their_body(self, document: dict[str, Any]) -> None:
+        path = "/apple/v1/devices/{deviceLibraryIdentifier}/registrations/{passTypeIdentifier}"
+        name = json_schema(document["paths"][path]["get"]["responses"]["200"])["$ref"].rsplit("/", 1)[1]
+        body = document["components"]["schemas"][name]
+        assert set(body["required"]) == {"serialNumbers", "lastUpdated"}
+        assert body["properties"]["serialNumbers"]["items"]["type"] == "string"
+
+
+class TestResponseBodies:
+    def test_every_response_model_documents_its_fields(self, document: dict[str, Any]) -> None:
+        schemas = document["components"]["schemas"]
+        assert [name for name, body in schemas.items() if body == {}] == []
+        assert {"id", "name", "createdAt"} <= set(schemas["ProjectRead"]["required"])
+
+    def test_fields_are_spelled_as_sent(self, document: dict[str, Any]) -> None:
+        ticket = document["components"]["schemas"]["TicketRead"]
+        assert "ID" in ticket["properties"] and "Status" in ticket["properties"]
+
+
 class TestParameters:
     def test_reference_slots_document_both_forms(self, document: dict[str, Any]) -> None:
         slot = next(

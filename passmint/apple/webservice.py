@@ -17,7 +17,7 @@ from pydantic import Field, StringConstraints
 
 from passmint.deps import SessionDep, SettingsDep
 from passmint.http_errors import documented
-from passmint.kit.schemas import InputModel
+from passmint.kit.schemas import ApiModel, InputModel
 from passmint.kit.time import last_modified
 from passmint.models import Pass
 from passmint.passes import downloads
@@ -34,6 +34,13 @@ REGISTRATION = "/devices/{deviceLibraryIdentifier}/registrations/{passTypeIdenti
 
 class PushToken(InputModel):
     push_token: Annotated[str, StringConstraints(min_length=1, max_length=255)]
+
+
+class UpdatedPasses(ApiModel):
+    """The serial numbers of the passes that changed, and the tag to ask with next time."""
+
+    serial_numbers: list[str]
+    last_updated: str
 
 
 class LogEntries(InputModel):
@@ -92,7 +99,7 @@ async def unregister(device_id: DeviceId, pass_: ApplePass, session: SessionDep)
 @router.get(
     "/devices/{deviceLibraryIdentifier}/registrations/{passTypeIdentifier}",
     summary="Get the list of updatable passes",
-    responses={204: {"description": "No pass changed."}},
+    responses={200: {"model": UpdatedPasses}, 204: {"description": "No pass changed."}},
 )
 async def updatable_passes(
     device_id: DeviceId,
