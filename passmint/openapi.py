@@ -1,12 +1,12 @@
 """The OpenAPI document as the API answers: FastAPI's generated document, corrected once where it differs.
 
-FastAPI documents a 422 "Validation Error" on every route with parameters or a body, but passmint answers
-bad input with a 400 ``ErrorBody`` (see ``http_errors.validation_error``); the statuses every route
-can answer whatever it does (a body too large, the database unable to serve), and every route with a
-``{passId}`` slot (``id/{externalId}`` may name passes of several templates: 409), are written here
-once rather than on each route (other statuses particular to a route are declared on the route); and the
-reference's paths that differ only in a slot's name (``POST /template/{projectId}`` beside
-``GET /template/{templateId}``, which OpenAPI forbids) become one path, ``/v1/template/{id}``, as the
+FastAPI documents a 422 "Validation Error" on every route with parameters or a body, but passmint
+answers bad input with a 400 ``ErrorBody`` (see ``http_errors.validation_error``). Statuses that do
+not depend on what a route does are written here once: 503 everywhere (the database cannot serve),
+413 wherever there is a body, 429 on the routes anyone may call, 409 wherever a ``{passId}`` slot may
+name passes of several templates; other statuses are declared on their routes. And the reference's
+paths that differ only in a slot's name (``POST /template/{projectId}`` beside ``GET
+/template/{templateId}``, which OpenAPI forbids) become one path, ``/v1/template/{id}``, as the
 reference itself writes them.
 """
 
@@ -27,6 +27,17 @@ BAD_REQUEST = "Bad Request: a parameter or the body is not valid; `details` name
 TOO_LARGE = "Content Too Large: the body is over this route's size limit; nothing was read or written."
 UNAVAILABLE = "Service Unavailable: the database cannot serve the request now; retry after `Retry-After`."
 AMBIGUOUS_PASS = "Conflict: `id/{externalId}` names passes of several templates; name the template."
+TOO_MANY = "Too Many Requests: this client sent more than the route allows; retry after `Retry-After`."
+RATE_LIMITED = frozenset(
+    {
+        ("post", "/apple/v1/log"),
+        ("post", "/apple/v1/passes/{passTypeIdentifier}/{serialNumber}/personalize"),
+    }
+)
+"""Routes anyone may call without credentials, so each client's rate is bounded."""
+RETRY_AFTER = {
+    "Retry-After": {"description": "Seconds to wait before retrying.", "schema": {"type": "integer"}}
+}
 
 
 def error_response(description: str) -> dict[str, Any]:
@@ -34,12 +45,12 @@ def error_response(description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": dict(ERROR_BODY)}}}
 
 
-def operations(document: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """Every operation object of ``document``."""
-    for item in document.get("paths", {}).values():
+def operations(document: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """Every operation of ``document``, with its method and path."""
+    for path, item in document.get("paths", {}).items():
         for method, operation in item.items():
             if method in HTTP_METHODS:
-                yield operation
+                yield method, path, operation
 
 
 SLOT = re.compile(r"\{([^}]+)\}")
@@ -87,7 +98,7 @@ def merge_identical_paths(document: dict[str, Any]) -> None:
 def corrected(document: dict[str, Any]) -> dict[str, Any]:
     """``document`` (changed in place) with 400 for 422, the statuses every operation may answer, and
     paths that differ only in slot names merged."""
-    for operation in operations(document):
+    for method, path, operation in operations(document):
         responses = operation.setdefault("responses", {})
         if responses.pop("422", None) is not None:
             responses.setdefault("400", error_response(BAD_REQUEST))
@@ -95,7 +106,9 @@ def corrected(document: dict[str, Any]) -> dict[str, Any]:
             responses.setdefault("413", error_response(TOO_LARGE))
         if any(p["name"] == "passId" and p["in"] == "path" for p in operation.get("parameters", [])):
             responses.setdefault("409", error_response(AMBIGUOUS_PASS))
-        responses.setdefault("503", error_response(UNAVAILABLE))
+        if (method, path) in RATE_LIMITED:
+            responses.setdefault("429", error_response(TOO_MANY)).setdefault("headers", dict(RETRY_AFTER))
+        responses.setdefault("503", error_response(UNAVAILABLE)).setdefault("headers", dict(RETRY_AFTER))
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     for name in FASTAPI_VALIDATION_SCHEMAS:
         schemas.pop(name, None)

@@ -58,6 +58,17 @@ class TestStatusesOfEveryOperation:
         for method, path, operation in operations(document):
             assert json_schema(operation["responses"]["503"]) == ERROR_BODY, f"{method} {path}"
 
+    def test_retry_after_on_503(self, document: dict[str, Any]) -> None:
+        status = document["paths"]["/v1/system/status"]["get"]["responses"]["503"]
+        assert status["headers"]["Retry-After"]["schema"] == {"type": "integer"}
+
+    @pytest.mark.parametrize(
+        "path", ["/apple/v1/log", "/apple/v1/passes/{passTypeIdentifier}/{serialNumber}/personalize"]
+    )
+    def test_too_many_requests_on_routes_open_to_anyone(self, document: dict[str, Any], path: str) -> None:
+        too_many = document["paths"][path]["post"]["responses"]["429"]
+        assert json_schema(too_many) == ERROR_BODY and "Retry-After" in too_many["headers"]
+
     def test_body_too_large_where_there_is_a_body(self, document: dict[str, Any]) -> None:
         for method, path, operation in operations(document):
             assert ("413" in operation["responses"]) == ("requestBody" in operation), f"{method} {path}"
@@ -72,7 +83,6 @@ class TestStatusesOfEveryOperation:
         assert "content" not in registration["post"]["responses"]["201"]
         assert "content" not in registration["post"]["responses"]["200"]
         assert "content" not in registration["delete"]["responses"]["200"]
-
 
     def test_updatable_passes_document_their_body(self, document: dict[str, Any]) -> None:
         path = "/apple/v1/devices/{deviceLibraryIdentifier}/registrations/{passTypeIdentifier}"
