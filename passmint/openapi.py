@@ -4,7 +4,8 @@ FastAPI documents a 422 "Validation Error" on every route with parameters or a b
 answers bad input with a 400 ``ErrorBody`` (see ``http_errors.validation_error``). Statuses that do
 not depend on what a route does are written here once: 503 everywhere (the database cannot serve),
 413 wherever there is a body, 429 on the routes anyone may call, 409 wherever a ``{passId}`` slot may
-name passes of several templates; other statuses are declared on their routes. And the reference's
+name passes of several templates; other statuses are declared on their routes. Parameters are
+present or absent, never null. And the reference's
 paths that differ only in a slot's name (``POST /template/{projectId}`` beside ``GET
 /template/{templateId}``, which OpenAPI forbids) become one path, ``/v1/template/{id}``, as the
 reference itself writes them.
@@ -53,6 +54,19 @@ def operations(document: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, A
                 yield method, path, operation
 
 
+def _without_null(parameter: dict[str, Any]) -> None:
+    """A parameter is present or absent, never null: ``str | None`` documents as the string alone."""
+    schema = parameter.get("schema", {})
+    branches = [branch for branch in schema.get("anyOf", []) if branch != {"type": "null"}]
+    if "anyOf" not in schema or len(branches) == len(schema["anyOf"]):
+        return
+    del schema["anyOf"]
+    if len(branches) == 1:
+        schema.update(branches[0])
+    else:
+        schema["anyOf"] = branches
+
+
 SLOT = re.compile(r"\{([^}]+)\}")
 
 
@@ -99,6 +113,8 @@ def corrected(document: dict[str, Any]) -> dict[str, Any]:
     """``document`` (changed in place) with 400 for 422, the statuses every operation may answer, and
     paths that differ only in slot names merged."""
     for method, path, operation in operations(document):
+        for parameter in operation.get("parameters", []):
+            _without_null(parameter)
         responses = operation.setdefault("responses", {})
         if responses.pop("422", None) is not None:
             responses.setdefault("400", error_response(BAD_REQUEST))

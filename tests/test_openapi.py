@@ -112,6 +112,15 @@ class TestParameters:
         assert pattern.match("12345") and pattern.match("id/summer-sale")
         assert not pattern.match("summer-sale") and not pattern.match("id/a/b")
 
+    def test_no_parameter_is_null(self, document: dict[str, Any]) -> None:
+        for method, path, operation in operations(document):
+            for parameter in operation.get("parameters", []):
+                assert "null" not in str(parameter["schema"]), f"{method} {path} {parameter['name']}"
+        since = document["paths"][
+            "/apple/v1/devices/{deviceLibraryIdentifier}/registrations/{passTypeIdentifier}"
+        ]["get"]["parameters"]
+        assert next(p for p in since if p["name"] == "passesUpdatedSince")["schema"]["type"] == "string"
+
     def test_api_revision_lists_the_revision_spoken(self, document: dict[str, Any]) -> None:
         header = next(
             p for p in document["paths"]["/v1/project"]["get"]["parameters"] if p["name"] == "Api-Revision"
