@@ -46,7 +46,7 @@ CONFIG = SchemathesisConfig.from_dict(
             "database": "none",
             "with-security-parameters": False,
             "dictionaries": {
-                kind: {"dictionary": "hostile", "probability": 0.1} for kind in ("string", "integer")
+                kind: {"dictionary": "hostile", "probability": 0.25} for kind in ("string", "integer")
             },
         },
         "phases": {"coverage": {"enabled": COVERAGE}},

@@ -50,13 +50,23 @@ REF_OVERLAPS = {"POST /v1/project/id/{externalId}"}
 ``projectId=id/x`` too, so its ``Allow`` rightly lists that path's methods as well."""
 
 
+def _octets(value: str | bytes) -> bytes:
+    """A header value as sent: Latin-1 as HTTP/1.1 has it (httpx would refuse anything not ASCII)."""
+    if isinstance(value, bytes):
+        return value
+    try:
+        return value.encode("latin-1")
+    except UnicodeEncodeError:
+        return value.encode()
+
+
 def request_of(case: Case) -> dict[str, Any]:
     """The case as ``httpx`` request arguments."""
     kwargs = case.as_transport_kwargs(base_url="http://localhost")
     request: dict[str, Any] = {
         "method": kwargs["method"],
         "url": kwargs["url"],
-        "headers": kwargs.get("headers") or {},
+        "headers": {name: _octets(value) for name, value in (kwargs.get("headers") or {}).items()},
         "params": kwargs.get("params") or None,
     }
     if "json" in kwargs:
