@@ -174,6 +174,15 @@ class TestRouteStatuses:
             assert response.status_code == 409, path
             assert_documented(document, method, template, response)
 
+    async def test_a_dynamic_pass_whose_external_id_is_taken(
+        self, api: ApiClient, document: dict[str, Any]
+    ) -> None:
+        template = await create_template(api, (await create_project(api))["id"])
+        assert (await api.post(f"/v1/pass/{template}/dynamic", json={"externalId": "x"})).status_code == 200
+        response = await api.post(f"/v1/pass/{template}/dynamic", json={"externalId": "x"})
+        assert response.status_code == 409
+        assert_documented(document, "POST", "/v1/pass/{templateId}/dynamic", response)
+
     async def test_google_passes_are_not_built(self, api: ApiClient, document: dict[str, Any]) -> None:
         template = await create_template(api, (await create_project(api))["id"], GOOGLE_TEMPLATE)
         pass_id = (await create_pass(api, template))["id"]

@@ -234,7 +234,12 @@ async def download_in_template(
     return file_response(await downloads.pkpass(session, account, locator, settings))
 
 
-@router.post("/{templateId:ref}/dynamic", response_model=PassRead, summary="Create dynamic pass")
+@router.post(
+    "/{templateId:ref}/dynamic",
+    response_model=PassRead,
+    summary="Create dynamic pass",
+    responses=documented(409),
+)
 async def create_dynamic_pass(
     template: TemplateRef,
     body: DynamicPassBody,
