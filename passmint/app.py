@@ -10,7 +10,7 @@ from http.cookiejar import CookieJar, DefaultCookiePolicy
 import httpx
 from fastapi import APIRouter, Depends, FastAPI
 
-from passmint import __version__, http_errors, unbuilt
+from passmint import __version__, http_errors, openapi, unbuilt
 from passmint.callbacks import tasks as callbacks_tasks
 from passmint.callbacks.endpoints import router as callbacks_router
 from passmint.certificates.endpoints import router as certificates_router
@@ -125,16 +125,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     v1 = APIRouter(
         prefix="/v1",
         dependencies=[Depends(check_api_revision)],
-        responses=http_errors.documented(400, 401, 404, 413),
+        responses=http_errors.documented(400, 401, 404),
     )
     for router in V1_ROUTERS:
         v1.include_router(router)
     app.include_router(v1)
-    app.include_router(templates.documents)  # the reference's /templates examples leave out /v1
+    # the reference's /templates examples leave out /v1
+    app.include_router(templates.documents, responses=http_errors.documented(400, 401, 404))
     app.include_router(apple_web_service)
     app.include_router(registrations_v2)
-    app.include_router(unbuilt.router())
+    unbuilt.install(app)
     http_errors.install(app)
+    openapi.install(app)
     app.add_middleware(Authenticate)  # the last added runs first: RequestLog, BodyLimit, Authenticate
     app.add_middleware(BodyLimit, limit_for=body_limits(settings))
     app.add_middleware(RequestLog)

@@ -109,7 +109,12 @@ AccountDep = Annotated[Account, Depends(current_account)]
 
 async def check_api_revision(
     api_revision: Annotated[
-        str | None, Header(alias="Api-Revision", description="`1.2`; a request without it is read as 1.2.")
+        str | None,
+        Header(
+            alias="Api-Revision",
+            description="`1.2`; a request without it is read as 1.2.",
+            json_schema_extra={"enum": list(API_REVISIONS)},
+        ),
     ] = None,
 ) -> None:
     """Refuse an ``Api-Revision`` other than the one this API speaks; a missing header means 1.2."""

@@ -26,6 +26,7 @@ from passmint.errors import (
     UpstreamFailed,
 )
 from passmint.logs import HideDatabaseValues, redact_path
+from passmint.routing import allowed_methods
 
 log = logging.getLogger(__name__)
 log.addFilter(HideDatabaseValues())  # whatever handlers are configured, an unhandled error's values stay out
@@ -106,11 +107,14 @@ async def validation_error(_request: Request, error: Exception) -> JSONResponse:
     return error_response(400, f"Invalid request. {summary}", "invalid_request", details)
 
 
-async def http_error(_request: Request, error: Exception) -> JSONResponse:
+async def http_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, HTTPException)
     code = CODE_BY_HTTP_STATUS.get(error.status_code, "http_error")
     message = "No such resource" if error.status_code == 404 else str(error.detail)
-    return error_response(error.status_code, message, code, headers=error.headers)
+    headers = error.headers
+    if error.status_code == 405:
+        headers = {"Allow": allowed_methods(request)}
+    return error_response(error.status_code, message, code, headers=headers)
 
 
 async def unexpected_error(request: Request, error: Exception) -> JSONResponse:

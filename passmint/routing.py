@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+from collections.abc import Sequence
 from email.utils import format_datetime
 from typing import Annotated, Any
 
@@ -10,6 +11,8 @@ from fastapi import Depends, Path, Request
 from fastapi.responses import Response
 from pydantic import AfterValidator
 from starlette.convertors import Convertor, register_url_convertor
+from starlette.routing import BaseRoute, Match
+from starlette.types import Scope
 
 from passmint.errors import InvalidInput
 from passmint.kit.files import Download
@@ -43,7 +46,9 @@ def _ref(name: str) -> Any:
     def resolve(**path: str) -> Ref:
         return Ref.parse(path[name])
 
-    annotation = Annotated[str, Path(description=REF_DESCRIPTION), AfterValidator(checked_ref)]
+    annotation = Annotated[
+        str, Path(description=REF_DESCRIPTION, pattern=f"^(?:{REF_PATTERN})$"), AfterValidator(checked_ref)
+    ]
     slot = inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation)
     resolve.__signature__ = inspect.Signature([slot], return_annotation=Ref)  # type: ignore[attr-defined]
     return Depends(resolve)
@@ -53,6 +58,35 @@ ProjectRef = Annotated[Ref, _ref("projectId")]
 """Declare a path as ``.../{projectId:ref}`` and a parameter as ``project: ProjectRef``."""
 TemplateRef = Annotated[Ref, _ref("templateId")]
 PassRef = Annotated[Ref, _ref("passId")]
+
+
+UNBUILT = "unbuilt"
+"""The name of the catch-all routes of features not built yet (see ``unbuilt.py``)."""
+PROBED_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def _methods_at(scope: Scope, routes: Sequence[BaseRoute]) -> set[str]:
+    return {
+        method
+        for method in PROBED_METHODS
+        if any(route.matches({**scope, "method": method})[0] is Match.FULL for route in routes)
+    }
+
+
+def built_methods(request: Request) -> set[str]:
+    """The methods routes of built features take at the request's path."""
+    routes = [route for route in request.app.router.routes if getattr(route, "name", None) != UNBUILT]
+    return _methods_at(request.scope, routes)
+
+
+def allowed_methods(request: Request) -> str:
+    """The ``Allow`` value of a 405: every method the request's path takes.
+
+    Starlette answers 405 from the first route whose path matched, naming only that route's methods;
+    a path served by several routes (``GET`` on one, ``PUT`` on another) takes the methods of all.
+    """
+    methods = built_methods(request) or _methods_at(request.scope, request.app.router.routes)
+    return ", ".join(sorted(methods))
 
 
 def next_page_url(request: Request, public_url: str, page: PageRequest, count: int) -> str | None:

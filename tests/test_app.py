@@ -83,6 +83,22 @@ class TestErrorBodies:
         assert response.status_code == 405
         assert response.json()["error_code"] == "method_not_allowed"
 
+    @pytest.mark.parametrize(
+        ("method", "path", "allow"),
+        [
+            ("PATCH", "/v1/project/12", "GET, PUT"),  # GET and PUT are two routes
+            ("PATCH", "/v1/template/12", "DELETE, GET, POST, PUT"),  # POST creates in project 12
+            ("DELETE", "/v1/project", "GET, POST"),
+            ("GET", "/apple/v1/log", "POST"),
+        ],
+    )
+    async def test_wrong_method_allows_every_method_of_the_path(
+        self, api: httpx.AsyncClient, method: str, path: str, allow: str
+    ) -> None:
+        response = await api.request(method, path)
+        assert response.status_code == 405
+        assert response.headers["Allow"] == allow
+
     async def test_unexpected_error_is_500_without_internals(self, app: FastAPI) -> None:
         @app.get("/test-only/boom")
         async def boom() -> None:
@@ -152,6 +168,13 @@ class TestUnbuiltFeatures:
 
     async def test_built_routes_are_not_shadowed(self, api: httpx.AsyncClient) -> None:
         assert (await api.get("/v1/project")).status_code == 200
+
+    async def test_a_built_path_under_an_unbuilt_prefix_answers_405_not_501(
+        self, api: httpx.AsyncClient
+    ) -> None:
+        response = await api.put("/v1/tag/summer/notify")  # /v1/tag is unbuilt; its notify is built
+        assert response.status_code == 405
+        assert response.headers["Allow"] == "DELETE, POST"
 
 
 def test_outbound_client_keeps_no_cookies_and_ignores_proxy_settings() -> None:

@@ -80,7 +80,12 @@ async def get_certificate(
     return CertificateRead.of(await certificate_service.get(session, account, certificate_id))
 
 
-@router.put("/{certificateId}", response_model=CertificateRead, summary="Update certificate")
+@router.put(
+    "/{certificateId}",
+    response_model=CertificateRead,
+    summary="Update certificate",
+    responses=documented(409),
+)
 async def update_certificate(
     certificate_id: CertificateId,
     body: CertificateUpdate,

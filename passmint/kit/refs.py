@@ -23,7 +23,7 @@ class Ref:
     def parse(cls, raw: str) -> Ref:
         """Read ``"12345"`` or ``"id/myExternalId"``; ``ValueError`` for anything else, or an id
         larger than any stored id can be (``MAX_ID``)."""
-        if raw.startswith("id/"):
+        if raw.startswith("id/") and len(raw) > len("id/"):
             return cls(external_id=raw.removeprefix("id/"))
         number = parse_id(raw)
         if number is None:

@@ -60,8 +60,10 @@ PassIdsQuery = Annotated[
     checked_by(bundle_ids),
 ]
 PKPASS_RESPONSE: dict[int | str, dict[str, Any]] = {
-    200: {"content": {downloads.PKPASS: {}}, "description": "The signed pass."}
+    200: {"content": {downloads.PKPASS: {}}, "description": "The signed pass."},
+    **documented(501),
 }
+"""A pass file: Google passes answer 501 until they are built."""
 
 
 def pass_at(ref: PassRef) -> PassLocator:
@@ -250,7 +252,12 @@ async def download_in_template(
     return file_response(await downloads.pkpass(session, account, locator, settings))
 
 
-@router.post("/{templateId:ref}/dynamic", response_model=DynamicLinkRead, summary="Create dynamic pass")
+@router.post(
+    "/{templateId:ref}/dynamic",
+    response_model=DynamicLinkRead,
+    summary="Create dynamic pass",
+    responses=documented(409),
+)
 async def create_dynamic_pass(
     template: TemplateRef,
     body: DynamicPassBody,
@@ -323,7 +330,7 @@ async def download_pass(
     return file_response(await downloads.pkpass(session, account, locator, settings))
 
 
-@router.get("/{passId:ref}/viewJSONPass", summary="View the pass.json of a pass")
+@router.get("/{passId:ref}/viewJSONPass", summary="View the pass.json of a pass", responses=documented(501))
 async def view_json_pass(
     locator: PassAt, account: AccountDep, session: SessionDep, settings: SettingsDep
 ) -> dict[str, object]:

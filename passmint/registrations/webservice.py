@@ -19,7 +19,7 @@ from pydantic import Field, StringConstraints
 from passmint.deps import SessionDep, SettingsDep
 from passmint.http_errors import documented
 from passmint.kit.ratelimit import RateLimit
-from passmint.kit.schemas import InputModel
+from passmint.kit.schemas import ApiModel, InputModel
 from passmint.kit.time import last_modified
 from passmint.models import Pass
 from passmint.passes import downloads
@@ -44,6 +44,13 @@ class PushToken(InputModel):
 
 
 LogLine = Annotated[str, StringConstraints(max_length=device_logs.MAX_LENGTH, pattern=r"^[^\x00]*$")]
+
+
+class UpdatedPasses(ApiModel):
+    """The serial numbers of the passes that changed, and the tag to ask with next time."""
+
+    serial_numbers: list[str]
+    last_updated: str
 
 
 class LogEntries(InputModel):
@@ -94,7 +101,13 @@ async def authorized_pass(
 ApplePass = Annotated[Pass, Depends(authorized_pass)]
 
 
-@router.post(REGISTRATION, status_code=201, summary="Register a pass for update notifications")
+@router.post(
+    REGISTRATION,
+    status_code=201,
+    response_class=Response,
+    summary="Register a pass for update notifications",
+    responses={201: {"description": "Registered."}, 200: {"description": "Already registered."}},
+)
 async def register(
     device_id: DeviceId,
     pass_type_id: PassTypeId,
@@ -115,7 +128,12 @@ async def register(
     return Response(status_code=201 if result is Registered.CREATED else 200)
 
 
-@router.delete(REGISTRATION, summary="Unregister a pass for update notifications")
+@router.delete(
+    REGISTRATION,
+    response_class=Response,
+    summary="Unregister a pass for update notifications",
+    responses={200: {"description": "Unregistered."}},
+)
 async def unregister(device_id: DeviceId, pass_: ApplePass, session: SessionDep) -> Response:
     await registration_service.unregister(session, pass_, device_library_identifier=device_id)
     return Response(status_code=200)
@@ -124,7 +142,7 @@ async def unregister(device_id: DeviceId, pass_: ApplePass, session: SessionDep)
 @router.get(
     "/devices/{deviceLibraryIdentifier}/registrations/{passTypeIdentifier}",
     summary="Get the list of updatable passes",
-    responses={204: {"description": "No pass changed."}},
+    responses={200: {"model": UpdatedPasses}, 204: {"description": "No pass changed."}},
 )
 async def updatable_passes(
     device_id: DeviceId,

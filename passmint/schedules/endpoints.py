@@ -80,7 +80,12 @@ async def list_schedules(
     )
 
 
-@router.post(PATH, response_model=ScheduleOperation, summary="Schedule an update or a notification")
+@router.post(
+    PATH,
+    response_model=ScheduleOperation,
+    summary="Schedule an update or a notification",
+    responses=documented(501),  # an audience naming a segment
+)
 async def create_schedule(
     project: ProjectRef, body: ScheduleBody, account: AccountDep, session: SessionDep, settings: SettingsDep
 ) -> ScheduleOperation:
@@ -100,7 +105,7 @@ async def get_schedule(
     )
 
 
-@router.put(ONE, response_model=ScheduleOperation, summary="Update schedule", responses=documented(409))
+@router.put(ONE, response_model=ScheduleOperation, summary="Update schedule", responses=documented(409, 501))
 async def replace_schedule(
     project: ProjectRef,
     schedule_id: ScheduleId,

@@ -271,6 +271,15 @@ class TestListUpdateDelete:
         theirs = (await api.get(f"/v1/pass/template/{other}/id/shared")).json()
         assert mine["fields"]["Coupon"]["value"] == "5%" and theirs["fields"]["Coupon"]["value"] == "20%"
 
+    @pytest.mark.parametrize("template", ["", "card", "id/", "12/34"])
+    async def test_update_by_external_id_refuses_templates_that_name_none(
+        self, api: httpx.AsyncClient, template_id: int, template: str
+    ) -> None:
+        await api.post(f"/v1/pass/template/{template_id}/id/shared", json={})
+        response = await api.put("/v1/pass/id/shared", json={"templates": [template_id, template]})
+        assert response.status_code == 400
+        assert response.json()["details"][0]["field"].startswith("templates.1")
+
     async def test_bad_update_changes_nothing(self, api: httpx.AsyncClient, template_id: int) -> None:
         created = await create_pass(api, template_id)
         response = await api.put(f"/v1/pass/{created['id']}", json={"fields": {"Nope": {"value": "1"}}})
