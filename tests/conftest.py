@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
@@ -23,6 +24,22 @@ from passmint.jobs.registry import JobContext
 from passmint.models import Account
 from passmint.pushes.clients import ApnsClients
 from tests.databases import BACKENDS, delete_everything_statements, fresh_database
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """``-n auto`` (pyproject.toml): a worker per core this process may run on, or none (the tests run in
+    this process) on one core. PYTEST_XDIST_AUTO_NUM_WORKERS, when set, decides instead."""
+    if "PYTEST_XDIST_AUTO_NUM_WORKERS" in os.environ:
+        return None
+    cores = len(os.sched_getaffinity(0))
+    return cores if cores > 1 else 0
+
+
+if "PYTEST_XDIST_WORKER" in os.environ:
+    # An xdist worker starts with COLUMNS=80 and LINES=24 set, which a run in one process has not; rich
+    # reads them once, when the CLI's console is made, and would print every table 80 columns wide.
+    for name in ("COLUMNS", "LINES"):
+        os.environ.pop(name, None)
 
 
 class ApiClient(httpx.AsyncClient):
