@@ -19,7 +19,7 @@ from passmint.db import Database
 from passmint.models import Job, Pass
 from tests.callbacks import Receiver, project_with_pass, set_callback
 from tests.conftest import ApiClient
-from tests.waiting import poll
+from tests.support.waiting import poll
 
 EVENTS = 20
 SLOW = 0.4

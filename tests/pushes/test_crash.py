@@ -22,7 +22,7 @@ from tests.apple.apns_standin import ApnsStandIn
 from tests.conftest import ApiClient
 from tests.factories import create_pass, create_project, create_template
 from tests.pushes.conftest import hold
-from tests.waiting import poll
+from tests.support.waiting import poll
 
 PASSES = 2_000
 LEASE = 2
