@@ -21,9 +21,11 @@ from passmint.apple.webservice import Guards
 from passmint.config import Settings
 from passmint.db import Database
 from passmint.jobs.registry import JobContext
+from passmint.kit import time as kit_time
 from passmint.models import Account
 from passmint.pushes.clients import ApnsClients
 from tests.databases import BACKENDS, delete_everything_statements, fresh_database
+from tests.support.clock import AheadClock
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
@@ -131,6 +133,14 @@ def still_clock(app: Any, settings: Settings, monkeypatch: pytest.MonkeyPatch) -
     for limit in (guards.log_entries, guards.personalize.per_address, guards.personalize.per_pass):
         limit.clock = lambda: 0.0
     monkeypatch.setattr(app.state, "apple_guards", guards, raising=False)
+
+
+@pytest.fixture
+def utc_clock(monkeypatch: pytest.MonkeyPatch) -> AheadClock:
+    """The clock the app's ``utcnow`` reads for this test, which the test moves ahead instead of sleeping."""
+    clock = AheadClock()
+    monkeypatch.setattr(kit_time, "clock", clock)
+    return clock
 
 
 @pytest.fixture
