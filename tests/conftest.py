@@ -37,6 +37,21 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     return cores if cores > 1 else 0
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked ``slow`` first among those on the same database (pytest has grouped the tests by
+    database, so that a worker sets each one up once): a worker that drew one late would finish the run
+    alone."""
+    backend: object = None
+    groups: dict[object, int] = {}
+    keys = []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        backend = callspec.params.get("settings", backend) if callspec else backend
+        keys.append((groups.setdefault(backend, len(groups)), item.get_closest_marker("slow") is None))
+    items[:] = [item for _, item in sorted(zip(keys, items, strict=True), key=lambda pair: pair[0])]
+
+
 if "PYTEST_XDIST_WORKER" in os.environ:
     # An xdist worker starts with COLUMNS=80 and LINES=24 set, which a run in one process has not; rich
     # reads them once, when the CLI's console is made, and would print every table 80 columns wide.

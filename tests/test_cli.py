@@ -108,6 +108,7 @@ class TestJobs:
         assert runner.invoke(cli, ["jobs", "retry"], env=env).exit_code == 2
 
 
+@pytest.mark.slow
 def test_worker_process_runs_jobs_and_stops_on_sigterm(env: dict[str, str], settings: Settings) -> None:
     import asyncio as aio
     import os

@@ -20,6 +20,7 @@ from tests.support.servers import free_port
 from tests.support.waiting import wait_until
 
 PASSMINT = [sys.executable, "-m", "passmint"]
+pytestmark = pytest.mark.slow
 
 
 def wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
