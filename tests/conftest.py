@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
@@ -19,9 +20,42 @@ from passmint.app import create_app, outbound_client
 from passmint.config import Settings
 from passmint.db import Database
 from passmint.jobs.registry import JobContext
+from passmint.kit import time as kit_time
 from passmint.models import Account
 from passmint.registrations.webservice import Guards
 from tests.databases import BACKENDS, delete_everything_statements, fresh_database
+from tests.support.clock import AheadClock
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """``-n auto`` (pyproject.toml): a worker per core this process may run on, or none (the tests run in
+    this process) on one core. PYTEST_XDIST_AUTO_NUM_WORKERS, when set, decides instead."""
+    if "PYTEST_XDIST_AUTO_NUM_WORKERS" in os.environ:
+        return None
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return cores if cores > 1 else 0
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked ``slow`` first among those on the same database (pytest has grouped the tests by
+    database, so that a worker sets each one up once): a worker that drew one late would finish the run
+    alone."""
+    backend: object = None
+    groups: dict[object, int] = {}
+    keys = []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        backend = callspec.params.get("settings", backend) if callspec else backend
+        keys.append((groups.setdefault(backend, len(groups)), item.get_closest_marker("slow") is None))
+    items[:] = [item for _, item in sorted(zip(keys, items, strict=True), key=lambda pair: pair[0])]
+
+
+if "PYTEST_XDIST_WORKER" in os.environ:
+    # An xdist worker starts with COLUMNS=80 and LINES=24 set, which a run in one process has not; rich
+    # reads them once, when the CLI's console is made, and would print every table 80 columns wide.
+    for name in ("COLUMNS", "LINES"):
+        os.environ.pop(name, None)
 
 
 class ApiClient(httpx.AsyncClient):
@@ -113,6 +147,14 @@ def still_clock(app: Any, settings: Settings, monkeypatch: pytest.MonkeyPatch) -
     for limit in (guards.log_entries, guards.personalize.per_address, guards.personalize.per_pass):
         limit.clock = lambda: 0.0
     monkeypatch.setattr(app.state, "apple_guards", guards, raising=False)
+
+
+@pytest.fixture
+def utc_clock(monkeypatch: pytest.MonkeyPatch) -> AheadClock:
+    """The clock the app's ``utcnow`` reads for this test, which the test moves ahead instead of sleeping."""
+    clock = AheadClock()
+    monkeypatch.setattr(kit_time, "clock", clock)
+    return clock
 
 
 @pytest.fixture

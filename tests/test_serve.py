@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,26 +16,22 @@ from passmint.config import Settings
 from passmint.db import Database
 from tests.conftest import basic
 from tests.factories import PROJECT, apple_template
+from tests.support.servers import free_port
+from tests.support.waiting import wait_until
 
 PASSMINT = [sys.executable, "-m", "passmint"]
+pytestmark = pytest.mark.slow
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+def wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
+    def up() -> bool:
         assert process.poll() is None, "server exited early"
         try:
-            if httpx.get(f"{url}/v1/system/status", timeout=1).status_code == 200:
-                return
+            return httpx.get(f"{url}/v1/system/status", timeout=1).status_code == 200
         except httpx.TransportError:
-            time.sleep(0.1)
-    raise AssertionError(f"{url} did not come up")
+            return False
+
+    wait_until(up, f"{url} is up", every=0.1)
 
 
 @pytest.fixture
@@ -103,7 +97,8 @@ def test_serve_runs_background_jobs_itself(two_servers: list[str], headers: dict
     ticket_id = httpx.put(
         f"{url}/v1/template/{template['templateId']}/passes", json=change, headers=headers
     ).json()["ticketId"]
-    deadline = time.monotonic() + 20
-    while httpx.get(f"{url}/v1/ticket/{ticket_id}", headers=headers).json()["status"] != "COMPLETED":
-        assert time.monotonic() < deadline, "the embedded worker did not run the job"
-        time.sleep(0.1)
+
+    def completed() -> bool:
+        return httpx.get(f"{url}/v1/ticket/{ticket_id}", headers=headers).json()["status"] == "COMPLETED"
+
+    wait_until(completed, "the embedded worker runs the job", every=0.1)

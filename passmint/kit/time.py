@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from pydantic import AfterValidator, PlainSerializer
 
 
+def wall_clock() -> datetime:
+    """The system's time, timezone-aware, in UTC."""
+    return datetime.now(UTC)
+
+
+clock: Callable[[], datetime] = wall_clock
+"""What ``utcnow`` reads: always ``wall_clock`` in production. Tests that need time to pass put a clock
+here that they move ahead, instead of sleeping (as ``kit.ratelimit`` takes a clock)."""
+
+
 def utcnow() -> datetime:
     """The current time, timezone-aware, in UTC."""
-    return datetime.now(UTC)
+    return clock()
 
 
 def as_utc(value: datetime) -> datetime:

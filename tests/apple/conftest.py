@@ -16,11 +16,10 @@ from pathlib import Path
 
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from passmint.apple import DevCertificates, PassSigner, make_dev_certificates
+from tests.support.certs import common_name, issue
 
 PASS_TYPE_ID = "pass.dev.passmint"
 TEAM_ID = "DEVTEAM001"
@@ -131,42 +130,14 @@ def issue_test_chain(
 ) -> tuple[bytes, bytes, bytes]:
     """A fast elliptic-curve chain (issuer PEM, leaf PEM, leaf key PEM) for certificate edge cases."""
     start = not_before or datetime.now(UTC) - timedelta(days=1)
-    issuer_key = ec.generate_private_key(ec.SECP256R1())
-    leaf_key = ec.generate_private_key(ec.SECP256R1())
-    issuer_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test issuer (NOT FOR DEVICES)")])
-    issuer = (
-        _test_certificate(issuer_name, issuer_name, issuer_key.public_key(), start, days)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .sign(issuer_key, hashes.SHA256())
-    )
-    attributes = [x509.NameAttribute(NameOID.COMMON_NAME, "Test pass certificate")]
+    issuer = issue("Test issuer (NOT FOR DEVICES)", start=start, days=days, ca=True)
+    attributes = [common_name("Test pass certificate")]
     if uid is not None:
         attributes.insert(0, x509.NameAttribute(NameOID.USER_ID, uid))
     if team is not None:
         attributes.append(x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, team))
-    leaf_name = x509.Name(attributes)
-    leaf = _test_certificate(leaf_name, issuer_name, leaf_key.public_key(), start, days).sign(
-        issuer_key, hashes.SHA256()
-    )
-    key_pem = leaf_key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-    pem = serialization.Encoding.PEM
-    return issuer.public_bytes(pem), leaf.public_bytes(pem), key_pem
-
-
-def _test_certificate(
-    subject: x509.Name, issuer: x509.Name, public_key: ec.EllipticCurvePublicKey, start: datetime, days: int
-) -> x509.CertificateBuilder:
-    return (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(issuer)
-        .public_key(public_key)
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(start)
-        .not_valid_after(start + timedelta(days=days))
-    )
+    leaf = issue(x509.Name(attributes), issuer=issuer, start=start, days=days)
+    return issuer.pem(), leaf.pem(), leaf.key_pem()
 
 
 @pytest.fixture

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
 from typing import Any
 
 import httpx
 
 from tests.factories import create_pass, create_project, create_template
+from tests.support.servers import LocalServer, QuietHandler, served_by
 
 
 @dataclass(frozen=True)
@@ -31,50 +27,26 @@ class Received:
         return json.loads(self.body)
 
 
-class Receiver:
+class Receiver(LocalServer):
     """Serves on 127.0.0.1 (``port`` or any free one) in background threads. Each request is recorded
     when it has been read; then, after ``delay`` seconds, it is answered with the next of ``answers``
     (200 when they run out)."""
 
+    host = "localhost"
+
     def __init__(self, port: int = 0, *, answers: Iterable[int] = (), delay: float = 0.0) -> None:
+        super().__init__(_Handler, port)
         self.received: list[Received] = []
         self.answers = deque(answers)
         self.delay = delay
-        self.stopping = threading.Event()
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), _Handler)
-        self.httpd.daemon_threads = True
-        self.httpd.owner = self  # type: ignore[attr-defined]
-        self.port = self.httpd.server_address[1]
-        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05})
-
-    def url(self, path: str = "", host: str = "localhost") -> str:
-        return f"http://{host}:{self.port}{path}"
 
     def delivery_ids(self) -> set[str]:
         return {request.headers["webhook-id"] for request in list(self.received)}
 
-    def wait_for(self, count: int, timeout: float = 10) -> None:
-        deadline = time.monotonic() + timeout
-        while len(self.received) < count:
-            assert time.monotonic() < deadline, f"{len(self.received)} of {count} requests arrived in time"
-            time.sleep(0.02)
 
-    def __enter__(self) -> Receiver:
-        self.thread.start()
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
-    ) -> None:
-        self.stopping.set()
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join()
-
-
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     def do_POST(self) -> None:
-        receiver: Receiver = self.server.owner  # type: ignore[attr-defined]
+        receiver: Receiver = served_by(self)
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
         headers = {name.lower(): value for name, value in self.headers.items()}
         receiver.received.append(Received("POST", self.path, headers, body))
@@ -92,16 +64,6 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(answer)
         except OSError:
             pass  # the sender is gone (killed, or timed out): nothing to answer
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-def free_port() -> int:
-    """A port nothing listens on (for a receiver that is down)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from passmint.callbacks import service
@@ -19,7 +20,7 @@ from passmint.db import Database
 from passmint.models import Job, Pass
 from tests.callbacks import Receiver, project_with_pass, set_callback
 from tests.conftest import ApiClient
-from tests.waiting import poll
+from tests.support.waiting import poll
 
 EVENTS = 20
 SLOW = 0.4
@@ -64,6 +65,7 @@ def start_worker(settings: Settings, data_dir: Path, log: Path, concurrency: int
         )
 
 
+@pytest.mark.slow
 async def test_a_killed_worker_loses_no_callback(
     api: ApiClient, database: Database, settings: Settings, tmp_path: Path
 ) -> None:

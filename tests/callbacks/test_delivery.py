@@ -19,8 +19,9 @@ from passmint.jobs.registry import JobContext
 from passmint.jobs.worker import Worker
 from passmint.kit.time import utcnow
 from passmint.models import Job, Pass
-from tests.callbacks import Made, Receiver, free_port, project_with_pass, set_callback
+from tests.callbacks import Made, Receiver, project_with_pass, set_callback
 from tests.conftest import ApiClient
+from tests.support.servers import free_port
 
 
 def no_wait(_attempts: int) -> timedelta:

@@ -8,12 +8,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
-from cryptography.x509.oid import NameOID
 
 from passmint.apple import make_dev_certificates
+from tests.support.certs import issue
 
 PASSWORD = "p12-secret"
 
@@ -79,17 +79,8 @@ def pem_upload() -> Upload:
 def tls_cert() -> str:
     """A .p12 of an ordinary certificate that is not a Pass Type ID certificate."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "www.example.com")])
-    now = datetime.now(UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=30))
-        .sign(key, hashes.SHA256())
+    made = issue("www.example.com", key=key, start=datetime.now(UTC) - timedelta(days=1), days=31)
+    data = pkcs12.serialize_key_and_certificates(
+        b"tls", key, made.certificate, None, serialization.NoEncryption()
     )
-    data = pkcs12.serialize_key_and_certificates(b"tls", key, certificate, None, serialization.NoEncryption())
     return base64.b64encode(data).decode()

@@ -4,19 +4,13 @@ from __future__ import annotations
 
 import io
 import ssl
-import tempfile
-import threading
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
-from types import TracebackType
+from http.server import BaseHTTPRequestHandler
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 from PIL import Image
+
+from tests.support.certs import issue, tls_contexts
+from tests.support.servers import LocalServer, QuietHandler, served_by
 
 HUGE = 6 * 1024 * 1024
 """More than the default 5 MiB limit."""
@@ -112,7 +106,7 @@ ROUTES: dict[str, Callable[[BaseHTTPRequestHandler], None]] = {
 }
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     def do_GET(self) -> None:
         server = owner(self)
         server.requests.append(self.path)
@@ -126,79 +120,28 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:
             pass  # the client stopped reading, as it should for the oversized and slow paths
 
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
-
-class ImageServer:
+class ImageServer(LocalServer):
     """``ROUTES`` served on 127.0.0.1 (over TLS when given a context) in a background thread;
     ``requests`` and ``hosts`` record the path and ``Host`` of every request."""
 
     def __init__(self, tls: ssl.SSLContext | None = None) -> None:
+        super().__init__(_Handler, tls=tls)
         self.requests: list[str] = []
         self.hosts: list[str] = []
-        self.stopping = threading.Event()
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self.httpd.daemon_threads = True
-        self.httpd.owner = self  # type: ignore[attr-defined]
-        if tls is not None:
-            self.httpd.socket = tls.wrap_socket(self.httpd.socket, server_side=True)
-        self.port = self.httpd.server_address[1]
-        self.scheme = "https" if tls is not None else "http"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05})
-
-    def url(self, path: str, host: str = "127.0.0.1") -> str:
-        return f"{self.scheme}://{host}:{self.port}{path}"
 
     def forget(self) -> ImageServer:
         self.requests.clear()
         self.hosts.clear()
         return self
 
-    def __enter__(self) -> ImageServer:
-        self.thread.start()
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
-    ) -> None:
-        self.stopping.set()
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join()
-
 
 def owner(handler: BaseHTTPRequestHandler) -> ImageServer:
-    server: ImageServer = handler.server.owner  # type: ignore[attr-defined]
+    server: ImageServer = served_by(handler)
     return server
 
 
 def localhost_tls() -> tuple[ssl.SSLContext, ssl.SSLContext]:
     """A server context with a self-signed certificate for ``localhost`` only, and a client context
     that trusts it."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
-    now = datetime.now(UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(minutes=5))
-        .not_valid_after(now + timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    certificate_pem = certificate.public_bytes(serialization.Encoding.PEM)
-    key_pem = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-    server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    with tempfile.TemporaryDirectory() as directory:
-        (Path(directory) / "cert.pem").write_bytes(certificate_pem)
-        (Path(directory) / "key.pem").write_bytes(key_pem)
-        server.load_cert_chain(Path(directory) / "cert.pem", Path(directory) / "key.pem")
-    client = ssl.create_default_context(cadata=certificate_pem.decode())
-    return server, client
+    return tls_contexts(issue("localhost", hosts=["localhost"], ca=True))

@@ -17,7 +17,7 @@ from passmint.jobs.registry import JobContext, Payload, job
 from passmint.jobs.worker import PermanentFailure, Worker
 from passmint.kit.time import utcnow
 from passmint.models import Account, Job
-from tests.waiting import poll
+from tests.support.waiting import poll
 
 RUNS: list[dict[str, Any]] = []
 DATABASE: list[Database] = []
@@ -377,10 +377,7 @@ async def test_run_forever_stops_when_asked(database: Database, job_context: Job
     await enqueue(database, "test.record", {"name": "g"})
     stop = asyncio.Event()
     task = asyncio.create_task(Worker(database, job_context, poll_interval=0.01).run_forever(stop))
-    for _ in range(200):
-        if RUNS:
-            break
-        await asyncio.sleep(0.01)
+    await poll(lambda: bool(RUNS), "the worker runs the job", seconds=2, every=0.01)
     stop.set()
     await asyncio.wait_for(task, timeout=2)
     assert RUNS == [{"name": "g"}]

@@ -9,7 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
+from passmint.kit import time
 from passmint.kit.time import UtcDateTime, format_utc, modified_since, utcnow
+from tests.support.clock import AheadClock
 
 
 class Stamped(BaseModel):
@@ -50,3 +52,11 @@ def test_a_time_utc_cannot_hold_is_a_validation_error() -> None:
             assert "out of range once converted to UTC" in str(error)
         else:
             raise AssertionError(f"{text} was accepted")
+
+
+def test_utcnow_reads_the_wall_clock_unless_a_test_moves_it(utc_clock: AheadClock) -> None:
+    before = datetime.now(UTC)
+    assert before <= utcnow() <= datetime.now(UTC)
+    utc_clock.advance(3600)
+    assert before + timedelta(hours=1) <= utcnow() <= datetime.now(UTC) + timedelta(hours=1)
+    assert time.wall_clock() < before + timedelta(minutes=1)

@@ -15,7 +15,7 @@ from passmint.models import Pass
 from tests.conftest import ApiFactory
 from tests.factories import apple_template, create_pass, create_project, create_template, data_url, png
 from tests.passes.conftest import Verify, pass_json
-from tests.registrations.test_webservice import next_second
+from tests.support.clock import AheadClock
 
 
 async def stored_passes(database: Database) -> int:
@@ -162,11 +162,11 @@ class TestDownload:
         assert document["organizationName"] == "Loyalty"
 
     async def test_update_changes_the_download(
-        self, api: httpx.AsyncClient, template_id: int, verify: Verify
+        self, api: httpx.AsyncClient, template_id: int, verify: Verify, utc_clock: AheadClock
     ) -> None:
         created = await create_pass(api, template_id)
         first = await api.get(f"/v1/pass/{created['id']}/download")
-        await asyncio.sleep(1.05)  # Last-Modified has a resolution of one second
+        utc_clock.advance(1)  # Last-Modified has a resolution of one second
         response = await api.put(f"/v1/pass/{created['id']}", json={"fields": {"Coupon": {"value": "50%"}}})
         assert response.status_code == 200
         ticket = (await api.get(f"/v1/ticket/{response.json()['ticketId']}")).json()
@@ -179,11 +179,11 @@ class TestDownload:
         assert (await api.get(f"/v1/pass/{created['id']}")).json()["fields"]["Coupon"]["label"] == "coupon"
 
     async def test_template_change_reaches_its_passes(
-        self, api: httpx.AsyncClient, template_id: int, verify: Verify
+        self, api: httpx.AsyncClient, template_id: int, verify: Verify, utc_clock: AheadClock
     ) -> None:
         created = await create_pass(api, template_id)
         first = await api.get(f"/v1/pass/{created['id']}/download")
-        await next_second()
+        utc_clock.advance(1)
         await api.patch(
             f"/v1/templates/{template_id}", json={"headers": {"logo_text": {"value": "New Logo"}}}
         )

@@ -9,7 +9,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -22,6 +22,7 @@ from passmint.apple import PassSigner
 from passmint.pushes.apns import ApnsClient, PushOutcome, PushResult, classify
 from tests.apple.conftest import PASS_TYPE_ID, issue_test_chain
 from tests.pushes.apns_standin import ApnsStandIn
+from tests.support.waiting import poll
 
 # issue_test_chain makes elliptic-curve certificates, much faster than make_dev_certificates' RSA ones;
 # tests/apple/test_devcerts.py checks that the development certificate is accepted too.
@@ -168,15 +169,6 @@ def _entries(directory: Path) -> list[Path]:
     return list(directory.iterdir())
 
 
-async def _until(condition: Callable[[], bool], seconds: float = 5) -> None:
-    """Until ``condition`` holds (the stand-in's counters), for at most ``seconds``."""
-    async with asyncio.timeout(seconds):
-        while True:
-            if condition():
-                return
-            await asyncio.sleep(0.01)
-
-
 async def test_the_next_push_reconnects_after_the_service_dropped_the_connection(
     standin: ApnsStandIn, client: ApnsClient
 ) -> None:
@@ -196,7 +188,7 @@ async def test_pushes_in_flight_on_a_dropped_connection_are_retried(
 ) -> None:
     standin.hold("silent")
     pushes = [asyncio.create_task(client.push("silent", PASS_TYPE_ID)) for _ in range(5)]
-    await _until(lambda: standin.received == 5)
+    await poll(lambda: standin.received == 5, "the stand-in has 5 requests", seconds=5)
 
     await standin.stop()
 
@@ -213,7 +205,7 @@ async def test_a_push_without_an_answer_times_out_and_its_stream_is_reset(
     standin.hold("silent")
     async with ApnsClient(pass_signer, base_url=standin.url, ca_file=standin.ca_file, timeout=0.3) as apns:
         result = await apns.push("silent", PASS_TYPE_ID)
-        await _until(lambda: standin.resets == 1)
+        await poll(lambda: standin.resets == 1, "the stand-in reset a stream", seconds=5)
         later = await apns.push("other", PASS_TYPE_ID)
 
     assert result == PushResult(PushOutcome.RETRY, reason="TimeoutError")
@@ -226,7 +218,7 @@ async def test_a_goaway_fails_pushes_in_flight_and_the_next_push_reconnects(
 ) -> None:
     standin.hold("silent")
     pushes = [asyncio.create_task(client.push("silent", PASS_TYPE_ID)) for _ in range(3)]
-    await _until(lambda: standin.received == 3)
+    await poll(lambda: standin.received == 3, "the stand-in has 3 requests", seconds=5)
 
     standin.go_away("Shutdown")
     results = await asyncio.gather(*pushes)
@@ -262,7 +254,7 @@ async def test_pushes_wait_for_the_server_to_raise_its_stream_limit(
     ):
         standin.hold("silent")
         held = asyncio.create_task(apns.push("silent", PASS_TYPE_ID))
-        await _until(lambda: standin.received == 1)
+        await poll(lambda: standin.received == 1, "the stand-in has a request", seconds=5)
         waiting = asyncio.create_task(apns.push("token", PASS_TYPE_ID))
         await asyncio.sleep(0.1)
         assert not waiting.done() and standin.received == 1
@@ -348,7 +340,7 @@ async def test_the_standin_runs_as_a_process_of_its_own(
         sys.executable, *command, "--ready-file", str(ready), stdout=asyncio.subprocess.PIPE
     )
     try:
-        await _until(ready.exists, seconds=30)
+        await poll(ready.exists, "the stand-in process is ready", seconds=30)
         started = json.loads(ready.read_text())
         async with ApnsClient(pass_signer, base_url=started["url"], ca_file=started["ca_file"]) as apns:
             results = await asyncio.gather(*(apns.push(f"token{n}", PASS_TYPE_ID) for n in range(3)))

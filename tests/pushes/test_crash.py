@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, insert, select
 
 from passmint.config import Settings
@@ -22,7 +23,7 @@ from tests.conftest import ApiClient
 from tests.factories import create_pass, create_project, create_template
 from tests.pushes.apns_standin import ApnsStandIn
 from tests.pushes.conftest import hold
-from tests.waiting import poll
+from tests.support.waiting import poll
 
 PASSES = 2_000
 LEASE = 2
@@ -31,6 +32,7 @@ RECOVERY = 60.0
 """Issue 10: after the restart, the ticket completes within a minute."""
 
 
+@pytest.mark.slow
 async def test_a_bulk_update_cut_short_by_kill_9_completes_after_a_restart(
     api: ApiClient, database: Database, settings: Settings, apns: ApnsStandIn, tmp_path: Path
 ) -> None:

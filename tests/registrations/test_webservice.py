@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import io
 import json
@@ -24,6 +23,7 @@ from passmint.registrations import device_logs
 from passmint.registrations.webservice import Guards
 from tests.conftest import AddressedClient, ApiClient
 from tests.factories import create_pass, create_project, create_template
+from tests.support.clock import AheadClock
 
 PASS_TYPE = "pass.dev.passmint"
 IPHONE = "PassKit/1.0 CFNetwork/1494.0.7 Darwin/23.4.0"
@@ -65,11 +65,6 @@ class Phone:
         )
 
 
-async def next_second() -> None:
-    """Wait until the wall clock's second changes (HTTP dates have whole seconds)."""
-    await asyncio.sleep(1 - utcnow().microsecond / 1_000_000 + 0.01)
-
-
 @pytest.fixture
 async def issued(api: ApiClient, anonymous: httpx.AsyncClient) -> tuple[dict[str, Any], str]:
     """A pass and its authentication token (read from its pass.json, as a phone would)."""
@@ -90,7 +85,7 @@ async def registrations(api: ApiClient, project_id: int, **params: Any) -> list[
     return response.json()  # type: ignore[no-any-return]
 
 
-async def test_the_whole_conversation(api: ApiClient, phone: Phone) -> None:
+async def test_the_whole_conversation(api: ApiClient, phone: Phone, utc_clock: AheadClock) -> None:
     project_id = (await api.get(f"/v1/template/{phone.pass_['templateId']}")).json()["templateHeader"][
         "projectId"
     ]
@@ -110,7 +105,7 @@ async def test_the_whole_conversation(api: ApiClient, phone: Phone) -> None:
     assert changed.json()["serialNumbers"] == [phone.pass_["serialNumber"]]
     assert changed.json()["lastUpdated"] != tag
 
-    await next_second()  # a phone fetches after the push arrives; within the same second it just downloads
+    utc_clock.advance(1)  # a phone fetches after the push arrives; within the same second it just downloads
     fetched = await phone.latest()
     assert fetched.status_code == 200 and fetched.headers["content-type"] == "application/vnd.apple.pkpass"
     document = json.loads(zipfile.ZipFile(io.BytesIO(fetched.content)).read("pass.json"))
@@ -267,13 +262,15 @@ async def test_last_modified_of_a_fresh_pass_never_hides_a_later_change(api: Api
     )
 
 
-async def test_a_template_change_is_a_change_of_its_passes(api: ApiClient, phone: Phone) -> None:
+async def test_a_template_change_is_a_change_of_its_passes(
+    api: ApiClient, phone: Phone, utc_clock: AheadClock
+) -> None:
     await phone.register()
-    await next_second()
+    utc_clock.advance(1)  # HTTP dates have whole seconds
     first = await phone.latest()
     tag = (await phone.updated()).json()["lastUpdated"]
     assert (await phone.latest(since=first.headers["last-modified"])).status_code == 304
-    await next_second()
+    utc_clock.advance(1)  # HTTP dates have whole seconds
     template_id = phone.pass_["templateId"]
     await api.patch(f"/v1/templates/{template_id}", json={"headers": {"logo_text": {"value": "Autumn"}}})
 

@@ -1,0 +1,1 @@
+"""What tests share beyond fixtures: certificates made in code, local HTTP servers, waiting, a clock."""
