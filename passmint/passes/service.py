@@ -10,13 +10,14 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from passmint import changes
 from passmint.images.sources import Fetched, ImageSource
 from passmint.kit.pagination import PageRequest
 from passmint.kit.refs import Ref
 from passmint.kit.security import new_token
 from passmint.kit.time import utcnow
 from passmint.models import Account, Location, Pass, Project, Template, Ticket
-from passmint.passes import changes, repository, values
+from passmint.passes import repository, values
 from passmint.passes.errors import (
     PassExternalIdAmbiguous,
     PassExternalIdTaken,
