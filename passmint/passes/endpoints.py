@@ -12,7 +12,7 @@ from passmint.deps import AccountDep, ImageSourceDep, SessionDep, SettingsDep, p
 from passmint.http_errors import documented
 from passmint.kit.ids import Id
 from passmint.kit.pagination import PageRequest
-from passmint.kit.refs import Ref
+from passmint.kit.refs import PassLocator, Ref
 from passmint.passes import bulk, downloads, dynamic, views
 from passmint.passes import service as pass_service
 from passmint.passes.schemas import (
@@ -35,15 +35,21 @@ from passmint.passes.schemas import (
     bundle_ids,
     checked_by,
 )
-from passmint.passes.service import PassLocator
-from passmint.routing import PassRef, TemplateRef, file_response
+from passmint.routing import (
+    At,
+    InTemplate,
+    PassAt,
+    PassExternalId,
+    TemplateRef,
+    at_every_address,
+    file_response,
+)
 
 router = APIRouter(prefix="/pass", tags=["Passes"])
 templates = APIRouter(prefix="/template", tags=["Passes"])
 public = APIRouter(tags=["Passes"])
 PageDep = Annotated[PageRequest, Depends(page_params(PASS_ORDERS))]
 StatusQuery = Annotated[InstallStatus | None, Query(description="Install status to filter by.")]
-PassExternalId = Annotated[str, Path(alias="passExternalId", max_length=255)]
 LocationId = Annotated[Id, Path(alias="locationId")]
 TemplateQuery = Annotated[
     RefText | None,
@@ -62,20 +68,6 @@ PassIdsQuery = Annotated[
 PKPASS_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {"content": {downloads.PKPASS: {}}, "description": "The signed pass."}
 }
-
-
-def pass_at(ref: PassRef) -> PassLocator:
-    """``/pass/{id}`` or ``/pass/id/{externalId}``."""
-    return PassLocator(pass_id=ref.id, external_id=ref.external_id)
-
-
-def pass_in_template(template: TemplateRef, external_id: PassExternalId) -> PassLocator:
-    """``/pass/template/{templateId}/id/{passExternalId}``."""
-    return PassLocator(template=template, external_id=external_id)
-
-
-PassAt = Annotated[PassLocator, Depends(pass_at)]
-InTemplate = Annotated[PassLocator, Depends(pass_in_template)]
 
 
 @router.get("", response_model=PassList, summary="List passes")
@@ -137,13 +129,44 @@ async def download_by_ids(
     return file_response(await downloads.bundle_by_ids(session, account, bundle_ids(pass_ids), settings))
 
 
-@router.get(
-    "/template/{templateId:ref}/id/{passExternalId}",
+@router.post("/{templateId:ref}/dynamic", response_model=DynamicLinkRead, summary="Create dynamic pass")
+async def create_dynamic_pass(
+    template: TemplateRef,
+    body: DynamicPassBody,
+    account: AccountDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    images: ImageSourceDep,
+    expiry: Annotated[str | None, Query(description="Expiration date, YYYY-MM-DD.")] = None,
+) -> DynamicLinkRead:
+    link = await dynamic.create_link(session, account, template, body, images, expiry=expiry)
+    return DynamicLinkRead(url=dynamic.link_url(settings.base_url, link))
+
+
+@router.post("/{templateId:ref}", response_model=PassRead, summary="Create pass")
+async def create_pass(
+    template: TemplateRef,
+    body: PassBody,
+    account: AccountDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    images: ImageSourceDep,
+) -> PassRead:
+    return views.created(
+        await pass_service.create(session, account, template, body, images), settings.base_url
+    )
+
+
+@at_every_address(
+    router,
+    "GET",
+    "",
+    At("Get pass"),
+    At("Get pass by template and external ID"),
     response_model=PassRead,
-    summary="Get pass by template and external ID",
 )
-async def get_pass_in_template(
-    locator: InTemplate, account: AccountDep, session: SessionDep, settings: SettingsDep
+async def get_pass(
+    locator: PassLocator, account: AccountDep, session: SessionDep, settings: SettingsDep
 ) -> PassRead:
     return views.full(await pass_service.view(session, account, locator), settings.base_url)
 
@@ -173,45 +196,55 @@ async def create_pass_with_external_id(
     return views.created(created, settings.base_url)
 
 
-@router.put(
-    "/template/{templateId:ref}/id/{passExternalId}",
+@at_every_address(
+    router,
+    "PUT",
+    "",
+    At("Update pass"),
+    At("Update pass by template and external ID"),
     response_model=TicketRef,
-    summary="Update pass by template and external ID",
 )
-async def update_pass_in_template(
-    locator: InTemplate, body: PassUpdate, account: AccountDep, session: SessionDep, images: ImageSourceDep
+async def update_pass(
+    locator: PassLocator, body: PassUpdate, account: AccountDep, session: SessionDep, images: ImageSourceDep
 ) -> TicketRef:
     return TicketRef(ticket_id=(await pass_service.update(session, account, locator, body, images)).id)
 
 
-@router.delete(
-    "/template/{templateId:ref}/id/{passExternalId}",
+@at_every_address(
+    router,
+    "DELETE",
+    "",
+    At("Delete pass"),
+    At("Delete pass by template and external ID"),
     response_model=PassDeleted,
-    summary="Delete pass by template and external ID",
 )
-async def delete_pass_in_template(
-    locator: InTemplate, account: AccountDep, session: SessionDep
-) -> PassDeleted:
+async def delete_pass(locator: PassLocator, account: AccountDep, session: SessionDep) -> PassDeleted:
     return PassDeleted(pass_id=await pass_service.delete(session, account, locator))
 
 
-@router.post(
-    "/template/{templateId:ref}/id/{passExternalId}/locations",
+@at_every_address(
+    router,
+    "POST",
+    "/locations",
+    At("Add locations to pass"),
+    At("Add locations to pass by external ID"),
     response_model=list[PassLocationRead],
-    summary="Add locations to pass by external ID",
 )
-async def add_locations_in_template(
-    locator: InTemplate, body: LocationsAdd, account: AccountDep, session: SessionDep
+async def add_locations(
+    locator: PassLocator, body: LocationsAdd, account: AccountDep, session: SessionDep
 ) -> list[PassLocationRead]:
     return views.location_reads(await pass_service.add_locations(session, account, locator, body.locations))
 
 
-@router.delete(
-    "/template/{templateId:ref}/id/{passExternalId}/location/{locationId}",
-    summary="Remove location from pass by external ID",
+@at_every_address(
+    router,
+    "DELETE",
+    "/location/{locationId}",
+    At("Remove location from pass"),
+    At("Remove location from pass by external ID"),
 )
-async def delete_location_in_template(
-    locator: InTemplate, location_id: LocationId, account: AccountDep, session: SessionDep
+async def delete_location(
+    locator: PassLocator, location_id: LocationId, account: AccountDep, session: SessionDep
 ) -> dict[str, list[dict[str, object]]]:
     remaining = await pass_service.delete_location(session, account, locator, location_id)
     return {"locations": views.locations(remaining)}
@@ -238,87 +271,17 @@ async def put_beacons(
     return TicketRef(ticket_id=(await pass_service.set_beacons(session, account, locator, body.beacons)).id)
 
 
-@router.get(
-    "/template/{templateId:ref}/id/{passExternalId}/download",
+@at_every_address(
+    router,
+    "GET",
+    "/download",
+    At("Download pass"),
+    At("Download pass by template and external ID", name="download_in_template"),
     response_class=Response,
     responses=PKPASS_RESPONSE,
-    summary="Download pass by template and external ID",
-)
-async def download_in_template(
-    locator: InTemplate, account: AccountDep, session: SessionDep, settings: SettingsDep
-) -> Response:
-    return file_response(await downloads.pkpass(session, account, locator, settings))
-
-
-@router.post("/{templateId:ref}/dynamic", response_model=DynamicLinkRead, summary="Create dynamic pass")
-async def create_dynamic_pass(
-    template: TemplateRef,
-    body: DynamicPassBody,
-    account: AccountDep,
-    session: SessionDep,
-    settings: SettingsDep,
-    images: ImageSourceDep,
-    expiry: Annotated[str | None, Query(description="Expiration date, YYYY-MM-DD.")] = None,
-) -> DynamicLinkRead:
-    link = await dynamic.create_link(session, account, template, body, images, expiry=expiry)
-    return DynamicLinkRead(url=dynamic.link_url(settings.base_url, link))
-
-
-@router.post("/{templateId:ref}", response_model=PassRead, summary="Create pass")
-async def create_pass(
-    template: TemplateRef,
-    body: PassBody,
-    account: AccountDep,
-    session: SessionDep,
-    settings: SettingsDep,
-    images: ImageSourceDep,
-) -> PassRead:
-    return views.created(
-        await pass_service.create(session, account, template, body, images), settings.base_url
-    )
-
-
-@router.get("/{passId:ref}", response_model=PassRead, summary="Get pass")
-async def get_pass(
-    locator: PassAt, account: AccountDep, session: SessionDep, settings: SettingsDep
-) -> PassRead:
-    return views.full(await pass_service.view(session, account, locator), settings.base_url)
-
-
-@router.put("/{passId:ref}", response_model=TicketRef, summary="Update pass")
-async def update_pass(
-    locator: PassAt, body: PassUpdate, account: AccountDep, session: SessionDep, images: ImageSourceDep
-) -> TicketRef:
-    return TicketRef(ticket_id=(await pass_service.update(session, account, locator, body, images)).id)
-
-
-@router.delete("/{passId:ref}", response_model=PassDeleted, summary="Delete pass")
-async def delete_pass(locator: PassAt, account: AccountDep, session: SessionDep) -> PassDeleted:
-    return PassDeleted(pass_id=await pass_service.delete(session, account, locator))
-
-
-@router.post(
-    "/{passId:ref}/locations", response_model=list[PassLocationRead], summary="Add locations to pass"
-)
-async def add_locations(
-    locator: PassAt, body: LocationsAdd, account: AccountDep, session: SessionDep
-) -> list[PassLocationRead]:
-    return views.location_reads(await pass_service.add_locations(session, account, locator, body.locations))
-
-
-@router.delete("/{passId:ref}/location/{locationId}", summary="Remove location from pass")
-async def delete_location(
-    locator: PassAt, location_id: LocationId, account: AccountDep, session: SessionDep
-) -> dict[str, list[dict[str, object]]]:
-    remaining = await pass_service.delete_location(session, account, locator, location_id)
-    return {"locations": views.locations(remaining)}
-
-
-@router.get(
-    "/{passId:ref}/download", response_class=Response, responses=PKPASS_RESPONSE, summary="Download pass"
 )
 async def download_pass(
-    locator: PassAt, account: AccountDep, session: SessionDep, settings: SettingsDep
+    locator: PassLocator, account: AccountDep, session: SessionDep, settings: SettingsDep
 ) -> Response:
     return file_response(await downloads.pkpass(session, account, locator, settings))
 

@@ -13,12 +13,11 @@ from passmint.callbacks import service as callbacks
 from passmint.certificates import repository as certificate_repository
 from passmint.certificates.signers import DEV_PASS_TYPE_ID
 from passmint.kit.ids import MAX_ID, parse_id
-from passmint.kit.refs import Ref
+from passmint.kit.refs import PassLocator, Ref
 from passmint.kit.security import tokens_equal
 from passmint.kit.time import utcnow
 from passmint.models import Account, DeviceLog, Pass, Registration
 from passmint.passes import service as pass_service
-from passmint.passes.service import PassLocator
 from passmint.projects import repository as project_repository
 from passmint.registrations import repository
 from passmint.registrations.errors import CampaignNotFound, PassNotAuthorized
