@@ -20,6 +20,7 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check passmint tests benchmarks
 	$(BIN)/ruff format --check passmint tests benchmarks
+	$(BIN)/lint-imports --no-cache  # the layers of CONTRIBUTING.md ([tool.importlinter] in pyproject.toml)
 
 types: $(STAMP)
 	$(BIN)/mypy
@@ -30,4 +31,4 @@ unit: $(STAMP)
 test: lint types unit
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

@@ -10,7 +10,7 @@ from http.cookiejar import CookieJar, DefaultCookiePolicy
 import httpx
 from fastapi import APIRouter, Depends, FastAPI
 
-from passmint import __version__, http_errors, openapi, unbuilt
+from passmint import __version__, changes, http_errors, openapi, unbuilt
 from passmint.callbacks import tasks as callbacks_tasks
 from passmint.callbacks.endpoints import router as callbacks_router
 from passmint.certificates.endpoints import router as certificates_router
@@ -21,7 +21,6 @@ from passmint.jobs.registry import JobContext
 from passmint.jobs.worker import Worker
 from passmint.middleware import Authenticate, BodyLimit, RequestLog, body_limits
 from passmint.notifications.endpoints import router as notifications_router
-from passmint.passes import changes
 from passmint.passes import endpoints as passes
 from passmint.passes import tasks as passes_tasks
 from passmint.projects.endpoints import router as projects_router

@@ -1,13 +1,17 @@
-"""Path forms shared by every router: the ``{name:ref}`` slot that takes ``12345`` or ``id/{externalId}``."""
+"""Path forms shared by every router: the ``{name:ref}`` slot that takes ``12345`` or ``id/{externalId}``,
+and a pass's two addresses (by id, by template and external id), under which one handler is registered."""
 
 from __future__ import annotations
 
+import functools
 import inspect
-from collections.abc import Sequence
+import typing
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from email.utils import format_datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
-from fastapi import Depends, Path, Request
+from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
 from pydantic import AfterValidator
 from starlette.convertors import Convertor, register_url_convertor
@@ -17,7 +21,7 @@ from starlette.types import Scope
 from passmint.errors import InvalidInput
 from passmint.kit.files import Download
 from passmint.kit.pagination import PageRequest
-from passmint.kit.refs import REF_PATTERN, Ref, checked_ref
+from passmint.kit.refs import REF_PATTERN, PassLocator, Ref, checked_ref
 from passmint.kit.schemas import text_problem
 from passmint.kit.time import last_modified
 
@@ -58,6 +62,109 @@ ProjectRef = Annotated[Ref, _ref("projectId")]
 """Declare a path as ``.../{projectId:ref}`` and a parameter as ``project: ProjectRef``."""
 TemplateRef = Annotated[Ref, _ref("templateId")]
 PassRef = Annotated[Ref, _ref("passId")]
+PassExternalId = Annotated[str, Path(alias="passExternalId", max_length=255)]
+
+
+def pass_at(ref: PassRef) -> PassLocator:
+    """``/pass/{id}`` or ``/pass/id/{externalId}``."""
+    return PassLocator(pass_id=ref.id, external_id=ref.external_id)
+
+
+def pass_in_template(template: TemplateRef, external_id: PassExternalId) -> PassLocator:
+    """``/pass/template/{templateId}/id/{passExternalId}``."""
+    return PassLocator(template=template, external_id=external_id)
+
+
+PassAt = Annotated[PassLocator, Depends(pass_at)]
+"""A route at one address only: ``/pass/{passId:ref}...``; routes at both use ``at_every_address``."""
+InTemplate = Annotated[PassLocator, Depends(pass_in_template)]
+
+
+@dataclass(frozen=True)
+class Address:
+    """One form of an object's address: the path that names it, the dependency reading it from that path,
+    and what the name of a route at this address adds to its handler's name (operation ids are made from
+    route names)."""
+
+    path: str
+    locate: Callable[..., Any]
+    name_suffix: str = ""
+
+
+PASS_ADDRESSES = (
+    Address("/pass/{passId:ref}", pass_at),
+    Address("/pass/template/{templateId:ref}/id/{passExternalId}", pass_in_template, "_in_template"),
+)
+
+
+@dataclass(frozen=True)
+class At:
+    """A route at one address, as documented: its OpenAPI summary, and its name when it is not the
+    handler's name plus the address's ``name_suffix``."""
+
+    summary: str
+    name: str | None = None
+
+
+Handler = TypeVar("Handler", bound=Callable[..., Awaitable[Any]])
+
+
+def at_every_address(
+    router: APIRouter,
+    method: str,
+    suffix: str,
+    *at: At,
+    addresses: tuple[Address, ...] = PASS_ADDRESSES,
+    **options: Any,
+) -> Callable[[Handler], Handler]:
+    """Register the decorated handler under every address (``path + suffix``; one ``At`` per address, in
+    order), with the same ``options`` (``response_model``, ``status_code``...). The handler's parameter
+    annotated with the type the addresses locate (``locator: PassLocator``) is read by each address's
+    dependency, so each route documents its own path parameters and stays its own OpenAPI operation."""
+    if len(at) != len(addresses):
+        raise TypeError(f"one At per address: {len(addresses)} addresses, {len(at)} given")
+
+    def register(handler: Handler) -> Handler:
+        for address, route in zip(addresses, at, strict=True):
+            path = address.path + suffix
+            if not path.startswith(router.prefix):
+                raise ValueError(f"{path} is not under the router's prefix {router.prefix}")
+            router.add_api_route(
+                path.removeprefix(router.prefix),
+                _located(handler, address.locate),
+                methods=[method],
+                name=route.name or handler.__name__ + address.name_suffix,
+                summary=route.summary,
+                **options,
+            )
+        return handler
+
+    return register
+
+
+def _located(handler: Callable[..., Awaitable[Any]], locate: Callable[..., Any]) -> Callable[..., Any]:
+    """``handler`` with its locator parameter read by ``locate`` (annotations resolved, as FastAPI reads
+    them, from the handler's module)."""
+    located = typing.get_type_hints(locate)["return"]
+    hints = typing.get_type_hints(handler, include_extras=True)
+    signature = inspect.signature(handler)
+    parameters = [
+        parameter.replace(
+            annotation=Annotated[located, Depends(locate)] if hints[name] is located else hints[name]
+        )
+        for name, parameter in signature.parameters.items()
+    ]
+    if not any(hints[name] is located for name in signature.parameters):
+        raise TypeError(f"{handler.__name__} takes no parameter of type {located.__name__}")
+
+    @functools.wraps(handler)
+    async def endpoint(*args: Any, **kwargs: Any) -> Any:
+        return await handler(*args, **kwargs)
+
+    endpoint.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=parameters, return_annotation=hints.get("return", inspect.Signature.empty)
+    )
+    return endpoint
 
 
 UNBUILT = "unbuilt"

@@ -34,6 +34,20 @@ class Ref:
         return f"id/{self.external_id}" if self.external_id is not None else str(self.id)
 
 
+@dataclass(frozen=True)
+class PassLocator:
+    """A pass named by its id, by its template and external id, or by its external id alone."""
+
+    pass_id: int | None = None
+    template: Ref | None = None
+    external_id: str | None = None
+
+    def __str__(self) -> str:
+        if self.pass_id is not None:
+            return str(self.pass_id)
+        return f"id/{self.external_id}" + (f" of template {self.template}" if self.template else "")
+
+
 def checked_ref(raw: str) -> str:
     """``raw`` if it reads as a ``Ref`` (for a pydantic ``AfterValidator``); a validation error otherwise."""
     try:

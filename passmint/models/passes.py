@@ -35,7 +35,7 @@ class Pass(Base):
     personalization_token_digest: Mapped[str | None] = mapped_column(String(64))
     """SHA-256 (hex) of the personalization token signed for this pass: it is signed for no other."""
     change_seq: Mapped[int] = mapped_column(BigId, default=0)
-    """The change clock's value at the pass's last change (see passes/changes.py)."""
+    """The change clock's value at the pass's last change (see changes.py)."""
     installed_at: Mapped[datetime | None]
     uninstalled_at: Mapped[datetime | None]
     created_at: Mapped[CreatedAt]
@@ -43,7 +43,7 @@ class Pass(Base):
 
 
 class ChangeClock(Base):
-    """One row counting changes to passes, in commit order (see passes/changes.py)."""
+    """One row counting changes to passes, in commit order (see changes.py)."""
 
     __tablename__ = "change_clock"
 

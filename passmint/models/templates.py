@@ -33,13 +33,13 @@ class Template(Base):
     """Set by DELETE: the template is gone from the API, its passes keep working."""
     expiry: Mapped[dict[str, Any] | None]
     design: Mapped[dict[str, Any]]
-    """Headers, fields, beacons and semantics, as the API accepts them (see templates/designs.py)."""
+    """Headers, fields, beacons and semantics, as the API accepts them (see designs.py)."""
     image_digests: Mapped[dict[str, Any]] = mapped_column(default=dict)
     """Header name (``icon_image``...) to the digest of its stored PNG in ``images``."""
     created_at: Mapped[CreatedAt]
     change_seq: Mapped[int] = mapped_column(BigId, default=0)
     """The change clock's value at the template's last change, which changed all its passes
-    (see passes/changes.py)."""
+    (see changes.py)."""
     updated_at: Mapped[UpdatedAt]
 
 

@@ -8,12 +8,11 @@ from fastapi import APIRouter, Path, Query
 from pydantic import AfterValidator
 
 from passmint.deps import AccountDep, SessionDep
-from passmint.kit.refs import Ref, checked_ref
+from passmint.kit.refs import PassLocator, Ref, checked_ref
 from passmint.notifications import service as notification_service
 from passmint.notifications.schemas import NotificationBody
-from passmint.passes.endpoints import InTemplate, PassAt
 from passmint.passes.schemas import TicketRef
-from passmint.routing import TemplateRef
+from passmint.routing import At, TemplateRef, at_every_address
 
 router = APIRouter(tags=["Notifications"])
 TagPath = Annotated[str, Path(min_length=1, max_length=255, description="The tag's name (or id).")]
@@ -26,37 +25,30 @@ TemplateQuery = Annotated[
         description="The template whose passes with the tag are notified: its id, or `id/{externalId}`.",
     ),
 ]
-PASS = "/pass/{passId:ref}/notify"
-PASS_IN_TEMPLATE = "/pass/template/{templateId:ref}/id/{passExternalId}/notify"
 TAG = "/tag/{tag}/notify"
 TEMPLATE = "/template/{templateId:ref}/notify"
 
 
-@router.post(PASS, response_model=TicketRef, summary="Notify pass")
+@at_every_address(
+    router, "POST", "/notify", At("Notify pass"), At("Notify pass by external ID"), response_model=TicketRef
+)
 async def notify_pass(
-    locator: PassAt, body: NotificationBody, account: AccountDep, session: SessionDep
+    locator: PassLocator, body: NotificationBody, account: AccountDep, session: SessionDep
 ) -> TicketRef:
     ticket = await notification_service.notify_pass(session, account, locator, body.stored())
     return TicketRef(ticket_id=ticket.id)
 
 
-@router.delete(PASS, response_model=TicketRef, summary="Delete pass notification")
-async def delete_pass_notification(locator: PassAt, account: AccountDep, session: SessionDep) -> TicketRef:
-    ticket = await notification_service.notify_pass(session, account, locator, None)
-    return TicketRef(ticket_id=ticket.id)
-
-
-@router.post(PASS_IN_TEMPLATE, response_model=TicketRef, summary="Notify pass by external ID")
-async def notify_pass_in_template(
-    locator: InTemplate, body: NotificationBody, account: AccountDep, session: SessionDep
-) -> TicketRef:
-    ticket = await notification_service.notify_pass(session, account, locator, body.stored())
-    return TicketRef(ticket_id=ticket.id)
-
-
-@router.delete(PASS_IN_TEMPLATE, response_model=TicketRef, summary="Delete pass notification by external ID")
-async def delete_pass_in_template_notification(
-    locator: InTemplate, account: AccountDep, session: SessionDep
+@at_every_address(
+    router,
+    "DELETE",
+    "/notify",
+    At("Delete pass notification"),
+    At("Delete pass notification by external ID", name="delete_pass_in_template_notification"),
+    response_model=TicketRef,
+)
+async def delete_pass_notification(
+    locator: PassLocator, account: AccountDep, session: SessionDep
 ) -> TicketRef:
     ticket = await notification_service.notify_pass(session, account, locator, None)
     return TicketRef(ticket_id=ticket.id)

@@ -14,13 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from passmint.audiences import Audience, of_pass, of_tag, of_template, where
 from passmint.audiences import repository as audience_repository
 from passmint.kit.ids import is_ascii_digits
-from passmint.kit.refs import Ref
+from passmint.kit.refs import PassLocator, Ref
 from passmint.models import Account, Template, Ticket
 from passmint.notifications import repository
 from passmint.notifications.errors import TagNotFound
 from passmint.passes import bulk
 from passmint.passes import service as pass_service
-from passmint.passes.service import PassLocator
 from passmint.templates import service as template_service
 from passmint.tickets import service as ticket_service
 

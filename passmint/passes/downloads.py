@@ -14,13 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.config import Settings
 from passmint.kit.files import Download
-from passmint.kit.refs import Ref
+from passmint.kit.refs import PassLocator, Ref
 from passmint.kit.time import modified_since
 from passmint.models import Account, Pass, Template
 from passmint.passes import repository
 from passmint.passes import service as pass_service
 from passmint.passes.errors import PassNotFound
-from passmint.passes.service import PassLocator
 from passmint.templates import service as template_service
 from passmint.wallets import PassRecord, format_of
 from passmint.wallets.apple import PKPASS as PKPASS  # the media type the download routes document

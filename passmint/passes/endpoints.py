@@ -12,7 +12,7 @@ from passmint.deps import AccountDep, ImageSourceDep, SessionDep, SettingsDep, p
 from passmint.http_errors import documented
 from passmint.kit.ids import Id
 from passmint.kit.pagination import PageRequest
-from passmint.kit.refs import Ref
+from passmint.kit.refs import PassLocator, Ref
 from passmint.passes import bulk, downloads, dynamic, views
 from passmint.passes import service as pass_service
 from passmint.passes.schemas import (
@@ -35,15 +35,21 @@ from passmint.passes.schemas import (
     bundle_ids,
     checked_by,
 )
-from passmint.passes.service import PassLocator
-from passmint.routing import PassRef, TemplateRef, file_response
+from passmint.routing import (
+    At,
+    InTemplate,
+    PassAt,
+    PassExternalId,
+    TemplateRef,
+    at_every_address,
+    file_response,
+)
 
 router = APIRouter(prefix="/pass", tags=["Passes"])
 templates = APIRouter(prefix="/template", tags=["Passes"])
 public = APIRouter(tags=["Passes"])
 PageDep = Annotated[PageRequest, Depends(page_params(PASS_ORDERS))]
 StatusQuery = Annotated[InstallStatus | None, Query(description="Install status to filter by.")]
-PassExternalId = Annotated[str, Path(alias="passExternalId", max_length=255)]
 LocationId = Annotated[Id, Path(alias="locationId")]
 TemplateQuery = Annotated[
     RefText | None,
@@ -64,20 +70,6 @@ PKPASS_RESPONSE: dict[int | str, dict[str, Any]] = {
     **documented(501),
 }
 """A pass file: Google passes answer 501 until they are built."""
-
-
-def pass_at(ref: PassRef) -> PassLocator:
-    """``/pass/{id}`` or ``/pass/id/{externalId}``."""
-    return PassLocator(pass_id=ref.id, external_id=ref.external_id)
-
-
-def pass_in_template(template: TemplateRef, external_id: PassExternalId) -> PassLocator:
-    """``/pass/template/{templateId}/id/{passExternalId}``."""
-    return PassLocator(template=template, external_id=external_id)
-
-
-PassAt = Annotated[PassLocator, Depends(pass_at)]
-InTemplate = Annotated[PassLocator, Depends(pass_in_template)]
 
 
 @router.get("", response_model=PassList, summary="List passes")
@@ -139,119 +131,6 @@ async def download_by_ids(
     return file_response(await downloads.bundle_by_ids(session, account, bundle_ids(pass_ids), settings))
 
 
-@router.get(
-    "/template/{templateId:ref}/id/{passExternalId}",
-    response_model=PassRead,
-    summary="Get pass by template and external ID",
-)
-async def get_pass_in_template(
-    locator: InTemplate, account: AccountDep, session: SessionDep, settings: SettingsDep
-) -> PassRead:
-    return views.full(await pass_service.view(session, account, locator), settings.base_url)
-
-
-@router.post(
-    "/template/{templateId:ref}/id/{passExternalId}",
-    response_model=PassRead,
-    responses=documented(409),
-    summary="Create pass with external ID",
-)
-@router.post(
-    "/{templateId:ref}/id/{passExternalId}",
-    response_model=PassRead,
-    responses=documented(409),
-    summary="Create pass with external ID (template by ID or external ID)",
-)
-async def create_pass_with_external_id(
-    template: TemplateRef,
-    external_id: PassExternalId,
-    body: PassBody,
-    account: AccountDep,
-    session: SessionDep,
-    settings: SettingsDep,
-    images: ImageSourceDep,
-) -> PassRead:
-    created = await pass_service.create(session, account, template, body, images, external_id=external_id)
-    return views.created(created, settings.base_url)
-
-
-@router.put(
-    "/template/{templateId:ref}/id/{passExternalId}",
-    response_model=TicketRef,
-    summary="Update pass by template and external ID",
-)
-async def update_pass_in_template(
-    locator: InTemplate, body: PassUpdate, account: AccountDep, session: SessionDep, images: ImageSourceDep
-) -> TicketRef:
-    return TicketRef(ticket_id=(await pass_service.update(session, account, locator, body, images)).id)
-
-
-@router.delete(
-    "/template/{templateId:ref}/id/{passExternalId}",
-    response_model=PassDeleted,
-    summary="Delete pass by template and external ID",
-)
-async def delete_pass_in_template(
-    locator: InTemplate, account: AccountDep, session: SessionDep
-) -> PassDeleted:
-    return PassDeleted(pass_id=await pass_service.delete(session, account, locator))
-
-
-@router.post(
-    "/template/{templateId:ref}/id/{passExternalId}/locations",
-    response_model=list[PassLocationRead],
-    summary="Add locations to pass by external ID",
-)
-async def add_locations_in_template(
-    locator: InTemplate, body: LocationsAdd, account: AccountDep, session: SessionDep
-) -> list[PassLocationRead]:
-    return views.location_reads(await pass_service.add_locations(session, account, locator, body.locations))
-
-
-@router.delete(
-    "/template/{templateId:ref}/id/{passExternalId}/location/{locationId}",
-    summary="Remove location from pass by external ID",
-)
-async def delete_location_in_template(
-    locator: InTemplate, location_id: LocationId, account: AccountDep, session: SessionDep
-) -> dict[str, list[dict[str, object]]]:
-    remaining = await pass_service.delete_location(session, account, locator, location_id)
-    return {"locations": views.locations(remaining)}
-
-
-@router.get(
-    "/template/{templateId:ref}/id/{passExternalId}/beacons",
-    response_model=BeaconList,
-    summary="Get beacons on pass",
-)
-async def get_beacons(locator: InTemplate, account: AccountDep, session: SessionDep) -> BeaconList:
-    return BeaconList(beacons=await pass_service.beacons(session, account, locator))
-
-
-@router.put(
-    "/template/{templateId:ref}/id/{passExternalId}/beacons",
-    response_model=TicketRef,
-    status_code=201,
-    summary="Set beacons on pass",
-)
-async def put_beacons(
-    locator: InTemplate, body: BeaconsPut, account: AccountDep, session: SessionDep
-) -> TicketRef:
-    return TicketRef(ticket_id=(await pass_service.set_beacons(session, account, locator, body.beacons)).id)
-
-
-@router.get(
-    "/template/{templateId:ref}/id/{passExternalId}/download",
-    response_class=Response,
-    responses=PKPASS_RESPONSE,
-    summary="Download pass by template and external ID",
-)
-async def download_in_template(
-    locator: InTemplate, account: AccountDep, session: SessionDep, settings: SettingsDep
-) -> Response:
-    return file_response(await downloads.pkpass(session, account, locator, settings))
-
-
 @router.post(
     "/{templateId:ref}/dynamic",
     response_model=DynamicLinkRead,
@@ -285,47 +164,131 @@ async def create_pass(
     )
 
 
-@router.get("/{passId:ref}", response_model=PassRead, summary="Get pass")
+@at_every_address(
+    router,
+    "GET",
+    "",
+    At("Get pass"),
+    At("Get pass by template and external ID"),
+    response_model=PassRead,
+)
 async def get_pass(
-    locator: PassAt, account: AccountDep, session: SessionDep, settings: SettingsDep
+    locator: PassLocator, account: AccountDep, session: SessionDep, settings: SettingsDep
 ) -> PassRead:
     return views.full(await pass_service.view(session, account, locator), settings.base_url)
 
 
-@router.put("/{passId:ref}", response_model=TicketRef, summary="Update pass")
+@router.post(
+    "/template/{templateId:ref}/id/{passExternalId}",
+    response_model=PassRead,
+    responses=documented(409),
+    summary="Create pass with external ID",
+)
+@router.post(
+    "/{templateId:ref}/id/{passExternalId}",
+    response_model=PassRead,
+    responses=documented(409),
+    summary="Create pass with external ID (template by ID or external ID)",
+)
+async def create_pass_with_external_id(
+    template: TemplateRef,
+    external_id: PassExternalId,
+    body: PassBody,
+    account: AccountDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    images: ImageSourceDep,
+) -> PassRead:
+    created = await pass_service.create(session, account, template, body, images, external_id=external_id)
+    return views.created(created, settings.base_url)
+
+
+@at_every_address(
+    router,
+    "PUT",
+    "",
+    At("Update pass"),
+    At("Update pass by template and external ID"),
+    response_model=TicketRef,
+)
 async def update_pass(
-    locator: PassAt, body: PassUpdate, account: AccountDep, session: SessionDep, images: ImageSourceDep
+    locator: PassLocator, body: PassUpdate, account: AccountDep, session: SessionDep, images: ImageSourceDep
 ) -> TicketRef:
     return TicketRef(ticket_id=(await pass_service.update(session, account, locator, body, images)).id)
 
 
-@router.delete("/{passId:ref}", response_model=PassDeleted, summary="Delete pass")
-async def delete_pass(locator: PassAt, account: AccountDep, session: SessionDep) -> PassDeleted:
+@at_every_address(
+    router,
+    "DELETE",
+    "",
+    At("Delete pass"),
+    At("Delete pass by template and external ID"),
+    response_model=PassDeleted,
+)
+async def delete_pass(locator: PassLocator, account: AccountDep, session: SessionDep) -> PassDeleted:
     return PassDeleted(pass_id=await pass_service.delete(session, account, locator))
 
 
-@router.post(
-    "/{passId:ref}/locations", response_model=list[PassLocationRead], summary="Add locations to pass"
+@at_every_address(
+    router,
+    "POST",
+    "/locations",
+    At("Add locations to pass"),
+    At("Add locations to pass by external ID"),
+    response_model=list[PassLocationRead],
 )
 async def add_locations(
-    locator: PassAt, body: LocationsAdd, account: AccountDep, session: SessionDep
+    locator: PassLocator, body: LocationsAdd, account: AccountDep, session: SessionDep
 ) -> list[PassLocationRead]:
     return views.location_reads(await pass_service.add_locations(session, account, locator, body.locations))
 
 
-@router.delete("/{passId:ref}/location/{locationId}", summary="Remove location from pass")
+@at_every_address(
+    router,
+    "DELETE",
+    "/location/{locationId}",
+    At("Remove location from pass"),
+    At("Remove location from pass by external ID"),
+)
 async def delete_location(
-    locator: PassAt, location_id: LocationId, account: AccountDep, session: SessionDep
+    locator: PassLocator, location_id: LocationId, account: AccountDep, session: SessionDep
 ) -> dict[str, list[dict[str, object]]]:
     remaining = await pass_service.delete_location(session, account, locator, location_id)
     return {"locations": views.locations(remaining)}
 
 
 @router.get(
-    "/{passId:ref}/download", response_class=Response, responses=PKPASS_RESPONSE, summary="Download pass"
+    "/template/{templateId:ref}/id/{passExternalId}/beacons",
+    response_model=BeaconList,
+    summary="Get beacons on pass",
+)
+async def get_beacons(locator: InTemplate, account: AccountDep, session: SessionDep) -> BeaconList:
+    return BeaconList(beacons=await pass_service.beacons(session, account, locator))
+
+
+@router.put(
+    "/template/{templateId:ref}/id/{passExternalId}/beacons",
+    response_model=TicketRef,
+    status_code=201,
+    summary="Set beacons on pass",
+)
+async def put_beacons(
+    locator: InTemplate, body: BeaconsPut, account: AccountDep, session: SessionDep
+) -> TicketRef:
+    return TicketRef(ticket_id=(await pass_service.set_beacons(session, account, locator, body.beacons)).id)
+
+
+@at_every_address(
+    router,
+    "GET",
+    "/download",
+    At("Download pass"),
+    At("Download pass by template and external ID", name="download_in_template"),
+    response_class=Response,
+    responses=PKPASS_RESPONSE,
 )
 async def download_pass(
-    locator: PassAt, account: AccountDep, session: SessionDep, settings: SettingsDep
+    locator: PassLocator, account: AccountDep, session: SessionDep, settings: SettingsDep
 ) -> Response:
     return file_response(await downloads.pkpass(session, account, locator, settings))
 

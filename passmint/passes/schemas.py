@@ -10,13 +10,13 @@ from pydantic import AfterValidator, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
 from passmint.apple.pkpass import MAX_PASSES_PER_BUNDLE
+from passmint.designs import Alignment, ChangeMessage, bounded_values
 from passmint.kit.ids import MAX_ID, Id, parse_id
 from passmint.kit.limits import BoundedJson, Text
 from passmint.kit.pagination import Pagination
 from passmint.kit.refs import checked_ref
 from passmint.kit.schemas import ApiModel, InputModel
 from passmint.kit.time import UtcDateTime
-from passmint.templates.designs import Alignment, ChangeMessage, bounded_values
 from passmint.templates.schemas import Beacon, LocationIn
 
 Scalar = str | int | float

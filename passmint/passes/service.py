@@ -10,13 +10,14 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from passmint import changes
 from passmint.images.sources import Fetched, ImageSource
 from passmint.kit.pagination import PageRequest
-from passmint.kit.refs import Ref
+from passmint.kit.refs import PassLocator, Ref
 from passmint.kit.security import new_token
 from passmint.kit.time import utcnow
 from passmint.models import Account, Location, Pass, Project, Template, Ticket
-from passmint.passes import changes, repository, values
+from passmint.passes import repository, values
 from passmint.passes.errors import (
     PassExternalIdAmbiguous,
     PassExternalIdTaken,
@@ -29,20 +30,6 @@ from passmint.passes.schemas import DynamicPassBody, InstallStatus, PassBody, Pa
 from passmint.templates import service as template_service
 from passmint.templates.schemas import Beacon, LocationIn
 from passmint.tickets import service as ticket_service
-
-
-@dataclass(frozen=True)
-class PassLocator:
-    """A pass named by its id, by its template and external id, or by its external id alone."""
-
-    pass_id: int | None = None
-    template: Ref | None = None
-    external_id: str | None = None
-
-    def __str__(self) -> str:
-        if self.pass_id is not None:
-            return str(self.pass_id)
-        return f"id/{self.external_id}" + (f" of template {self.template}" if self.template else "")
 
 
 @dataclass(frozen=True)

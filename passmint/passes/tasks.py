@@ -11,11 +11,11 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from passmint import audiences
+from passmint import audiences, changes
 from passmint.jobs.queue import enqueue
 from passmint.jobs.registry import JobContext, Payload, job
 from passmint.kit.time import utcnow
-from passmint.passes import changes, repository, values
+from passmint.passes import repository, values
 from passmint.passes.schemas import InstallStatus
 from passmint.tickets import service as ticket_service
 

@@ -6,10 +6,10 @@ from typing import Any
 
 from passmint.apple.errors import Problem
 from passmint.apple.render_values import as_number
+from passmint.designs import IMAGE_HEADERS, canonical_header
 from passmint.models import Project, Template
 from passmint.passes.errors import PassInvalid
 from passmint.passes.schemas import PassBody, PassValue
-from passmint.templates.designs import IMAGE_HEADERS, canonical_header
 from passmint.wallets import format_of
 
 MERGED_KEYS = ("value", "label", "changeMessage", "semantics", "textAlignment")

@@ -11,21 +11,12 @@ from passmint.http_errors import documented
 from passmint.kit.pagination import PageRequest, Pagination
 from passmint.projects import service as project_service
 from passmint.projects.schemas import PROJECT_ORDERS, ProjectCreate, ProjectList, ProjectRead, ProjectUpdate
-from passmint.projects.service import ProjectView
+from passmint.projects.views import read
 from passmint.routing import ProjectRef
-from passmint.templates import views as template_views
 
 router = APIRouter(prefix="/project", tags=["Projects"])
 PageDep = Annotated[PageRequest, Depends(page_params(PROJECT_ORDERS))]
 ExternalId = Annotated[str, Path(alias="externalId", max_length=255, description="Your id for the project.")]
-
-
-def read(view: ProjectView) -> ProjectRead:
-    project = ProjectRead.model_validate(view.project)
-    headers = [template_views.header(template, view.project) for template in view.templates]
-    return project.model_copy(
-        update={"templates": [h.model_dump(by_alias=True, mode="json", exclude_none=True) for h in headers]}
-    )
 
 
 @router.get("", response_model=ProjectList, summary="List projects")

@@ -1,4 +1,5 @@
-"""SQL for projects, always scoped to one account."""
+"""SQL for projects, always scoped to one account, and for the templates a project holds (listed and
+copied with it; a template's own queries are in ``templates/repository.py``)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from passmint.kit.pagination import PageRequest, paginate
 from passmint.kit.refs import Ref
 from passmint.kit.sql import insert_unless_taken
-from passmint.models import Project
+from passmint.models import Location, Project, Template, clone
 
 SORT_COLUMNS = {
     "id": Project.id,
@@ -53,3 +54,23 @@ async def add(session: AsyncSession, project: Project) -> Project:
 async def add_unless_taken(session: AsyncSession, project: Project) -> Project | None:
     """The stored project, or None (nothing written) when the account has its external id already."""
     return await insert_unless_taken(session, project, ("account_id", "external_id"))
+
+
+async def templates_of(session: AsyncSession, project_ids: Sequence[int]) -> Sequence[Template]:
+    """The live templates of these projects, in id order."""
+    statement = select(Template).where(Template.project_id.in_(project_ids), Template.deleted_at.is_(None))
+    return (await session.scalars(statement.order_by(Template.id))).all()
+
+
+async def copy_template(session: AsyncSession, source: Template, *, project_id: int, name: str) -> Template:
+    """A stored copy of ``source`` named ``name`` in project ``project_id``, with copies of its locations
+    (its external id stays with the original)."""
+    copy = clone(source, name=name, external_id=None, project_id=project_id)
+    session.add(copy)
+    await session.flush()
+    rows = await session.scalars(
+        select(Location).where(Location.template_id == source.id).order_by(Location.id)
+    )
+    session.add_all(Location(template_id=copy.id, data=row.data) for row in rows.all())
+    await session.flush()
+    return copy

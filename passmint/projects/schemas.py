@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, ConfigDict, Field, StringConstraints, field_serializer
 
@@ -125,3 +125,23 @@ class ProjectList(ApiModel):
 
 
 PROJECT_ORDERS = ("id", "name", "createdAt", "updatedAt")
+
+
+class TemplateHeaderRead(ApiModel):
+    """A template's meta data, as the v1 format prints it (booleans as "True"/"False", as the reference)."""
+
+    id: int
+    external_id: str | None = None
+    project_id: int
+    project_name: str | None = None
+    project_type: str
+    name: str
+    description: str
+    vendor: str
+    vendor_id: int
+    type: str | None = None
+    deleted: Literal["True", "False"] = "False"
+    disabled: Literal["True", "False"]
+    expiry_duration: int | None = None
+    created_at: UtcDateTime
+    updated_at: UtcDateTime

@@ -17,7 +17,6 @@ from passmint.models import Account, Project, Template, clone
 from passmint.projects import repository
 from passmint.projects.errors import ProjectCertificateUnknown, ProjectExternalIdTaken, ProjectNotFound
 from passmint.projects.schemas import ProjectCreate, ProjectSettings, ProjectUpdate
-from passmint.templates import service as template_service
 
 COPY_PREFIX = "Copy of "
 COPY_EXTERNAL_ID_PREFIX = "Copy_of_"
@@ -38,7 +37,7 @@ async def list_projects(
 ) -> tuple[list[ProjectView], int]:
     """One page of the account's projects with their templates, and how many projects there are."""
     projects, count = await repository.page(session, account.id, page)
-    templates = await template_service.of_projects(session, [project.id for project in projects])
+    templates = await _templates_of(session, [project.id for project in projects])
     return [ProjectView(project, templates.get(project.id, [])) for project in projects], count
 
 
@@ -48,8 +47,16 @@ async def view(session: AsyncSession, account: Account, ref: Ref) -> ProjectView
 
 
 async def _view(session: AsyncSession, project: Project) -> ProjectView:
-    templates = await template_service.of_projects(session, [project.id])
+    templates = await _templates_of(session, [project.id])
     return ProjectView(project, templates.get(project.id, []))
+
+
+async def _templates_of(session: AsyncSession, project_ids: Sequence[int]) -> dict[int, list[Template]]:
+    """The live templates of each of these projects."""
+    found: dict[int, list[Template]] = {}
+    for template in await repository.templates_of(session, project_ids):
+        found.setdefault(template.project_id, []).append(template)
+    return found
 
 
 async def get(session: AsyncSession, account: Account, ref: Ref) -> Project:
@@ -102,13 +109,19 @@ async def duplicate(session: AsyncSession, account: Account, ref: Ref) -> Projec
     """A copy named "Copy of <name>" with copies of its templates; a source external id ``X`` gives the
     copy ``Copy_of_X``."""
     source = await get(session, account, ref)
-    copy = clone(source, name=(COPY_PREFIX + source.name)[:255], external_id=None, context_id=new_token(16))
+    copy = clone(source, name=copy_name(source.name), external_id=None, context_id=new_token(16))
     if source.external_id is None:
         copy = await repository.add(session, copy)
     else:
         copy = await _add_copy(session, account, copy, COPY_EXTERNAL_ID_PREFIX + source.external_id)
-    await template_service.copy_all(session, source, copy)
+    for template in await repository.templates_of(session, [source.id]):  # their external ids stay
+        await repository.copy_template(session, template, project_id=copy.id, name=copy_name(template.name))
     return await _view(session, copy)
+
+
+def copy_name(name: str) -> str:
+    """The name of a copy of a project or template: "Copy of <name>", within the column's 255."""
+    return (COPY_PREFIX + name)[:255]
 
 
 def _settings(settings: ProjectSettings) -> dict[str, Any]:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from passmint.changes import Change
 from passmint.jobs.queue import enqueue
-from passmint.passes.changes import Change
 from passmint.pushes import repository
 from passmint.pushes.tasks import PlanTemplate, Send, batches
 from passmint.tickets import repository as ticket_repository

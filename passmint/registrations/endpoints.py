@@ -14,7 +14,6 @@ from passmint.http_errors import documented
 from passmint.kit.ids import Id
 from passmint.kit.pagination import PageRequest
 from passmint.models import Registration
-from passmint.passes.endpoints import PassAt
 from passmint.registrations import service as registration_service
 from passmint.registrations.schemas import (
     DEFAULT_PER_PAGE,
@@ -25,7 +24,7 @@ from passmint.registrations.schemas import (
     RegistrationFilter,
     RegistrationRead,
 )
-from passmint.routing import ProjectRef, next_page_url
+from passmint.routing import PassAt, ProjectRef, next_page_url
 
 router = APIRouter(prefix="/v2", tags=["Registrations"], responses=documented(400, 401, 404))
 logs = APIRouter(prefix="/pass", tags=["Registrations"])

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from passmint import changes
 from passmint.callbacks import service as callbacks
 from passmint.certificates.service import project_signer
 from passmint.config import Settings
@@ -22,7 +23,6 @@ from passmint.kit.ratelimit import RateLimit
 from passmint.kit.threads import in_thread
 from passmint.kit.time import format_utc, utcnow
 from passmint.models import Account, Pass, Template
-from passmint.passes import changes
 from passmint.passes import service as pass_service
 from passmint.registrations import repository
 from passmint.registrations import service as registration_service

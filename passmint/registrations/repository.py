@@ -9,10 +9,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import Select, delete, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from passmint import changes
 from passmint.kit.sql import insert_for, insert_unless_taken
 from passmint.kit.time import utcnow
 from passmint.models import Device, DeviceLog, Pass, Registration, Template
-from passmint.passes import changes
 
 
 async def pass_by_serial(session: AsyncSession, serial_number: str) -> Pass | None:

@@ -8,17 +8,16 @@ from enum import Enum
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from passmint import changes
 from passmint.callbacks import service as callbacks
 from passmint.certificates import repository as certificate_repository
 from passmint.certificates.signers import DEV_PASS_TYPE_ID
 from passmint.kit.ids import MAX_ID, parse_id
-from passmint.kit.refs import Ref
+from passmint.kit.refs import PassLocator, Ref
 from passmint.kit.security import tokens_equal
 from passmint.kit.time import utcnow
 from passmint.models import Account, DeviceLog, Pass, Registration
-from passmint.passes import changes
 from passmint.passes import service as pass_service
-from passmint.passes.service import PassLocator
 from passmint.projects import repository as project_repository
 from passmint.registrations import repository
 from passmint.registrations.errors import CampaignNotFound, PassNotAuthorized
@@ -135,7 +134,7 @@ async def updated_since(
 ) -> tuple[Sequence[str], str]:
     """Serial numbers of the device's passes of this type changed since ``tag``, and the tag to use next.
 
-    Tags are values of the change clock (see passes/changes.py): exact, whatever the timing. A tag
+    Tags are values of the change clock (see changes.py): exact, whatever the timing. A tag
     this server did not issue is read as "since the beginning".
     """
     until = await changes.now(session)

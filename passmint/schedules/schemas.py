@@ -9,11 +9,11 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, StringConstraints
 
+from passmint.designs import ChangeMessage, bounded_values
 from passmint.kit.ids import Id
 from passmint.kit.schemas import ApiModel, InputModel
 from passmint.kit.time import UtcDateTime
 from passmint.models import Schedule
-from passmint.templates.designs import ChangeMessage, bounded_values
 
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 100

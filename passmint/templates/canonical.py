@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from passmint.templates.designs import (
+from passmint.designs import (
     GOOGLE_MODULE_OPTIONS,
     MODULE_SPELLINGS,
     HeaderValue,

@@ -11,6 +11,7 @@ from passmint.http_errors import documented
 from passmint.kit.ids import Id
 from passmint.kit.pagination import PageRequest, Pagination
 from passmint.kit.refs import Ref
+from passmint.projects.views import template_header
 from passmint.routing import ProjectRef, TemplateRef
 from passmint.templates import personalization, views
 from passmint.templates import service as template_service
@@ -44,7 +45,7 @@ async def list_templates(
 ) -> TemplateHeaderList:
     project = None if project_id is None else Ref(id=project_id)
     rows, count = await template_service.list_headers(session, account, page, project=project)
-    headers = [views.header(template, owner) for template, owner in rows]
+    headers = [template_header(template, owner) for template, owner in rows]
     return TemplateHeaderList(count=count, template_headers=headers, pagination=Pagination.of(page))
 
 

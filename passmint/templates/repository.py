@@ -49,11 +49,6 @@ async def page(
     return await paginate(session, statement, request, SORT_COLUMNS)
 
 
-async def of_projects(session: AsyncSession, project_ids: Sequence[int]) -> Sequence[Template]:
-    statement = select(Template).where(Template.project_id.in_(project_ids), Template.deleted_at.is_(None))
-    return (await session.scalars(statement.order_by(Template.id))).all()
-
-
 async def projects_by_id(session: AsyncSession, project_ids: set[int]) -> dict[int, Project]:
     rows = await session.scalars(select(Project).where(Project.id.in_(project_ids)))
     return {project.id: project for project in rows}

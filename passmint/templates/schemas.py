@@ -15,13 +15,13 @@ from pydantic import (
     model_validator,
 )
 
+from passmint.designs import HeaderPatches, HeaderValues, LooseBool, VendorName
 from passmint.kit.ids import is_ascii_digits
 from passmint.kit.limits import BoundedJson, Text
 from passmint.kit.pagination import Pagination
 from passmint.kit.schemas import ApiModel, InputModel
 from passmint.kit.time import UtcDateTime
-from passmint.projects.schemas import ProjectType
-from passmint.templates.designs import HeaderPatches, HeaderValues, LooseBool, VendorName
+from passmint.projects.schemas import ProjectType, TemplateHeaderRead
 from passmint.wallets import format_of
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
@@ -234,26 +234,6 @@ class TemplateId(ApiModel):
 class TemplateDeleted(ApiModel):
     status: Literal["Deleted"] = "Deleted"
     template_id: int = Field(serialization_alias="TemplateID")
-
-
-class TemplateHeaderRead(ApiModel):
-    """A template's meta data, as the v1 format prints it (booleans as "True"/"False", as the reference)."""
-
-    id: int
-    external_id: str | None = None
-    project_id: int
-    project_name: str | None = None
-    project_type: str
-    name: str
-    description: str
-    vendor: str
-    vendor_id: int
-    type: str | None = None
-    deleted: Literal["True", "False"] = "False"
-    disabled: Literal["True", "False"]
-    expiry_duration: int | None = None
-    created_at: UtcDateTime
-    updated_at: UtcDateTime
 
 
 class FieldsModel(ApiModel):

@@ -8,17 +8,18 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from passmint import changes
+from passmint.designs import Vendor
 from passmint.images.sources import ImageSource
 from passmint.kit.pagination import PageRequest
 from passmint.kit.refs import Ref
 from passmint.kit.time import utcnow
-from passmint.models import Account, Location, Project, Template, clone
-from passmint.passes import changes
+from passmint.models import Account, Location, Project, Template
 from passmint.projects import repository as project_repository
 from passmint.projects.errors import ProjectNotFound
+from passmint.projects.service import copy_name
 from passmint.templates import repository
 from passmint.templates.design_build import build_design
-from passmint.templates.designs import Vendor
 from passmint.templates.errors import (
     LocationNotFound,
     TemplateExternalIdTaken,
@@ -27,7 +28,6 @@ from passmint.templates.errors import (
 )
 from passmint.templates.schemas import LocationIn, TemplateBody, TemplatePatch
 
-COPY_PREFIX = "Copy of "
 KEPT_ON_REPLACE = ("personalization",)
 """Parts of a design managed by endpoints of their own, which a full replace leaves alone."""
 KEPT_IMAGES = ("personalization_logo",)
@@ -134,20 +134,6 @@ async def duplicate(session: AsyncSession, account: Account, ref: Ref) -> Templa
     return await _copy(session, source, project_id=source.project_id)
 
 
-async def of_projects(session: AsyncSession, project_ids: Sequence[int]) -> dict[int, list[Template]]:
-    """The live templates of each of these projects."""
-    found: dict[int, list[Template]] = {}
-    for template in await repository.of_projects(session, project_ids):
-        found.setdefault(template.project_id, []).append(template)
-    return found
-
-
-async def copy_all(session: AsyncSession, source: Project, target: Project) -> None:
-    """Copy a project's templates into its duplicate (external ids stay with the originals)."""
-    for template in await repository.of_projects(session, [source.id]):
-        await _copy(session, template, project_id=target.id)
-
-
 async def locations_of(session: AsyncSession, template: Template) -> Sequence[Location]:
     return await repository.locations(session, template.id)
 
@@ -179,15 +165,13 @@ async def _project(session: AsyncSession, account: Account, ref: Ref) -> Project
 
 
 async def _copy(session: AsyncSession, source: Template, *, project_id: int) -> Template:
-    copy = clone(source, name=(COPY_PREFIX + source.name)[:255], external_id=None, project_id=project_id)
-    await repository.add(session, copy)
-    data = [location.data for location in await repository.locations(session, source.id)]
-    await repository.add_locations(session, copy.id, data)
-    return copy
+    return await project_repository.copy_template(
+        session, source, project_id=project_id, name=copy_name(source.name)
+    )
 
 
 def changed(session: AsyncSession, template: Template) -> None:
-    """Everything a template shows is on its passes: they all change with it (see passes/changes.py;
+    """Everything a template shows is on its passes: they all change with it (see changes.py;
     a pass's Last-Modified is the later of its own change and its template's)."""
     template.updated_at = utcnow()
     changes.mark_template(session, template.id)

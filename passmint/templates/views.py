@@ -3,48 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Literal
+from typing import Any
 
 from passmint.kit.spellings import v2_barcode_type
 from passmint.models import Location, Project, Template
+from passmint.projects.views import template_header
 from passmint.templates.schemas import (
     FieldsModel,
     LocationRead,
     TemplateDocument,
-    TemplateHeaderRead,
     TemplateRead,
 )
 from passmint.wallets import format_of
-
-
-def _yes_no(flag: bool) -> Literal["True", "False"]:
-    return "True" if flag else "False"
-
-
-def header(template: Template, project: Project) -> TemplateHeaderRead:
-    return TemplateHeaderRead(
-        id=template.id,
-        external_id=template.external_id,
-        project_id=project.id,
-        project_name=project.name,
-        project_type=project.project_type,
-        name=template.name,
-        description=template.description,
-        vendor=template.vendor,
-        vendor_id=format_of(template.vendor).vendor_id,
-        type=template.type,
-        disabled=_yes_no(template.is_disabled),
-        expiry_duration=(template.expiry or {}).get("expiryDuration"),
-        created_at=template.created_at,
-        updated_at=template.updated_at,
-    )
 
 
 def v1(template: Template, project: Project) -> TemplateRead:
     fields_model = FieldsModel(
         headers=template.design.get("headers", {}), fields=template.design.get("fields", {})
     )
-    return TemplateRead(fields_model=fields_model, template_header=header(template, project))
+    return TemplateRead(fields_model=fields_model, template_header=template_header(template, project))
 
 
 def v2(template: Template, project: Project, locations: Sequence[Location]) -> TemplateDocument:

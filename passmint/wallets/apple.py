@@ -27,11 +27,11 @@ from passmint.apple.render import (
 from passmint.apple.render_values import barcode_format
 from passmint.certificates.service import project_signer
 from passmint.config import Settings
+from passmint.designs import APPLE_HEADERS, AppleField, Vendor
 from passmint.images import service as image_service
 from passmint.kit.files import Download
 from passmint.kit.threads import in_thread
 from passmint.models import Project
-from passmint.templates.designs import APPLE_HEADERS, AppleField, Vendor
 from passmint.wallets.format import PassRecord
 
 PKPASS = "application/vnd.apple.pkpass"

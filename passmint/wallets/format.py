@@ -17,9 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.apple.errors import Problem
 from passmint.config import Settings
+from passmint.designs import Vendor
 from passmint.kit.files import Download
 from passmint.models import Account, Pass, Project, Template
-from passmint.templates.designs import Vendor
 
 
 @dataclass(frozen=True)

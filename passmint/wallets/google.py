@@ -10,10 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.apple.errors import Problem
 from passmint.config import Settings
+from passmint.designs import GOOGLE_HEADERS, GoogleField, GoogleModule, Vendor
 from passmint.kit.files import Download
 from passmint.kit.spellings import v2_barcode_type
 from passmint.models import Project
-from passmint.templates.designs import GOOGLE_HEADERS, GoogleField, GoogleModule, Vendor
 from passmint.wallets.errors import GoogleNotBuilt
 from passmint.wallets.format import PassRecord
 

@@ -8,11 +8,11 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from passmint import changes
 from passmint.app import BEFORE_COMMIT
+from passmint.changes import Change, Publisher
 from passmint.db import Database
 from passmint.models import ChangeClock, Pass
-from passmint.passes import changes
-from passmint.passes.changes import Change, Publisher
 from tests.factories import create_pass
 
 

@@ -14,11 +14,11 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from passmint import changes
 from passmint.apple import make_dev_certificates
 from passmint.db import Database
 from passmint.kit.time import utcnow
 from passmint.models import DeviceLog, Pass
-from passmint.passes import changes
 from passmint.registrations import device_logs
 from passmint.registrations.webservice import Guards
 from tests.conftest import AddressedClient, ApiClient
