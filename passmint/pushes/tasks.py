@@ -24,7 +24,7 @@ from passmint.jobs.worker import backoff
 from passmint.kit.time import utcnow
 from passmint.models import Account, Project
 from passmint.pushes import repository
-from passmint.pushes.apns import PushOutcome, PushResult
+from passmint.pushes.apns import ApnsClient, PushOutcome, PushResult
 from passmint.pushes.clients import ApnsClients
 from passmint.pushes.repository import Target
 from passmint.registrations import service as registration_service
@@ -81,11 +81,8 @@ async def plan_template(session: AsyncSession, payload: PlanTemplate, _context: 
 @job(Send)
 async def send(session: AsyncSession, payload: Send, context: JobContext) -> None:
     """Push every active registration of the payload's passes (or registrations, for a retry)."""
-    if payload.registrations is not None:
-        targets = await repository.targets(session, registration_ids=payload.registrations)
-    else:
-        targets = await repository.targets(session, pass_ids=payload.passes or [])
-    results = await _push(session, context, targets, payload.push_id)
+    targets, clients = await _prepare(session, context, payload)
+    results = await _push(clients, targets, payload.push_id)
     await _settle(session, results, attempt=payload.attempt, push_id=payload.push_id)
     if payload.ticket_id is not None:
         await ticket_service.advance(session, payload.ticket_id, len(payload.passes or []))
@@ -96,16 +93,30 @@ def apns_id(push_id: uuid.UUID | None, target: Target) -> uuid.UUID | None:
     return None if push_id is None else uuid.uuid5(push_id, str(target.registration_id))
 
 
+async def _prepare(
+    session: AsyncSession, context: JobContext, payload: Send
+) -> tuple[list[Target], dict[int, ApnsClient | None]]:
+    """The registrations to push and the client of each one's project (None for the development
+    certificate), read in a short transaction of its own on the same database: the job's transaction
+    then holds no read snapshot while it waits on Apple, and starts with the writes that follow."""
+    async with AsyncSession(session.bind, expire_on_commit=False) as reader:
+        if payload.registrations is not None:
+            targets = await repository.targets(reader, registration_ids=payload.registrations)
+        else:
+            targets = await repository.targets(reader, pass_ids=payload.passes or [])
+        clients = {}
+        for account_id, project_id in {(target.account_id, target.project_id) for target in targets}:
+            account, project = await reader.get(Account, account_id), await reader.get(Project, project_id)
+            assert account is not None and project is not None
+            signer = await project_signer(reader, account, project, context.settings)
+            clients[project_id] = context.resource(ApnsClients).for_signer(signer)
+    return targets, clients
+
+
 async def _push(
-    session: AsyncSession, context: JobContext, targets: Sequence[Target], push_id: uuid.UUID | None
+    clients: dict[int, ApnsClient | None], targets: Sequence[Target], push_id: uuid.UUID | None
 ) -> list[tuple[Target, PushResult]]:
     """Push every target at once, each with the client of its project's signing certificate."""
-    clients = {}
-    for account_id, project_id in {(target.account_id, target.project_id) for target in targets}:
-        account, project = await session.get(Account, account_id), await session.get(Project, project_id)
-        assert account is not None and project is not None
-        signer = await project_signer(session, account, project, context.settings)
-        clients[project_id] = context.resource(ApnsClients).for_signer(signer)
 
     async def push(target: Target) -> tuple[Target, PushResult]:
         client = clients[target.project_id]
