@@ -1,4 +1,4 @@
-"""Images: ingest an image URL into a stored PNG (once per content), and read stored images."""
+"""Images: load an image URL as a checked PNG (no database), store it once per content, read stored images."""
 
 from __future__ import annotations
 
@@ -12,26 +12,6 @@ from passmint.images.errors import ImagesError
 from passmint.images.fetch import FETCH_TIMEOUT, MAX_BYTES
 from passmint.kit.threads import in_thread
 from passmint.models import Image
-
-
-async def ingest(
-    session: AsyncSession,
-    client: httpx.AsyncClient,
-    url: str,
-    *,
-    allow_private: bool,
-    field: str | None = None,
-    max_bytes: int = MAX_BYTES,
-    time_limit: float = FETCH_TIMEOUT,
-) -> Image:
-    """The stored PNG for the image at ``url`` (``data:``, ``http:`` or ``https:``), stored now
-    unless the same image is stored already.
-
-    Errors are ``ImagesError`` (all ``InvalidInput``) naming the URL, and ``field`` when given."""
-    png = await load(
-        client, url, allow_private=allow_private, field=field, max_bytes=max_bytes, time_limit=time_limit
-    )
-    return await store(session, png, url)
 
 
 async def load(

@@ -20,7 +20,9 @@ from tests.images import JPEG, PNG, ImageServer
 
 
 async def ingest(session: AsyncSession, client: httpx.AsyncClient, url: str, **options: object) -> Image:
-    return await service.ingest(session, client, url, allow_private=True, **options)  # type: ignore[arg-type]
+    """Fetch and check the image (no database), then store it: how every caller does it."""
+    png = await service.load(client, url, allow_private=True, **options)  # type: ignore[arg-type]
+    return await service.store(session, png, url)
 
 
 async def stored(session: AsyncSession) -> int:
@@ -186,7 +188,7 @@ class TestRefused:
     ) -> None:
         url = server.url("/logo.png")
         with pytest.raises(ImageUrlNotAllowed) as caught:
-            await service.ingest(session, client, url, allow_private=False, field="icon_image")
+            await service.load(client, url, allow_private=False, field="icon_image")
         assert caught.value.code == "image_url_not_allowed"
         assert caught.value.message == (
             f"icon_image: {url} is not allowed: 127.0.0.1 is not a public internet address"
