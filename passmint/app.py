@@ -11,6 +11,7 @@ import httpx
 from fastapi import APIRouter, Depends, FastAPI
 
 from passmint import __version__, changes, http_errors, openapi, unbuilt
+from passmint.accounts.cache import KeyCache
 from passmint.callbacks import tasks as callbacks_tasks
 from passmint.callbacks.endpoints import router as callbacks_router
 from passmint.certificates.endpoints import router as certificates_router
@@ -121,6 +122,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         dependencies=[Depends(refuse_unstorable_parameters)],
     )
     app.state.settings = settings
+    app.state.key_cache = KeyCache(settings.api_key_cache_seconds)
     v1 = APIRouter(
         prefix="/v1",
         dependencies=[Depends(check_api_revision)],

@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     job_lease_seconds: float = Field(default=30.0, ge=1.0, le=3600.0)
     """How long a worker's claim on a job lasts unless renewed (a running job's is, every third of it):
     a job whose worker died is taken again by another worker this long after its last renewal."""
+    api_key_cache_seconds: float = Field(default=5.0, ge=0.0, le=300.0)
+    """How long an API process remembers a verified key and secret without looking the key up again: a
+    revoked key is refused at most this long after its revocation. 0 looks every key up."""
     allow_private_networks: bool = False
     """Let image and callback URLs reach private, loopback and link-local addresses."""
     device_log_retention_days: int = Field(default=7, ge=1)

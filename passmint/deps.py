@@ -13,6 +13,7 @@ from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.accounts import service as account_service
+from passmint.accounts.cache import KeyCache
 from passmint.accounts.errors import MissingCredentials
 from passmint.config import Settings
 from passmint.db import Database
@@ -42,6 +43,12 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 def get_database(request: Request) -> Database:
     database: Database = request.app.state.db
     return database
+
+
+def get_key_cache(request: Request) -> KeyCache:
+    """The API keys this process verified a few seconds ago (``PASSMINT_API_KEY_CACHE_SECONDS``)."""
+    cache: KeyCache = request.app.state.key_cache
+    return cache
 
 
 def get_settings(request: Request) -> Settings:
@@ -91,17 +98,30 @@ async def current_account(
 
 async def authenticate_request(request: Request) -> Account:
     """The account of a request's ``Authorization: Basic`` credentials, checked in a transaction of its
-    own (so before FastAPI reads the body); ``Unauthenticated`` (or a 401 ``HTTPException`` for a
+    own (so before FastAPI reads the body) unless this process verified the same key and secret in the
+    last ``PASSMINT_API_KEY_CACHE_SECONDS``; ``Unauthenticated`` (or a 401 ``HTTPException`` for a
     malformed header) when they are missing or wrong."""
     credentials = await basic_auth(request)
-    async with get_database(request).transaction() as session:
-        return await _account_of(session, credentials)
+    if credentials is None:
+        raise _missing_credentials()
+    key, secret = credentials.username, credentials.password
+    cache = get_key_cache(request)
+    account = cache.get(key, secret)
+    if account is None:
+        async with get_database(request).transaction() as session:
+            account = await account_service.authenticate(session, key, secret)
+        cache.put(key, secret, account)
+    return account
 
 
 async def _account_of(session: AsyncSession, credentials: HTTPBasicCredentials | None) -> Account:
     if credentials is None:
-        raise MissingCredentials("Authentication required: send 'Authorization: Basic base64(key:secret)'")
+        raise _missing_credentials()
     return await account_service.authenticate(session, credentials.username, credentials.password)
+
+
+def _missing_credentials() -> MissingCredentials:
+    return MissingCredentials("Authentication required: send 'Authorization: Basic base64(key:secret)'")
 
 
 AccountDep = Annotated[Account, Depends(current_account)]

@@ -8,7 +8,9 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.accounts import service as account_service
+from passmint.config import Settings
 from tests.conftest import basic
+from tests.support.clock import AheadClock
 
 ERROR_KEYS = {"error", "error_code", "details"}
 
@@ -33,13 +35,16 @@ class TestAuthentication:
         response = await anonymous.get("/v1/project", headers=basic("nobody", "nothing"))
         assert response.status_code == 401
 
-    async def test_revoked_key_is_401(self, anonymous: httpx.AsyncClient, session: AsyncSession) -> None:
+    async def test_revoked_key_is_401(
+        self, anonymous: httpx.AsyncClient, session: AsyncSession, settings: Settings, utc_clock: AheadClock
+    ) -> None:
         issued = await account_service.create_key(session, name="a")
         await session.commit()
         headers = basic(issued.api_key.key, issued.secret)
         assert (await anonymous.get("/v1/project", headers=headers)).status_code == 200
         await account_service.revoke_key(session, issued.api_key.key)
         await session.commit()
+        utc_clock.advance(settings.api_key_cache_seconds)  # the key was remembered for this long
         assert (await anonymous.get("/v1/project", headers=headers)).status_code == 401
 
     @pytest.mark.parametrize("header", ["Basic !!!not-base64", "Bearer abc", "Basic " + "bm9jb2xvbg=="])

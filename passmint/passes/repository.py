@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
-from sqlalchemy import ColumnElement, Select, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, delete, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.kit.pagination import PageRequest, paginate
@@ -71,6 +71,39 @@ async def batch_where(
 
 async def get(session: AsyncSession, account_id: int, pass_id: int) -> Pass | None:
     return await session.scalar(select(Pass).where(Pass.account_id == account_id, Pass.id == pass_id))
+
+
+class Viewed(NamedTuple):
+    """A pass with its template (and the template's project) and what printing it needs to know."""
+
+    pass_: Pass
+    template: Template
+    installs: int
+    has_tags: bool
+    has_locations: bool
+
+
+async def viewed(session: AsyncSession, account_id: int, pass_id: int) -> Viewed | None:
+    """The account's pass ``pass_id`` with its template, project, install count and whether it has
+    tags and locations of its own, in one statement (tags and locations are read only if it has any)."""
+    row = (
+        await session.execute(
+            select(
+                Pass,
+                Template,
+                Project,
+                select(func.count()).where(Registration.pass_id == Pass.id).scalar_subquery(),
+                exists().where(PassTag.pass_id == Pass.id),
+                exists().where(Location.pass_id == Pass.id),
+            )
+            .join(Template, Template.id == Pass.template_id)
+            .join(Project, Project.id == Template.project_id)
+            .where(Pass.account_id == account_id, Pass.id == pass_id)
+        )
+    ).first()
+    if row is None:
+        return None
+    return Viewed(row[0], row[1], int(row[3] or 0), bool(row[4]), bool(row[5]))
 
 
 async def by_external_id(

@@ -73,7 +73,14 @@ async def get(session: AsyncSession, account: Account, locator: PassLocator) -> 
 
 
 async def view(session: AsyncSession, account: Account, locator: PassLocator) -> PassView:
-    return await view_of(session, await get(session, account, locator))
+    if locator.pass_id is None:
+        return await view_of(session, await get(session, account, locator))
+    found = await repository.viewed(session, account.id, locator.pass_id)
+    if found is None:
+        raise PassNotFound(f"Pass {locator} was not found")
+    tags = await repository.tag_names(session, found.pass_.id) if found.has_tags else []
+    locations = await repository.locations(session, found.pass_.id) if found.has_locations else []
+    return PassView(found.pass_, found.template, tags, locations, found.installs)
 
 
 async def view_of(session: AsyncSession, pass_: Pass) -> PassView:

@@ -1,0 +1,230 @@
+"""The stack's ceiling: a minimal app doing passmint's database work, and passmint beside it; prints JSON.
+
+Serves, one process each on a free loopback port and a fresh SQLite file, a minimal FastAPI +
+SQLAlchemy-async + aiosqlite app (``hello``, select one row by primary key, insert one row; the same
+SQLite pragmas as passmint) and ``passmint serve``. Puts the same load (``--concurrency`` requests in
+flight for ``--seconds`` per path) on each path and prints, per path, requests/s, p50 and p99 in
+milliseconds, and for passmint's paths the ratio to the baseline path doing the same database work:
+``GET /v1/pass/{id}`` to select one row, ``POST /v1/pass/{templateId}`` to insert one row.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+from fastapi import FastAPI, HTTPException
+from sqlalchemy import String, event
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from benchmarks.issue_passes import free_port, server
+from passmint.db import SQLITE_PRAGMAS
+from tests.factories import PROJECT, apple_template
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED_ROWS = 1_000
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Row(Base):
+    __tablename__ = "rows"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    serial: Mapped[str] = mapped_column(String(64))
+    data: Mapped[str] = mapped_column(String(1024))
+
+
+def baseline_app() -> FastAPI:
+    """The minimal app, on the SQLite file named by ``BASELINE_DATABASE`` (``uvicorn --factory``)."""
+    engine = create_async_engine(f"sqlite+aiosqlite:///{os.environ['BASELINE_DATABASE']}")
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def pragmas(connection: Any, _record: object) -> None:
+        for pragma in SQLITE_PRAGMAS:
+            connection.execute(pragma)
+
+    sessions = async_sessionmaker(engine, expire_on_commit=False)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        async with engine.begin() as connection:
+            await connection.run_sync(Base.metadata.create_all)
+        async with sessions.begin() as session:
+            session.add_all(Row(serial=f"S{i}", data="x" * 200) for i in range(SEED_ROWS))
+        yield
+        await engine.dispose()
+
+    app = FastAPI(lifespan=lifespan)
+
+    @app.get("/hello")
+    async def hello() -> dict[str, str]:
+        return {"hello": "world"}
+
+    @app.get("/rows/{row_id}")
+    async def select_row(row_id: int) -> dict[str, Any]:
+        async with sessions() as session:
+            row = await session.get(Row, row_id)
+        if row is None:
+            raise HTTPException(404)
+        return {"id": row.id, "serial": row.serial, "data": row.data}
+
+    @app.post("/rows")
+    async def insert_row(body: dict[str, Any]) -> dict[str, Any]:
+        row = Row(serial=str(body.get("serial", "")), data=json.dumps(body))
+        session: AsyncSession
+        async with sessions.begin() as session:
+            session.add(row)
+        return {"id": row.id}
+
+    return app
+
+
+@contextmanager
+def baseline_server() -> Iterator[str]:
+    """The minimal app served by uvicorn in a subprocess, on a fresh SQLite file."""
+    database = Path(tempfile.mkdtemp(prefix="passmint-baseline-")) / "baseline.sqlite"
+    port = free_port()
+    env = os.environ | {"BASELINE_DATABASE": str(database)}
+    command = [sys.executable, "-m", "uvicorn", "--factory", "benchmarks.baseline:baseline_app",
+               "--port", str(port), "--log-level", "warning", "--no-access-log"]  # fmt: skip
+    process = subprocess.Popen(command, env=env, cwd=ROOT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{url}/hello", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        else:
+            raise SystemExit("the baseline server did not start")
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+async def load(
+    client: httpx.AsyncClient, seconds: float, concurrency: int, request: Callable[[int], Awaitable[None]]
+) -> dict[str, float]:
+    """``request(i)`` with ``concurrency`` in flight for ``seconds``: requests/s, p50 and p99 (ms)."""
+    latencies: list[float] = []
+    counter = iter(range(1 << 62))
+    started = time.perf_counter()
+    stop = started + seconds
+
+    async def worker() -> None:
+        while time.perf_counter() < stop:
+            sent = time.perf_counter()
+            await request(next(counter))
+            latencies.append(time.perf_counter() - sent)
+
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    elapsed = time.perf_counter() - started
+    cuts = statistics.quantiles(latencies, n=100, method="inclusive")
+    return {
+        "requests": len(latencies),
+        "per_s": round(len(latencies) / elapsed, 1),
+        "p50_ms": round(cuts[49] * 1000, 1),
+        "p99_ms": round(cuts[98] * 1000, 1),
+    }
+
+
+async def run_baseline(url: str, seconds: float, concurrency: int) -> dict[str, dict[str, float]]:
+    limits = httpx.Limits(max_connections=concurrency)
+    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=60) as client:
+
+        async def hello(_index: int) -> None:
+            (await client.get("/hello")).raise_for_status()
+
+        async def select_row(index: int) -> None:
+            (await client.get(f"/rows/{index % SEED_ROWS + 1}")).raise_for_status()
+
+        async def insert_row(index: int) -> None:
+            body = {"serial": f"M{index}", "fields": {"Coupon": {"value": f"{index % 90}%"}}}
+            (await client.post("/rows", json=body)).raise_for_status()
+
+        return {
+            "hello": await load(client, seconds, concurrency, hello),
+            "select_row": await load(client, seconds, concurrency, select_row),
+            "insert_row": await load(client, seconds, concurrency, insert_row),
+        }
+
+
+async def run_passmint(
+    url: str, auth: tuple[str, str], seconds: float, concurrency: int, seed: int
+) -> dict[str, dict[str, float]]:
+    limits = httpx.Limits(max_connections=concurrency)
+    async with httpx.AsyncClient(base_url=url, auth=auth, limits=limits, timeout=60) as client:
+        project = (await client.post("/v1/project", json=PROJECT)).raise_for_status().json()
+        template = (
+            (await client.post(f"/v1/template/{project['id']}", json=apple_template()))
+            .raise_for_status()
+            .json()
+        )
+        ids: list[int] = []
+
+        async def create(index: int) -> None:
+            body = {
+                "fields": {"Coupon": {"value": f"{index % 90}%"}},
+                "headers": {"barcode_value": {"value": f"M{index}"}},
+            }
+            response = await client.post(f"/v1/pass/{template['templateId']}", json=body)
+            ids.append(response.raise_for_status().json()["id"])
+
+        async def get(index: int) -> None:
+            (await client.get(f"/v1/pass/{ids[index % seed]}")).raise_for_status()
+
+        for index in range(seed):
+            await create(index)
+        return {
+            "get_pass": await load(client, seconds, concurrency, get),
+            "create_pass": await load(client, seconds, concurrency, create),
+        }
+
+
+def passmint_figures(seconds: float, concurrency: int, seed: int) -> dict[str, dict[str, float]]:
+    with server(None, 1) as (url, env):
+        created = subprocess.run(
+            [sys.executable, "-m", "passmint", "keys", "create", "--name", "bench", "--json"],
+            env=env, capture_output=True, check=True,
+        )  # fmt: skip
+        key = json.loads(created.stdout)
+        return asyncio.run(run_passmint(url, (key["key"], key["secret"]), seconds, concurrency, seed))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=6.0, help="load time per path")
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--seed", type=int, default=200, help="passes created before the load")
+    args = parser.parse_args()
+    with baseline_server() as url:
+        baseline = asyncio.run(run_baseline(url, args.seconds, args.concurrency))
+    passmint = passmint_figures(args.seconds, args.concurrency, args.seed)
+    same_work = {"get_pass": "select_row", "create_pass": "insert_row"}
+    for path, base in same_work.items():
+        passmint[path]["ratio"] = round(passmint[path]["per_s"] / baseline[base]["per_s"], 2)
+    print(json.dumps({"database": "sqlite", "workers": 1, "concurrency": args.concurrency,
+                      "seconds": args.seconds, "baseline": baseline, "passmint": passmint}))  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

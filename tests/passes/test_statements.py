@@ -1,0 +1,36 @@
+"""What the common read costs the database: the statements ``GET /v1/pass/{id}`` sends, pinned."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from passmint.db import Database
+from tests.factories import create_pass
+from tests.support.statements import statements
+
+PLAIN: dict[str, Any] = {"fields": {"Coupon": {"value": "10%"}}}
+TAGGED_AND_PLACED: dict[str, Any] = PLAIN | {
+    "tags": ["b", "a"],
+    "locations": [{"latitude": 45.0, "longitude": -122.0}],
+}
+
+
+@pytest.mark.parametrize(("body", "count"), [(PLAIN, 1), (TAGGED_AND_PLACED, 3)], ids=["plain", "tagged"])
+async def test_get_pass_statements(
+    api: httpx.AsyncClient, template_id: int, database: Database, body: dict[str, Any], count: int
+) -> None:
+    """One statement for a pass with no tags or locations of its own (its API key remembered), one more
+    for each of those it has."""
+    created = await create_pass(api, template_id, body)
+    assert (await api.get(f"/v1/pass/{created['id']}")).status_code == 200  # the key is remembered now
+    with statements(database) as sent:
+        response = await api.get(f"/v1/pass/{created['id']}")
+    assert response.status_code == 200
+    assert len(sent) == count, "\n\n".join(sent)
+    read = response.json()
+    assert (read["tags"], len(read["locations"])) == (
+        (["a", "b"], 1) if body is TAGGED_AND_PLACED else ([], 0)
+    )

@@ -1,0 +1,28 @@
+"""Counting the SQL statements a piece of work sends, to pin how many a request costs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event
+
+from passmint.db import Database
+
+
+@contextmanager
+def statements(database: Database) -> Iterator[list[str]]:
+    """The SQL of each statement ``database`` sends inside the block, in order (savepoints and
+    transaction control are the driver's, not statements, and are not counted)."""
+    sent: list[str] = []
+    engine = database.engine.sync_engine
+
+    def note(_connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        sent.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
