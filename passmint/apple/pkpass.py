@@ -84,7 +84,7 @@ def build_pkpass(
     """Validate, sign and zip one pass; raise PassValidationError listing every problem found.
 
     Identical input gives identical bytes up to the signature: its signingTime attribute is the
-    current second, and cryptography's PKCS#7 builder offers no way to pin it.
+    current second.
     """
     problems: list[Problem] = []
     try:
