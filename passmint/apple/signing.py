@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from importlib import resources
@@ -10,7 +11,7 @@ from importlib import resources
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.decrepit.ciphers.algorithms import RC2
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.ciphers import Cipher, modes
 from cryptography.hazmat.primitives.serialization import pkcs12
@@ -70,6 +71,7 @@ class PassSigner:
     __slots__ = (
         "_certificate",
         "_certificate_pem",
+        "_fingerprint",
         "_key",
         "_team",
         "_template",
@@ -99,6 +101,8 @@ class PassSigner:
         self._template = SignedDataTemplate(certificate, private_key, wwdr)
         self._certificate_pem = certificate.public_bytes(serialization.Encoding.PEM)
         self._wwdr_pem = wwdr.public_bytes(serialization.Encoding.PEM)
+        chain = certificate.fingerprint(hashes.SHA256()) + wwdr.fingerprint(hashes.SHA256())
+        self._fingerprint = hashlib.sha256(chain).hexdigest()  # the certificate binds the key
 
     @classmethod
     def from_pem(
@@ -173,6 +177,11 @@ class PassSigner:
     def wwdr_pem(self) -> bytes:
         """The WWDR intermediate certificate put into every signature, in PEM."""
         return self._wwdr_pem
+
+    @property
+    def fingerprint(self) -> str:
+        """SHA-256 over the certificate and the WWDR certificate: changes when either is renewed."""
+        return self._fingerprint
 
     def private_key_der(self) -> bytes:
         """The private key as unencrypted PKCS#8 DER, for storing it sealed; never log it."""
