@@ -60,6 +60,10 @@ class Settings(BaseSettings):
     """The largest request body Apple's web service (``/apple``) and every other path accept: push
     tokens, personalization details and log lines."""
 
+    pkpass_cache_bytes: ByteSize = ByteSize(64 * 1024 * 1024)
+    """Memory each process keeps signed passes in, so a pass unchanged since it was last signed is not
+    signed again (least recently used dropped first); 0 turns the cache off."""
+
     @property
     def database(self) -> str:
         """The database URL in force."""

@@ -316,7 +316,7 @@ def _structure_problems(data: Mapping[str, object]) -> list[Problem]:
 
 def _duplicate_key_problems(data: Mapping[str, object], styles: list[str]) -> list[Problem]:
     problems: list[Problem] = []
-    first_use: dict[str, str] = {}
+    first_use: dict[str, tuple[str, str, int]] = {}
     for style in styles:
         structure = data.get(style)
         if not isinstance(structure, dict):
@@ -327,10 +327,13 @@ def _duplicate_key_problems(data: Mapping[str, object], styles: list[str]) -> li
                 key = field.get("key") if isinstance(field, dict) else None
                 if not isinstance(key, str):
                     continue
-                path = f"{style}.{group}[{index}].key"
                 if key in first_use:
-                    message = MESSAGES["duplicate_key"].format(key=key, first=first_use[key])
-                    problems.append(Problem(field=path, message=message))
+                    message = MESSAGES["duplicate_key"].format(key=key, first=_key_path(*first_use[key]))
+                    problems.append(Problem(field=_key_path(style, group, index), message=message))
                 else:
-                    first_use[key] = path
+                    first_use[key] = (style, group, index)  # the path is written only for a duplicate
     return problems
+
+
+def _key_path(style: str, group: str, index: int) -> str:
+    return f"{style}.{group}[{index}].key"

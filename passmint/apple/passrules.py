@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import codecs
+import functools
 import math
 import re
 import uuid
@@ -117,10 +118,16 @@ def colour_parts(value: object) -> tuple[int, int, int] | None:
 
 def _check_color(value: str) -> str:
     """Apple's pass.json writes colours as rgb(r, g, b) only (read by ``colour_parts``)."""
-    parts = colour_parts(value) if value.strip().startswith("rgb(") else None
-    if parts is None or max(parts) > 255:
+    if not _is_apple_colour(value):
         raise fail("color")
     return value
+
+
+@functools.lru_cache(maxsize=1024)
+def _is_apple_colour(value: str) -> bool:
+    """Whether value is rgb(r, g, b) with components up to 255; remembered, as passes repeat their colours."""
+    parts = colour_parts(value) if value.strip().startswith("rgb(") else None
+    return parts is not None and max(parts) <= 255
 
 
 def _check_date(value: str) -> str:

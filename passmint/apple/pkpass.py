@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -84,7 +85,7 @@ def build_pkpass(
     """Validate, sign and zip one pass; raise PassValidationError listing every problem found.
 
     Identical input gives identical bytes up to the signature: its signingTime attribute is the
-    current second, and cryptography's PKCS#7 builder offers no way to pin it.
+    current second.
     """
     problems: list[Problem] = []
     try:
@@ -154,9 +155,21 @@ def png_size(data: bytes) -> tuple[int, int]:
 
 def manifest_json(contents: Mapping[str, bytes]) -> bytes:
     """manifest.json: every file name mapped to the SHA-1 hex digest of its bytes, keys sorted."""
-    digests = sorted((name, file_digests(data)[0]) for name, data in contents.items())
-    body = ",".join(f'{json.dumps(name)}:"{digest}"' for name, digest in digests)
+    digests = sorted((name, _sha1_hex(data)) for name, data in contents.items())
+    body = ",".join(f'{_json_string(name)}:"{digest}"' for name, digest in digests)
     return ("{" + body + "}").encode("ascii")
+
+
+def _sha1_hex(data: bytes) -> str:
+    if len(data) < _DIGEST_CACHE_MIN_SIZE:  # no CRC-32 wanted here: the zip takes its own
+        return hashlib.sha1(data, usedforsecurity=False).hexdigest()
+    return file_digests(data)[0]
+
+
+@functools.lru_cache(maxsize=1024)
+def _json_string(name: str) -> str:
+    """A file name as a JSON string, remembered: passes repeat the same few names."""
+    return json.dumps(name)
 
 
 def file_digests(data: bytes) -> tuple[str, int]:
@@ -275,7 +288,8 @@ def _zip(members: Sequence[tuple[str, bytes]], *, reuse_digests: bool = True) ->
     for name, data in members:
         encoded = name.encode("utf-8")
         flags = 0 if encoded.isascii() else _UTF8_NAME
-        crc = file_digests(data)[1] if reuse_digests else zlib.crc32(data)
+        cached = reuse_digests and len(data) >= _DIGEST_CACHE_MIN_SIZE
+        crc = file_digests(data)[1] if cached else zlib.crc32(data)
         worth_deflating = name.endswith(_DEFLATED_SUFFIXES) and len(data) >= _DEFLATE_MIN_SIZE
         packed, method = _deflate(data) if worth_deflating else (data, _STORED)
         if max(len(data), offset) >= _ZIP32_LIMIT:

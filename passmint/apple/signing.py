@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from importlib import resources
@@ -13,9 +14,10 @@ from cryptography.hazmat.decrepit.ciphers.algorithms import RC2
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.ciphers import Cipher, modes
-from cryptography.hazmat.primitives.serialization import pkcs7, pkcs12
+from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
+from passmint.apple.cms import SignedDataTemplate
 from passmint.apple.errors import CertificateError, CertificatePasswordError
 
 SigningKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
@@ -26,7 +28,6 @@ _RC2_PBE_OIDS = (
     bytes.fromhex("060a2a864886f70d010c0105"),
     bytes.fromhex("060a2a864886f70d010c0106"),
 )
-_SIGN_OPTIONS = (pkcs7.PKCS7Options.DetachedSignature, pkcs7.PKCS7Options.Binary)
 _REEXPORT = (
     "openssl pkcs12 -legacy -in old.p12 -nodes -out tmp.pem && "
     "openssl pkcs12 -export -in tmp.pem -out new.p12 && rm tmp.pem"
@@ -70,9 +71,10 @@ class PassSigner:
     __slots__ = (
         "_certificate",
         "_certificate_pem",
-        "_hash",
+        "_fingerprint",
         "_key",
         "_team",
+        "_template",
         "_type_id",
         "_wwdr",
         "_wwdr_pem",
@@ -96,9 +98,11 @@ class PassSigner:
         self._certificate = certificate
         self._key = private_key
         self._wwdr = wwdr
-        self._hash = hashes.SHA256()
+        self._template = SignedDataTemplate(certificate, private_key, wwdr)
         self._certificate_pem = certificate.public_bytes(serialization.Encoding.PEM)
         self._wwdr_pem = wwdr.public_bytes(serialization.Encoding.PEM)
+        chain = certificate.fingerprint(hashes.SHA256()) + wwdr.fingerprint(hashes.SHA256())
+        self._fingerprint = hashlib.sha256(chain).hexdigest()  # the certificate binds the key
 
     @classmethod
     def from_pem(
@@ -174,6 +178,11 @@ class PassSigner:
         """The WWDR intermediate certificate put into every signature, in PEM."""
         return self._wwdr_pem
 
+    @property
+    def fingerprint(self) -> str:
+        """SHA-256 over the certificate and the WWDR certificate: changes when either is renewed."""
+        return self._fingerprint
+
     def private_key_der(self) -> bytes:
         """The private key as unencrypted PKCS#8 DER, for storing it sealed; never log it."""
         return self._key.private_bytes(
@@ -182,13 +191,7 @@ class PassSigner:
 
     def sign(self, manifest: bytes) -> bytes:
         """Detached PKCS#7 signature (DER) over manifest.json, carrying signer and WWDR certificates."""
-        builder = (
-            pkcs7.PKCS7SignatureBuilder()
-            .set_data(manifest)
-            .add_signer(self._certificate, self._key, self._hash)
-            .add_certificate(self._wwdr)
-        )
-        return builder.sign(serialization.Encoding.DER, _SIGN_OPTIONS)
+        return self._template.sign(manifest)
 
     def __repr__(self) -> str:
         return f"PassSigner(pass_type_identifier={self._type_id!r}, team_identifier={self._team!r})"

@@ -2,12 +2,13 @@
 as a signed .pkpass.
 
 Rendering, signing and zipping are CPU work: they run in worker threads (``kit.threads``), so the
-event loop keeps answering other requests meanwhile."""
+event loop keeps answering other requests meanwhile; a signed pass is kept (``_signed``) and served
+again until anything it is made from changes."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel
@@ -30,6 +31,7 @@ from passmint.config import Settings
 from passmint.designs import APPLE_HEADERS, AppleField, Vendor
 from passmint.images import service as image_service
 from passmint.kit.files import Download
+from passmint.kit.lru import BytesLRU
 from passmint.kit.threads import in_thread
 from passmint.models import Project
 from passmint.wallets.format import PassRecord
@@ -37,6 +39,8 @@ from passmint.wallets.format import PassRecord
 PKPASS = "application/vnd.apple.pkpass"
 PKPASSES = "application/vnd.apple.pkpasses"
 PERSONALIZATION, PERSONALIZATION_LOGO = "personalization", "personalization_logo"
+_signed = BytesLRU()
+"""Signed passes by ``_signed_version``: a pass unchanged since it was last signed is not signed again."""
 APPLE_FIELDS = {
     "name": "PKPassPersonalizationFieldName",
     "postalCode": "PKPassPersonalizationFieldPostalCode",
@@ -73,12 +77,17 @@ class AppleWallet:
         return barcode_format(value) or value
 
     async def render(self, session: AsyncSession, record: PassRecord, settings: Settings) -> dict[str, Any]:
-        rendered, _ = await _render(session, record, settings)
-        return dict(rendered.pass_json)
+        signer = await project_signer(session, record.account, record.project, settings)
+        return dict((await _render(session, record, settings, signer)).pass_json)
 
     async def deliver(self, session: AsyncSession, record: PassRecord, settings: Settings) -> Download:
-        rendered, signer = await _render(session, record, settings)
-        data = await in_thread(build_pkpass, rendered.pass_json, rendered.files, signer)
+        signer = await project_signer(session, record.account, record.project, settings)
+        key = _signed_version(record, signer, settings)
+        data = _signed.get(key)
+        if data is None:
+            rendered = await _render(session, record, settings, signer)
+            data = await in_thread(build_pkpass, rendered.pass_json, rendered.files, signer)
+            _signed.put(key, data, int(settings.pkpass_cache_bytes))
         return Download(data, PKPASS, f"pass-{record.pass_.id}.pkpass", record.changed_at)
 
     async def bundle(self, files: Sequence[Download], filename: str) -> Download:
@@ -87,11 +96,32 @@ class AppleWallet:
         return Download(data, PKPASSES, filename, newest)
 
 
-async def _render(
-    session: AsyncSession, record: PassRecord, settings: Settings
-) -> tuple[RenderedPass, PassSigner]:
+def _signed_version(record: PassRecord, signer: PassSigner, settings: Settings) -> Hashable:
+    """Everything a signed pass is made from, as a cache key: its own and its template's change numbers
+    and times, its project's last change, its places, the signer's certificates and the public URL.
+    The serial number (random) keeps passes of different databases in one process apart."""
     pass_, template, project = record.pass_, record.template, record.project
-    signer = await project_signer(session, record.account, project, settings)
+    return (
+        settings.database,
+        pass_.id,
+        pass_.serial_number,
+        pass_.change_seq,
+        pass_.updated_at,
+        template.id,
+        template.change_seq,
+        template.updated_at,
+        project.id,
+        project.updated_at,
+        json.dumps(record.locations, sort_keys=True, default=str),
+        signer.fingerprint,
+        settings.base_url,
+    )
+
+
+async def _render(
+    session: AsyncSession, record: PassRecord, settings: Settings, signer: PassSigner
+) -> RenderedPass:
+    pass_, template, project = record.pass_, record.template, record.project
     identity = PassIdentity(
         serial_number=pass_.serial_number,
         authentication_token=pass_.authentication_token,
@@ -114,7 +144,7 @@ async def _render(
         identity=identity,
         images=images,
     )
-    return _with_personalization(rendered, record, logo), signer
+    return _with_personalization(rendered, record, logo)
 
 
 def _with_personalization(rendered: RenderedPass, record: PassRecord, logo: bytes) -> RenderedPass:

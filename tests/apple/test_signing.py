@@ -10,10 +10,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.serialization import pkcs7, pkcs12
 
 from passmint.apple import CertificateError, PassSigner, build_pkpass, make_dev_certificates
+from passmint.apple.cms import SignedDataTemplate
 from passmint.apple.signing import bundled_wwdr_pem, rc2_supported
 from passmint.errors import InvalidInput
 from tests.apple.conftest import (
@@ -26,6 +27,7 @@ from tests.apple.conftest import (
     unzip,
 )
 
+SIGNING_TIME_PREFIX = bytes.fromhex("301c06092a864886f70d010905310f170d")  # signingTime, then UTCTime
 WWDR_G4_SHA256 = "EA4757885538DD8CB59FF4556F676087D83C85E70902C122E42C0808B5BCE14C"
 
 LOAD_IN_FRESH_PROCESS = """
@@ -241,3 +243,43 @@ class TestSign:
         ]
         result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=False)
         assert result.returncode == 0, result.stderr
+
+
+class TestSignedDataAssembly:
+    """The SignedData passmint assembles around one RSA signature (passmint/apple/cms.py)."""
+
+    def test_is_cryptographys_pkcs7_builder_byte_for_byte(self, signer, dev_certs):
+        manifest = b'{"icon.png":"0a","pass.json":"1b"}'
+        certificate = x509.load_pem_x509_certificate(dev_certs.pass_cert)
+        key = serialization.load_pem_private_key(dev_certs.pass_key, None)
+        wwdr = x509.load_pem_x509_certificate(dev_certs.wwdr)
+        builder = (
+            pkcs7.PKCS7SignatureBuilder().set_data(manifest).add_signer(certificate, key, hashes.SHA256())
+        )
+        options = [pkcs7.PKCS7Options.DetachedSignature, pkcs7.PKCS7Options.Binary]
+        expected = builder.add_certificate(wwdr).sign(serialization.Encoding.DER, options)
+        at = expected.index(SIGNING_TIME_PREFIX) + len(SIGNING_TIME_PREFIX)
+        moment = datetime.strptime(expected[at : at + 13].decode(), "%y%m%d%H%M%SZ").replace(tzinfo=UTC)
+        assert SignedDataTemplate(certificate, key, wwdr).sign(manifest, moment) == expected
+
+    @needs_openssl
+    def test_verifies_with_openssl_and_carries_signing_time_and_wwdr(self, signer, dev_certs, icon, verified):
+        before = datetime.now(UTC).replace(microsecond=0)
+        members = verified(build_pkpass(minimal_pass(), {"icon.png": icon}, signer))
+        command = ["openssl", "cms", "-cmsout", "-print", "-inform", "DER"]
+        printed = subprocess.run(command, input=members["signature"], capture_output=True, check=True).stdout
+        assert b"signingTime" in printed and b"messageDigest" in printed
+        digest = hashlib.sha256(members["manifest.json"]).hexdigest()
+        assert bytes.fromhex(digest) in members["signature"]
+        wwdr = x509.load_pem_x509_certificate(dev_certs.wwdr)
+        assert wwdr in pkcs7.load_der_pkcs7_certificates(members["signature"])
+        at = members["signature"].index(SIGNING_TIME_PREFIX) + len(SIGNING_TIME_PREFIX)
+        text = members["signature"][at : at + 13].decode()
+        signed_at = datetime.strptime(text, "%y%m%d%H%M%SZ").replace(tzinfo=UTC)
+        assert before <= signed_at <= datetime.now(UTC)
+
+    @needs_openssl
+    def test_a_tampered_manifest_fails_verification(self, signer, icon, openssl_verify):
+        members = unzip(build_pkpass(minimal_pass(), {"icon.png": icon}, signer))
+        members["manifest.json"] = members["manifest.json"].replace(b'"icon.png"', b'"icon.PNG"')
+        assert openssl_verify(members).returncode != 0

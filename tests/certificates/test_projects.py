@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import uuid
+import zipfile
+
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import pkcs7
+from cryptography.x509.oid import NameOID
 
 from tests.certificates.conftest import Upload
 from tests.conftest import ApiClient, ApiFactory
@@ -68,3 +74,26 @@ class TestProjectCertificate:
         assert response.status_code == 409 and "projects" in response.json()["error"]
         copy = (await api.post(f"/v1/project/duplicate/{project['id']}")).json()
         assert copy["appleCertificateId"] == certificate_id
+
+
+async def test_a_renewed_certificate_signs_the_pass_again(
+    api: ApiClient, coupon_cert: Upload, coupon_cert_renewed: Upload
+) -> None:
+    """A signed pass is kept until anything it is made from changes; the certificate is one of them."""
+    await upload(api, coupon_cert)
+    pass_ = await create_pass(api, await create_template(api, (await create_project(api))["id"]))
+    first = await api.get(f"/v1/pass/{pass_['id']}/download")
+    assert (await api.get(f"/v1/pass/{pass_['id']}/download")).content == first.content
+    body = {"certificate": coupon_cert_renewed.certificate, "password": coupon_cert_renewed.password}
+    assert (await api.post("/v1/certificates", json=body)).status_code == 200  # the same identity: renewed
+    second = await api.get(f"/v1/pass/{pass_['id']}/download")
+    signed_by = [signer_of(response.content) for response in (first, second)]
+    assert signed_by[0].not_valid_after_utc < signed_by[1].not_valid_after_utc
+    assert signed_by[1].not_valid_after_utc == coupon_cert_renewed.not_valid_after
+
+
+def signer_of(pkpass: bytes) -> x509.Certificate:
+    """The Pass Type ID certificate in a .pkpass's signature (the one with a UID)."""
+    signature = zipfile.ZipFile(io.BytesIO(pkpass)).read("signature")
+    certificates = pkcs7.load_der_pkcs7_certificates(signature)
+    return next(cert for cert in certificates if cert.subject.get_attributes_for_oid(NameOID.USER_ID))

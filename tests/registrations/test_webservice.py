@@ -15,12 +15,13 @@ import pytest
 from sqlalchemy import select
 
 from passmint import changes
-from passmint.apple import make_dev_certificates
+from passmint.apple import PassSigner, make_dev_certificates
 from passmint.db import Database
 from passmint.kit.time import utcnow
 from passmint.models import DeviceLog, Pass
 from passmint.registrations import device_logs
 from passmint.registrations.webservice import Guards
+from passmint.wallets import apple as wallets_apple
 from tests.conftest import AddressedClient, ApiClient
 from tests.factories import create_pass, create_project, create_template
 from tests.support.clock import AheadClock
@@ -405,3 +406,26 @@ async def test_a_tag_this_server_did_not_issue_reads_as_the_beginning(phone: Pho
     await phone.register()
     response = await phone.updated(tag)
     assert response.status_code == 200 and response.json()["serialNumbers"] == [phone.pass_["serialNumber"]]
+
+
+async def test_not_modified_builds_nothing(
+    phone: Phone, monkeypatch: pytest.MonkeyPatch, utc_clock: AheadClock
+) -> None:
+    """A 304 loads no signer and signs nothing; a phone fetching an unchanged pass again is not signed
+    for again either."""
+    utc_clock.advance(1)  # Last-Modified is never a time to come: the pass's second must be over
+    fetched = await phone.latest()
+    assert fetched.status_code == 200
+    loaded: list[object] = []
+    project_signer = wallets_apple.project_signer
+
+    async def counted(*args: Any) -> PassSigner:
+        loaded.append(args)
+        return await project_signer(*args)
+
+    monkeypatch.setattr(wallets_apple, "project_signer", counted)
+    monkeypatch.setattr(PassSigner, "sign", lambda *args: pytest.fail("signed again"))
+    assert (await phone.latest(since=fetched.headers["last-modified"])).status_code == 304
+    assert loaded == []
+    again = await phone.latest()
+    assert again.status_code == 200 and again.content == fetched.content

@@ -1,0 +1,93 @@
+"""Signed passes served again from memory until anything they are made from changes (issue 13)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import httpx
+import pytest
+
+from passmint.apple import PassSigner
+from passmint.kit.lru import BytesLRU
+from tests.factories import create_pass
+from tests.passes.conftest import Verify, pass_json
+
+
+@pytest.fixture
+def signatures(monkeypatch: pytest.MonkeyPatch) -> Callable[[], int]:
+    """How many signatures passmint has made since the test began (PassSigner.sign, called through)."""
+    calls: list[bytes] = []
+    sign = PassSigner.sign
+
+    def counted(self: PassSigner, manifest: bytes) -> bytes:
+        calls.append(manifest)
+        return sign(self, manifest)
+
+    monkeypatch.setattr(PassSigner, "sign", counted)
+    return lambda: len(calls)
+
+
+async def download(api: httpx.AsyncClient, pass_id: int) -> bytes:
+    response = await api.get(f"/v1/pass/{pass_id}/download")
+    assert response.status_code == 200, response.text
+    return response.content
+
+
+async def test_a_second_download_is_not_signed_again(
+    api: httpx.AsyncClient, template_id: int, verify: Verify, signatures: Callable[[], int]
+) -> None:
+    created = await create_pass(api, template_id)
+    first = await download(api, created["id"])
+    assert signatures() == 1
+    assert await download(api, created["id"]) == first
+    assert signatures() == 1
+    verify(first)
+
+
+async def test_a_pass_update_signs_new_bytes(
+    api: httpx.AsyncClient, template_id: int, verify: Verify, signatures: Callable[[], int]
+) -> None:
+    created = await create_pass(api, template_id)
+    first = await download(api, created["id"])
+    response = await api.put(f"/v1/pass/{created['id']}", json={"fields": {"Coupon": {"value": "50%"}}})
+    assert response.status_code == 200
+    second = await download(api, created["id"])
+    assert signatures() == 2 and second != first
+    assert pass_json(verify(second))["storeCard"]["primaryFields"][0]["value"] == "50%"
+
+
+async def test_a_template_update_signs_new_bytes(
+    api: httpx.AsyncClient, template_id: int, verify: Verify, signatures: Callable[[], int]
+) -> None:
+    created = await create_pass(api, template_id)
+    first = await download(api, created["id"])
+    patch = {"headers": {"logo_text": {"value": "New Logo"}}}
+    assert (await api.patch(f"/v1/templates/{template_id}", json=patch)).status_code == 200
+    second = await download(api, created["id"])
+    assert signatures() == 2 and second != first
+    assert pass_json(verify(second))["logoText"] == "New Logo"
+
+
+async def test_a_project_update_signs_new_bytes(
+    api: httpx.AsyncClient, template_id: int, verify: Verify, signatures: Callable[[], int]
+) -> None:
+    created = await create_pass(api, template_id)
+    await download(api, created["id"])
+    renamed = await api.put("/v1/project/id/loyalty", json={"name": "Renamed"})  # the template's project
+    assert renamed.status_code == 200, renamed.text
+    second = await download(api, created["id"])
+    assert signatures() == 2
+    assert pass_json(verify(second))["organizationName"] == "Renamed"
+
+
+def test_the_cache_is_bounded_by_bytes() -> None:
+    cache = BytesLRU()
+    cache.put("a", b"1" * 40, budget=100)
+    cache.put("b", b"2" * 40, budget=100)
+    assert cache.get("a") == b"1" * 40  # now the most recently used
+    cache.put("c", b"3" * 40, budget=100)
+    assert cache.get("b") is None and cache.get("a") is not None and cache.size == 80
+    cache.put("huge", b"4" * 101, budget=100)
+    assert cache.get("huge") is None and len(cache) == 2
+    cache.put("d", b"5", budget=0)
+    assert len(cache) == 0 and cache.size == 0
