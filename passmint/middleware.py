@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from passmint.config import Settings
 from passmint.deps import authenticate_request
 from passmint.http_errors import error_response
+from passmint.kit.ids import is_ascii_digits
 from passmint.logs import redact_path
 
 log = logging.getLogger("passmint.http")
@@ -141,8 +142,8 @@ class BodyLimit:
 
 
 def _content_length(scope: Scope) -> int | None:
-    value = Headers(scope=scope).get("content-length")
-    return int(value) if value is not None and value.strip().isdigit() else None
+    value = Headers(scope=scope).get("content-length", "").strip()
+    return int(value) if is_ascii_digits(value) else None
 
 
 def _too_large(error: BodyTooLarge) -> Response:

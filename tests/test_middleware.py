@@ -11,11 +11,12 @@ import pytest
 from fastapi import FastAPI
 from pydantic import ByteSize
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.types import Message, Receive, Scope, Send
 
 from passmint.accounts import service as account_service
 from passmint.app import create_app
 from passmint.config import Settings
-from passmint.middleware import needs_account
+from passmint.middleware import BodyLimit, needs_account
 from tests.conftest import ApiClient, basic
 
 KIB = 1024
@@ -138,6 +139,22 @@ class TestBodyLimits:
         announced = {"Content-Length": str(11 * MIB), "Content-Type": "application/json"}
         response = await api.post("/v1/project", content=StreamedBody(MIB), headers=announced)
         assert response.status_code == 413
+
+    async def test_a_length_not_written_in_ascii_digits_is_counted_as_read(self) -> None:
+        reached: list[str] = []
+
+        async def app(scope: Scope, _receive: Receive, _send: Send) -> None:
+            reached.append(scope["path"])
+
+        async def nothing() -> Message:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def ignore(_message: Message) -> None:
+            return None
+
+        scope = {"type": "http", "path": "/apple/v1/log", "headers": [(b"content-length", b"\xb2")]}  # ²
+        await BodyLimit(app, limit_for=lambda _path: 10)(scope, nothing, ignore)  # int("²") would raise
+        assert reached == ["/apple/v1/log"]
 
     async def test_the_caps_are_settings(self, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv("PASSMINT_APPLE_MAX_BODY", "1KiB")
