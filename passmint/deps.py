@@ -83,17 +83,16 @@ basic_auth = HTTPBasic(
 async def current_account(
     request: Request,
     session: SessionDep,
-    credentials: Annotated[HTTPBasicCredentials | None, Depends(basic_auth)],
+    _credentials: Annotated[HTTPBasicCredentials | None, Depends(basic_auth)],  # documents the scheme
 ) -> Account:
-    """The account whose key and secret came in ``Authorization: Basic``.
+    """The account whose key and secret came in ``Authorization: Basic``, as an object of ``session``.
 
     ``middleware.Authenticate`` has usually checked them already, before the body was read, and left
-    the account in the request's state; otherwise they are checked here.
+    the account in the request's state; otherwise they are checked here, the same way.
     """
     checked = getattr(request.state, "account", None)
-    if isinstance(checked, Account):
-        return await account_service.in_session(session, checked)
-    return await _account_of(session, credentials)
+    account = checked if isinstance(checked, Account) else await authenticate_request(request)
+    return await account_service.in_session(session, account)
 
 
 async def authenticate_request(request: Request) -> Account:
@@ -112,12 +111,6 @@ async def authenticate_request(request: Request) -> Account:
             account = await account_service.authenticate(session, key, secret)
         cache.put(key, secret, account)
     return account
-
-
-async def _account_of(session: AsyncSession, credentials: HTTPBasicCredentials | None) -> Account:
-    if credentials is None:
-        raise _missing_credentials()
-    return await account_service.authenticate(session, credentials.username, credentials.password)
 
 
 def _missing_credentials() -> MissingCredentials:
