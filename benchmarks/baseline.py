@@ -31,9 +31,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_asyn
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from benchmarks.issue_passes import free_port, server
+from benchmarks.issue_passes import coupon_template, free_port, issue_pass, server
 from passmint.db import SQLITE_PRAGMAS
-from tests.factories import PROJECT, apple_template
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_ROWS = 1_000
@@ -173,21 +172,11 @@ async def run_passmint(
 ) -> dict[str, dict[str, float]]:
     limits = httpx.Limits(max_connections=concurrency)
     async with httpx.AsyncClient(base_url=url, auth=auth, limits=limits, timeout=60) as client:
-        project = (await client.post("/v1/project", json=PROJECT)).raise_for_status().json()
-        template = (
-            (await client.post(f"/v1/template/{project['id']}", json=apple_template()))
-            .raise_for_status()
-            .json()
-        )
+        template_id = await coupon_template(client)
         ids: list[int] = []
 
         async def create(index: int) -> None:
-            body = {
-                "fields": {"Coupon": {"value": f"{index % 90}%"}},
-                "headers": {"barcode_value": {"value": f"M{index}"}},
-            }
-            response = await client.post(f"/v1/pass/{template['templateId']}", json=body)
-            ids.append(response.raise_for_status().json()["id"])
+            ids.append(await issue_pass(client, template_id, index))
 
         async def get(index: int) -> None:
             (await client.get(f"/v1/pass/{ids[index % seed]}")).raise_for_status()

@@ -76,26 +76,35 @@ async def timed(count: int, concurrency: int, request: Callable[[int], Awaitable
     return time.perf_counter() - started
 
 
+async def coupon_template(client: httpx.AsyncClient) -> int:
+    """A project and an Apple coupon template in it, made through the API: the template's id."""
+    project = (await client.post("/v1/project", json=PROJECT)).raise_for_status().json()
+    created = await client.post(f"/v1/template/{project['id']}", json=apple_template())
+    template_id: int = created.raise_for_status().json()["templateId"]
+    return template_id
+
+
+async def issue_pass(client: httpx.AsyncClient, template_id: int, index: int) -> int:
+    """Pass number ``index`` of the coupon template, made through the API: its id."""
+    body = {
+        "fields": {"Coupon": {"value": f"{index % 90}%"}},
+        "headers": {"barcode_value": {"value": f"M{index}"}},
+    }
+    response = await client.post(f"/v1/pass/{template_id}", json=body)
+    pass_id: int = response.raise_for_status().json()["id"]
+    return pass_id
+
+
 async def run(
     url: str, auth: tuple[str, str], passes: int, downloads: int, concurrency: int
 ) -> dict[str, float]:
     limits = httpx.Limits(max_connections=concurrency)
     async with httpx.AsyncClient(base_url=url, auth=auth, limits=limits, timeout=60) as client:
-        project = (await client.post("/v1/project", json=PROJECT)).raise_for_status().json()
-        template = (
-            (await client.post(f"/v1/template/{project['id']}", json=apple_template()))
-            .raise_for_status()
-            .json()
-        )
+        template_id = await coupon_template(client)
         ids: list[int] = []
 
         async def create(index: int) -> None:
-            body = {
-                "fields": {"Coupon": {"value": f"{index % 90}%"}},
-                "headers": {"barcode_value": {"value": f"M{index}"}},
-            }
-            response = await client.post(f"/v1/pass/{template['templateId']}", json=body)
-            ids.append(response.raise_for_status().json()["id"])
+            ids.append(await issue_pass(client, template_id, index))
 
         async def download(index: int) -> None:
             response = await client.get(f"/v1/pass/{ids[index % len(ids)]}/download")
