@@ -3,17 +3,18 @@
 Each process keeps its own buckets, so N processes allow N times the rate: these limits bound what
 one caller can make the server do, they are not a quota. Written here rather than taken from a
 library because it is this small, is O(1) per request, forgets the least recently seen keys beyond
-``max_keys`` (memory stays bounded whatever keys a caller invents), and takes a clock, so tests
-move time instead of sleeping.
+``max_keys`` (a ``cachetools.LRUCache``: memory stays bounded whatever keys a caller invents), and
+takes a clock, so tests move time instead of sleeping.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from cachetools import LRUCache
 
 from passmint.errors import TooManyRequests
 
@@ -38,20 +39,17 @@ class RateLimit:
     ) -> None:
         self.per_second = per_minute / 60
         self.burst = burst
-        self.max_keys = max_keys
         self.clock = clock
-        self._buckets: OrderedDict[str, _Bucket] = OrderedDict()
+        self._buckets: LRUCache[str, _Bucket] = LRUCache(maxsize=max_keys)
 
     def wait(self, key: str, cost: float = 1) -> float:
         """Take ``cost`` tokens from ``key``'s bucket and answer 0, or answer the seconds until it holds
         them (taking nothing)."""
         now = self.clock()
-        bucket = self._buckets.pop(key, None) or _Bucket(float(self.burst), now)
+        bucket = self._buckets.get(key) or _Bucket(float(self.burst), now)
         bucket.tokens = min(float(self.burst), bucket.tokens + (now - bucket.at) * self.per_second)
         bucket.at = now
-        self._buckets[key] = bucket  # the most recently seen key goes last
-        if len(self._buckets) > self.max_keys:
-            self._buckets.popitem(last=False)
+        self._buckets[key] = bucket  # now the most recently seen key; the least recent goes past max_keys
         if bucket.tokens >= cost:
             bucket.tokens -= cost
             return 0.0
