@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
+from passmint.certificates.google_accounts import DEV_KEY_FILE, _dev_accounts, dev_google_account
 from passmint.google import GoogleCredentialError, make_development_account, parse_service_account
 
 
@@ -39,3 +41,11 @@ def test_an_unusable_key_file_is_refused_naming_what(change: dict[str, str], iss
 def test_text_that_is_not_json_is_refused() -> None:
     with pytest.raises(GoogleCredentialError, match="JSON"):
         parse_service_account(b"\x89PNG", "3388")
+
+
+def test_the_development_account_is_made_once_and_kept_private(tmp_path: Path) -> None:
+    made = dev_google_account(tmp_path)
+    path = tmp_path / DEV_KEY_FILE
+    assert made.development and path.stat().st_mode & 0o777 == 0o600
+    _dev_accounts.clear()
+    assert dev_google_account(tmp_path).private_key_pem == made.private_key_pem

@@ -1,0 +1,41 @@
+"""Google service accounts of an account's projects: uploaded ones first, else the development one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from passmint.config import Settings
+from passmint.google import ServiceAccount, make_development_account, parse_service_account
+from passmint.google.credentials import DEVELOPMENT_ISSUER_ID
+from passmint.models import Account, Project
+
+DEV_KEY_FILE = "dev-google/service-account.json"
+
+_dev_accounts: dict[Path, ServiceAccount] = {}
+
+
+async def project_google_account(
+    session: AsyncSession, account: Account, project: Project, settings: Settings
+) -> ServiceAccount:
+    """The service account that issues the project's Google passes.
+
+    Until Google credentials can be uploaded, every project uses the development account.
+    """
+    return dev_google_account(settings.data_dir)
+
+
+def dev_google_account(data_dir: Path) -> ServiceAccount:
+    """The development service account, made once into ``DATA_DIR/dev-google`` (Google does not know it)."""
+    path = (data_dir / DEV_KEY_FILE).resolve()
+    if path not in _dev_accounts:
+        if not path.exists():
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            path.write_bytes(make_development_account().key_file())
+            path.chmod(0o600)
+        read = parse_service_account(path.read_bytes(), DEVELOPMENT_ISSUER_ID)
+        _dev_accounts[path] = ServiceAccount(
+            read.issuer_id, read.client_email, read.private_key_id, read.private_key_pem, development=True
+        )
+    return _dev_accounts[path]
