@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -291,6 +292,18 @@ class TestReplayed:
         assert (await anonymous.post(PATH, json=body)).json() == {"result": "saved"}
         replayed = await anonymous.post(PATH, json=body)
         assert (replayed.status_code, replayed.json()) == (200, {"result": "replayed"})
+        assert len(await registrations(api, google_pass)) == 1
+
+    async def test_of_two_copies_arriving_at_once_one_counts(
+        self,
+        api: ApiClient,
+        anonymous: httpx.AsyncClient,
+        google: GoogleCallbackSender,
+        google_pass: GooglePass,
+    ) -> None:
+        body = google.callback(google_pass.class_id, google_pass.object_id, "save")
+        answers = await asyncio.gather(*(anonymous.post(PATH, json=body) for _ in range(2)))
+        assert sorted(answer.json()["result"] for answer in answers) == ["replayed", "saved"]
         assert len(await registrations(api, google_pass)) == 1
 
     async def test_a_replayed_delete_ends_no_second_save(
