@@ -6,6 +6,7 @@ import base64
 import json
 from typing import Any
 
+import httpx
 import pytest
 
 from passmint.google.callbacks import (
@@ -16,6 +17,7 @@ from passmint.google.callbacks import (
     verify,
 )
 from passmint.google.errors import GoogleCallbackRefused, UnknownSigningKey
+from tests.callbacks import Receiver
 from tests.support.google_callbacks import DAY_MS, GoogleCallbackSender, now_ms
 
 ISSUER = "3388000000000012345"
@@ -175,3 +177,18 @@ class TestRootKeys:
         assert key == RootKey(key.public_key, None)
         body = google.callback(CLASS_ID, OBJECT_ID, expires_ms=now_ms() + 3 * DAY_MS)
         assert checked(google, body, at=now_ms() + 2 * DAY_MS)
+
+
+class TestStandIn:
+    def test_serves_its_keys_and_posts_its_callbacks(self) -> None:
+        google = GoogleCallbackSender()
+        with google.serving(), Receiver() as receiver:
+            assert httpx.get(google.keys_url).json() == google.keys_document()
+            assert (
+                google.send(receiver.url("/google/v1/callbacks"), CLASS_ID, OBJECT_ID, "del").status_code
+                == 200
+            )
+        [request] = receiver.received
+        assert request.path == "/google/v1/callbacks"
+        assert checked(google, request.json()).event == "del"
+        assert google.fetches == 1

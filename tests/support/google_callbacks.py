@@ -18,6 +18,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+import httpx
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
@@ -110,6 +111,13 @@ class GoogleCallbackSender:
             "protocolVersion": PROTOCOL,
             "signedMessage": message,
         }
+
+    def send(
+        self, url: str, class_id: str, object_id: str, event: str = "save", **options: Any
+    ) -> httpx.Response:
+        """POST a signed callback to a running passmint at ``url`` (``.../google/v1/callbacks``), as Google
+        does; ``options`` as for ``callback``."""
+        return httpx.post(url, json=self.callback(class_id, object_id, event, **options), timeout=10)
 
     @property
     def keys_url(self) -> str:
