@@ -29,6 +29,7 @@ from passmint.pushes import planning as push_planning
 from passmint.pushes import tasks as pushes_tasks
 from passmint.registrations.endpoints import logs as registration_logs
 from passmint.registrations.endpoints import router as registrations_v2
+from passmint.registrations.google_callbacks import router as google_callbacks
 from passmint.registrations.webservice import router as apple_web_service
 from passmint.routing import refuse_unstorable_parameters
 from passmint.schedules import tasks as schedules_tasks
@@ -134,6 +135,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # the reference's /templates examples leave out /v1
     app.include_router(templates.documents, responses=http_errors.documented(400, 401, 404))
     app.include_router(apple_web_service)
+    app.include_router(google_callbacks)
     app.include_router(registrations_v2)
     unbuilt.install(app)
     http_errors.install(app)

@@ -53,12 +53,14 @@ class Settings(BaseSettings):
     """The auth key's id (with ``apns_key_file``)."""
     apns_team_id: str | None = None
     """The team the auth key belongs to (with ``apns_key_file``)."""
+    google_callback_keys_url: str = "https://pay.google.com/gp/m/issuer/keys"
+    """Where Google publishes the root keys its Wallet save and delete callbacks are signed with."""
     api_max_body: ByteSize = ByteSize(10 * 1024 * 1024)
     """The largest request body ``/v1``, ``/v2`` and ``/templates`` accept: bytes, or a size such as
     ``20MiB``. Templates and passes may carry ``data:`` images (up to 5 MiB each)."""
     apple_max_body: ByteSize = ByteSize(64 * 1024)
-    """The largest request body Apple's web service (``/apple``) and every other path accept: push
-    tokens, personalization details and log lines."""
+    """The largest request body Apple's web service (``/apple``), Google's callbacks (``/google``) and every
+    other path accept: push tokens, personalization details, log lines, signed callbacks."""
 
     pkpass_cache_bytes: ByteSize = ByteSize(64 * 1024 * 1024)
     """Memory each process keeps signed passes in, so a pass unchanged since it was last signed is not

@@ -25,6 +25,7 @@ from passmint.models import Account
 from passmint.registrations.webservice import Guards
 from tests.databases import BACKENDS, delete_everything_statements, fresh_database
 from tests.support.clock import AheadClock
+from tests.support.servers import free_port
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
@@ -76,6 +77,7 @@ def settings(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
         public_url="http://localhost",
         embedded_worker=False,
         secret_key=SecretStr("test-secret-key"),
+        google_callback_keys_url=f"http://127.0.0.1:{free_port()}/no-google-here",  # never the internet
     )
 
 

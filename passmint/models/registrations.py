@@ -25,7 +25,10 @@ class Device(Base):
 
 
 class Registration(Base):
-    """One pass on one device, from registration until it ends (``ended_at``)."""
+    """One pass on one device, from registration until it ends (``ended_at``).
+
+    A Google Wallet save has no device (``device_id`` None): each save is a registration of its own,
+    and nothing is pushed to it."""
 
     __tablename__ = "registrations"
     __table_args__ = (
@@ -42,7 +45,7 @@ class Registration(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     pass_id: Mapped[int] = mapped_column(BigId, ForeignKey("passes.id", ondelete="CASCADE"), index=True)
-    device_id: Mapped[int] = mapped_column(BigId, ForeignKey("devices.id", ondelete="CASCADE"))
+    device_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("devices.id", ondelete="CASCADE"))
     pass_type_identifier: Mapped[str] = mapped_column(String(255))
     wallet: Mapped[str] = mapped_column(String(32))
     device_os: Mapped[str] = mapped_column(String(16))

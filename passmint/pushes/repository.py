@@ -6,12 +6,14 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Select, exists, select
+from sqlalchemy import Select, and_, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.models import Device, Pass, Registration, Template
 
-_ACTIVE = Registration.ended_at.is_(None)
+_ACTIVE = and_(Registration.ended_at.is_(None), Registration.device_id.is_not(None))
+"""Registrations a push can reach: active, on a device (a Google Wallet save has none; Google's own
+updates reach it)."""
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from passmint.errors import Conflict, InvalidInput, NotFound, PassmintError, Unauthenticated
+from passmint.errors import Conflict, InvalidInput, NotFound, PassmintError, Unauthenticated, Unavailable
 
 
 class RegistrationsError(PassmintError): ...
@@ -33,3 +33,10 @@ class PassAlreadyPersonalized(RegistrationsError, Conflict):
 
 class CampaignNotFound(RegistrationsError, NotFound):
     code = "campaign_not_found"
+
+
+class GoogleKeysUnavailable(RegistrationsError, Unavailable):
+    """Google's callback signing keys could not be fetched: the callback cannot be verified now (503, so
+    Google sends it again)."""
+
+    code = "google_keys_unavailable"

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from passmint import changes
 from passmint.kit.sql import insert_for, insert_unless_taken
 from passmint.kit.time import utcnow
-from passmint.models import Device, DeviceLog, Pass, Registration, Template
+from passmint.models import Device, DeviceLog, GoogleCallbackNonce, Pass, Registration, Template
 
 
 async def pass_by_serial(session: AsyncSession, serial_number: str) -> Pass | None:
@@ -219,3 +219,34 @@ async def delete_logs_before(session: AsyncSession, cutoff: datetime, limit: int
 async def add(session: AsyncSession, *rows: Device | Registration | DeviceLog) -> None:
     session.add_all(rows)
     await session.flush()
+
+
+async def oldest_active_of_wallet(session: AsyncSession, pass_id: int, wallet: str) -> Registration | None:
+    """The pass's oldest active registration in this wallet app."""
+    statement = (
+        select(Registration)
+        .where(Registration.pass_id == pass_id, Registration.wallet == wallet)
+        .where(Registration.ended_at.is_(None))
+        .order_by(Registration.created_at, Registration.id)
+        .limit(1)
+    )
+    return await session.scalar(statement)
+
+
+async def keep_nonce(session: AsyncSession, nonce: str, expires_at: datetime) -> bool:
+    """Keep a Google callback's nonce; False (nothing written) when it was kept already."""
+    row = GoogleCallbackNonce(nonce=nonce, created_at=utcnow(), expires_at=expires_at)
+    return await insert_unless_taken(session, row, ("nonce",)) is not None
+
+
+async def delete_nonces_before(session: AsyncSession, cutoff: datetime, limit: int) -> int:
+    """Delete up to ``limit`` of the kept nonces that expired before ``cutoff``; how many."""
+    expired = (
+        select(GoogleCallbackNonce.nonce)
+        .where(GoogleCallbackNonce.expires_at < cutoff)
+        .order_by(GoogleCallbackNonce.expires_at)
+        .limit(limit)
+    )
+    statement = delete(GoogleCallbackNonce).where(GoogleCallbackNonce.nonce.in_(expired.scalar_subquery()))
+    result = await session.execute(statement, execution_options={"synchronize_session": False})
+    return int(result.rowcount)  # type: ignore[attr-defined]

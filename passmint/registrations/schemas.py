@@ -7,7 +7,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic.alias_generators import to_camel
 
 from passmint.kit.schemas import ApiModel
 from passmint.kit.time import UtcDateTime
@@ -68,3 +69,33 @@ class RegistrationRead(BaseModel):
     device_os: str
     created_at: UtcDateTime
     ended_at: UtcDateTime | None = None
+
+
+Base64Text = Annotated[str, StringConstraints(min_length=1, max_length=1024)]
+
+
+class GoogleSigningKey(BaseModel):
+    """The intermediate key a Google callback is signed with, and the root keys' signatures of it."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+
+    signed_key: Annotated[str, StringConstraints(min_length=1, max_length=4096)]
+    signatures: Annotated[list[Base64Text], Field(min_length=1, max_length=16)]
+
+
+class GoogleCallbackBody(BaseModel):
+    """A save or delete callback as Google Wallet sends it (keys Google may add are ignored)."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+
+    signature: Base64Text
+    intermediate_signing_key: GoogleSigningKey
+    protocol_version: Annotated[str, StringConstraints(max_length=64)]
+    signed_message: Annotated[str, StringConstraints(min_length=1, max_length=8192)]
+
+
+class GoogleCallbackAnswer(BaseModel):
+    """What passmint did with the callback: ``saved``, ``deleted``, ``replayed`` (a nonce seen before) or
+    ``ignored`` (an object passmint did not make, or a delete of a pass Google Wallet does not hold)."""
+
+    result: str

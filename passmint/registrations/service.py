@@ -77,18 +77,23 @@ async def register(
     session: AsyncSession,
     pass_: Pass,
     *,
-    device_library_identifier: str,
+    device_library_identifier: str | None,
     pass_type_identifier: str,
-    push_token: str,
+    push_token: str | None,
     client: WalletClient,
     user_agent: str | None,
 ) -> Registered:
     """Register the device for the pass's updates; a second registration of the same pair changes nothing.
 
+    A Google Wallet save has no device (``device_library_identifier`` None): each is a registration of
+    its own, nothing is pushed to it, and the callback's nonce keeps a replay from counting twice.
+
     Safe under concurrency: a phone adding several passes at once registers itself for each at the
     same moment, and a phone may send the same registration again while the first is under way."""
     await repository.lock_passes(session, [pass_.id])  # take turns with ends (see ``end``)
-    device_id = await repository.put_device(session, device_library_identifier, push_token)
+    device_id = None
+    if device_library_identifier is not None:
+        device_id = await repository.put_device(session, device_library_identifier, push_token or "")
     registration = Registration(
         pass_id=pass_.id,
         device_id=device_id,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter
 from datetime import timedelta
 
 import httpx
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
 from passmint.certificates.signers import DEV_PASS_TYPE_ID
 from passmint.db import Database
@@ -92,6 +93,44 @@ class TestPassUpdate:
         await api.put(f"/v1/pass/{pass_id}", json=UPDATE)
         await Worker(database, push_context).run_until_idle()
         assert tokens(apns) == Counter([kept])
+
+
+class TestGoogleWalletSaves:
+    """A Google Wallet save is a registration without a device: APNs never tries to push it."""
+
+    @staticmethod
+    async def saved_in_google_wallet(database: Database, pass_id: int) -> None:
+        async with database.transaction() as session:
+            await session.execute(
+                insert(Registration).values(
+                    id=uuid.uuid4(), pass_id=pass_id, device_id=None, pass_type_identifier="3388.t1",
+                    wallet="google_wallet", device_os="android",
+                )
+            )  # fmt: skip
+
+    async def test_a_pass_only_google_wallet_holds_is_done_at_once(
+        self, api: ApiClient, database: Database, apns: ApnsStandIn, push_context: JobContext
+    ) -> None:
+        pass_id, template_id = await a_pass(api)
+        await self.saved_in_google_wallet(database, pass_id)
+        response = await api.put(f"/v1/pass/{pass_id}", json=UPDATE)
+        assert (await ticket(api, response.json()["ticketId"]))["status"] == "COMPLETED"
+        await api.put(f"/v1/template/{template_id}", json=apple_template(name="Renamed"))
+        assert await jobs(database, "queued") == []
+        await Worker(database, push_context).run_until_idle()
+        assert apns.requests == []
+
+    async def test_only_the_devices_holding_a_pass_are_pushed(
+        self, api: ApiClient, database: Database, apns: ApnsStandIn, push_context: JobContext
+    ) -> None:
+        pass_id, _ = await a_pass(api)
+        await self.saved_in_google_wallet(database, pass_id)
+        devices = await hold(database, [pass_id])
+        response = await api.put(f"/v1/pass/{pass_id}", json=UPDATE)
+        await Worker(database, push_context).run_until_idle()
+        assert tokens(apns) == Counter(devices)
+        assert await jobs(database, "dead") == []
+        assert (await ticket(api, response.json()["ticketId"]))["status"] == "COMPLETED"
 
 
 class TestOutcomes:
