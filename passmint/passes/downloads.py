@@ -146,6 +146,13 @@ async def _download(session: AsyncSession, account: Account, pass_: Pass, settin
     return await format_of(record.template.vendor).deliver(session, record, settings)
 
 
+async def record_of(session: AsyncSession, pass_: Pass) -> PassRecord:
+    """Everything a wallet format (or the landing page) renders the pass from."""
+    account = await session.get(Account, pass_.account_id)
+    assert account is not None  # the foreign key guarantees it
+    return await _record(session, account, pass_)
+
+
 async def _record(session: AsyncSession, account: Account, pass_: Pass) -> PassRecord:
     template, project = await pass_service.project_of(session, pass_)
     locations = [place.data for place in await repository.places(session, pass_)]

@@ -15,9 +15,12 @@ DESKTOP = {
 }
 
 
-def landing_template(barcode_type: str = "pdf417") -> dict[str, Any]:
-    """The reference's Apple template with a strip image and a barcode of ``barcode_type``."""
+def landing_template(barcode_type: str = "pdf417", **colours: str) -> dict[str, Any]:
+    """The reference's Apple template with a strip image, a barcode of ``barcode_type`` and, if given,
+    other colours (``background_color="rgb(0,0,0)"``...)."""
     body = apple_template()
+    for name, value in colours.items():
+        body["headers"][name] = {"formatType": 1, "fieldType": "topLevel", "value": value}
     body["headers"]["strip_image"] = {
         "formatType": 1,
         "fieldType": "image",
@@ -29,10 +32,10 @@ def landing_template(barcode_type: str = "pdf417") -> dict[str, Any]:
 
 
 async def make_pass(
-    api: httpx.AsyncClient, barcode_type: str = "pdf417", message: str = "M-1"
+    api: httpx.AsyncClient, barcode_type: str = "pdf417", message: str = "M-1", **colours: str
 ) -> dict[str, Any]:
     project = await create_project(api)
-    template_id = await create_template(api, project["id"], landing_template(barcode_type))
+    template_id = await create_template(api, project["id"], landing_template(barcode_type, **colours))
     return await create_pass(api, template_id, {"headers": {"barcode_value": {"value": message}}})
 
 
