@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import httpx
 import pytest
 
 from passmint.wallets.apple import PKPASS
+from tests.factories import GOOGLE_TEMPLATE, create_pass, create_project, create_template
 from tests.pages.conftest import DESKTOP, public_path
 
 PHONES_AND_CLIENTS = {
@@ -100,3 +102,17 @@ class TestLanguage:
         )
         assert '<html lang="en">' in response.text
         assert "Add to Apple Wallet" in response.text
+
+
+class TestGooglePass:
+    async def test_drawn_from_its_headers_without_buttons(
+        self, anonymous: httpx.AsyncClient, api: httpx.AsyncClient
+    ) -> None:
+        project = await create_project(api)
+        template_id = await create_template(api, project["id"], copy.deepcopy(GOOGLE_TEMPLATE))
+        created = await create_pass(api, template_id, {"headers": {"barcode_value": {"value": "G-9"}}})
+        response = await anonymous.get(public_path(created), headers=DESKTOP)
+        assert response.status_code == 200, response.text
+        assert 'data-barcode="PKBarcodeFormatQR"' in response.text
+        assert "Google loyalty" in response.text
+        assert "data-wallet" not in response.text  # neither wallet delivers a Google pass yet
