@@ -64,6 +64,11 @@ class PassFiles:
     files: Mapping[str, bytes]
 
     @property
+    def size(self) -> int:
+        """About how many bytes the files take."""
+        return sum(len(data) for data in self.files.values()) + 1
+
+    @property
     def languages(self) -> tuple[str, ...]:
         """The languages of the pass's ``xx.lproj`` folders, as their folders name them."""
         found = {match.group(1) for name in self.files if (match := _LPROJ.match(name))}

@@ -28,8 +28,9 @@ _environment = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-_pages: LRUCache[Hashable, str] = LRUCache(maxsize=512)
-"""Rendered pages by everything they are made from: a page unchanged since its last view is not redrawn."""
+_pages: LRUCache[Hashable, str] = LRUCache(maxsize=32 * 2**20, getsizeof=len)
+"""Rendered pages (32 MiB of them) by everything they are made from: a page unchanged since its last view
+is not redrawn."""
 
 
 async def render_landing(

@@ -21,8 +21,8 @@ from passmint.kit.threads import in_thread
 from passmint.pages.card import PassFiles, read_pkpass
 from passmint.wallets import PassRecord, format_of
 
-_read: LRUCache[Hashable, PassFiles] = LRUCache(maxsize=256)
-"""Unzipped passes by the digest of their file."""
+_read: LRUCache[Hashable, PassFiles] = LRUCache(maxsize=32 * 2**20, getsizeof=lambda files: files.size)
+"""Unzipped passes (32 MiB of them) by the digest of their file."""
 
 
 async def pass_files(
