@@ -5,7 +5,7 @@ bundles of several passes come here; what the file holds is the format's busines
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,10 +13,13 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.config import Settings
+from passmint.designs import Vendor
 from passmint.kit.files import Download
 from passmint.kit.refs import PassLocator, Ref
 from passmint.kit.time import modified_since
+from passmint.kit.useragents import is_desktop_browser
 from passmint.models import Account, Pass, Template
+from passmint.pages import render_landing
 from passmint.passes import repository
 from passmint.passes import service as pass_service
 from passmint.passes.errors import PassNotFound
@@ -53,13 +56,44 @@ async def for_device(
     return await _download(session, account, pass_, settings)
 
 
-async def public_pkpass(session: AsyncSession, token: str, settings: Settings) -> Download:
-    """The .pkpass behind a public install URL (no credentials: the token is the secret)."""
+@dataclass(frozen=True)
+class Page:
+    """A page for a person (HTML), where a phone or an app would get the file."""
+
+    html: str
+
+
+async def public_pkpass(
+    session: AsyncSession,
+    token: str,
+    settings: Settings,
+    *,
+    headers: Mapping[str, str] | None = None,
+    form: str | None = None,
+) -> Download | Page:
+    """The .pkpass behind a public install URL (no credentials: the token is the secret); a desktop
+    browser (see ``kit.useragents``), or ``form="page"``, gets the landing page instead, whose Apple
+    button is this URL with ``form="pkpass"`` (always the file). ``headers`` by lower-case name."""
+    headers = headers or {}
     pass_ = await repository.by_public_token(session, token)
     if pass_ is None:
         raise PassNotFound("No pass at this link")
     account = await session.get(Account, pass_.account_id)
     assert account is not None
+    if form == "page" or (form is None and is_desktop_browser(headers)):
+        record = await _record(session, account, pass_)
+        page_url = f"{settings.base_url}/v1/download/pass/{token}"
+        apple = record.template.vendor == Vendor.APPLE
+        html = await render_landing(
+            session,
+            record,
+            settings,
+            page_url=page_url,
+            apple_url=f"{page_url}?form=pkpass" if apple else None,
+            google_url=None,  # Google passes are not delivered yet
+            accept_language=headers.get("accept-language"),
+        )
+        return Page(html)
     return await _download(session, account, pass_, settings)
 
 
@@ -110,6 +144,13 @@ async def pass_json(
 async def _download(session: AsyncSession, account: Account, pass_: Pass, settings: Settings) -> Download:
     record = await _record(session, account, pass_)
     return await format_of(record.template.vendor).deliver(session, record, settings)
+
+
+async def record_of(session: AsyncSession, pass_: Pass) -> PassRecord:
+    """Everything a wallet format (or the landing page) renders the pass from."""
+    account = await session.get(Account, pass_.account_id)
+    assert account is not None  # the foreign key guarantees it
+    return await _record(session, account, pass_)
 
 
 async def _record(session: AsyncSession, account: Account, pass_: Pass) -> PassRecord:

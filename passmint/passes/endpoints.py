@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
 from passmint.deps import AccountDep, ImageSourceDep, SessionDep, SettingsDep, page_params
@@ -13,6 +13,7 @@ from passmint.http_errors import documented
 from passmint.kit.ids import Id
 from passmint.kit.pagination import PageRequest
 from passmint.kit.refs import PassLocator, Ref
+from passmint.pages import page_response, with_vary
 from passmint.passes import bulk, downloads, dynamic, views
 from passmint.passes import service as pass_service
 from passmint.passes.schemas import (
@@ -65,11 +66,23 @@ PassIdsQuery = Annotated[
     Query(alias="passIds", pattern=r"^[0-9]+(,[0-9]+)*$", description="Comma-separated ids (at most 10)."),
     checked_by(bundle_ids),
 ]
+FormQuery = Annotated[
+    Literal["pkpass", "page"] | None,
+    Query(description="`pkpass`: always the file; `page`: always the landing page; unset: by the client."),
+]
 PKPASS_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {"content": {downloads.PKPASS: {}}, "description": "The signed pass."},
     **documented(501),
 }
 """A pass file: Google passes answer 501 until they are built."""
+PUBLIC_PASS_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {
+        "content": {downloads.PKPASS: {}, "text/html": {}},
+        "description": "The signed pass, or the pass's landing page for a desktop browser.",
+    },
+    304: {"description": "The landing page has not changed (If-None-Match)."},
+    **documented(501),
+}
 
 
 @router.get("", response_model=PassList, summary="List passes")
@@ -315,13 +328,22 @@ async def open_dynamic_link(
 @public.get(
     "/download/pass/{token}",
     response_class=Response,
-    responses=PKPASS_RESPONSE,
+    responses=PUBLIC_PASS_RESPONSE,
     summary="Install a pass from its public link (no credentials)",
+    description="The signed pass; a desktop browser (it asks for text/html and is neither an iPhone nor an "
+    "Android phone nor a wallet app) gets the pass's landing page instead. `form` chooses either.",
 )
 async def download_public(
-    token: Annotated[str, Path(max_length=64)], session: SessionDep, settings: SettingsDep
+    token: Annotated[str, Path(max_length=64)],
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    form: FormQuery = None,
 ) -> Response:
-    return file_response(await downloads.public_pkpass(session, token, settings))
+    found = await downloads.public_pkpass(session, token, settings, headers=request.headers, form=form)
+    if isinstance(found, downloads.Page):
+        return page_response(found.html, request.headers)
+    return with_vary(file_response(found))
 
 
 @templates.put(

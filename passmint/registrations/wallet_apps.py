@@ -16,6 +16,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from passmint.kit.useragents import ANDROID_WALLET_APPS, PASS_CLIENTS
+
 SCHEMES = ("ApplePass", "AndroidPass")
 
 
@@ -25,13 +27,8 @@ class WalletClient:
     device_os: str
 
 
-_ANDROID_APPS = (
-    ("wallet_passes", re.compile(r"walletpasses", re.IGNORECASE)),
-    ("pass2u", re.compile(r"pass2u|passesalliance", re.IGNORECASE)),
-    ("passworks_wallet", re.compile(r"passworks", re.IGNORECASE)),
-    ("passwallet", re.compile(r"passwallet|attidomobile", re.IGNORECASE)),
-)
-_PASS_CLIENTS = {"passes": "pass2u", "passworks": "passworks_wallet", "walletpasses": "wallet_passes"}
+_ANDROID_APPS = ANDROID_WALLET_APPS
+_PASS_CLIENTS = PASS_CLIENTS
 _APPLE_SYSTEMS = (
     ("watchos", re.compile(r"watch", re.IGNORECASE)),
     ("macos", re.compile(r"macintosh|mac os", re.IGNORECASE)),
