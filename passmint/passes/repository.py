@@ -134,6 +134,11 @@ async def by_public_token(session: AsyncSession, token: str) -> Pass | None:
 
 async def template_of(session: AsyncSession, pass_: Pass) -> Template:
     """The pass's template, its project loaded with it (in one query)."""
+    return (await template_and_project(session, pass_))[0]
+
+
+async def template_and_project(session: AsyncSession, pass_: Pass) -> tuple[Template, Project]:
+    """The pass's template and its project, in one query."""
     row = (
         await session.execute(
             select(Template, Project)
@@ -141,7 +146,22 @@ async def template_of(session: AsyncSession, pass_: Pass) -> Template:
             .where(Template.id == pass_.template_id)
         )
     ).one()
-    return row[0]
+    return row[0], row[1]
+
+
+async def with_template(
+    session: AsyncSession, account_id: int, pass_id: int
+) -> tuple[Pass, Template, Project] | None:
+    """The account's pass ``pass_id`` with its template and the template's project, in one query."""
+    row = (
+        await session.execute(
+            select(Pass, Template, Project)
+            .join(Template, Template.id == Pass.template_id)
+            .join(Project, Project.id == Template.project_id)
+            .where(Pass.account_id == account_id, Pass.id == pass_id)
+        )
+    ).first()
+    return None if row is None else (row[0], row[1], row[2])
 
 
 async def vendors(session: AsyncSession, template_ids: set[int]) -> dict[int, str]:
