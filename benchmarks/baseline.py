@@ -1,11 +1,15 @@
 """The stack's ceiling: a minimal app doing passmint's database work, and passmint beside it; prints JSON.
 
 Serves, one process each on a free loopback port and a fresh SQLite file, a minimal FastAPI +
-SQLAlchemy-async + aiosqlite app (``hello``, select one row by primary key, insert one row; the same
-SQLite pragmas as passmint) and ``passmint serve``. Puts the same load (``--concurrency`` requests in
-flight for ``--seconds`` per path) on each path and prints, per path, requests/s, p50 and p99 in
-milliseconds, and for passmint's paths the ratio to the baseline path doing the same database work:
-``GET /v1/pass/{id}`` to select one row, ``POST /v1/pass/{templateId}`` to insert one row.
+SQLAlchemy-async + aiosqlite app (``hello``, select one row by primary key, insert one row, update one
+row, one page of ten rows with their count; the same SQLite pragmas as passmint) and ``passmint
+serve``. Puts the same load (``--concurrency`` requests in flight for ``--seconds`` per path) on each
+path and prints, per path, requests/s, p50 and p99 in milliseconds and the server's CPU time per
+request, and for passmint's paths the ratio to the baseline path doing the same database work:
+``GET /v1/pass/{id}`` to select one row, ``POST /v1/pass/{templateId}`` to insert one row, ``PUT
+/v1/pass/{id}`` to update one row, ``GET /v1/pass`` to one page. ``ratio`` compares requests/s (the
+load client shares the machine), ``cpu_ratio`` the server's CPU time per request (baseline's / passmint's,
+steadier on a shared machine).
 """
 
 from __future__ import annotations
@@ -26,16 +30,23 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI, HTTPException
-from sqlalchemy import String, event
+from sqlalchemy import String, event, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from benchmarks.issue_passes import coupon_template, free_port, issue_pass, server
+from benchmarks.issue_passes import SERVER_PID, coupon_template, free_port, issue_pass, server
 from passmint.db import SQLITE_PRAGMAS
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_ROWS = 1_000
+SAME_WORK = {
+    "get_pass": "select_row",
+    "create_pass": "insert_row",
+    "update_pass": "update_row",
+    "list_passes": "list_rows",
+}
+"""Each passmint path and the baseline path doing the same database work."""
 
 
 class Base(DeclarativeBase):
@@ -91,11 +102,28 @@ def baseline_app() -> FastAPI:
             session.add(row)
         return {"id": row.id}
 
+    @app.put("/rows/{row_id}")
+    async def update_row(row_id: int, body: dict[str, Any]) -> dict[str, Any]:
+        async with sessions.begin() as session:
+            row = await session.get(Row, row_id)
+            if row is None:
+                raise HTTPException(404)
+            row.data = json.dumps(body)
+        return {"id": row.id}
+
+    @app.get("/rows")
+    async def list_rows(limit: int = 10) -> dict[str, Any]:
+        async with sessions() as session:
+            count = await session.scalar(select(func.count()).select_from(Row))
+            rows = await session.scalars(select(Row).order_by(Row.id.desc()).limit(limit))
+            found = [{"id": row.id, "serial": row.serial, "data": row.data} for row in rows]
+        return {"count": count, "rows": found}
+
     return app
 
 
 @contextmanager
-def baseline_server() -> Iterator[str]:
+def baseline_server() -> Iterator[tuple[str, int]]:
     """The minimal app served by uvicorn in a subprocess, on a fresh SQLite file."""
     database = Path(tempfile.mkdtemp(prefix="passmint-baseline-")) / "baseline.sqlite"
     port = free_port()
@@ -114,19 +142,26 @@ def baseline_server() -> Iterator[str]:
                 time.sleep(0.2)
         else:
             raise SystemExit("the baseline server did not start")
-        yield url
+        yield url, process.pid
     finally:
         process.terminate()
         process.wait(timeout=20)
 
 
+def cpu_seconds(pid: int) -> float:
+    """The CPU time (user and system, every thread) process ``pid`` has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 async def load(
-    client: httpx.AsyncClient, seconds: float, concurrency: int, request: Callable[[int], Awaitable[None]]
+    pid: int, seconds: float, concurrency: int, request: Callable[[int], Awaitable[None]]
 ) -> dict[str, float]:
-    """``request(i)`` with ``concurrency`` in flight for ``seconds``: requests/s, p50 and p99 (ms)."""
+    """``request(i)`` with ``concurrency`` in flight for ``seconds``: requests/s, p50 and p99 (ms), and
+    the CPU time server ``pid`` spent per request (ms)."""
     latencies: list[float] = []
     counter = iter(range(1 << 62))
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_seconds(pid)
     stop = started + seconds
 
     async def worker() -> None:
@@ -136,17 +171,18 @@ async def load(
             latencies.append(time.perf_counter() - sent)
 
     await asyncio.gather(*(worker() for _ in range(concurrency)))
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, cpu_seconds(pid) - cpu
     cuts = statistics.quantiles(latencies, n=100, method="inclusive")
     return {
         "requests": len(latencies),
         "per_s": round(len(latencies) / elapsed, 1),
         "p50_ms": round(cuts[49] * 1000, 1),
         "p99_ms": round(cuts[98] * 1000, 1),
+        "cpu_ms": round(cpu * 1000 / len(latencies), 2),
     }
 
 
-async def run_baseline(url: str, seconds: float, concurrency: int) -> dict[str, dict[str, float]]:
+async def run_baseline(url: str, pid: int, seconds: float, concurrency: int) -> dict[str, dict[str, float]]:
     limits = httpx.Limits(max_connections=concurrency)
     async with httpx.AsyncClient(base_url=url, limits=limits, timeout=60) as client:
 
@@ -160,15 +196,20 @@ async def run_baseline(url: str, seconds: float, concurrency: int) -> dict[str, 
             body = {"serial": f"M{index}", "fields": {"Coupon": {"value": f"{index % 90}%"}}}
             (await client.post("/rows", json=body)).raise_for_status()
 
-        return {
-            "hello": await load(client, seconds, concurrency, hello),
-            "select_row": await load(client, seconds, concurrency, select_row),
-            "insert_row": await load(client, seconds, concurrency, insert_row),
-        }
+        async def update_row(index: int) -> None:
+            body = {"fields": {"Coupon": {"value": f"{index % 90}%"}}}
+            (await client.put(f"/rows/{index % SEED_ROWS + 1}", json=body)).raise_for_status()
+
+        async def list_rows(_index: int) -> None:
+            (await client.get("/rows", params={"limit": 10})).raise_for_status()
+
+        paths = {"hello": hello, "select_row": select_row, "insert_row": insert_row,
+                 "update_row": update_row, "list_rows": list_rows}  # fmt: skip
+        return {name: await load(pid, seconds, concurrency, path) for name, path in paths.items()}
 
 
 async def run_passmint(
-    url: str, auth: tuple[str, str], seconds: float, concurrency: int, seed: int
+    url: str, pid: int, auth: tuple[str, str], seconds: float, concurrency: int, seed: int
 ) -> dict[str, dict[str, float]]:
     limits = httpx.Limits(max_connections=concurrency)
     async with httpx.AsyncClient(base_url=url, auth=auth, limits=limits, timeout=60) as client:
@@ -181,12 +222,17 @@ async def run_passmint(
         async def get(index: int) -> None:
             (await client.get(f"/v1/pass/{ids[index % seed]}")).raise_for_status()
 
+        async def update(index: int) -> None:
+            body = {"fields": {"Coupon": {"value": f"{index % 90}%"}}}
+            (await client.put(f"/v1/pass/{ids[index % seed]}", json=body)).raise_for_status()
+
+        async def list_passes(_index: int) -> None:
+            (await client.get("/v1/pass", params={"pageSize": 10})).raise_for_status()
+
         for index in range(seed):
             await create(index)
-        return {
-            "get_pass": await load(client, seconds, concurrency, get),
-            "create_pass": await load(client, seconds, concurrency, create),
-        }
+        paths = {"get_pass": get, "create_pass": create, "update_pass": update, "list_passes": list_passes}
+        return {name: await load(pid, seconds, concurrency, path) for name, path in paths.items()}
 
 
 def passmint_figures(seconds: float, concurrency: int, seed: int) -> dict[str, dict[str, float]]:
@@ -196,7 +242,8 @@ def passmint_figures(seconds: float, concurrency: int, seed: int) -> dict[str, d
             env=env, capture_output=True, check=True,
         )  # fmt: skip
         key = json.loads(created.stdout)
-        return asyncio.run(run_passmint(url, (key["key"], key["secret"]), seconds, concurrency, seed))
+        auth = (key["key"], key["secret"])
+        return asyncio.run(run_passmint(url, int(env[SERVER_PID]), auth, seconds, concurrency, seed))
 
 
 def main() -> None:
@@ -205,12 +252,12 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--seed", type=int, default=200, help="passes created before the load")
     args = parser.parse_args()
-    with baseline_server() as url:
-        baseline = asyncio.run(run_baseline(url, args.seconds, args.concurrency))
+    with baseline_server() as (url, pid):
+        baseline = asyncio.run(run_baseline(url, pid, args.seconds, args.concurrency))
     passmint = passmint_figures(args.seconds, args.concurrency, args.seed)
-    same_work = {"get_pass": "select_row", "create_pass": "insert_row"}
-    for path, base in same_work.items():
+    for path, base in SAME_WORK.items():
         passmint[path]["ratio"] = round(passmint[path]["per_s"] / baseline[base]["per_s"], 2)
+        passmint[path]["cpu_ratio"] = round(baseline[base]["cpu_ms"] / passmint[path]["cpu_ms"], 2)
     print(json.dumps({"database": "sqlite", "workers": 1, "concurrency": args.concurrency,
                       "seconds": args.seconds, "baseline": baseline, "passmint": passmint}))  # fmt: skip
 

@@ -26,6 +26,9 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.factories import PROJECT, apple_template
 
+SERVER_PID = "PASSMINT_BENCH_SERVER_PID"
+"""In the environment ``server`` yields: the server's process id (its CPU time can be read)."""
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -46,6 +49,7 @@ def server(
     command = [sys.executable, "-m", "passmint", "serve", "--port", str(port), "--workers", str(workers)]
     log = open(os.environ.get("PASSMINT_BENCH_LOG", os.devnull), "wb")  # noqa: SIM115
     process = subprocess.Popen(command, env=env, stdout=log, stderr=log)
+    env = env | {SERVER_PID: str(process.pid)}
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30

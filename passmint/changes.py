@@ -28,15 +28,18 @@ from passmint.db import BEFORE_COMMIT
 from passmint.models import ChangeClock, Pass, Template
 
 _PASSES, _TEMPLATES = "passmint.changed_passes", "passmint.changed_templates"
+_CREATED = "passmint.created_passes"
 
 
 @dataclass(frozen=True)
 class Change:
     """What one transaction changed: passes (each with the ticket counting it, if any) and whole
-    templates (all of their passes)."""
+    templates (all of their passes); ``created``: those of the passes made in this transaction (no
+    phone can hold them yet)."""
 
     passes: dict[int, int | None]
     templates: frozenset[int]
+    created: frozenset[int] = frozenset()
 
 
 Subscriber = Callable[[AsyncSession, Change], Awaitable[None]]
@@ -51,9 +54,10 @@ class Publisher:
 
     async def __call__(self, session: AsyncSession) -> None:
         passes, templates = session.info.pop(_PASSES, {}), session.info.pop(_TEMPLATES, set())
+        created = frozenset(session.info.pop(_CREATED, ()))
         if not passes and not templates:
             return
-        change = Change(passes, frozenset(templates))
+        change = Change(passes, frozenset(templates), created)
         for subscriber in self.subscribers:
             await subscriber(session, change)
         await _stamp(session, change)
@@ -63,6 +67,14 @@ def mark_passes(session: AsyncSession, pass_ids: Iterable[int], *, ticket_id: in
     """These passes change in this transaction; ``ticket_id`` counts each as done once phones are told."""
     marked: dict[int, int | None] = _published(session).setdefault(_PASSES, {})
     marked.update(dict.fromkeys(pass_ids, ticket_id))
+
+
+def mark_created(session: AsyncSession, pass_id: int) -> None:
+    """This pass is made in this transaction (``mark_passes`` too): no phone holds it, so its
+    subscribers need not look for any."""
+    mark_passes(session, [pass_id])
+    created: set[int] = session.info.setdefault(_CREATED, set())
+    created.add(pass_id)
 
 
 def mark_template(session: AsyncSession, template_id: int) -> None:

@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     pkpass_cache_bytes: ByteSize = ByteSize(64 * 1024 * 1024)
     """Memory each process keeps signed passes in, so a pass unchanged since it was last signed is not
     signed again (least recently used dropped first); 0 turns the cache off."""
+    pkpass_file_cache_bytes: ByteSize = ByteSize(256 * 1024 * 1024)
+    """Disk the processes sharing a data dir keep signed passes in (``<data dir>/cache/pkpass``), so a
+    pass signed by one is served by the others without signing it again; 0 turns it off."""
 
     @property
     def database(self) -> str:

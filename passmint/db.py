@@ -34,6 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_asyn
 from sqlalchemy.util import await_
 
 from passmint.errors import Unavailable
+from passmint.kit import sqlite_driver
 
 BUSY_TIMEOUT = 10.0
 """Seconds a SQLite write waits for another process's write lock (SQLite's busy handler)."""
@@ -218,7 +219,10 @@ class Database:
         options: dict[str, Any] = {"pool_pre_ping": not self.is_sqlite}
         if not self.is_sqlite:
             options.update(pool_size=10, max_overflow=20)
-        self.engine = create_async_engine(url, hide_parameters=True, **options)
+        engine_url = self.url
+        if engine_url.drivername == "sqlite+aiosqlite":  # one trip to aiosqlite's thread a statement
+            engine_url = engine_url.set(drivername=f"sqlite+{sqlite_driver.DRIVER}")
+        self.engine = create_async_engine(engine_url, hide_parameters=True, **options)
         self.gate = WriteGate(write_wait) if self.is_sqlite else None
         engine = self.engine.sync_engine
         event.listen(engine, "begin", _began)

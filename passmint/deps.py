@@ -4,7 +4,7 @@ No ``from __future__ import annotations`` here: FastAPI reads these signatures a
 ``page_params`` builds its parameters from a local variable.
 """
 
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Annotated
 
 import httpx
@@ -62,16 +62,30 @@ def get_http_client(request: Request) -> httpx.AsyncClient:
     return client
 
 
-def get_image_source(request: Request) -> ImageSource:
+async def get_image_source(request: Request) -> ImageSource:
     """Image URLs are fetched with the shared client, under PASSMINT_ALLOW_PRIVATE_NETWORKS."""
     return ImageSource(get_http_client(request), get_settings(request).allow_private_networks)
 
 
+async def _http_client(request: Request) -> httpx.AsyncClient:
+    return get_http_client(request)
+
+
+async def _settings(request: Request) -> Settings:
+    return get_settings(request)
+
+
+async def _database(request: Request) -> Database:
+    return get_database(request)
+
+
+# Every dependency is a coroutine function: FastAPI runs a plain function in a worker thread, a hop
+# that costs more than any of these does (tests/test_routing.py checks every route's).
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
-HttpClientDep = Annotated[httpx.AsyncClient, Depends(get_http_client)]
+HttpClientDep = Annotated[httpx.AsyncClient, Depends(_http_client)]
 ImageSourceDep = Annotated[ImageSource, Depends(get_image_source)]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
-DatabaseDep = Annotated[Database, Depends(get_database)]
+SettingsDep = Annotated[Settings, Depends(_settings)]
+DatabaseDep = Annotated[Database, Depends(_database)]
 
 basic_auth = HTTPBasic(
     auto_error=False,
@@ -145,10 +159,10 @@ def _query_error(field: str, message: str) -> InvalidQuery:
     )
 
 
-def page_params(orders: Sequence[str]) -> Callable[..., PageRequest]:
+def page_params(orders: Sequence[str]) -> Callable[..., Awaitable[PageRequest]]:
     """A dependency reading ``page``, ``pageSize``, ``order`` (one of ``orders``) and ``direction``."""
 
-    def dependency(
+    async def dependency(
         page: Annotated[Id, Query(description="The page to return, starting at 1.")] = 1,
         page_size: Annotated[
             int, Query(alias="pageSize", ge=1, le=MAX_PAGE_SIZE, description="Results per page.")

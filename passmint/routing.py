@@ -47,7 +47,7 @@ def _ref(name: str) -> Any:
     """A dependency reading path slot ``name`` into a ``Ref``, documented under that name; an id
     no stored object can have (beyond ``kit.ids.MAX_ID``) is a 400 naming the slot."""
 
-    def resolve(**path: str) -> Ref:
+    async def resolve(**path: str) -> Ref:
         return Ref.parse(path[name])
 
     annotation = Annotated[
@@ -65,12 +65,12 @@ PassRef = Annotated[Ref, _ref("passId")]
 PassExternalId = Annotated[str, Path(alias="passExternalId", max_length=255)]
 
 
-def pass_at(ref: PassRef) -> PassLocator:
+async def pass_at(ref: PassRef) -> PassLocator:
     """``/pass/{id}`` or ``/pass/id/{externalId}``."""
     return PassLocator(pass_id=ref.id, external_id=ref.external_id)
 
 
-def pass_in_template(template: TemplateRef, external_id: PassExternalId) -> PassLocator:
+async def pass_in_template(template: TemplateRef, external_id: PassExternalId) -> PassLocator:
     """``/pass/template/{templateId}/id/{passExternalId}``."""
     return PassLocator(template=template, external_id=external_id)
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import aiosqlite
 import asyncpg
 import httpx
 import pytest
@@ -261,3 +262,28 @@ async def test_a_full_disk_outside_the_database_is_503(app: FastAPI) -> None:
     finally:
         app.router.routes.pop()
     assert_503(response, "database_full", "60")
+
+
+async def test_a_sqlite_statement_is_one_trip_to_the_connections_thread(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 13: SQLAlchemy's aiosqlite adapter made four hand-offs to aiosqlite's thread a statement
+    (cursor, execute, fetch, close); passmint's driver makes one, and reads, writes and rowcounts as
+    before."""
+    if not database.is_sqlite:
+        pytest.skip("SQLite's driver")
+    trips: list[object] = []
+    execute = aiosqlite.Connection._execute
+
+    async def counted(self: aiosqlite.Connection, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        trips.append(fn)
+        return await execute(self, fn, *args, **kwargs)
+
+    async with database.transaction() as session:
+        await session.execute(text("SELECT 1"))  # the connection is checked out and begun
+        monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+        rows = (await session.execute(text("SELECT 1 UNION ALL SELECT 2"))).scalars().all()
+        assert rows == [1, 2] and len(trips) == 1
+        changed = await session.execute(text("UPDATE change_clock SET value = value WHERE id = 1"))
+        assert changed.rowcount == 1 and len(trips) == 2  # type: ignore[attr-defined]
+        await session.rollback()

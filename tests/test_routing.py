@@ -3,10 +3,16 @@ never a 500 (ids beyond a 64-bit column, digits other than 0-9, NUL characters).
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
+from starlette.routing import BaseRoute
 
 from passmint.kit.ids import MAX_ID
 from tests.factories import create_pass, create_project, create_template
@@ -101,3 +107,33 @@ class TestNulCharacters:
     async def test_nothing_is_written(self, api: httpx.AsyncClient) -> None:
         await api.post("/v1/project/id/a%00b", json={"name": "n", "projectType": "memberCard"})
         assert (await api.get("/v1/project")).json()["count"] == 0
+
+
+def _sync_dependencies(dependant: Dependant) -> Iterator[str]:
+    for dependency in dependant.dependencies:
+        call = dependency.call
+        if call is not None and not any(
+            check(candidate)
+            for candidate in (call, getattr(call, "__call__", None))  # noqa: B004 (security schemes)
+            for check in (inspect.iscoroutinefunction, inspect.isasyncgenfunction)
+        ):
+            yield getattr(call, "__qualname__", repr(call))
+        yield from _sync_dependencies(dependency)
+
+
+def _api_routes(routes: Iterable[BaseRoute]) -> Iterator[APIRoute]:
+    for route in routes:
+        if isinstance(route, APIRoute):
+            yield route
+        included = getattr(route, "original_router", None)  # FastAPI keeps included routers as they are
+        if included is not None:
+            yield from _api_routes(included.routes)
+
+
+def test_no_dependency_runs_in_a_thread(app: FastAPI) -> None:
+    """FastAPI runs a plain-function dependency in a worker thread (issue 13: two thread hops a request
+    for work of a microsecond); every dependency of every route is a coroutine function."""
+    routes = list(_api_routes(app.routes))
+    assert len(routes) > 100
+    found = {f"{route.path}: {name}" for route in routes for name in _sync_dependencies(route.dependant)}
+    assert not found, sorted(found)

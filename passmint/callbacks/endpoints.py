@@ -18,7 +18,7 @@ router = APIRouter(prefix="/project", tags=["Callbacks"])
 PATH = "/{projectId:ref}/settings/callback"
 
 
-def get_sealing_box(settings: SettingsDep) -> SecretBox:
+async def get_sealing_box(settings: SettingsDep) -> SecretBox:
     assert settings.secret_key is not None
     return sealing_box(settings.secret_key.get_secret_value())
 

@@ -29,7 +29,7 @@ CertificateId = Annotated[
 ]
 
 
-def get_key_box(settings: SettingsDep) -> SecretBox:
+async def get_key_box(settings: SettingsDep) -> SecretBox:
     assert settings.secret_key is not None
     return key_box(settings.secret_key.get_secret_value())
 

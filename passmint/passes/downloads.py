@@ -18,7 +18,7 @@ from passmint.kit.files import Download
 from passmint.kit.refs import PassLocator, Ref
 from passmint.kit.time import modified_since
 from passmint.kit.useragents import is_desktop_browser
-from passmint.models import Account, Pass, Template
+from passmint.models import Account, Pass
 from passmint.pages import render_landing
 from passmint.passes import repository
 from passmint.passes import service as pass_service
@@ -48,7 +48,8 @@ async def for_device(
 ) -> Download | Unchanged:
     """The pass's current .pkpass for a device that authenticated with its token, unless the pass has
     not changed since ``since`` (the device's If-Modified-Since)."""
-    changed = await changed_at(session, pass_)
+    template, _project = await pass_service.project_of(session, pass_)  # kept for the download
+    changed = max(pass_.updated_at, template.updated_at)
     if since is not None and not modified_since(changed, since):
         return Unchanged(changed)
     account = await session.get(Account, pass_.account_id)
@@ -158,11 +159,3 @@ async def _record(session: AsyncSession, account: Account, pass_: Pass) -> PassR
     locations = [place.data for place in await repository.places(session, pass_)]
     changed = max(pass_.updated_at, template.updated_at)
     return PassRecord(account, pass_, template, project, locations, changed)
-
-
-async def changed_at(session: AsyncSession, pass_: Pass) -> datetime:
-    """When what the pass shows last changed: its own change, or its template's if later (a template
-    change does not write each of its passes)."""
-    template = await session.get(Template, pass_.template_id)
-    assert template is not None  # the foreign key guarantees it
-    return max(pass_.updated_at, template.updated_at)

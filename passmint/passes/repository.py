@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from typing import NamedTuple, TypeVar
 
-from sqlalchemy import ColumnElement, Select, delete, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, delete, exists, func, inspect, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.kit.pagination import PageRequest, paginate
@@ -15,6 +15,7 @@ from passmint.kit.time import utcnow
 from passmint.models import DynamicLink, Location, Pass, PassTag, Project, Registration, Tag, Template
 from passmint.passes.schemas import InstallStatus
 
+_TEMPLATES_READ = "passmint.templates_read"
 _Row = TypeVar("_Row")
 SORT_COLUMNS = {"id": Pass.id, "createdAt": Pass.created_at, "updatedAt": Pass.updated_at}
 
@@ -134,14 +135,40 @@ async def by_public_token(session: AsyncSession, token: str) -> Pass | None:
 
 async def template_of(session: AsyncSession, pass_: Pass) -> Template:
     """The pass's template, its project loaded with it (in one query)."""
+    return (await template_and_project(session, pass_))[0]
+
+
+async def template_and_project(session: AsyncSession, pass_: Pass) -> tuple[Template, Project]:
+    """The pass's template and its project, in one query, once per transaction (the session keeps
+    them: its identity map alone would drop them as soon as nothing else refers to them; a rollback,
+    which expires them, makes them read again)."""
+    memo: dict[int, tuple[Template, Project]] = session.info.setdefault(_TEMPLATES_READ, {})
+    found = memo.get(pass_.template_id)
+    if found is None or inspect(found[0]).expired or inspect(found[1]).expired:
+        row = (
+            await session.execute(
+                select(Template, Project)
+                .join(Project, Project.id == Template.project_id)
+                .where(Template.id == pass_.template_id)
+            )
+        ).one()
+        found = memo[pass_.template_id] = (row[0], row[1])
+    return found
+
+
+async def with_template(
+    session: AsyncSession, account_id: int, pass_id: int
+) -> tuple[Pass, Template, Project] | None:
+    """The account's pass ``pass_id`` with its template and the template's project, in one query."""
     row = (
         await session.execute(
-            select(Template, Project)
+            select(Pass, Template, Project)
+            .join(Template, Template.id == Pass.template_id)
             .join(Project, Project.id == Template.project_id)
-            .where(Template.id == pass_.template_id)
+            .where(Pass.account_id == account_id, Pass.id == pass_id)
         )
-    ).one()
-    return row[0]
+    ).first()
+    return None if row is None else (row[0], row[1], row[2])
 
 
 async def vendors(session: AsyncSession, template_ids: set[int]) -> dict[int, str]:

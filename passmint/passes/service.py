@@ -142,9 +142,8 @@ async def prepare(
     external_id: str | None = None,
 ) -> tuple[Template, Draft]:
     """Check a new pass against its template and store its images; nothing is made yet."""
-    template = await template_service.get(session, account, template_ref)
+    template, project = await template_service.with_project(session, account, template_ref)
     await check_issuable(session, template, external_id)
-    project = await template_service.project_of(session, template)
     stored = values.check(template, project, values.from_body(body), body)
     digests = await (await _fetch_images(stored, images, previous=None)).store(session)
     locations = None if body.locations is None else [_location(location) for location in body.locations]
@@ -182,7 +181,7 @@ async def issue(session: AsyncSession, account: Account, template: Template, dra
             f"Template {template.id} already has a pass with external id '{draft.external_id}'"
         )
     pass_ = created
-    changes.mark_passes(session, [pass_.id])
+    changes.mark_created(session, pass_.id)
     if draft.locations is not None:
         await repository.replace_locations(session, pass_.id, draft.locations)
     if draft.tags is not None:
@@ -215,9 +214,7 @@ async def update(
     have been pushed (at once when none does).
     """
     checked: list[tuple[Pass, dict[str, Any], Fetched]] = []
-    for pass_ in await _targets(session, account, locator, body):
-        template = await repository.template_of(session, pass_)
-        project = await template_service.project_of(session, template)
+    for pass_, template, project in await _targets(session, account, locator, body):
         stored = values.check(template, project, values.merged(pass_.values, body), body)
         checked.append((pass_, stored, await _fetch_images(stored, images, previous=pass_)))
     # every image is fetched before the first write (see images/sources.py)
@@ -284,15 +281,27 @@ async def set_beacons(
 
 
 async def project_of(session: AsyncSession, pass_: Pass) -> tuple[Template, Project]:
-    template = await repository.template_of(session, pass_)
-    return template, await template_service.project_of(session, template)
+    return await repository.template_and_project(session, pass_)
 
 
 async def _targets(
     session: AsyncSession, account: Account, locator: PassLocator, body: PassUpdate
+) -> list[tuple[Pass, Template, Project]]:
+    """The pass named, or every pass with the external id (of the ``templates`` listed, if any), each
+    with its template and project (the pass named by id in one query)."""
+    if locator.pass_id is not None:
+        found = await repository.with_template(session, account.id, locator.pass_id)
+        if found is None:
+            raise PassNotFound(f"Pass {locator} was not found")
+        return [found]
+    named = await _passes_named(session, account, locator, body)
+    return [(pass_, *await repository.template_and_project(session, pass_)) for pass_ in named]
+
+
+async def _passes_named(
+    session: AsyncSession, account: Account, locator: PassLocator, body: PassUpdate
 ) -> list[Pass]:
-    """The pass named, or every pass with the external id (of the ``templates`` listed, if any)."""
-    if locator.pass_id is not None or locator.template is not None:
+    if locator.template is not None:
         return [await get(session, account, locator)]
     template_ids = (
         None

@@ -27,7 +27,8 @@ async def after_change(session: AsyncSession, change: Change) -> None:
             await enqueue(session, PlanTemplate(template_id=template_id))
     if not passes:
         return
-    held = set(await session.scalars(repository.registered_passes(list(passes))))
+    maybe_held = [pass_id for pass_id in passes if pass_id not in change.created]
+    held = set(await session.scalars(repository.registered_passes(maybe_held))) if maybe_held else set()
     by_ticket: dict[int | None, list[int]] = {}
     for pass_id, ticket_id in passes.items():
         by_ticket.setdefault(ticket_id, []).append(pass_id)

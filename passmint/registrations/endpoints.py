@@ -36,7 +36,7 @@ PerPage = Annotated[int, Query(alias="perPage", ge=1, le=MAX_PER_PAGE)]
 RESPONSE = {"model": list[RegistrationRead], "description": "Total in X-Total-Count, next page in Link."}
 
 
-def registration_filter(
+async def registration_filter(
     start: From = None,
     end: To = None,
     show_ended: ShowEnded = False,

@@ -70,7 +70,7 @@ class Guards:
         self.pruner = device_logs.Pruner(self.log_retention)
 
 
-def guards(request: Request, settings: SettingsDep) -> Guards:
+async def guards(request: Request, settings: SettingsDep) -> Guards:
     found: Guards | None = getattr(request.app.state, "apple_guards", None)
     if found is None:
         found = Guards(timedelta(days=settings.device_log_retention_days))
@@ -78,7 +78,7 @@ def guards(request: Request, settings: SettingsDep) -> Guards:
     return found
 
 
-def client_address(request: Request) -> str:
+async def client_address(request: Request) -> str:
     """The caller's address (behind a proxy, what uvicorn's ``--forwarded-allow-ips`` lets it trust)."""
     return request.client.host if request.client is not None else "unknown"
 

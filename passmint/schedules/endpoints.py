@@ -31,7 +31,7 @@ ONE = "/{projectId:ref}/{scheduleId}"
 ScheduleId = Annotated[uuid.UUID, Path(alias="scheduleId", description="The schedule's id (a UUID).")]
 
 
-def schedule_cursor(
+async def schedule_cursor(
     start: Annotated[
         uuid.UUID | None, Query(description="The id of the last schedule of the previous page.")
     ] = None,

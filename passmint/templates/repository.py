@@ -33,6 +33,20 @@ async def get(session: AsyncSession, account_id: int, ref: Ref) -> Template | No
     return await session.scalar(statement)
 
 
+async def get_with_project(
+    session: AsyncSession, account_id: int, ref: Ref
+) -> tuple[Template, Project] | None:
+    """``get``, with the template's project, in one query."""
+    statement = select(Template, Project).join(Project, Project.id == Template.project_id)
+    statement = statement.where(Template.account_id == account_id, Template.deleted_at.is_(None))
+    if ref.external_id is not None:
+        statement = statement.where(Template.external_id == ref.external_id)
+    else:
+        statement = statement.where(Template.id == ref.id)
+    row = (await session.execute(statement)).first()
+    return None if row is None else (row[0], row[1])
+
+
 async def external_id_taken(session: AsyncSession, account_id: int, external_id: str) -> bool:
     found = await session.scalar(
         select(Template.id).where(Template.account_id == account_id, Template.external_id == external_id)

@@ -41,6 +41,14 @@ async def get(session: AsyncSession, account: Account, ref: Ref) -> Template:
     return template
 
 
+async def with_project(session: AsyncSession, account: Account, ref: Ref) -> tuple[Template, Project]:
+    """``get``, with the template's project (one query)."""
+    found = await repository.get_with_project(session, account.id, ref)
+    if found is None:
+        raise TemplateNotFound(f"Template {ref} was not found")
+    return found
+
+
 async def project_of(session: AsyncSession, template: Template) -> Project:
     project = await session.get(Project, template.project_id)
     assert project is not None  # the foreign key guarantees it

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Hashable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
@@ -30,6 +31,7 @@ from passmint.certificates.service import project_signer
 from passmint.config import Settings
 from passmint.designs import APPLE_HEADERS, AppleField, Vendor
 from passmint.images import service as image_service
+from passmint.kit.filecache import FileCache
 from passmint.kit.files import Download
 from passmint.kit.lru import BytesLRU
 from passmint.kit.threads import in_thread
@@ -41,6 +43,8 @@ PKPASSES = "application/vnd.apple.pkpasses"
 PERSONALIZATION, PERSONALIZATION_LOGO = "personalization", "personalization_logo"
 _signed = BytesLRU()
 """Signed passes by ``_signed_version``: a pass unchanged since it was last signed is not signed again."""
+_shared: dict[Path, FileCache] = {}
+"""The file cache of signed passes of each data dir, behind ``_signed``: shared between processes."""
 APPLE_FIELDS = {
     "name": "PKPassPersonalizationFieldName",
     "postalCode": "PKPassPersonalizationFieldPostalCode",
@@ -85,8 +89,13 @@ class AppleWallet:
         key = _signed_version(record, signer, settings)
         data = _signed.get(key)
         if data is None:
-            rendered = await _render(session, record, settings, signer)
-            data = await in_thread(build_pkpass, rendered.pass_json, rendered.files, signer)
+            shared = _shared_cache(settings)
+            data = shared.get(repr(key)) if shared is not None else None
+            if data is None:
+                rendered = await _render(session, record, settings, signer)
+                data = await in_thread(build_pkpass, rendered.pass_json, rendered.files, signer)
+                if shared is not None:
+                    await in_thread(shared.put, repr(key), data)
             _signed.put(key, data, int(settings.pkpass_cache_bytes))
         return Download(data, PKPASS, f"pass-{record.pass_.id}.pkpass", record.changed_at)
 
@@ -94,6 +103,18 @@ class AppleWallet:
         newest = max(file.last_modified for file in files)
         data = await in_thread(build_pkpasses, [file.data for file in files])
         return Download(data, PKPASSES, filename, newest)
+
+
+def _shared_cache(settings: Settings) -> FileCache | None:
+    """The signed passes every process of this data dir shares (``PASSMINT_PKPASS_FILE_CACHE_BYTES``)."""
+    budget = int(settings.pkpass_file_cache_bytes)
+    if budget <= 0:
+        return None
+    directory = (settings.data_dir / "cache" / "pkpass").resolve()
+    found = _shared.get(directory)
+    if found is None or found.budget != budget:
+        found = _shared[directory] = FileCache(directory, budget)
+    return found
 
 
 def _signed_version(record: PassRecord, signer: PassSigner, settings: Settings) -> Hashable:

@@ -1,14 +1,19 @@
-"""Signed passes served again from memory until anything they are made from changes (issue 13)."""
+"""Signed passes served again from memory, or from files another process wrote, until anything they are
+made from changes (issue 13)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from pathlib import Path
 
 import httpx
 import pytest
 
 from passmint.apple import PassSigner
+from passmint.kit.filecache import FileCache
 from passmint.kit.lru import BytesLRU
+from passmint.wallets import apple as wallets_apple
 from tests.factories import create_pass
 from tests.passes.conftest import Verify, pass_json
 
@@ -42,6 +47,20 @@ async def test_a_second_download_is_not_signed_again(
     assert await download(api, created["id"]) == first
     assert signatures() == 1
     verify(first)
+
+
+async def test_another_process_serves_it_without_signing(
+    api: httpx.AsyncClient,
+    template_id: int,
+    signatures: Callable[[], int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A process whose memory does not hold the pass reads what another one signed from the data dir."""
+    created = await create_pass(api, template_id)
+    first = await download(api, created["id"])
+    monkeypatch.setattr(wallets_apple, "_signed", BytesLRU())  # a second process: nothing in memory
+    assert await download(api, created["id"]) == first
+    assert signatures() == 1
 
 
 async def test_a_pass_update_signs_new_bytes(
@@ -91,3 +110,16 @@ def test_the_cache_is_bounded_by_bytes() -> None:
     assert cache.get("huge") is None and len(cache) == 2
     cache.put("d", b"5", budget=0)
     assert len(cache) == 0 and cache.size == 0
+
+
+def test_the_file_cache_is_shared_and_bounded(tmp_path: Path) -> None:
+    one, other = FileCache(tmp_path / "c", 100), FileCache(tmp_path / "c", 100)
+    one.put("a", b"1" * 40)
+    assert other.get("a") == b"1" * 40 and other.get("b") is None
+    other.put("b", b"2" * 40)
+    os.utime(next(path for path in (tmp_path / "c").iterdir() if path.read_bytes() == b"2" * 40), (1, 1))
+    one.put("c", b"3" * 40)  # over budget: the least recently used file goes
+    assert (one.get("a"), one.get("b"), one.get("c")) == (b"1" * 40, None, b"3" * 40)
+    one.put("huge", b"4" * 101)
+    assert one.get("huge") is None
+    assert sorted(path.name.startswith(".") for path in (tmp_path / "c").iterdir()) == [False, False]

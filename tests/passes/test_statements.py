@@ -34,3 +34,24 @@ async def test_get_pass_statements(
     assert (read["tags"], len(read["locations"])) == (
         (["a", "b"], 1) if body is TAGGED_AND_PLACED else ([], 0)
     )
+
+
+async def test_create_pass_statements(api: httpx.AsyncClient, template_id: int, database: Database) -> None:
+    """Creating a pass: its template with its project, the insert, and the change clock's tick and
+    stamp; no look for phones holding it (none can hold a pass made in this transaction)."""
+    await create_pass(api, template_id, PLAIN)  # the key is remembered now
+    with statements(database) as sent:
+        response = await api.post(f"/v1/pass/{template_id}", json=PLAIN)
+    assert response.status_code == 200
+    assert len(sent) == 4, "\n\n".join(sent)
+    assert not any("registrations" in statement for statement in sent)
+
+
+async def test_update_pass_statements(api: httpx.AsyncClient, template_id: int, database: Database) -> None:
+    """Updating a pass: the pass with its template and project in one statement, the ticket, the
+    update, the phones holding it, the ticket's count, and the change clock's tick and stamp."""
+    created = await create_pass(api, template_id, PLAIN)
+    with statements(database) as sent:
+        response = await api.put(f"/v1/pass/{created['id']}", json={"fields": {"Coupon": {"value": "2%"}}})
+    assert response.status_code == 200
+    assert len(sent) == 7, "\n\n".join(sent)

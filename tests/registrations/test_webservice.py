@@ -25,6 +25,7 @@ from passmint.wallets import apple as wallets_apple
 from tests.conftest import AddressedClient, ApiClient
 from tests.factories import create_pass, create_project, create_template
 from tests.support.clock import AheadClock
+from tests.support.statements import statements
 
 PASS_TYPE = "pass.dev.passmint"
 IPHONE = "PassKit/1.0 CFNetwork/1494.0.7 Darwin/23.4.0"
@@ -429,3 +430,26 @@ async def test_not_modified_builds_nothing(
     assert loaded == []
     again = await phone.latest()
     assert again.status_code == 200 and again.content == fetched.content
+
+
+async def test_latest_pass_statements(phone: Phone, database: Database) -> None:
+    """The pass by serial, its template with its project (read once: the type check and the download
+    share them), the certificate for the type check, the account, its places, the signer's certificate;
+    the signed bytes come from the cache."""
+    assert (await phone.latest()).status_code == 200
+    with statements(database) as sent:
+        response = await phone.latest()
+    assert response.status_code == 200
+    assert len(sent) == 6, "\\n\\n".join(sent)
+    assert sum("JOIN projects" in statement for statement in sent) == 1
+
+
+async def test_register_statements(phone: Phone, database: Database) -> None:
+    """Registering again: the pass, its template and project, its certificate, the pass's lock
+    (PostgreSQL only: SQLite locks no rows), the device, the registration (already there)."""
+    assert (await phone.register()).status_code == 201
+    with statements(database) as sent:
+        response = await phone.register()
+    assert response.status_code == 200
+    expected = 6 if database.url.get_backend_name() == "postgresql" else 5
+    assert len(sent) == expected, "\\n\\n".join(sent)
