@@ -1,0 +1,77 @@
+"""Adaptive links as the API prints them, and a visit's outcome as an HTTP answer (a pass file, a
+redirect, the landing page, or a refusal as an HTML page for browsers and JSON for programs)."""
+
+from __future__ import annotations
+
+from fastapi.responses import RedirectResponse, Response
+
+from passmint.errors import NotImplementedYet
+from passmint.kit.files import Download
+from passmint.links.schemas import LinkPage, LinkRead
+from passmint.links.service import LinkView, expiry, is_expired
+from passmint.links.visits import Landing, Outcome, Redirect
+from passmint.routing import file_response
+
+
+def link_url(base_url: str, public_id: str) -> str:
+    return f"{base_url}/v1/pass/adaptive/{public_id}"
+
+
+def read(found: LinkView, base_url: str) -> LinkRead:
+    link, names = found.link, found.template_external_ids
+    url = link_url(base_url, link.public_id)
+    return LinkRead(
+        adaptive_link_id=link.public_id,
+        adaptive_link_external_id=link.external_id,
+        url=url,
+        ios_url=f"{url}/ios",
+        android_url=f"{url}/android",
+        landing_page_url=link.landing_page_url,
+        is_personalized=link.is_personalized,
+        is_expired=is_expired(link),
+        expiration_date=link.expiration_date,
+        expiry=expiry(link),
+        available_passes=link.available_passes,
+        ttl_in_days=link.ttl_in_days,
+        parameter_encoding=link.parameter_encoding,
+        location_radius=link.location_radius,
+        max_result_locations=link.max_result_locations,
+        install_limit=link.install_limit,
+        install_limit_per_pass_external_id=link.install_limit_per_pass_external_id,
+        ios_template_id=link.ios_template_id,
+        ios_template_external_id=names.get(link.ios_template_id) if link.ios_template_id else None,
+        android_template_id=link.android_template_id,
+        android_template_external_id=(
+            names.get(link.android_template_id) if link.android_template_id else None
+        ),
+        ios_pass_link_id=link.ios_pass_link_id,
+        android_pass_link_id=link.android_pass_link_id,
+        project_id=link.project_id,
+        project_external_id=found.project.external_id,
+        payload=link.payload,
+        locations=link.locations or None,
+        created_at=link.created_at,
+        updated_at=link.updated_at,
+    )
+
+
+def page(found: list[LinkView], next_token: str | None, base_url: str) -> LinkPage:
+    return LinkPage(links=[read(view, base_url) for view in found], next_page_token=next_token)
+
+
+def answer(outcome: Outcome) -> Response:
+    """A visit's outcome as HTTP (a refusal is raised, and rendered by ``http_errors``: a small HTML page
+    when a browser asked, JSON for a program)."""
+    if isinstance(outcome, Download):
+        return file_response(outcome)
+    if isinstance(outcome, Redirect):
+        return RedirectResponse(outcome.url, status_code=302)
+    return _landing(outcome)
+
+
+def _landing(landing: Landing) -> Response:
+    """The landing page of a browser or an unknown device (issue 16 item 3 draws it)."""
+    raise NotImplementedYet(
+        "Adaptive link landing page: not available in this version of passmint yet; give the link a "
+        "landingPageUrl, or open its /ios or /android address"
+    )
