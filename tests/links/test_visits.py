@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import io
 import zipfile
@@ -11,6 +12,7 @@ import httpx
 import pytest
 
 from passmint.db import Database
+from passmint.links import visits
 from tests.links.conftest import ANDROID, DESKTOP, IPHONE, MakeLink, local
 from tests.passes.conftest import Verify, pass_json
 from tests.passes.test_signed_cache import signatures as signatures
@@ -84,9 +86,9 @@ class TestInstances:
         """Signed when made, and once more after its commit numbered it (the change clock is part of the
         signed pass's version); every later visit is served from the signed-pass cache."""
         link = await make_link()
-        visits = [await anonymous.get(local(link["iosUrl"])) for _ in range(10)]
-        assert all(visit.status_code == 200 for visit in visits)
-        assert signatures() <= 2 and visits[-1].content == visits[-2].content
+        opened = [await anonymous.get(local(link["iosUrl"])) for _ in range(10)]
+        assert all(answer.status_code == 200 for answer in opened)
+        assert signatures() <= 2 and opened[-1].content == opened[-2].content
         listed = (await api.get(f"/v1/links/adaptive/{link['adaptiveLinkId']}/passes")).json()
         assert listed["count"] == 1
         assert (await api.get(f"/v1/links/adaptive/{link['adaptiveLinkId']}")).json()[
@@ -216,3 +218,31 @@ class TestCost:
         # the link by its public id, then what any download of a signed pass reads (its pass, template,
         # account, project, places, certificate and images: 8 statements, no writes; the signing is cached)
         assert len(sent) <= 9, "\n\n".join(sent)
+
+
+class TestDetection:
+    @pytest.mark.parametrize(
+        ("headers", "platform"),
+        [
+            (IPHONE, "ios"),
+            ({"User-Agent": "Mozilla/5.0 (iPad; CPU OS 17_4 like Mac OS X) AppleWebKit/605.1.15"}, "ios"),
+            (ANDROID, "android"),
+            ({"User-Agent": "WalletPasses/3.2 (Linux)"}, "android"),
+            (DESKTOP, "web"),
+            ({}, "web"),
+        ],
+    )
+    def test_the_platform_comes_from_the_user_agent(self, headers: dict[str, str], platform: str) -> None:
+        lowered = {name.lower(): value for name, value in headers.items()}
+        assert visits.detect(lowered).value == platform
+
+
+class TestRaces:
+    async def test_racing_first_visits_share_one_pass(
+        self, api: httpx.AsyncClient, anonymous: httpx.AsyncClient, make_link: MakeLink
+    ) -> None:
+        link = await make_link()
+        answers = await asyncio.gather(*(anonymous.get(local(link["iosUrl"])) for _ in range(4)))
+        assert [answer.status_code for answer in answers] == [200] * 4
+        listed = (await api.get(f"/v1/links/adaptive/{link['adaptiveLinkId']}/passes")).json()
+        assert listed["count"] == 1
