@@ -5,8 +5,10 @@ Starts ``passmint serve`` on a free loopback port against a fresh database (SQLi
 the API, one non-personalised (every visit gets the same pass: it is made and signed once) and one
 personalised (every visit makes, stores and signs a new pass), then opens
 ``GET /v1/pass/adaptive/{id}/ios`` ``--visits`` times each with ``--concurrency`` in flight, without
-credentials, as phones do. The raw rate of building and signing a typical .pkpass in this process
-(``pkpass_throughput.measure``) is measured in the same run, so the figures compare across machines.
+credentials, as phones do, and downloads the shared pass by id with credentials as often (the same
+signed bytes through the authenticated route: the visit's own baseline). The raw rate of building and
+signing a typical .pkpass in this process (``pkpass_throughput.measure``) is measured in the same run,
+so the figures compare across machines.
 """
 
 from __future__ import annotations
@@ -51,6 +53,14 @@ async def visits(url: str, auth: tuple[str, str], count: int, concurrency: int) 
 
             await visit(0)  # the shared pass is made (and signed) by the first visit
             results[f"{name}_visits"] = await load(count, concurrency, visit)
+    async with httpx.AsyncClient(base_url=url, auth=auth, limits=limits, timeout=60) as api:
+        made = await api.get(f"/v1/links/adaptive/{links['shared']['adaptiveLinkId']}/passes")
+        pass_id = made.raise_for_status().json()["passes"][0]["id"]
+
+        async def download(_index: int) -> int:
+            return (await api.get(f"/v1/pass/{pass_id}/download")).status_code
+
+        results["same_pass_download_by_id"] = await load(count, concurrency, download)
     return results
 
 
