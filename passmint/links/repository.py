@@ -22,9 +22,21 @@ async def add_unless_taken(session: AsyncSession, link: AdaptiveLink) -> Adaptiv
     return await insert_unless_taken(session, link, ("project_id", "external_id"))
 
 
-async def by_public_id(session: AsyncSession, public_id: str) -> AdaptiveLink | None:
-    """A visit's one lookup: the link by its public id (unique index)."""
-    return await session.scalar(select(AdaptiveLink).where(AdaptiveLink.public_id == public_id))
+async def by_public_id(
+    session: AsyncSession, public_id: str, pass_column: str | None
+) -> tuple[AdaptiveLink, Pass | None] | None:
+    """A visit's one lookup: the link by its public id (unique index), with the shared pass its
+    ``pass_column`` (``ios_pass_id``/``android_pass_id``) names, when there is one."""
+    if pass_column is None:
+        link = await session.scalar(select(AdaptiveLink).where(AdaptiveLink.public_id == public_id))
+        return None if link is None else (link, None)
+    statement = (
+        select(AdaptiveLink, Pass)
+        .outerjoin(Pass, Pass.id == getattr(AdaptiveLink, pass_column))
+        .where(AdaptiveLink.public_id == public_id)
+    )
+    row = (await session.execute(statement)).first()
+    return None if row is None else (row[0], row[1])
 
 
 async def of_account(session: AsyncSession, account_id: int, public_id: str) -> AdaptiveLink | None:

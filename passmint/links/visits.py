@@ -90,15 +90,18 @@ async def visit(
     """The answer to a visit of one link, or of several at once (one bundle or save link for them all)."""
     if not public_ids or len(public_ids) > MAX_LINKS:
         raise _invalid("ids", f"name 1 to {MAX_LINKS} adaptive links")
-    links = [await _link(session, public_id) for public_id in public_ids]
+    device = platform or detect(headers)
+    found = [await _link(session, public_id, device) for public_id in public_ids]
+    links = [link for link, _ in found]
     for link in links:
         if is_expired(link):
             raise LinkExpired(f"The adaptive link {link.public_id} has expired")
-    device = platform or detect(headers)
-    with_half = [link for link in links if device is not Platform.WEB and _template_of(link, device)]
+    with_half = [
+        (link, shared) for link, shared in found if device is not Platform.WEB and _template_of(link, device)
+    ]
     if not with_half:
         return _landing(links, device)
-    files = [await _deliver(session, link, device, query, settings) for link in with_half]
+    files = [await _deliver(session, link, shared, device, query, settings) for link, shared in with_half]
     vendor = Vendor.APPLE if device is Platform.IOS else Vendor.GOOGLE
     return files[0] if len(files) == 1 else await format_of(vendor).bundle(files, "passes.pkpasses")
 
@@ -110,11 +113,13 @@ def _landing(links: list[AdaptiveLink], device: Platform) -> Outcome:
     return Landing(links, device)
 
 
-async def _link(session: AsyncSession, public_id: str) -> AdaptiveLink:
-    link = await repository.by_public_id(session, public_id)
-    if link is None:
+async def _link(session: AsyncSession, public_id: str, device: Platform) -> tuple[AdaptiveLink, Pass | None]:
+    """The link, and its shared pass for ``device`` if made: one indexed lookup."""
+    column = None if device is Platform.WEB else f"{device.value}_pass_id"
+    found = await repository.by_public_id(session, public_id, column)
+    if found is None:
         raise LinkNotFound(f"There is no adaptive link '{public_id}'")
-    return link
+    return found
 
 
 def _template_of(link: AdaptiveLink, device: Platform) -> int | None:
@@ -123,8 +128,9 @@ def _template_of(link: AdaptiveLink, device: Platform) -> int | None:
 
 
 async def _deliver(
-    session: AsyncSession, link: AdaptiveLink, device: Platform, query: Mapping[str, str], settings: Settings
-) -> Download:
+    session: AsyncSession, link: AdaptiveLink, shared: Pass | None, device: Platform,
+    query: Mapping[str, str], settings: Settings,
+) -> Download:  # fmt: skip
     template_id = _template_of(link, device)
     assert template_id is not None  # the caller checked
     design = (await _template(session, template_id)).design if set(query) - RESERVED else {}
@@ -134,15 +140,15 @@ async def _deliver(
     elif link.is_personalized or overrides.personal or overrides.position:
         pass_ = await _make(session, link, template_id, device, overrides)
     else:
-        pass_ = await _shared(session, link, template_id, device, overrides)
+        pass_ = shared or await _shared(session, link, template_id, device, overrides)
     if link.install_limit is not None and not await repository.take_delivery(
         session, link.id, link.install_limit
     ):
         raise InstallLimitReached(f"The adaptive link {link.public_id} has reached its install limit")
     await _touch(session, link)
-    download = await downloads.for_device(session, pass_, settings)
-    assert isinstance(download, Download)  # asked without If-Modified-Since
-    return download
+    account = await session.get(Account, link.account_id)
+    assert account is not None  # the foreign key guarantees it
+    return await downloads.of_pass(session, account, pass_, settings)
 
 
 async def _template(session: AsyncSession, template_id: int) -> Template:

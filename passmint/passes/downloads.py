@@ -53,6 +53,11 @@ async def for_device(
     return await _download(session, account, pass_, settings)
 
 
+async def of_pass(session: AsyncSession, account: Account, pass_: Pass, settings: Settings) -> Download:
+    """The account's pass as its wallet installs it (a pass already loaded, as a public link finds it)."""
+    return await _download(session, account, pass_, settings)
+
+
 async def public_pkpass(session: AsyncSession, token: str, settings: Settings) -> Download:
     """The .pkpass behind a public install URL (no credentials: the token is the secret)."""
     pass_ = await repository.by_public_token(session, token)

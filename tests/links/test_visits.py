@@ -215,9 +215,9 @@ class TestCost:
         writes = [s for s in sent if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
         assert writes == [], "\n\n".join(sent)
         assert "adaptive_links.public_id = " in sent[0]
-        # the link by its public id, then what any download of a signed pass reads (its pass, template,
-        # account, project, places, certificate and images: 8 statements, no writes; the signing is cached)
-        assert len(sent) <= 9, "\n\n".join(sent)
+        # the link with its shared pass (one indexed lookup), its account, then what a download of a
+        # signed pass by id reads (its template and project, places, certificate): no writes, no signing
+        assert len(sent) <= 7, "\n\n".join(sent)
 
 
 class TestDetection:
