@@ -20,6 +20,7 @@ from passmint.db import BeforeCommit, Database
 from passmint.deps import check_api_revision
 from passmint.jobs.registry import JobContext
 from passmint.jobs.worker import Worker
+from passmint.links import endpoints as links
 from passmint.middleware import Authenticate, BodyLimit, RequestLog, body_limits
 from passmint.notifications.endpoints import router as notifications_router
 from passmint.passes import endpoints as passes
@@ -45,6 +46,8 @@ V1_ROUTERS: list[APIRouter] = [
     passes.templates,
     passes.router,
     passes.public,
+    links.router,
+    links.public,
     registration_logs,
     certificates_router,
     callbacks_router,

@@ -6,6 +6,7 @@
      ├── PermissionDenied    known caller, not allowed
      ├── NotFound            nothing by that id for this caller
      ├── Conflict            the request clashes with stored state
+     ├── Gone                what was asked for existed, and has run out or expired
      ├── TooManyRequests     the caller asked too often; ``retry_after`` seconds to wait
      ├── NotImplementedYet   a documented feature passmint does not offer yet
      ├── UpstreamFailed      a peer (Apple, Google, a callback receiver) failed
@@ -48,6 +49,10 @@ class NotFound(PassmintError):
 
 class Conflict(PassmintError):
     code = "conflict"
+
+
+class Gone(PassmintError):
+    code = "gone"
 
 
 class TooManyRequests(PassmintError):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import html
 import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException
@@ -15,6 +16,7 @@ from starlette.exceptions import HTTPException
 from passmint.db import unavailability
 from passmint.errors import (
     Conflict,
+    Gone,
     InvalidInput,
     NotFound,
     NotImplementedYet,
@@ -37,6 +39,7 @@ STATUS_BY_KIND: dict[type[PassmintError], int] = {
     PermissionDenied: 403,
     NotFound: 404,
     Conflict: 409,
+    Gone: 410,
     TooManyRequests: 429,
     NotImplementedYet: 501,
     UpstreamFailed: 502,
@@ -46,6 +49,14 @@ HEADERS_BY_KIND: dict[type[PassmintError], dict[str, str]] = {
     Unauthenticated: {"WWW-Authenticate": 'Basic realm="passmint"'},
     Unavailable: {"Retry-After": "5"},
 }
+PAGE_TITLES = {404: "This link does not exist", 410: "This pass is no longer available"}
+ERROR_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title></head>
+<body style="font-family: system-ui, sans-serif; max-width: 32rem; margin: 3rem auto; padding: 0 1rem">
+<h1>{title}</h1><p>{message}</p></body></html>
+"""
 CODE_BY_HTTP_STATUS = {
     401: "unauthenticated",
     404: "not_found",
@@ -71,9 +82,19 @@ def _kind_of(error: PassmintError) -> type[PassmintError]:
     return next(kind for kind in type(error).__mro__ if kind in STATUS_BY_KIND)
 
 
-async def passmint_error(_request: Request, error: Exception) -> JSONResponse:
+def error_page(status: int, message: str) -> HTMLResponse:
+    """An error as a small page, for a person's browser on a public link (routes that set
+    ``request.state.error_page``); programs still get JSON."""
+    title = PAGE_TITLES.get(status, "This link cannot give a pass")
+    page = ERROR_PAGE.format(title=html.escape(title), message=html.escape(message))
+    return HTMLResponse(page, status_code=status, headers={"Cache-Control": "no-store"})
+
+
+async def passmint_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, PassmintError)
     kind = _kind_of(error)
+    if getattr(request.state, "error_page", False) and "text/html" in request.headers.get("accept", ""):
+        return error_page(STATUS_BY_KIND[kind], error.message)
     headers = getattr(error, "headers", None) or HEADERS_BY_KIND.get(kind)
     if isinstance(error, TooManyRequests):
         headers = {"Retry-After": str(error.retry_after)}
@@ -122,7 +143,7 @@ async def unexpected_error(request: Request, error: Exception) -> JSONResponse:
     return error_response(500, "Internal server error", "internal_error")
 
 
-async def storage_error(request: Request, error: Exception) -> JSONResponse:
+async def storage_error(request: Request, error: Exception) -> Response:
     """A database or file system error that reached the edge: 503 when it means the server cannot
     serve or write now (see ``db.unavailability``), else a 500 like any other bug."""
     found = unavailability(error, database=isinstance(error, SQLAlchemyError))

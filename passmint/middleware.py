@@ -28,8 +28,8 @@ log = logging.getLogger("passmint.http")
 
 API_FAMILIES = ("/v1", "/v2", "/templates")
 """The route families of the API: each needs an API key, but for the public paths below."""
-PUBLIC_PATHS = frozenset({"/v1/system/status"})
-PUBLIC_PREFIXES = ("/v1/download/pass/", "/v1/pass/dynamic/")
+PUBLIC_PATHS = frozenset({"/v1/system/status", "/v1/pass/adaptive"})
+PUBLIC_PREFIXES = ("/v1/download/pass/", "/v1/pass/dynamic/", "/v1/pass/adaptive/")
 """Public install links (``/v1/download/pass/{token}``): the token in the path is the credential."""
 
 

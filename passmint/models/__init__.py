@@ -1,6 +1,7 @@
 """Every table, imported once so the mapper and Alembic see them all."""
 
 from passmint.models.accounts import Account, ApiKey
+from passmint.models.adaptive_links import AdaptiveLink, AdaptiveLinkPass
 from passmint.models.base import Base, clone
 from passmint.models.callbacks import CallbackSpec
 from passmint.models.certificates import Certificate
@@ -17,6 +18,8 @@ from passmint.models.tickets import Ticket
 
 __all__ = [
     "Account",
+    "AdaptiveLink",
+    "AdaptiveLinkPass",
     "ApiKey",
     "Base",
     "CallbackSpec",

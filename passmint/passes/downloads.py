@@ -57,6 +57,11 @@ async def for_device(
     return await _download(session, account, pass_, settings)
 
 
+async def of_pass(session: AsyncSession, account: Account, pass_: Pass, settings: Settings) -> Download:
+    """The account's pass as its wallet installs it (a pass already loaded, as a public link finds it)."""
+    return await _download(session, account, pass_, settings)
+
+
 @dataclass(frozen=True)
 class Page:
     """A page for a person (HTML), where a phone or an app would get the file."""

@@ -39,10 +39,13 @@ async def page(
     *,
     template_id: int | None = None,
     status: InstallStatus | None = None,
+    condition: ColumnElement[bool] | None = None,
 ) -> tuple[Sequence[Pass], int]:
     statement = select(Pass).where(Pass.account_id == account_id)
     if template_id is not None:
         statement = statement.where(Pass.template_id == template_id)
+    if condition is not None:
+        statement = statement.where(condition)
     return await paginate(session, _status_filter(statement, status), request, SORT_COLUMNS)
 
 

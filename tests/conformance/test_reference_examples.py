@@ -36,11 +36,25 @@ ABSENT_WHEN_UNSET = {
     "uninstalledAt": "only once the pass is uninstalled",
     "next_page": "only when more pages follow",
     "nextPage": "only when more pages follow",
+    "nextPageToken": "only when more pages follow",
+    "landingPageUrl": "only when the adaptive link names one",
     "barcode": "only when the pass has a barcode value",
     "barcodes": "only when the pass has a barcode value",
 }
 """Keys the examples show that passmint leaves out while they do not apply (responses leave out unset keys,
 see docs/decisions.md); the example's world does not set them up."""
+
+
+STATUS_READINGS = {301: 302}
+"""Statuses the examples print that passmint answers otherwise, on purpose (docs/decisions.md, "Adaptive
+links"): a link's redirect to a wallet is temporary, as a personalised link must be opened anew each time."""
+NEEDS_GOOGLE = pytest.mark.xfail(strict=True, reason="needs Google save links")
+
+
+def marked(example: Example) -> Any:
+    """The example as a test case; opening a link as an Android phone needs Google passes delivered."""
+    android = "/pass/adaptive" in example.path and "android" in example.target
+    return pytest.param(example, marks=NEEDS_GOOGLE) if android else example
 
 
 def test_the_reference_is_beside_the_repository() -> None:
@@ -56,7 +70,7 @@ def expected_status(example: Example) -> int:
     success status (the reference's examples print 201 where the operation says 200 now and then)."""
     documented = [status for status in example.documented if 200 <= status < 300]
     if example.status is not None and (not documented or example.status in example.documented):
-        return example.status
+        return STATUS_READINGS.get(example.status, example.status)
     assert documented, f"{example.name}: neither the example nor its operation gives a status"
     return documented[0]
 
@@ -94,7 +108,9 @@ def shape_problems(expected: Any, actual: Any) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("example", EXAMPLES, ids=lambda example: example.name)
+@pytest.mark.parametrize(
+    "example", [marked(example) for example in EXAMPLES], ids=lambda example: example.name
+)
 async def test_example(example: Example, api: ApiClient) -> None:
     if unbuilt(example.target) and answers_not_built(
         await api.request(example.method, example.target, json=example.body)

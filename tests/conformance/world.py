@@ -7,7 +7,8 @@ image URLs become ``data:`` images, so no test touches the network.
 
 A new feature adds only setup here: a line in ``SLOT_KINDS`` for a new kind of path slot, a maker for
 its objects, and, when an operation needs some state first (an existing callback spec, say), a line in
-``PREPARE``.
+``PREPARE``. Operations the reference prints with no heading carry the example's own ids in their path
+(``GET /links/adaptive/abchd345678``): ``EXAMPLE_IDS`` names the kind of each such id.
 """
 
 from __future__ import annotations
@@ -31,12 +32,23 @@ SLOT_KINDS = {
     "projectId": "project", "projectExternalId": "project", "templateId": "template",
     "templateExternalId": "template", "passId": "pass", "passExternalId": "pass", "locationId": "location",
     "passLocationId": "location", "ticketId": "ticket", "scheduleId": "schedule", "tag": "tag",
+    "adaptiveLinkId": "link", "adaptiveLinkExternalId": "link",
 }  # fmt: skip
 """What kind of object a path slot of the reference names; ``{id}`` and ``{externalId}`` take the kind of
 the path's first segment (``/template/{id}``, ``/pass/id/{externalId}``)."""
-SLOT_OVERRIDES = {("POST /pass/{id}", "id"): "template", ("POST /template/{id}", "id"): "project"}
+LINK_PASS_OPERATIONS = [
+    f"{method} /links/adaptive/{link}/passes/id/{{passExternalId}}"
+    for method in ("GET", "PUT")
+    for link in ("project/id/{projectExternalId}/id/{adaptiveLinkExternalId}", "{adaptiveLinkId}")
+]
+SLOT_OVERRIDES = {
+    ("POST /pass/{id}", "id"): "template", ("POST /template/{id}", "id"): "project",
+    **{(operation, "passExternalId"): "link-pass" for operation in LINK_PASS_OPERATIONS},
+}  # fmt: skip
 """Slots whose name says nothing: ``POST /pass/{id}`` names the template the pass is made from,
-``POST /template/{id}`` the project the template is made in."""
+``POST /template/{id}`` the project the template is made in; a link's pass is one the link made."""
+EXAMPLE_IDS = {"abchd345678": "link", "as3shd345": "link", "rthBWAWDaAA": "link", "Y0E6EXuTx5i": "link-2"}
+"""Ids the reference's examples print in place of a slot, and the kind of object each names."""
 FIRST_SEGMENT_KINDS = {
     "project": "project", "template": "template", "templates": "template", "pass": "pass",
     "certificates": "certificate", "schedules": "schedule", "ticket": "ticket",
@@ -92,7 +104,13 @@ class World:
             creating = method == "POST" and bare and match.end(name) == len(path)
             value = await self._slot(kind, match.group(name), creating, bare, example.path, vendor)
             path = path[: match.start(name)] + value + path[match.end(name) :]
-        return path
+        parts = [await self._example_id(part) for part in path.split("/")]
+        return "/".join(parts)
+
+    async def _example_id(self, raw: str) -> str:
+        """An id an example prints in its path or query, as the id of this world's object of its kind."""
+        kind = EXAMPLE_IDS.get(raw)
+        return raw if kind is None else str((await MAKERS[kind](self))["id"])
 
     async def _slot(self, kind: str, raw: str, creating: bool, bare: bool, path: str, vendor: str) -> str:
         """The value for one slot: an object of this world by id, ``id/`` and external id, or a bare
@@ -121,6 +139,8 @@ class World:
                 value = str((await self.pass_())["id"])
             elif key == "exids":
                 value = (await self.pass_())["externalId"]
+            elif key == "ids":
+                value = ",".join([await self._example_id(part) for part in value.split(",")])
             pairs.append((key, value))
         return urlencode(pairs, safe=",/")
 
@@ -172,6 +192,8 @@ class World:
         """Fields the example's pass values name that the template example lacks (examples of pass updates
         speak of templates with other fields: ``Seat``, ``Points``)."""
         body = self.example.body if isinstance(self.example.body, dict) else {}
+        if isinstance(body.get("payload"), dict):
+            body = body["payload"]  # an adaptive link's: what its passes show
         named = body.get("fields") if isinstance(body.get("fields"), dict) else {}
         if any(isinstance(field, dict) and "fieldType" in field for field in named.values()):
             return {}  # a template body: its fields are what is being sent, not what the template has
@@ -230,6 +252,50 @@ class World:
             f"/v1/project/{project['id']}/settings/callback", self.examples[CALLBACK_EXAMPLE].body
         )
 
+    async def link(self, number: int = 1) -> dict[str, Any]:
+        """An adaptive link of the world's Apple and Google templates (``link-2``: a second one)."""
+        key = "link" if number == 1 else f"link-{number}"
+        if key not in self.made:
+            apple, google = await self.template("Apple"), await self.template("Google")
+            body = {"iosTemplateId": apple["id"], "androidTemplateId": google["id"], "payload": {},
+                    "landingPageUrl": "https://example.com/landing.html"}  # fmt: skip
+            external_id = f"conformance-{key}"
+            made = await self._post(
+                f"/v1/links/adaptive/project/{(await self.project())['id']}/id/{external_id}", body
+            )
+            self.made[key] = {"id": made["adaptiveLinkId"], "externalId": external_id}
+        return self.made[key]
+
+    async def second_link(self) -> dict[str, Any]:
+        return await self.link(2)
+
+    async def link_pass(self) -> dict[str, Any]:
+        """A pass the world's link made: the link opened as an iPhone, with an external id."""
+        if "link-pass" not in self.made:
+            link = await self.link()
+            response = await self.api.get(
+                f"/v1/pass/adaptive/{link['id']}/ios", params={"exid": "conformance-link-pass"}
+            )
+            assert response.status_code == 200, f"setup: opening the link: {response.text}"
+            self.made["link-pass"] = {"externalId": "conformance-link-pass"}
+        return self.made["link-pass"]
+
+    async def pass_links(self) -> dict[str, Any]:
+        """Pass links (dynamic links) of the world's Apple and Google templates, where the example
+        names pass links, and the world's templates where it names templates."""
+        sent = self.example.body if isinstance(self.example.body, dict) else {}
+        changes: dict[str, Any] = {}
+        for platform, vendor in (("ios", "Apple"), ("android", "Google")):
+            template = await self.template(vendor)
+            if f"{platform}TemplateId" in sent:
+                changes[f"{platform}TemplateId"] = template["id"]
+            if f"{platform}TemplateExternalId" in sent:
+                changes[f"{platform}TemplateExternalId"] = template["externalId"]
+            if f"{platform}PassLinkId" in sent:
+                made = await self._post(f"/v1/pass/{template['id']}/dynamic", {})
+                changes[f"{platform}PassLinkId"] = made["url"].rsplit("/", 1)[1]
+        return changes
+
     async def personalization(self) -> None:
         template = await self.template()
         body = self.examples[PERSONALIZATION_EXAMPLE].body
@@ -243,6 +309,9 @@ MAKERS: dict[str, Callable[..., Awaitable[dict[str, Any]]]] = {
     "ticket": World.ticket,
     "certificate": World.certificate,
     "schedule": World.schedule,
+    "link": World.link,
+    "link-2": World.second_link,
+    "link-pass": World.link_pass,
 }
 
 
@@ -262,9 +331,14 @@ BODY_CHANGES: dict[str, Callable[[World], Awaitable[dict[str, Any]]]] = {
     "PUT /certificates/{id}": certificate_upload,
     "POST /schedules/{projectId}": future_schedule,
     "PUT /schedules/{projectId}/{scheduleId}": future_schedule,
+    "POST /links/adaptive": World.pass_links,
+    "PUT /links/adaptive/as3shd345": World.pass_links,
+    "POST /links/adaptive/project/id/{projectExternalId}/id/{adaptiveLinkExternalId}": World.pass_links,
+    "POST /links/adaptive/project/{projectId}/id/{adaptiveLinkExternalId}": World.pass_links,
 }
 """Body keys an example cannot send as printed: a real certificate in place of the placeholder text, a
-time still to come in place of a date that has passed."""
+time still to come in place of a date that has passed, the world's templates and pass links in place of
+the reference's ids."""
 
 PREPARE: dict[str, Callable[[World], Awaitable[None]]] = {
     "GET /project/{projectId}/settings/callback": World.callback,

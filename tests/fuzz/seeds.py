@@ -41,6 +41,8 @@ KIND_BY_SLOT = {
     "certificateId": "certificate",
     "scheduleId": "schedule",
     "ticketId": "ticket",
+    "adaptiveLinkId": "link",
+    "adaptiveLinkExternalId": "link",
 }
 KIND_BY_PATH_PART = {
     "callback": "callback",
@@ -57,6 +59,7 @@ REQUIRES = {
     "personalization": ("template",),
     "callback": ("project",),
     "schedule": ("project",),
+    "link": ("template",),
 }
 
 
@@ -195,6 +198,20 @@ async def _certificate(api: httpx.AsyncClient, seeds: Seeds, certificate: dict[s
     seeds.add("passTypeIdentifier", CERTIFICATE_PASS_TYPE)
 
 
+async def _link(api: httpx.AsyncClient, seeds: Seeds, _: Any) -> None:
+    """An adaptive link of the template, and a pass it made (opened as an iPhone, with an external id)."""
+    body = {"iosTemplateId": seeds.made["template"], "payload": {}}
+    path = f"/v1/links/adaptive/project/{seeds.made['project']}/id/fuzz-link"
+    link = await _json(await api.post(path, json=body))
+    opened = await api.get(
+        f"/v1/pass/adaptive/{link['adaptiveLinkId']}/ios", params={"exid": "fuzz-link-pass"}
+    )
+    assert opened.status_code == 200, opened.text
+    seeds.add("adaptiveLinkId", link["adaptiveLinkId"], "fuzz-link")
+    seeds.add("adaptiveLinkExternalId", "fuzz-link")
+    seeds.add("passExternalId", "fuzz-link-pass")
+
+
 STEPS: dict[str, Callable[[httpx.AsyncClient, Seeds, dict[str, Any]], Awaitable[None]]] = {
     "project": _project,
     "template": _template,
@@ -206,4 +223,5 @@ STEPS: dict[str, Callable[[httpx.AsyncClient, Seeds, dict[str, Any]], Awaitable[
     "callback": _callback,
     "schedule": _schedule,
     "certificate": _certificate,
+    "link": _link,
 }

@@ -1,0 +1,107 @@
+"""Visits per second to an adaptive link's iPhone address, beside raw .pkpass signing, as one JSON object.
+
+Starts ``passmint serve`` on a free loopback port against a fresh database (SQLite by default, or
+``--database-url postgresql+asyncpg://...``), makes a coupon template and two adaptive links of it through
+the API, one non-personalised (every visit gets the same pass: it is made and signed once) and one
+personalised (every visit makes, stores and signs a new pass), then opens
+``GET /v1/pass/adaptive/{id}/ios`` ``--visits`` times each with ``--concurrency`` in flight, without
+credentials, as phones do, and downloads the shared pass by id with credentials as often (the same
+signed bytes through the authenticated route: the visit's own baseline). The raw rate of building and
+signing a typical .pkpass in this process (``pkpass_throughput.measure``) is measured in the same run,
+so the figures compare across machines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from benchmarks.issue_passes import coupon_template, server
+from benchmarks.pkpass_throughput import IMAGES, PASS_TYPE_ID, TEAM_ID, make_png, measure
+from benchmarks.webservice import load
+from passmint.apple import PassSigner, make_dev_certificates
+
+PKPASS = "application/vnd.apple.pkpass"
+
+
+async def visits(url: str, auth: tuple[str, str], count: int, concurrency: int) -> dict[str, object]:
+    async with httpx.AsyncClient(base_url=url, auth=auth, timeout=60) as api:
+        template_id = await coupon_template(api)
+        links = {}
+        for name, personal in (("shared", False), ("personalised", True)):
+            body = {"iosTemplateId": template_id, "payload": {}, "isPersonalized": personal}
+            links[name] = (await api.post("/v1/links/adaptive", json=body)).raise_for_status().json()
+    limits = httpx.Limits(max_connections=concurrency)
+    results: dict[str, object] = {}
+    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=60) as phone:
+        for name, link in links.items():
+            path = f"/v1/pass/adaptive/{link['adaptiveLinkId']}/ios"
+
+            async def visit(_index: int, path: str = path) -> int:
+                response = await phone.get(path)
+                assert response.status_code != 200 or response.headers["content-type"] == PKPASS
+                return response.status_code
+
+            await visit(0)  # the shared pass is made (and signed) by the first visit
+            results[f"{name}_visits"] = await load(count, concurrency, visit)
+    async with httpx.AsyncClient(base_url=url, auth=auth, limits=limits, timeout=60) as api:
+        made = await api.get(f"/v1/links/adaptive/{links['shared']['adaptiveLinkId']}/passes")
+        pass_id = made.raise_for_status().json()["passes"][0]["id"]
+
+        async def download(_index: int) -> int:
+            return (await api.get(f"/v1/pass/{pass_id}/download")).status_code
+
+        results["same_pass_download_by_id"] = await load(count, concurrency, download)
+    return results
+
+
+def signing_rate(n: int) -> dict[str, float]:
+    """Typical passes built and signed per second in this process, and raw RSA signatures per second."""
+    certs = make_dev_certificates(PASS_TYPE_ID, TEAM_ID)
+    signer = PassSigner.from_pem(certs.pass_cert, certs.pass_key, certs.wwdr)
+    key = serialization.load_pem_private_key(certs.pass_key, None)
+    assert isinstance(key, rsa.RSAPrivateKey)
+    files = {name: make_png(w, h, noise, seed) for seed, (name, (w, h, noise)) in enumerate(IMAGES.items())}
+    passes_per_s, sign_per_s = measure(n, 5, signer, key, files)
+    return {"pkpass_build_per_s": round(passes_per_s, 1), "raw_sign_per_s": round(sign_per_s, 1)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--visits", type=int, default=2_000, help="visits to each link")
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2, help="API processes (uvicorn workers)")
+    parser.add_argument("--signs", type=int, default=500, help="passes to sign for the raw rate")
+    parser.add_argument("--database-url", default=None, help="default: a new SQLite file")
+    args = parser.parse_args()
+    with server(args.database_url, args.workers) as (url, env):
+        created = subprocess.run(
+            [sys.executable, "-m", "passmint", "keys", "create", "--name", "bench", "--json"],
+            env=env, capture_output=True, check=True,
+        )  # fmt: skip
+        key = json.loads(created.stdout)
+        results = asyncio.run(visits(url, (key["key"], key["secret"]), args.visits, args.concurrency))
+    signing = signing_rate(args.signs)
+    shared = results["shared_visits"]
+    personal = results["personalised_visits"]
+    assert isinstance(shared, dict) and isinstance(personal, dict)
+    ratios = {
+        "shared_to_pkpass_build": round(shared["per_s"] / signing["pkpass_build_per_s"], 3),
+        "personalised_to_pkpass_build": round(personal["per_s"] / signing["pkpass_build_per_s"], 3),
+    }
+    database = "postgresql" if args.database_url else "sqlite"
+    print(json.dumps({"database": database, "workers": args.workers, "concurrency": args.concurrency,
+                      **results, **signing, **ratios}))  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
