@@ -34,6 +34,7 @@ from passmint.routing import refuse_unstorable_parameters
 from passmint.schedules import tasks as schedules_tasks
 from passmint.schedules.endpoints import router as schedules_router
 from passmint.system.endpoints import router as system_router
+from passmint.system.images import router as images_router
 from passmint.templates import endpoints as templates
 from passmint.tickets.endpoints import router as tickets_router
 
@@ -135,6 +136,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(templates.documents, responses=http_errors.documented(400, 401, 404))
     app.include_router(apple_web_service)
     app.include_router(registrations_v2)
+    app.include_router(images_router)
     unbuilt.install(app)
     http_errors.install(app)
     openapi.install(app)

@@ -63,6 +63,11 @@ class Settings(BaseSettings):
     pkpass_cache_bytes: ByteSize = ByteSize(64 * 1024 * 1024)
     """Memory each process keeps signed passes in, so a pass unchanged since it was last signed is not
     signed again (least recently used dropped first); 0 turns the cache off."""
+    google_save_url: str = "https://pay.google.com/gp/v/save/"
+    """Google's save page: a Google pass's save link is this URL followed by the signed JWT."""
+    google_origins: list[str] = Field(default_factory=list)
+    """The sites (``https://shop.example``) that embed the Save to Google Wallet button, as a JSON list:
+    they go into every save JWT's ``origins``."""
 
     @property
     def database(self) -> str:

@@ -95,6 +95,15 @@ class AppleWallet:
         data = await in_thread(build_pkpasses, [file.data for file in files])
         return Download(data, PKPASSES, filename, newest)
 
+    async def deliver_many(
+        self, session: AsyncSession, records: Sequence[PassRecord], settings: Settings, filename: str
+    ) -> Download:
+        files = [await self.deliver(session, record, settings) for record in records]
+        return files[0] if len(files) == 1 else await self.bundle(files, filename)
+
+    def design_images(self, design: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
+        return {}
+
 
 def _signed_version(record: PassRecord, signer: PassSigner, settings: Settings) -> Hashable:
     """Everything a signed pass is made from, as a cache key: its own and its template's change numbers
