@@ -40,7 +40,8 @@ class InstallStatus(StrEnum):
 TEMPLATE_ONLY = frozenset(
     {"order", "required", "hideEmpty", "numberStyle", "dateStyle", "timeStyle", "currencyCode",
      "ignoresTimeZone", "row", "col", "notShared", "header", "body", "uri", "image", "imageDescription",
-     "description"}
+     "description", "title.string", "description.string", "provider", "redemptionChannel", "endTime",
+     "multiUseOffer", "multiUserOffer"}
 )  # fmt: skip
 """Keys of a whole field object that only the template decides: a pass body may carry them (clients send
 back the field objects a GET returned) and they are ignored."""

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Path
 from fastapi.responses import Response
 
 from passmint.deps import SessionDep
+from passmint.http_errors import documented
 from passmint.images import service
 from passmint.images.errors import ImageNotFound
 from passmint.images.public import DEFAULT_LOGO, DEFAULT_LOGO_DIGEST
@@ -22,7 +23,7 @@ CACHE = "public, max-age=31536000, immutable"
 @router.get(
     "/images/{name}",
     response_class=Response,
-    responses={200: {"content": {"image/png": {}}, "description": "The image."}},
+    responses={200: {"content": {"image/png": {}}, "description": "The image."}, **documented(400, 404)},
     summary="A stored image, by the SHA-256 of its PNG bytes (no credentials)",
 )
 async def get_image(name: Annotated[str, Path(max_length=80)], session: SessionDep) -> Response:

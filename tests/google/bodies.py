@@ -67,6 +67,7 @@ def coupon_template() -> dict[str, Any]:
     modules["titleModule"] |= logo
     title = fields.pop("Coupon Title")
     coupon_title = {"label": title["title.string"], "value": title["description.string"]}
+    coupon_title |= {"row": title["row"], "col": title["col"]}
     modules["titleModule"]["Coupon Title"] = coupon_title
     picture = fields.pop("imageModulesData")
     modules["imageModulesData"] = {
