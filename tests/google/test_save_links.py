@@ -194,3 +194,14 @@ async def test_a_save_link_too_long_for_google_says_so(api: httpx.AsyncClient) -
     response = await api.get(f"/v1/pass/{made['id']}/download", headers={"Accept": "application/json"})
     assert response.status_code == 501
     assert response.json()["error_code"] == "google_save_link_too_long"
+
+
+async def test_a_dynamic_link_of_a_google_template_redirects_to_the_save_link(
+    api: httpx.AsyncClient, anonymous: httpx.AsyncClient, settings: Settings
+) -> None:
+    template_id, _ = await google_pass(api, "memberCard", bodies.trimmed(bodies.v1_template()))
+    link = await api.post(f"/v1/pass/{template_id}/dynamic", json={})
+    assert link.status_code == 200, link.text
+    opened = await anonymous.get(urlsplit(link.json()["url"]).path)
+    assert opened.status_code == 302
+    checked_payload(verified(opened.headers["location"].removeprefix(SAVE_URL), settings))
