@@ -119,8 +119,8 @@ def _gift_card_class(source: ClassSource, modules: Modules) -> dict[str, Any]:
 
 def _event_class(source: ClassSource, modules: Modules) -> dict[str, Any]:
     body: dict[str, Any] = {"eventName": localized(_title(source, modules)), "logo": _logo(source, modules)}
-    if start := source.design.header("relevantDate"):
-        body["dateTime"] = {"start": start}
+    if source.starts_at:
+        body["dateTime"] = {"start": source.starts_at}
     return body
 
 
@@ -222,7 +222,7 @@ def _logo_of(source: ObjectSource, modules: Modules) -> dict[str, Any]:
     return _logo(
         ClassSource(
             template.class_id, template.project_type, template.issuer_name, template.template_name,
-            source.design, source.images, template.default_logo,
+            source.design, source.images, template.default_logo, template.locations, template.starts_at,
         ),
         modules,
     )  # fmt: skip

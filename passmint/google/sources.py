@@ -62,6 +62,8 @@ class ClassSource:
     default_logo: str
     """The public URL of passmint's plain logo, for a vertical that requires one the design lacks."""
     locations: Sequence[Mapping[str, Any]] = ()
+    starts_at: str | None = None
+    """When the event starts (ISO 8601): the template's relevant date."""
 
     @property
     def vertical(self) -> str:

@@ -155,6 +155,7 @@ async def google_class(
 
 def class_source(template: Template, project: Project, issuer_id: str, settings: Settings) -> ClassSource:
     design = template.design
+    starts_at = pass_dates(design.get("headers", {}), None, template.created_at).get("relevantDate")
     return ClassSource(
         class_id=ids.class_id(issuer_id, template.id),
         project_type=project.project_type,
@@ -163,6 +164,7 @@ def class_source(template: Template, project: Project, issuer_id: str, settings:
         design=Design(design.get("headers", {}), design.get("fields", {}), design.get("moduleOptions", {})),
         images=_urls(template.image_digests, settings),
         default_logo=image_url(settings.base_url, DEFAULT_LOGO_DIGEST),
+        starts_at=starts_at if isinstance(starts_at, str) else None,
     )
 
 

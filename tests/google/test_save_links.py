@@ -205,3 +205,13 @@ async def test_a_dynamic_link_of_a_google_template_redirects_to_the_save_link(
     opened = await anonymous.get(urlsplit(link.json()["url"]).path)
     assert opened.status_code == 302
     checked_payload(verified(opened.headers["location"].removeprefix(SAVE_URL), settings))
+
+
+async def test_an_event_starts_at_the_templates_relevant_date(api: httpx.AsyncClient) -> None:
+    body = bodies.v1_template("eventTicket")
+    body["headers"]["relevantDate"] = {"value": "2027-06-01T19:30:00-07:00"}
+    _, made = await google_pass(api, "eventTicket", body)
+    rendered = (await api.get(f"/v1/pass/{made['id']}/viewJSONPass")).json()
+    assert rendered["class"]["dateTime"] == {"start": "2027-06-01T19:30:00-07:00"}
+    assert rendered["class"]["eventName"]["defaultValue"]["value"] == "UA"
+    google_schema.check("eventTicketClass", rendered["class"])
