@@ -215,3 +215,15 @@ async def test_an_event_starts_at_the_templates_relevant_date(api: httpx.AsyncCl
     assert rendered["class"]["dateTime"] == {"start": "2027-06-01T19:30:00-07:00"}
     assert rendered["class"]["eventName"]["defaultValue"]["value"] == "UA"
     google_schema.check("eventTicketClass", rendered["class"])
+
+
+async def test_the_save_url_and_origins_come_from_the_settings(
+    api: httpx.AsyncClient, app: Any, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    changed = {"google_save_url": "http://127.0.0.1:9/save/", "google_origins": ["https://shop.example"]}
+    monkeypatch.setattr(app.state, "settings", settings.model_copy(update=changed))
+    _, made = await google_pass(api, "memberCard", bodies.trimmed(bodies.v1_template()))
+    download = await api.get(f"/v1/pass/{made['id']}/download")
+    assert download.status_code == 302
+    token = download.headers["location"].removeprefix("http://127.0.0.1:9/save/")
+    assert verified(token, settings)["origins"] == ["https://shop.example"]
