@@ -218,12 +218,16 @@ async def test_an_event_starts_at_the_templates_relevant_date(api: httpx.AsyncCl
 
 
 async def test_the_save_url_and_origins_come_from_the_settings(
-    api: httpx.AsyncClient, app: Any, settings: Settings, monkeypatch: pytest.MonkeyPatch
+    api: httpx.AsyncClient, app: Any, settings: Settings
 ) -> None:
     changed = {"google_save_url": "http://127.0.0.1:9/save/", "google_origins": ["https://shop.example"]}
-    monkeypatch.setattr(app.state, "settings", settings.model_copy(update=changed))
-    _, made = await google_pass(api, "memberCard", bodies.trimmed(bodies.v1_template()))
-    download = await api.get(f"/v1/pass/{made['id']}/download")
+    # set and put back by hand: pytest's monkeypatch deletes a Starlette State attribute on undo
+    app.state.settings = settings.model_copy(update=changed)
+    try:
+        _, made = await google_pass(api, "memberCard", bodies.trimmed(bodies.v1_template()))
+        download = await api.get(f"/v1/pass/{made['id']}/download")
+    finally:
+        app.state.settings = settings
     assert download.status_code == 302
     token = download.headers["location"].removeprefix("http://127.0.0.1:9/save/")
     assert verified(token, settings)["origins"] == ["https://shop.example"]
