@@ -36,6 +36,7 @@ from passmint.routing import refuse_unstorable_parameters
 from passmint.schedules import tasks as schedules_tasks
 from passmint.schedules.endpoints import router as schedules_router
 from passmint.system.endpoints import router as system_router
+from passmint.system.images import router as images_router
 from passmint.templates import endpoints as templates
 from passmint.tickets.endpoints import router as tickets_router
 
@@ -140,6 +141,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(apple_web_service)
     app.include_router(google_callbacks)
     app.include_router(registrations_v2)
+    app.include_router(images_router)
     unbuilt.install(app)
     http_errors.install(app)
     openapi.install(app)

@@ -68,6 +68,11 @@ class Settings(BaseSettings):
     pkpass_file_cache_bytes: ByteSize = ByteSize(256 * 1024 * 1024)
     """Disk the processes sharing a data dir keep signed passes in (``<data dir>/cache/pkpass``), so a
     pass signed by one is served by the others without signing it again; 0 turns it off."""
+    google_save_url: str = "https://pay.google.com/gp/v/save/"
+    """Google's save page: a Google pass's save link is this URL followed by the signed JWT."""
+    google_origins: list[str] = Field(default_factory=list)
+    """The sites (``https://shop.example``) that embed the Save to Google Wallet button, as a JSON list:
+    they go into every save JWT's ``origins``."""
 
     @property
     def database(self) -> str:

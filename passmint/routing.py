@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from email.utils import format_datetime
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Depends, Path, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Depends, Header, Path, Request
+from fastapi.responses import RedirectResponse, Response
 from pydantic import AfterValidator
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.routing import BaseRoute, Match
@@ -204,8 +204,23 @@ def next_page_url(request: Request, public_url: str, page: PageRequest, count: i
     return f"{public_url}{request.url.path}?{query}"
 
 
-def file_response(download: Download) -> Response:
-    """A downloaded pass (or bundle) with its ``Last-Modified`` (see ``kit.time.last_modified``)."""
+AcceptHeader = Annotated[str | None, Header(alias="accept", include_in_schema=False)]
+"""The request's ``Accept`` header: a download answers JSON instead of a redirect when it asks for it."""
+
+
+def wants_json(accept: str | None) -> bool:
+    return accept is not None and "application/json" in accept.lower()
+
+
+def file_response(download: Download, accept: str | None = None) -> Response:
+    """A downloaded pass (or bundle) with its ``Last-Modified`` (see ``kit.time.last_modified``); a
+    download with a ``location`` (a Google save link) answers 302 there, or its JSON when asked."""
+    if download.location is not None:
+        if wants_json(accept):
+            return Response(
+                download.data, media_type=download.media_type, headers={"Cache-Control": "no-store"}
+            )
+        return RedirectResponse(download.location, status_code=302, headers={"Cache-Control": "no-store"})
     headers = {
         "Last-Modified": format_datetime(last_modified(download.last_modified), usegmt=True),
         "Content-Disposition": f'attachment; filename="{download.filename}"',

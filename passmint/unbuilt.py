@@ -20,7 +20,6 @@ UNBUILT: list[tuple[str, str]] = [
     ("/v1/pass/{passId:ref}/tags", "Tags"),
     ("/v1/pass/{passId:ref}/stats", "Pass statistics"),
     ("/v1/pass/{passId:ref}/message", "Google Wallet messages"),
-    ("/v1/pass/{templateId:ref}/saveToWallet", "Google Wallet"),
     ("/v1/pass/template/{templateId:ref}/id/{passExternalId}/tags", "Tags"),
     ("/v1/pass/template/{templateId:ref}/id/{passExternalId}/message", "Google Wallet messages"),
     ("/v1/links/adaptive/multiple", "Adaptive links for boarding passes and event tickets"),

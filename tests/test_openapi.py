@@ -182,15 +182,15 @@ class TestRouteStatuses:
         assert response.status_code == 409
         assert_documented(document, "POST", "/v1/pass/{templateId}/dynamic", response)
 
-    async def test_google_passes_are_not_built(self, api: ApiClient, document: dict[str, Any]) -> None:
+    async def test_google_downloads_are_save_links(self, api: ApiClient, document: dict[str, Any]) -> None:
         template = await create_template(api, (await create_project(api))["id"], GOOGLE_TEMPLATE)
         pass_id = (await create_pass(api, template))["id"]
-        for path, documented_as in [
-            (f"/v1/pass/{pass_id}/download", "/v1/pass/{passId}/download"),
-            (f"/v1/pass/{pass_id}/viewJSONPass", "/v1/pass/{passId}/viewJSONPass"),
+        for path, documented_as, status in [
+            (f"/v1/pass/{pass_id}/download", "/v1/pass/{passId}/download", 302),
+            (f"/v1/pass/{pass_id}/viewJSONPass", "/v1/pass/{passId}/viewJSONPass", 200),
         ]:
             response = await api.get(path)
-            assert response.status_code == 501
+            assert response.status_code == status
             assert_documented(document, "GET", documented_as, response)
 
     async def test_segments_are_not_built(self, api: ApiClient, document: dict[str, Any]) -> None:

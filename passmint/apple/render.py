@@ -242,3 +242,11 @@ def _files(images: Mapping[str, bytes], problems: list[Problem]) -> dict[str, by
         for name, data in DEFAULT_ICON_FILES.items():
             files.setdefault(name, data)
     return files
+
+
+def pass_dates(
+    headers: Mapping[str, object], expiry: Mapping[str, object] | None, created_at: datetime
+) -> dict[str, object]:
+    """A pass's ``expirationDate``, ``voided`` and ``relevantDate`` as pass.json writes them; Google
+    Wallet objects read the same dates."""
+    return _dates(headers, expiry, created_at)

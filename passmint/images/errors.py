@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Self
 
-from passmint.errors import InvalidInput, PassmintError
+from passmint.errors import InvalidInput, NotFound, PassmintError
 
 SHOWN_URL_LENGTH = 120
 
@@ -68,3 +68,9 @@ class ImageInvalid(ImagesError, InvalidInput):
     """The bytes are not a readable PNG or JPEG image."""
 
     code = "image_invalid"
+
+
+class ImageNotFound(NotFound):
+    """No stored image has this digest."""
+
+    code = "image_not_found"

@@ -8,7 +8,7 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.images import convert, fetch, repository
-from passmint.images.errors import ImagesError
+from passmint.images.errors import ImageNotFound, ImagesError
 from passmint.images.fetch import FETCH_TIMEOUT, MAX_BYTES
 from passmint.kit.threads import in_thread
 from passmint.models import Image
@@ -57,3 +57,11 @@ async def get(session: AsyncSession, digest: str) -> Image | None:
 async def get_many(session: AsyncSession, digests: Collection[str]) -> dict[str, Image]:
     """The stored images with these digests, by digest (one query)."""
     return await repository.get_many(session, digests)
+
+
+async def data_of(session: AsyncSession, digest: str) -> bytes:
+    """The PNG bytes of the stored image with this digest; ``ImageNotFound`` when there is none."""
+    image = await repository.get(session, digest)
+    if image is None:
+        raise ImageNotFound("No image at this address")
+    return image.data

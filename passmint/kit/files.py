@@ -13,3 +13,6 @@ class Download:
     filename: str
     last_modified: datetime
     """When the content last changed (``kit.time.last_modified`` turns it into the header)."""
+    location: str | None = None
+    """Where a browser goes instead (a Google save link): the answer is a 302 there, unless the client
+    asks for JSON (``Accept: application/json``), which gets ``data``."""

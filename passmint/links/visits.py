@@ -20,7 +20,6 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.config import Settings
-from passmint.designs import Vendor
 from passmint.kit.files import Download
 from passmint.kit.time import utcnow
 from passmint.links import repository
@@ -101,9 +100,10 @@ async def visit(
     ]
     if not with_half:
         return await _landing(session, links[0], headers, settings)
-    files = [await _deliver(session, link, shared, device, query, settings) for link, shared in with_half]
-    vendor = Vendor.APPLE if device is Platform.IOS else Vendor.GOOGLE
-    return files[0] if len(files) == 1 else await format_of(vendor).bundle(files, "passes.pkpasses")
+    handed = [await _hand_out(session, link, shared, device, query) for link, shared in with_half]
+    records = [await downloads.record_of(session, pass_) for pass_ in handed]
+    wallet = format_of(records[0].template.vendor)
+    return await wallet.deliver_many(session, records, settings, "passes.pkpasses")
 
 
 async def _landing(
@@ -144,10 +144,10 @@ def _template_of(link: AdaptiveLink, device: Platform) -> int | None:
     return found
 
 
-async def _deliver(
-    session: AsyncSession, link: AdaptiveLink, shared: Pass | None, device: Platform,
-    query: Mapping[str, str], settings: Settings,
-) -> Download:  # fmt: skip
+async def _hand_out(
+    session: AsyncSession, link: AdaptiveLink, shared: Pass | None, device: Platform, query: Mapping[str, str]
+) -> Pass:
+    """The pass this visit of the link gets for ``device``: the shared one, or one made for it."""
     template_id = _template_of(link, device)
     assert template_id is not None  # the caller checked
     design = (await _template(session, template_id)).design if set(query) - RESERVED else {}
@@ -163,9 +163,7 @@ async def _deliver(
     ):
         raise InstallLimitReached(f"The adaptive link {link.public_id} has reached its install limit")
     await _touch(session, link)
-    account = await session.get(Account, link.account_id)
-    assert account is not None  # the foreign key guarantees it
-    return await downloads.of_pass(session, account, pass_, settings)
+    return pass_
 
 
 async def _template(session: AsyncSession, template_id: int) -> Template:

@@ -33,6 +33,8 @@ async def pass_files(
         download = await format_of(record.template.vendor).deliver(session, record, settings)
     except NotImplementedYet:
         return _from_headers(record)
+    if download.location is not None:  # a wallet that saves from a link (Google's), not a file
+        return _from_headers(record)
     version = hashlib.sha256(download.data).hexdigest()
     files = _read.get(version)
     if files is None:

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.config import Settings
 from passmint.designs import Vendor
+from passmint.images.sources import ImageSource
 from passmint.kit.files import Download
 from passmint.kit.refs import PassLocator, Ref
 from passmint.kit.time import modified_since
@@ -22,10 +23,12 @@ from passmint.models import Account, Pass
 from passmint.pages import render_landing
 from passmint.passes import repository
 from passmint.passes import service as pass_service
-from passmint.passes.errors import PassNotFound
+from passmint.passes.errors import NotAGoogleTemplate, PassNotFound
+from passmint.passes.schemas import SaveToWalletBody
 from passmint.templates import service as template_service
 from passmint.wallets import PassRecord, format_of
 from passmint.wallets.apple import PKPASS as PKPASS  # the media type the download routes document
+from passmint.wallets.google import SaveLink, save_link
 
 
 async def pkpass(
@@ -54,11 +57,6 @@ async def for_device(
         return Unchanged(changed)
     account = await session.get(Account, pass_.account_id)
     assert account is not None  # the foreign key guarantees it
-    return await _download(session, account, pass_, settings)
-
-
-async def of_pass(session: AsyncSession, account: Account, pass_: Pass, settings: Settings) -> Download:
-    """The account's pass as its wallet installs it (a pass already loaded, as a public link finds it)."""
     return await _download(session, account, pass_, settings)
 
 
@@ -96,7 +94,7 @@ async def public_pkpass(
             settings,
             page_url=page_url,
             apple_url=f"{page_url}?form=pkpass" if apple else None,
-            google_url=None,  # Google passes are not delivered yet
+            google_url=None if apple else f"{page_url}?form=pkpass",  # the save link's redirect
             accept_language=headers.get("accept-language"),
         )
         return Page(html)
@@ -132,10 +130,41 @@ async def _bundle(
 ) -> Download:
     """Several passes as one file of their format (Apple's .pkpasses); one pass alone as its own file."""
     records = [await _record(session, account, found) for found in passes]
-    files = [await format_of(record.template.vendor).deliver(session, record, settings) for record in records]
-    if len(files) == 1:
-        return files[0]
-    return await format_of(records[0].template.vendor).bundle(files, filename)
+    return await format_of(records[0].template.vendor).deliver_many(session, records, settings, filename)
+
+
+@dataclass(frozen=True)
+class SaveButton:
+    """A new Google pass, its save link, and the page's functions its button calls."""
+
+    pass_: Pass
+    link: SaveLink
+    on_success: str | None
+    on_fail: str | None
+
+
+async def save_to_wallet(
+    session: AsyncSession,
+    account: Account,
+    template_ref: Ref,
+    body: SaveToWalletBody,
+    images: ImageSource,
+    settings: Settings,
+) -> SaveButton:
+    """A new pass of a Google template, with its save link (``POST /pass/{templateId}/saveToWallet``)."""
+    template = await template_service.get(session, account, template_ref)
+    if template.vendor != "Google":
+        message = (
+            f"Save to Google Wallet makes Google passes; template {template.id} is a {template.vendor} one"
+        )
+        raise NotAGoogleTemplate(
+            message, details=[{"field": "templateId", "location": "path", "message": message}]
+        )
+    view = await pass_service.create(
+        session, account, Ref(id=template.id), body.pass_body(), images, external_id=body.external_id
+    )
+    link = await save_link(session, [await _record(session, account, view.pass_)], settings)
+    return SaveButton(view.pass_, link, body.on_success, body.on_fail)
 
 
 async def pass_json(

@@ -14,7 +14,7 @@ from passmint.kit.ids import Id
 from passmint.kit.pagination import PageRequest
 from passmint.kit.refs import PassLocator, Ref
 from passmint.pages import page_response, with_vary
-from passmint.passes import bulk, downloads, dynamic, views
+from passmint.passes import bulk, downloads, dynamic, pages, views
 from passmint.passes import service as pass_service
 from passmint.passes.schemas import (
     PASS_ORDERS,
@@ -31,12 +31,15 @@ from passmint.passes.schemas import (
     PassRead,
     PassUpdate,
     RefText,
+    SaveToWalletBody,
+    SaveToWalletRead,
     TicketRef,
     bundle_external_ids,
     bundle_ids,
     checked_by,
 )
 from passmint.routing import (
+    AcceptHeader,
     At,
     InTemplate,
     PassAt,
@@ -71,9 +74,15 @@ FormQuery = Annotated[
     Query(description="`pkpass`: always the file; `page`: always the landing page; unset: by the client."),
 ]
 PKPASS_RESPONSE: dict[int | str, dict[str, Any]] = {
-    200: {"content": {downloads.PKPASS: {}}, "description": "The signed pass."},
+    200: {
+        "content": {downloads.PKPASS: {}, "application/json": {}},
+        "description": "The signed pass; for Google passes with ``Accept: application/json``, "
+        "``{saveUrl, jwt, classId, objectId}``.",
+    },
+    302: {"description": "A Google pass: its save link, minted now, in ``Location``."},
     **documented(501),
 }
+SAVE_SCHEMA = SaveToWalletRead.model_json_schema(by_alias=True, mode="serialization")
 """A pass file: Google passes answer 501 until they are built."""
 PUBLIC_PASS_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {
@@ -124,9 +133,10 @@ async def download_bundle(
     session: SessionDep,
     settings: SettingsDep,
     exids: ExternalIdsQuery,
+    accept: AcceptHeader = None,
 ) -> Response:
     external_ids = bundle_external_ids(exids)
-    return file_response(await downloads.bundle(session, account, template, external_ids, settings))
+    return file_response(await downloads.bundle(session, account, template, external_ids, settings), accept)
 
 
 @router.get(
@@ -140,8 +150,11 @@ async def download_by_ids(
     session: SessionDep,
     settings: SettingsDep,
     pass_ids: PassIdsQuery,
+    accept: AcceptHeader = None,
 ) -> Response:
-    return file_response(await downloads.bundle_by_ids(session, account, bundle_ids(pass_ids), settings))
+    return file_response(
+        await downloads.bundle_by_ids(session, account, bundle_ids(pass_ids), settings), accept
+    )
 
 
 @router.post(
@@ -161,6 +174,31 @@ async def create_dynamic_pass(
 ) -> DynamicLinkRead:
     link = await dynamic.create_link(session, account, template, body, images, expiry=expiry)
     return DynamicLinkRead(url=dynamic.link_url(settings.base_url, link))
+
+
+@router.post(
+    "/{templateId:ref}/saveToWallet",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {"text/html": {}, "application/json": {"schema": SAVE_SCHEMA}},
+            "description": "The Save to Google Wallet button page, or the pass and its save link as JSON.",
+        },
+        **documented(501),
+    },
+    summary="Save to Google Wallet",
+)
+async def save_to_wallet(
+    template: TemplateRef,
+    body: SaveToWalletBody,
+    account: AccountDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    images: ImageSourceDep,
+    accept: AcceptHeader = None,
+) -> Response:
+    button = await downloads.save_to_wallet(session, account, template, body, images, settings)
+    return pages.save_button(button, accept)
 
 
 @router.post("/{templateId:ref}", response_model=PassRead, summary="Create pass")
@@ -301,9 +339,13 @@ async def put_beacons(
     responses=PKPASS_RESPONSE,
 )
 async def download_pass(
-    locator: PassLocator, account: AccountDep, session: SessionDep, settings: SettingsDep
+    locator: PassLocator,
+    account: AccountDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    accept: AcceptHeader = None,
 ) -> Response:
-    return file_response(await downloads.pkpass(session, account, locator, settings))
+    return file_response(await downloads.pkpass(session, account, locator, settings), accept)
 
 
 @router.get("/{passId:ref}/viewJSONPass", summary="View the pass.json of a pass", responses=documented(501))
@@ -320,9 +362,12 @@ async def view_json_pass(
     summary="Open a dynamic pass link: the pass is made on the first opening (no credentials)",
 )
 async def open_dynamic_link(
-    link_id: Annotated[uuid.UUID, Path(alias="linkId")], session: SessionDep, settings: SettingsDep
+    link_id: Annotated[uuid.UUID, Path(alias="linkId")],
+    session: SessionDep,
+    settings: SettingsDep,
+    accept: AcceptHeader = None,
 ) -> Response:
-    return file_response(await dynamic.open_link(session, link_id, settings))
+    return file_response(await dynamic.open_link(session, link_id, settings), accept)
 
 
 @public.get(
@@ -339,11 +384,12 @@ async def download_public(
     session: SessionDep,
     settings: SettingsDep,
     form: FormQuery = None,
+    accept: AcceptHeader = None,
 ) -> Response:
     found = await downloads.public_pkpass(session, token, settings, headers=request.headers, form=form)
     if isinstance(found, downloads.Page):
         return page_response(found.html, request.headers)
-    return with_vary(file_response(found))
+    return with_vary(file_response(found, accept))
 
 
 @templates.put(

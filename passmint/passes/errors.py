@@ -30,3 +30,9 @@ class TemplateClosed(PassesError, InvalidInput):
 
 class PassLocationNotFound(PassesError, NotFound):
     code = "location_not_found"
+
+
+class NotAGoogleTemplate(PassesError, InvalidInput):
+    """``saveToWallet`` makes Google Wallet passes: the template is of another wallet."""
+
+    code = "not_a_google_template"

@@ -40,7 +40,8 @@ class InstallStatus(StrEnum):
 TEMPLATE_ONLY = frozenset(
     {"order", "required", "hideEmpty", "numberStyle", "dateStyle", "timeStyle", "currencyCode",
      "ignoresTimeZone", "row", "col", "notShared", "header", "body", "uri", "image", "imageDescription",
-     "description"}
+     "description", "title.string", "description.string", "provider", "redemptionChannel", "endTime",
+     "multiUseOffer", "multiUserOffer"}
 )  # fmt: skip
 """Keys of a whole field object that only the template decides: a pass body may carry them (clients send
 back the field objects a GET returned) and they are ignored."""
@@ -113,6 +114,37 @@ class DynamicPassBody(PassBody):
     read_only = PASS_READ_ONLY
 
     external_id: Annotated[str, StringConstraints(min_length=1, max_length=255)] | None = None
+
+
+JsCallback = Annotated[str, StringConstraints(max_length=255, pattern=r"^[A-Za-z_$][\w$.]*(\(\))?$")]
+"""A JavaScript function of the page, by name (``mySuccessFunc`` or ``mySuccessFunc()``)."""
+
+
+class SaveToWalletBody(DynamicPassBody):
+    """``POST /pass/{templateId}/saveToWallet``: a new Google pass, and the functions the button calls
+    when the person saved it or did not."""
+
+    tag: TagName | None = None
+    on_success: JsCallback | None = None
+    on_fail: JsCallback | None = None
+
+    def pass_body(self) -> PassBody:
+        """The pass to create (``tag`` joins ``tags``)."""
+        values = self.model_dump(exclude={"tag", "on_success", "on_fail", "external_id"}, exclude_unset=True)
+        if self.tag is not None:
+            values["tags"] = [*(self.tags or []), self.tag]
+        return PassBody.model_validate(values)
+
+
+class SaveToWalletRead(ApiModel):
+    """The JSON answer of ``saveToWallet``: the new pass and its save link."""
+
+    pass_id: int
+    external_id: str | None = None
+    save_url: str
+    jwt: str
+    class_id: str
+    object_id: str
 
 
 class PassUpdate(PassBody):

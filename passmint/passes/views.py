@@ -43,6 +43,13 @@ def created(view: PassView, base_url: str) -> PassRead:
 
 def full(view: PassView, base_url: str) -> PassRead:
     pass_, design = view.pass_, view.template.design
+    headers = spelled(
+        _merged(design.get("headers", {}), pass_.values.get("headers", {})),
+        format_of(view.template.vendor).barcode_spelling,
+    )
+    fields = _merged(design.get("fields", {}), pass_.values.get("fields", {}))
+    if view.template.vendor == "Google":
+        headers, fields = google_headers(headers), google_fields(fields, design.get("moduleOptions", {}))
     return PassRead(
         id=pass_.id,
         external_id=pass_.external_id,
@@ -59,11 +66,8 @@ def full(view: PassView, base_url: str) -> PassRead:
         installed_at=pass_.installed_at,
         uninstalled_at=pass_.uninstalled_at,
         tags=view.tags,
-        headers=spelled(
-            _merged(design.get("headers", {}), pass_.values.get("headers", {})),
-            format_of(view.template.vendor).barcode_spelling,
-        ),
-        fields=_merged(design.get("fields", {}), pass_.values.get("fields", {})),
+        headers=headers,
+        fields=fields,
         beacons=pass_.values.get("beacons", design.get("beacons")),
         locations=locations(view.locations),
         nfc=pass_.values.get("nfc"),
@@ -71,6 +75,35 @@ def full(view: PassView, base_url: str) -> PassRead:
         created_at=pass_.created_at,
         updated_at=pass_.updated_at,
     )
+
+
+GOOGLE_DEFAULTS = {"label": "", "hideEmpty": False, "formatType": "String", "required": False}
+"""The keys every header and field of the reference's Google pass response carries (L19981)."""
+TITLE_KEYS = {"label": "title.string", "value": "description.string"}
+
+
+def google_headers(headers: dict[str, Any]) -> dict[str, Any]:
+    """Headers as the reference's Google pass response prints them: with its defaults."""
+    return {name: GOOGLE_DEFAULTS | header for name, header in headers.items()}
+
+
+def google_fields(fields: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
+    """Fields "collapsed" as the reference's Google pass response prints them (L19981): titleModule
+    fields with ``title.string``/``description.string``, its image as the field ``image``, and the
+    offer module's options as the field ``offerModule``."""
+    out: dict[str, Any] = {}
+    title = options.get("titleModule", {})
+    if "image" in title:
+        image = {"title.string": title["image"], "description.string": title.get("imageDescription", "")}
+        out["image"] = {"hideEmpty": False, "formatType": "String", "fieldType": "titleModule"} | image
+    for name, field in fields.items():
+        entry = {"hideEmpty": False, "formatType": "String"} | field
+        if field.get("fieldType") == "titleModule":
+            entry = {TITLE_KEYS.get(key, key): value for key, value in entry.items()}
+        out[name] = entry
+    if "offerModule" in options:
+        out["offerModule"] = dict(options["offerModule"])
+    return out
 
 
 def summary(pass_: Pass, base_url: str, vendor: str) -> PassSummary:

@@ -42,6 +42,7 @@ async def build_design(
         for name, header in headers.items()
         if header["fieldType"] == "image" and header.get("value")
     }
+    urls |= format_of(body.vendor).design_images(design)
     fetched = await images.fetch(urls)  # every image before the first write (see images/sources.py)
     return design, await fetched.store(session)
 

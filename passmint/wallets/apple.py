@@ -99,10 +99,19 @@ class AppleWallet:
             _signed.put(key, data, int(settings.pkpass_cache_bytes))
         return Download(data, PKPASS, f"pass-{record.pass_.id}.pkpass", record.changed_at)
 
-    async def bundle(self, files: Sequence[Download], filename: str) -> Download:
+    async def _bundle(self, files: Sequence[Download], filename: str) -> Download:
         newest = max(file.last_modified for file in files)
         data = await in_thread(build_pkpasses, [file.data for file in files])
         return Download(data, PKPASSES, filename, newest)
+
+    async def deliver_many(
+        self, session: AsyncSession, records: Sequence[PassRecord], settings: Settings, filename: str
+    ) -> Download:
+        files = [await self.deliver(session, record, settings) for record in records]
+        return files[0] if len(files) == 1 else await self._bundle(files, filename)
+
+    def design_images(self, design: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
+        return {}
 
 
 def _shared_cache(settings: Settings) -> FileCache | None:

@@ -78,6 +78,14 @@ class WalletFormat(Protocol):
         """The pass as its wallet installs it: bytes, media type and file name."""
         ...
 
-    async def bundle(self, files: Sequence[Download], filename: str) -> Download:
-        """Several delivered passes of this format as one file."""
+    async def deliver_many(
+        self, session: AsyncSession, records: Sequence[PassRecord], settings: Settings, filename: str
+    ) -> Download:
+        """Several passes as their wallet installs them at once (one file or one save link); one pass
+        alone as ``deliver`` answers it. ``filename`` is the bundle's file name."""
+        ...
+
+    def design_images(self, design: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
+        """Images a canonical design names beyond its image headers, stored with the template:
+        ``image key → (URL, field path)``."""
         ...

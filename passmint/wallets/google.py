@@ -1,28 +1,38 @@
-"""Google Wallet, as far as it is built: templates are stored and checked, passes not delivered yet."""
+"""Google Wallet: a template is a class, a pass an object (``passmint.google``); delivering a pass answers
+its save link, ``PASSMINT_GOOGLE_SAVE_URL`` + a JWT minted per request."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.apple.errors import Problem
+from passmint.apple.render import pass_dates
+from passmint.certificates.google_accounts import project_google_account
 from passmint.config import Settings
 from passmint.designs import GOOGLE_HEADERS, GoogleField, GoogleModule, Vendor
+from passmint.google import ServiceAccount, ids, savelinks
+from passmint.google.objects import class_type, google_class_body, google_object, object_type
+from passmint.google.sources import ClassSource, Design, ObjectSource
+from passmint.images.public import DEFAULT_LOGO_DIGEST, image_url
 from passmint.kit.files import Download
 from passmint.kit.spellings import v2_barcode_type
-from passmint.models import Project
-from passmint.wallets.errors import GoogleNotBuilt
+from passmint.models import Account, Project, Template
+from passmint.wallets.errors import SaveLinkTooLong
 from passmint.wallets.format import PassRecord
 
 MODULES = frozenset(module.value for module in GoogleModule)
-NOT_BUILT = "Google Wallet passes are not available in this version of passmint yet"
+SAVE_JSON = "application/json"
+MODULE_IMAGE_KINDS = frozenset({"titleModule", "imageModulesData"})
 
 
 class GoogleWallet:
-    """Google Wallet's format (see ``wallets.format.WalletFormat``); delivering answers 501."""
+    """Google Wallet's format (see ``wallets.format.WalletFormat``)."""
 
     vendor = Vendor.GOOGLE
     vendor_id = 2
@@ -51,11 +61,152 @@ class GoogleWallet:
     def barcode_spelling(self, value: object) -> object:
         return v2_barcode_type(value)
 
+    def design_images(self, design: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
+        """The module images a design names (``image`` options and fields), to be stored with it."""
+        return module_images(design)
+
     async def render(self, session: AsyncSession, record: PassRecord, settings: Settings) -> dict[str, Any]:
-        raise GoogleNotBuilt(NOT_BUILT)
+        """The pass's class and object, as Google's REST API takes them."""
+        account = await project_google_account(session, record.account, record.project, settings)
+        source = object_source(record, account.issuer_id, settings)
+        return {
+            "classType": class_type(source.template),
+            "class": google_class_body(source.template),
+            "objectType": object_type(source.template),
+            "object": google_object(source),
+        }
 
     async def deliver(self, session: AsyncSession, record: PassRecord, settings: Settings) -> Download:
-        raise GoogleNotBuilt(NOT_BUILT)
+        return await self.deliver_many(session, [record], settings, f"pass-{record.pass_.id}")
 
-    async def bundle(self, files: Sequence[Download], filename: str) -> Download:
-        raise GoogleNotBuilt(NOT_BUILT)
+    async def deliver_many(
+        self, session: AsyncSession, records: Sequence[PassRecord], settings: Settings, filename: str
+    ) -> Download:
+        """One save link for every pass: ``{saveUrl, jwt, classId, objectId}`` (ids of the first pass,
+        ``objectIds`` too when there are several); a 302 to ``saveUrl`` unless JSON is asked for."""
+        link = await save_link(session, records, settings)
+        answer: dict[str, Any] = {
+            "saveUrl": link.save_url,
+            "jwt": link.jwt,
+            "classId": link.class_id,
+            "objectId": link.object_ids[0],
+        }
+        if len(link.object_ids) > 1:
+            answer["objectIds"] = list(link.object_ids)
+        changed = max(record.changed_at for record in records)
+        data = json.dumps(answer).encode()
+        return Download(data, SAVE_JSON, f"{filename}.json", changed, location=link.save_url)
+
+
+@dataclass(frozen=True)
+class SaveLink:
+    """A save link of one or more passes, minted now."""
+
+    save_url: str
+    jwt: str
+    class_id: str
+    """The class of the first pass."""
+    object_ids: tuple[str, ...]
+
+
+async def save_link(session: AsyncSession, records: Sequence[PassRecord], settings: Settings) -> SaveLink:
+    """The save link of ``records`` (passes of one project): one JWT carrying every object."""
+    first = records[0]
+    account = await project_google_account(session, first.account, first.project, settings)
+    sources = [object_source(record, account.issuer_id, settings) for record in records]
+    objects = [(object_type(source.template), google_object(source)) for source in sources]
+    token = save_jwt(account, objects, settings)
+    object_ids = tuple(source.object_id for source in sources)
+    return SaveLink(settings.google_save_url + token, token, sources[0].template.class_id, object_ids)
+
+
+def save_jwt(account: ServiceAccount, objects: Sequence[savelinks.Resource], settings: Settings) -> str:
+    """The save JWT of ``objects``: whole when it fits a save link, else (once the objects are inserted
+    through the REST API) by id alone."""
+    token = savelinks.save_jwt(account, objects, origins=settings.google_origins)
+    if _fits(token):
+        return token
+    raise SaveLinkTooLong(
+        f"The save link of {len(objects)} Google pass(es) would carry a {len(token)}-character JWT, over "
+        f"Google's {savelinks.MAX_JWT}: such passes are saved once their objects are inserted at Google"
+    )
+
+
+def _fits(token: str) -> bool:
+    """Whether the JWT fits a save link; when it does not, the objects go to Google first (google-sync's
+    ``insert_object_now``) and the JWT names them by id (``savelinks.ids_only``)."""
+    return savelinks.fits(token)
+
+
+async def google_class(
+    session: AsyncSession, template: Template, project: Project, settings: Settings
+) -> tuple[str, dict[str, Any]]:
+    """The template's class: its REST collection (``loyaltyClass``...) and its body."""
+    owner = await session.get(Account, project.account_id)
+    assert owner is not None  # the foreign key guarantees it
+    account = await project_google_account(session, owner, project, settings)
+    source = class_source(template, project, account.issuer_id, settings)
+    return class_type(source), google_class_body(source)
+
+
+def class_source(template: Template, project: Project, issuer_id: str, settings: Settings) -> ClassSource:
+    design = template.design
+    starts_at = pass_dates(design.get("headers", {}), None, template.created_at).get("relevantDate")
+    return ClassSource(
+        class_id=ids.class_id(issuer_id, template.id),
+        project_type=project.project_type,
+        issuer_name=project.name,
+        template_name=template.name,
+        design=Design(design.get("headers", {}), design.get("fields", {}), design.get("moduleOptions", {})),
+        images=_urls(template.image_digests, settings),
+        default_logo=image_url(settings.base_url, DEFAULT_LOGO_DIGEST),
+        starts_at=starts_at if isinstance(starts_at, str) else None,
+    )
+
+
+def object_source(record: PassRecord, issuer_id: str, settings: Settings) -> ObjectSource:
+    pass_, template = record.pass_, record.template
+    design, values = template.design, pass_.values
+    headers = _merged(design.get("headers", {}), values.get("headers", {}))
+    fields = _merged(design.get("fields", {}), values.get("fields", {}))
+    dates = pass_dates(headers, template.expiry, pass_.created_at)
+    valid_until = dates.get("expirationDate")
+    return ObjectSource(
+        object_id=ids.object_id(issuer_id, pass_.id),
+        template=class_source(template, record.project, issuer_id, settings),
+        design=Design(headers, fields, design.get("moduleOptions", {})),
+        images=_urls({**template.image_digests, **pass_.image_digests}, settings),
+        barcode_settings=record.project.settings,
+        valid_until=valid_until if isinstance(valid_until, str) else None,
+        voided=bool(dates.get("voided")),
+        locations=record.locations,
+    )
+
+
+def module_images(design: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
+    """``image key → (URL, field path)`` of the images a Google design's modules name."""
+    found: dict[str, tuple[str, str]] = {}
+    for module, options in design.get("moduleOptions", {}).items():
+        if isinstance(options.get("image"), str) and options["image"].strip():
+            found[f"option:{module}"] = (options["image"], f"{module}.image")
+    for name, field in design.get("fields", {}).items():
+        if field.get("fieldType") not in MODULE_IMAGE_KINDS:
+            continue
+        for key in ("image", "label", "value"):
+            value = field.get(key)
+            if isinstance(value, str) and value.lower().startswith(("http://", "https://", "data:")):
+                found[f"field:{name}"] = (value, f"fields.{name}.{key}")
+                break
+    return found
+
+
+def _urls(digests: Mapping[str, Any], settings: Settings) -> dict[str, str]:
+    return {name: image_url(settings.base_url, str(digest)) for name, digest in digests.items()}
+
+
+def _merged(template: Mapping[str, Any], own: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    merged = {name: dict(entry) for name, entry in template.items() if isinstance(entry, Mapping)}
+    for name, entry in own.items():
+        if isinstance(entry, Mapping):
+            merged[name] = merged.get(name, {}) | dict(entry)
+    return merged

@@ -48,13 +48,6 @@ see docs/decisions.md); the example's world does not set them up."""
 STATUS_READINGS = {301: 302}
 """Statuses the examples print that passmint answers otherwise, on purpose (docs/decisions.md, "Adaptive
 links"): a link's redirect to a wallet is temporary, as a personalised link must be opened anew each time."""
-NEEDS_GOOGLE = pytest.mark.xfail(strict=True, reason="needs Google save links")
-
-
-def marked(example: Example) -> Any:
-    """The example as a test case; opening a link as an Android phone needs Google passes delivered."""
-    android = "/pass/adaptive" in example.path and "android" in example.target
-    return pytest.param(example, marks=NEEDS_GOOGLE) if android else example
 
 
 def test_the_reference_is_beside_the_repository() -> None:
@@ -108,9 +101,7 @@ def shape_problems(expected: Any, actual: Any) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize(
-    "example", [marked(example) for example in EXAMPLES], ids=lambda example: example.name
-)
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda example: example.name)
 async def test_example(example: Example, api: ApiClient) -> None:
     if unbuilt(example.target) and answers_not_built(
         await api.request(example.method, example.target, json=example.body)

@@ -57,6 +57,8 @@ GOOGLE_MODULES = {
     "titleModule", "infoModuleData", "textModulesData", "linksModuleData", "pointsModule", "loyaltyPoints",
     "acctModule", "imageModulesData", "messageModule", "offerModule", "notAssigned",
 }  # fmt: skip
+GOOGLE_OPERATIONS = {"POST /pass/{templateId}/saveToWallet"}
+"""Operations only a Google template can serve, whatever their example's body says."""
 HEADER_NAMES = {"thumbnail_image", "barcode_value", "barcodeAltText", "expirationDate"}
 APPLE_TEMPLATE_EXAMPLE = 2014
 GOOGLE_TEMPLATE_EXAMPLE = 2209
@@ -79,7 +81,8 @@ class World:
 
     async def request(self, example: Example) -> tuple[str, str, Any]:
         """The example's method, target and body, naming this world's objects."""
-        vendor = "Google" if wants_google(example.body) else "Apple"
+        google = wants_google(example.body) or example.operation in GOOGLE_OPERATIONS
+        vendor = "Google" if google else "Apple"
         path = await self._path(example, vendor)
         query = await self._query(example.query, vendor)
         body = await self._body(example, vendor)
@@ -181,7 +184,11 @@ class World:
             line = APPLE_TEMPLATE_EXAMPLE if vendor == "Apple" else GOOGLE_TEMPLATE_EXAMPLE
             body = data_images(copy.deepcopy(self.examples[line].body))
             body.pop("projectId", None), body.pop("projectType", None)
-            body.setdefault("fields", {}).update(self._fields_the_example_names(vendor, body["fields"]))
+            in_modules = {name for part in body.values() if isinstance(part, dict) for name in part}
+            named = self._fields_the_example_names(
+                vendor, {**body.get("fields", {}), **dict.fromkeys(in_modules)}
+            )
+            body.setdefault("fields", {}).update(named)
             external_id = f"conformance-{vendor.lower()}"
             project = await self.project()
             made = await self._post(f"/v1/template/{project['id']}/id/{external_id}", body)

@@ -37,7 +37,6 @@ class TestDevices:
             fields = [field for group in document["storeCard"].values() for field in group]
             assert next(f for f in fields if f["key"] == "Coupon")["value"] == "15%"
 
-    @pytest.mark.xfail(strict=True, reason="needs Google save links")
     async def test_an_android_phone_goes_to_its_save_link(
         self, anonymous: httpx.AsyncClient, make_link: MakeLink
     ) -> None:

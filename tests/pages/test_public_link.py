@@ -105,7 +105,7 @@ class TestLanguage:
 
 
 class TestGooglePass:
-    async def test_drawn_from_its_headers_without_buttons(
+    async def test_drawn_from_its_headers_with_the_google_button(
         self, anonymous: httpx.AsyncClient, api: httpx.AsyncClient
     ) -> None:
         project = await create_project(api)
@@ -115,4 +115,5 @@ class TestGooglePass:
         assert response.status_code == 200, response.text
         assert 'data-barcode="PKBarcodeFormatQR"' in response.text
         assert "Google loyalty" in response.text
-        assert "data-wallet" not in response.text  # neither wallet delivers a Google pass yet
+        assert 'data-wallet="google"' in response.text and 'data-wallet="apple"' not in response.text
+        assert f'href="{created["publicUrl"]["path"]}?form=pkpass"' in response.text
