@@ -33,6 +33,7 @@ from passmint.registrations.webservice import router as apple_web_service
 from passmint.routing import refuse_unstorable_parameters
 from passmint.schedules import tasks as schedules_tasks
 from passmint.schedules.endpoints import router as schedules_router
+from passmint.stats.endpoints import router as stats_router
 from passmint.system.endpoints import router as system_router
 from passmint.templates import endpoints as templates
 from passmint.tickets.endpoints import router as tickets_router
@@ -51,6 +52,7 @@ V1_ROUTERS: list[APIRouter] = [
     schedules_router,
     tickets_router,
     system_router,
+    stats_router,
 ]
 
 BEFORE_COMMIT: tuple[BeforeCommit, ...] = (changes.Publisher(push_planning.after_change),)

@@ -7,10 +7,12 @@ from passmint.models.certificates import Certificate
 from passmint.models.images import Image
 from passmint.models.jobs import Job
 from passmint.models.links import DynamicLink
+from passmint.models.nfc import NfcMerchant
 from passmint.models.passes import ChangeClock, Pass, PassTag, Tag
 from passmint.models.projects import Project
 from passmint.models.registrations import Device, DeviceLog, Registration
 from passmint.models.schedules import Schedule
+from passmint.models.stats import DailyCount, TemplateCount
 from passmint.models.templates import Location, Template
 from passmint.models.tickets import Ticket
 
@@ -21,12 +23,14 @@ __all__ = [
     "CallbackSpec",
     "Certificate",
     "ChangeClock",
+    "DailyCount",
     "Device",
     "DeviceLog",
     "DynamicLink",
     "Image",
     "Job",
     "Location",
+    "NfcMerchant",
     "Pass",
     "PassTag",
     "Project",
@@ -34,6 +38,7 @@ __all__ = [
     "Schedule",
     "Tag",
     "Template",
+    "TemplateCount",
     "Ticket",
     "clone",
 ]

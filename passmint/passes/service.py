@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint import changes
+from passmint.counters import repository as counters
 from passmint.images.sources import Fetched, ImageSource
 from passmint.kit.pagination import PageRequest
 from passmint.kit.refs import PassLocator, Ref
@@ -30,6 +31,7 @@ from passmint.passes.schemas import DynamicPassBody, InstallStatus, PassBody, Pa
 from passmint.templates import service as template_service
 from passmint.templates.schemas import Beacon, LocationIn
 from passmint.tickets import service as ticket_service
+from passmint.wallets import format_of
 
 
 @dataclass(frozen=True)
@@ -183,6 +185,8 @@ async def issue(session: AsyncSession, account: Account, template: Template, dra
         )
     pass_ = created
     changes.mark_passes(session, [pass_.id])
+    await counters.add_event(session, template.id, pass_.created_at, platform_of(template.vendor), "created")
+    await counters.move_state(session, template.id, None, None, pass_.created_at, new=1)
     if draft.locations is not None:
         await repository.replace_locations(session, pass_.id, draft.locations)
     if draft.tags is not None:
@@ -233,6 +237,7 @@ async def update(
 async def delete(session: AsyncSession, account: Account, locator: PassLocator) -> int:
     """Remove the pass from passmint (not from phones that hold it: void or expire it for that)."""
     pass_ = await get(session, account, locator)
+    await counters.subtract(session, await counters.recount(session, platform_of, [pass_.id]), utcnow())
     await repository.remove(session, pass_)
     return pass_.id
 
@@ -335,6 +340,11 @@ def _changed(session: AsyncSession, pass_: Pass, ticket: Ticket | None = None) -
     the phones holding it (``ticket`` completes once they are pushed)."""
     pass_.updated_at = utcnow()
     changes.mark_passes(session, [pass_.id], ticket_id=ticket.id if ticket else None)
+
+
+def platform_of(vendor: str) -> str:
+    """The platform a template's passes are counted under when they are made."""
+    return format_of(vendor).platform
 
 
 def _location(location: LocationIn) -> dict[str, object]:

@@ -31,6 +31,7 @@ SLOT_KINDS = {
     "projectId": "project", "projectExternalId": "project", "templateId": "template",
     "templateExternalId": "template", "passId": "pass", "passExternalId": "pass", "locationId": "location",
     "passLocationId": "location", "ticketId": "ticket", "scheduleId": "schedule", "tag": "tag",
+    "startDate": "date", "endDate": "date",
 }  # fmt: skip
 """What kind of object a path slot of the reference names; ``{id}`` and ``{externalId}`` take the kind of
 the path's first segment (``/template/{id}``, ``/pass/id/{externalId}``)."""
@@ -98,6 +99,8 @@ class World:
         """The value for one slot: an object of this world by id, ``id/`` and external id, or a bare
         external id (``{passExternalId}``); a new external id where the operation creates the object."""
         external = raw.startswith("id/")
+        if kind == "date":  # a day of an activity range, as the example writes it
+            return raw
         if creating:
             self.fresh += 1
             return f"new-{kind}-{self.fresh}"
