@@ -21,6 +21,7 @@ from passmint.deps import check_api_revision
 from passmint.jobs.registry import JobContext
 from passmint.jobs.worker import Worker
 from passmint.middleware import Authenticate, BodyLimit, RequestLog, body_limits
+from passmint.nfc.endpoints import router as nfc_router
 from passmint.notifications.endpoints import router as notifications_router
 from passmint.passes import endpoints as passes
 from passmint.passes import tasks as passes_tasks
@@ -53,6 +54,7 @@ V1_ROUTERS: list[APIRouter] = [
     tickets_router,
     system_router,
     stats_router,
+    nfc_router,
 ]
 
 BEFORE_COMMIT: tuple[BeforeCommit, ...] = (changes.Publisher(push_planning.after_change),)

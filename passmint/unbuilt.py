@@ -26,7 +26,6 @@ UNBUILT: list[tuple[str, str]] = [
     ("/v1/segments", "Segments"),
     ("/v1/flights", "Flights"),
     ("/v1/events", "Events"),
-    ("/v1/project/{projectId:ref}/nfcMerchants", "NFC merchants"),
 ]
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 

@@ -157,7 +157,6 @@ class TestUnbuiltFeatures:
         [
             ("GET", "/v1/flights/1", "Flights"),
             ("PUT", "/v1/pass/id/abc/tags", "Tags"),
-            ("GET", "/v1/project/id/shop/nfcMerchants", "NFC merchants"),
             ("GET", "/v1/segments/1", "Segments"),
         ],
     )

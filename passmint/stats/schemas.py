@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from passmint.kit.schemas import ApiModel
 from passmint.kit.time import UtcDateTime
@@ -47,13 +47,16 @@ class TagStats(ApiModel):
     last_updated: UtcDateTime
 
 
-class Counts(ApiModel):
+class Counts(BaseModel):
+    """Plain models for the rows of activity (nothing in them is ever unset): ``ApiModel``'s own
+    serializer, run once per row, made a year of days several times slower to print."""
+
     created: int
     installed: int
     uninstalled: int
 
 
-class DayActivity(ApiModel):
+class DayActivity(BaseModel):
     date: str
     """``YYYY/MM/DD``, as the reference prints days."""
     activity: Counts

@@ -20,7 +20,6 @@ from passmint.stats.errors import ActivityRangeInvalid, PassesNotFound, TagNotFo
 from passmint.stats.schemas import (
     Activity,
     Counts,
-    DayActivity,
     PassStats,
     ProjectStats,
     TagStats,
@@ -32,6 +31,7 @@ from passmint.templates import service as template_service
 MAX_DAYS = 3660
 """The longest activity range, in days (ten years): one row a day is printed."""
 DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+KINDS = ("created", "installed", "uninstalled")
 
 
 async def template_stats(session: AsyncSession, account: Account, ref: Ref) -> TemplateStats:
@@ -119,21 +119,16 @@ def _bad(name: str, message: str) -> ActivityRangeInvalid:
 
 async def _activity(session: AsyncSession, template_ids: list[int], first: date, last: date) -> Activity:
     found = await repository.days(session, template_ids, first, last) if template_ids else {}
-    details = []
-    day = first
-    while day <= last:
-        created, installed, uninstalled = found.get(day, (0, 0, 0))
-        counts = Counts(created=created, installed=installed, uninstalled=uninstalled)
-        details.append(DayActivity(date=_slashed(day), activity=counts))
-        day += timedelta(days=1)
-    summary = Counts(
-        created=sum(row.activity.created for row in details),
-        installed=sum(row.activity.installed for row in details),
-        uninstalled=sum(row.activity.uninstalled for row in details),
-    )
-    return Activity(
-        id=0, start_date=_slashed(first), end_date=_slashed(last), summary=summary, details=details
-    )
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    details = [
+        {"date": _slashed(day), "activity": dict(zip(KINDS, found.get(day, (0, 0, 0)), strict=True))}
+        for day in days
+    ]
+    summary = Counts(**{kind: sum(counts[n] for counts in found.values()) for n, kind in enumerate(KINDS)})
+    return Activity.model_validate(
+        {"id": 0, "start_date": _slashed(first), "end_date": _slashed(last), "summary": summary,
+         "details": details}
+    )  # fmt: skip
 
 
 def _slashed(day: date) -> str:

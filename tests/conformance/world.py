@@ -31,7 +31,7 @@ SLOT_KINDS = {
     "projectId": "project", "projectExternalId": "project", "templateId": "template",
     "templateExternalId": "template", "passId": "pass", "passExternalId": "pass", "locationId": "location",
     "passLocationId": "location", "ticketId": "ticket", "scheduleId": "schedule", "tag": "tag",
-    "startDate": "date", "endDate": "date",
+    "startDate": "date", "endDate": "date", "merchantId": "merchant",
 }  # fmt: skip
 """What kind of object a path slot of the reference names; ``{id}`` and ``{externalId}`` take the kind of
 the path's first segment (``/template/{id}``, ``/pass/id/{externalId}``)."""
@@ -227,6 +227,15 @@ class World:
             self.made["schedule"] = {"id": made["schedule_urls"][0].rsplit("/", 1)[1]}
         return self.made["schedule"]
 
+    async def merchant(self) -> dict[str, Any]:
+        if "merchant" not in self.made:
+            path = f"/v1/project/{(await self.project())['id']}/nfcMerchants"
+            body = {"vendor": "APPLE", "merchantName": "Conformance", "merchantEmail": "nfc@example.com",
+                    "terminalProvider": "Verifone"}  # fmt: skip
+            made = await self._post(path, body)
+            self.made["merchant"] = {"id": made["merchantId"]}
+        return self.made["merchant"]
+
     async def callback(self) -> None:
         project = await self.project()
         await self._post(
@@ -246,6 +255,7 @@ MAKERS: dict[str, Callable[..., Awaitable[dict[str, Any]]]] = {
     "ticket": World.ticket,
     "certificate": World.certificate,
     "schedule": World.schedule,
+    "merchant": World.merchant,
 }
 
 
