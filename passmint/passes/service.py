@@ -18,7 +18,7 @@ from passmint.kit.refs import PassLocator, Ref
 from passmint.kit.security import new_token
 from passmint.kit.time import utcnow
 from passmint.models import Account, Location, Pass, Project, Template, Ticket
-from passmint.passes import repository, values
+from passmint.passes import nfc, repository, values
 from passmint.passes.errors import (
     PassExternalIdAmbiguous,
     PassExternalIdTaken,
@@ -147,7 +147,9 @@ async def prepare(
     template = await template_service.get(session, account, template_ref)
     await check_issuable(session, template, external_id)
     project = await template_service.project_of(session, template)
-    stored = values.check(template, project, values.from_body(body), body)
+    stored = values.check(
+        template, project, await nfc.with_key(session, template, project, values.from_body(body)), body
+    )
     digests = await (await _fetch_images(stored, images, previous=None)).store(session)
     locations = None if body.locations is None else [_location(location) for location in body.locations]
     return template, Draft(external_id, stored, digests, locations, body.tags)
@@ -222,7 +224,8 @@ async def update(
     for pass_ in await _targets(session, account, locator, body):
         template = await repository.template_of(session, pass_)
         project = await template_service.project_of(session, template)
-        stored = values.check(template, project, values.merged(pass_.values, body), body)
+        merged = await nfc.with_key(session, template, project, values.merged(pass_.values, body))
+        stored = values.check(template, project, merged, body)
         checked.append((pass_, stored, await _fetch_images(stored, images, previous=pass_)))
     # every image is fetched before the first write (see images/sources.py)
     ticket = await ticket_service.open_ticket(session, account, "pass.update", total=len(checked))
