@@ -4,19 +4,25 @@ with a rebuild from passes and registrations."""
 
 from __future__ import annotations
 
+import asyncio
 import copy
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import delete
+from typer.testing import CliRunner
 
+from passmint.cli import app as cli
+from passmint.config import Settings
 from passmint.counters import repository as counters
 from passmint.db import Database
 from passmint.kit.time import utcnow
-from passmint.models import Pass
+from passmint.models import DailyCount, Pass, TemplateCount
 from passmint.passes.service import platform_of
 from passmint.registrations import service as registrations
 from passmint.registrations.wallet_apps import WalletClient
@@ -238,6 +244,26 @@ async def test_rebuild_writes_what_the_counters_would_hold(
     async with database.transaction() as session:
         before = await counters.read_all(session)
         await stats_service.rebuild(session)
+    async with database.transaction() as session:
+        assert await counters.read_all(session) == before
+
+
+async def test_the_rebuild_command_restores_lost_counters(
+    world: World, api: ApiClient, database: Database, settings: Settings, tmp_path: Path
+) -> None:
+    project = await create_project(api)
+    apple = await create_template(api, project["id"])
+    pass_id = await world.issue(apple)
+    await world.install(pass_id, "phone-1")
+    await world.uninstall(pass_id, "phone-1")
+    async with database.transaction() as session:
+        before = await counters.read_all(session)
+        await session.execute(delete(DailyCount))
+        await session.execute(delete(TemplateCount))
+    env = {"PASSMINT_DATABASE_URL": settings.database, "PASSMINT_DATA_DIR": str(tmp_path)}
+    result = await asyncio.to_thread(CliRunner().invoke, cli, ["stats", "rebuild"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "1 created, 1 installs, 1 uninstalls" in result.stdout
     async with database.transaction() as session:
         assert await counters.read_all(session) == before
 
