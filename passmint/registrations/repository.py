@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -123,8 +124,9 @@ async def end_active(
     ]
     of_passes = select(Pass.id, Pass.template_id).where(Pass.id.in_({pass_id for pass_id, _ in ended}))
     templates = {pass_id: template_id for pass_id, template_id in await session.execute(of_passes)}
-    for pass_id, device_os in ended:  # each registration ended is an uninstall (an event)
-        await counters.add_event(session, templates[pass_id], now, device_os, "uninstalled")
+    uninstalls = Counter((templates[pass_id], now.date(), device_os) for pass_id, device_os in ended)
+    # each registration ended is an uninstall (an event); rows in key order, as every writer takes them
+    await counters.add_days(session, {key: [0, 0, uninstalls[key]] for key in sorted(uninstalls)})
     return ended
 
 
