@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
+from typing import NamedTuple
 
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,14 +16,22 @@ _INSTALLED = case((Pass.installed_at.is_not(None) & Pass.uninstalled_at.is_(None
 _UNINSTALLED = case((Pass.uninstalled_at.is_not(None), 1), else_=0)
 
 
-async def project_templates(session: AsyncSession, project_id: int) -> Sequence[Template]:
+class TemplateMeta(NamedTuple):
+    """What statistics print of a template (its design is left unread: it can be large)."""
+
+    id: int
+    vendor: str
+    created_at: datetime
+
+
+async def project_templates(session: AsyncSession, project_id: int) -> list[TemplateMeta]:
     """The project's templates (not deleted), oldest first."""
     statement = (
-        select(Template)
+        select(Template.id, Template.vendor, Template.created_at)
         .where(Template.project_id == project_id, Template.deleted_at.is_(None))
         .order_by(Template.id)
     )
-    return (await session.scalars(statement)).all()
+    return [TemplateMeta(*row) for row in await session.execute(statement)]
 
 
 async def template_counts(session: AsyncSession, template_ids: Sequence[int]) -> dict[int, TemplateCount]:

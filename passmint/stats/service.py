@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from passmint.counters import repository as counters
 from passmint.kit.refs import Ref
 from passmint.kit.time import utcnow
-from passmint.models import Account, Template
+from passmint.models import Account
 from passmint.passes.service import platform_of
 from passmint.projects import service as project_service
 from passmint.stats import repository
@@ -36,7 +36,8 @@ KINDS = ("created", "installed", "uninstalled")
 
 async def template_stats(session: AsyncSession, account: Account, ref: Ref) -> TemplateStats:
     template = await template_service.get(session, account, ref)
-    return (await _template_stats(session, [template]))[0]
+    meta = repository.TemplateMeta(template.id, template.vendor, template.created_at)
+    return (await _template_stats(session, [meta]))[0]
 
 
 async def project_stats(session: AsyncSession, account: Account, ref: Ref) -> ProjectStats:
@@ -52,7 +53,9 @@ async def project_stats(session: AsyncSession, account: Account, ref: Ref) -> Pr
     )
 
 
-async def _template_stats(session: AsyncSession, templates: Sequence[Template]) -> list[TemplateStats]:
+async def _template_stats(
+    session: AsyncSession, templates: Sequence[repository.TemplateMeta]
+) -> list[TemplateStats]:
     counts = await repository.template_counts(session, [template.id for template in templates])
     out = []
     for template in templates:
