@@ -6,7 +6,8 @@ API, then writes passes and registrations straight into the database: ``--events
 events (each registration is an install; an ended one is an uninstall too) spread over 365 days. It
 recounts the counters with the ``passmint stats rebuild`` code (timed), then times ``--requests``
 requests of project statistics and of a template's activity over the year (and of the project's), and
-prints the figures as one JSON object (milliseconds; p50 and p95 of the requests).
+prints the figures as one JSON object (milliseconds; p50 and p95 of the requests), beside a plain
+``GET /v1/project/{id}`` as the baseline of one authenticated read.
 """
 
 from __future__ import annotations
@@ -155,6 +156,7 @@ def main() -> None:
             today = datetime.now(UTC).date()
             year = f"{(today - timedelta(days=364)).isoformat()}/{today.isoformat()}"
             results = {
+                "get_project_baseline": timed(client, f"/v1/project/{project['id']}", args.requests),
                 "project_stats": timed(client, f"/v1/project/{project['id']}/stats", args.requests),
                 "template_activity_year": timed(
                     client, f"/v1/template/{template_ids[0]}/activity/{year}", args.requests
