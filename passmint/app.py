@@ -22,6 +22,7 @@ from passmint.jobs.registry import JobContext
 from passmint.jobs.worker import Worker
 from passmint.links import endpoints as links
 from passmint.middleware import Authenticate, BodyLimit, RequestLog, body_limits
+from passmint.nfc.endpoints import router as nfc_router
 from passmint.notifications.endpoints import router as notifications_router
 from passmint.passes import endpoints as passes
 from passmint.passes import tasks as passes_tasks
@@ -35,6 +36,7 @@ from passmint.registrations.webservice import router as apple_web_service
 from passmint.routing import refuse_unstorable_parameters
 from passmint.schedules import tasks as schedules_tasks
 from passmint.schedules.endpoints import router as schedules_router
+from passmint.stats.endpoints import router as stats_router
 from passmint.system.endpoints import router as system_router
 from passmint.system.images import router as images_router
 from passmint.templates import endpoints as templates
@@ -56,6 +58,8 @@ V1_ROUTERS: list[APIRouter] = [
     schedules_router,
     tickets_router,
     system_router,
+    stats_router,
+    nfc_router,
 ]
 
 BEFORE_COMMIT: tuple[BeforeCommit, ...] = (changes.Publisher(push_planning.after_change),)

@@ -25,6 +25,7 @@ from passmint.jobs.registry import JobContext
 from passmint.jobs.worker import Worker
 from passmint.kit.time import format_utc
 from passmint.logs import configure_logging
+from passmint.stats import service as stats_service
 
 T = TypeVar("T")
 
@@ -35,8 +36,10 @@ db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
 keys_app = typer.Typer(help="API keys: the Basic-auth credentials of an account.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 jobs_app = typer.Typer(help="Background jobs: list them, retry the dead ones.", no_args_is_help=True)
+stats_app = typer.Typer(help="The counters behind statistics and activity.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
 app.add_typer(jobs_app, name="jobs")
+app.add_typer(stats_app, name="stats")
 app.add_typer(certs_app, name="certs")
 app.add_typer(pkpass_app, name="pkpass")
 
@@ -198,6 +201,17 @@ def jobs_retry(
         raise typer.Exit(2)
     count = _in_transaction(_prepared(), lambda s: job_queue.retry(s, None if all_dead else job_ids))
     console.print(f"queued {count} job(s) again")
+
+
+@stats_app.command("rebuild")
+def stats_rebuild() -> None:
+    """Recount every statistics counter from the passes and registrations (in one transaction)."""
+    tally = _in_transaction(_prepared(), stats_service.rebuild)
+    events = [sum(counts[index] for counts in tally.days.values()) for index in range(3)]
+    console.print(
+        f"recounted {len(tally.states)} template(s): {events[0]} created, {events[1]} installs, "
+        f"{events[2]} uninstalls"
+    )
 
 
 def main() -> None:

@@ -15,10 +15,7 @@ from passmint.errors import NotImplementedYet
 from passmint.routing import built_methods
 
 UNBUILT: list[tuple[str, str]] = [
-    ("/v1/template/{templateId:ref}/stats", "Template statistics"),
-    ("/v1/template/{templateId:ref}/activity", "Template activity"),
     ("/v1/pass/{passId:ref}/tags", "Tags"),
-    ("/v1/pass/{passId:ref}/stats", "Pass statistics"),
     ("/v1/pass/{passId:ref}/message", "Google Wallet messages"),
     ("/v1/pass/template/{templateId:ref}/id/{passExternalId}/tags", "Tags"),
     ("/v1/pass/template/{templateId:ref}/id/{passExternalId}/message", "Google Wallet messages"),
@@ -27,9 +24,6 @@ UNBUILT: list[tuple[str, str]] = [
     ("/v1/segments", "Segments"),
     ("/v1/flights", "Flights"),
     ("/v1/events", "Events"),
-    ("/v1/project/{projectId:ref}/nfcMerchants", "NFC merchants"),
-    ("/v1/project/{projectId:ref}/activity", "Project activity"),
-    ("/v1/project/{projectId:ref}/stats", "Project statistics"),
 ]
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 

@@ -155,11 +155,8 @@ class TestUnbuiltFeatures:
     @pytest.mark.parametrize(
         ("method", "path", "feature"),
         [
-            ("GET", "/v1/template/123/stats", "Template statistics"),
             ("GET", "/v1/flights/1", "Flights"),
             ("PUT", "/v1/pass/id/abc/tags", "Tags"),
-            ("GET", "/v1/project/12/stats", "Project statistics"),
-            ("GET", "/v1/project/id/shop/nfcMerchants", "NFC merchants"),
             ("GET", "/v1/segments/1", "Segments"),
         ],
     )

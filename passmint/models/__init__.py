@@ -9,10 +9,12 @@ from passmint.models.google_callbacks import GoogleCallbackNonce
 from passmint.models.images import Image
 from passmint.models.jobs import Job
 from passmint.models.links import DynamicLink
+from passmint.models.nfc import NfcMerchant
 from passmint.models.passes import ChangeClock, Pass, PassTag, Tag
 from passmint.models.projects import Project
 from passmint.models.registrations import Device, DeviceLog, Registration
 from passmint.models.schedules import Schedule
+from passmint.models.stats import DailyCount, TemplateCount
 from passmint.models.templates import Location, Template
 from passmint.models.tickets import Ticket
 
@@ -25,6 +27,7 @@ __all__ = [
     "CallbackSpec",
     "Certificate",
     "ChangeClock",
+    "DailyCount",
     "Device",
     "DeviceLog",
     "DynamicLink",
@@ -32,6 +35,7 @@ __all__ = [
     "Image",
     "Job",
     "Location",
+    "NfcMerchant",
     "Pass",
     "PassTag",
     "Project",
@@ -39,6 +43,7 @@ __all__ = [
     "Schedule",
     "Tag",
     "Template",
+    "TemplateCount",
     "Ticket",
     "clone",
 ]

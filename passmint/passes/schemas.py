@@ -72,7 +72,8 @@ PassValues = Annotated[dict[str, PassValue], AfterValidator(bounded_values)]
 
 class Nfc(InputModel):
     message: Annotated[str, StringConstraints(min_length=1)]
-    encryption_public_key: Text
+    encryption_public_key: Text | None = None
+    """Left out: the project's Apple NFC merchant's key (see passes/nfc.py)."""
     requires_authentication: bool | None = None
 
 

@@ -11,13 +11,14 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint import changes
+from passmint.counters import repository as counters
 from passmint.images.sources import Fetched, ImageSource
 from passmint.kit.pagination import PageRequest
 from passmint.kit.refs import PassLocator, Ref
 from passmint.kit.security import new_token
 from passmint.kit.time import utcnow
 from passmint.models import Account, Location, Pass, Project, Template, Ticket
-from passmint.passes import repository, values
+from passmint.passes import nfc, repository, values
 from passmint.passes.errors import (
     PassExternalIdAmbiguous,
     PassExternalIdTaken,
@@ -30,6 +31,7 @@ from passmint.passes.schemas import DynamicPassBody, InstallStatus, PassBody, Pa
 from passmint.templates import service as template_service
 from passmint.templates.schemas import Beacon, LocationIn
 from passmint.tickets import service as ticket_service
+from passmint.wallets import format_of
 
 
 @dataclass(frozen=True)
@@ -144,7 +146,9 @@ async def prepare(
     """Check a new pass against its template and store its images; nothing is made yet."""
     template, project = await template_service.with_project(session, account, template_ref)
     await check_issuable(session, template, external_id)
-    stored = values.check(template, project, values.from_body(body), body)
+    stored = values.check(
+        template, project, await nfc.with_key(session, template, project, values.from_body(body)), body
+    )
     digests = await (await _fetch_images(stored, images, previous=None)).store(session)
     locations = None if body.locations is None else [_location(location) for location in body.locations]
     return template, Draft(external_id, stored, digests, locations, body.tags)
@@ -182,6 +186,8 @@ async def issue(session: AsyncSession, account: Account, template: Template, dra
         )
     pass_ = created
     changes.mark_created(session, pass_.id)
+    await counters.add_event(session, template.id, pass_.created_at, platform_of(template.vendor), "created")
+    await counters.move_state(session, template.id, None, None, pass_.created_at, new=1)
     if draft.locations is not None:
         await repository.replace_locations(session, pass_.id, draft.locations)
     if draft.tags is not None:
@@ -215,7 +221,8 @@ async def update(
     """
     checked: list[tuple[Pass, dict[str, Any], Fetched]] = []
     for pass_, template, project in await _targets(session, account, locator, body):
-        stored = values.check(template, project, values.merged(pass_.values, body), body)
+        merged = await nfc.with_key(session, template, project, values.merged(pass_.values, body))
+        stored = values.check(template, project, merged, body)
         checked.append((pass_, stored, await _fetch_images(stored, images, previous=pass_)))
     # every image is fetched before the first write (see images/sources.py)
     ticket = await ticket_service.open_ticket(session, account, "pass.update", total=len(checked))
@@ -230,6 +237,7 @@ async def update(
 async def delete(session: AsyncSession, account: Account, locator: PassLocator) -> int:
     """Remove the pass from passmint (not from phones that hold it: void or expire it for that)."""
     pass_ = await get(session, account, locator)
+    await counters.subtract(session, await counters.recount(session, platform_of, [pass_.id]), utcnow())
     await repository.remove(session, pass_)
     return pass_.id
 
@@ -344,6 +352,11 @@ def _changed(session: AsyncSession, pass_: Pass, ticket: Ticket | None = None) -
     the phones holding it (``ticket`` completes once they are pushed)."""
     pass_.updated_at = utcnow()
     changes.mark_passes(session, [pass_.id], ticket_id=ticket.id if ticket else None)
+
+
+def platform_of(vendor: str) -> str:
+    """The platform a template's passes are counted under when they are made."""
+    return format_of(vendor).platform
 
 
 def _location(location: LocationIn) -> dict[str, object]:

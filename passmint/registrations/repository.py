@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -10,6 +11,7 @@ from sqlalchemy import Select, delete, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint import changes
+from passmint.counters import repository as counters
 from passmint.kit.sql import insert_for, insert_unless_taken
 from passmint.kit.time import utcnow
 from passmint.models import Device, DeviceLog, GoogleCallbackNonce, Pass, Registration, Template
@@ -109,20 +111,39 @@ async def lock_passes(session: AsyncSession, pass_ids: Sequence[int]) -> None:
 async def end_active(
     session: AsyncSession, registration_ids: Sequence[uuid.UUID], now: datetime
 ) -> list[tuple[int, str]]:
-    """End those of the registrations still active; (pass id, device os) of each one ended here."""
+    """End those of the registrations still active, each counted as an uninstall; (pass id, device os)
+    of each one ended here."""
     statement = (
         update(Registration)
         .where(Registration.id.in_(registration_ids), Registration.ended_at.is_(None))
         .values(ended_at=now)
         .returning(Registration.pass_id, Registration.device_os)
     )
-    rows = await session.execute(statement, execution_options={"synchronize_session": "fetch"})
-    return [(pass_id, device_os) for pass_id, device_os in rows]
+    ended = [
+        (pass_id, device_os)
+        for pass_id, device_os in await session.execute(
+            statement, execution_options={"synchronize_session": "fetch"}
+        )
+    ]
+    of_passes = select(Pass.id, Pass.template_id).where(Pass.id.in_({pass_id for pass_id, _ in ended}))
+    templates = {pass_id: template_id for pass_id, template_id in await session.execute(of_passes)}
+    uninstalls = Counter((templates[pass_id], now.date(), device_os) for pass_id, device_os in ended)
+    # each registration ended is an uninstall (an event); rows in key order, as every writer takes them
+    await counters.add_days(session, {key: [0, 0, uninstalls[key]] for key in sorted(uninstalls)})
+    return ended
 
 
-async def mark_installed(session: AsyncSession, pass_id: int, now: datetime) -> None:
+async def mark_installed(session: AsyncSession, pass_id: int, now: datetime, platform: str) -> None:
+    """A device (of ``platform``) took the pass at ``now``: the pass is installed, and the counters
+    count the install and the pass's move to installed (when it was not installed yet)."""
+    pass_ = await session.get(Pass, pass_id)
+    assert pass_ is not None  # locked by the caller
+    before, template_id = counters.state_of(pass_), pass_.template_id
     statement = update(Pass).where(Pass.id == pass_id).values(installed_at=now, uninstalled_at=None)
     await session.execute(statement, execution_options={"synchronize_session": "fetch"})
+    await counters.add_event(session, template_id, now, platform, "installed")
+    if before != "installed":
+        await counters.move_state(session, template_id, before, "installed", now)
 
 
 async def mark_uninstalled(session: AsyncSession, pass_id: int, now: datetime) -> bool:
@@ -134,7 +155,12 @@ async def mark_uninstalled(session: AsyncSession, pass_id: int, now: datetime) -
         .values(uninstalled_at=now)
     )
     result = await session.execute(statement, execution_options={"synchronize_session": "fetch"})
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    if not result.rowcount:  # type: ignore[attr-defined]
+        return False
+    template_id = await session.scalar(select(Pass.template_id).where(Pass.id == pass_id))
+    assert template_id is not None  # just updated
+    await counters.move_state(session, template_id, "installed", "uninstalled", now)
+    return True
 
 
 async def updated_serials(

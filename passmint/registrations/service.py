@@ -94,7 +94,9 @@ async def register(
     device_id = None
     if device_library_identifier is not None:
         device_id = await repository.put_device(session, device_library_identifier, push_token or "")
+    now = utcnow()
     registration = Registration(
+        created_at=now,
         pass_id=pass_.id,
         device_id=device_id,
         pass_type_identifier=pass_type_identifier,
@@ -104,7 +106,7 @@ async def register(
     )
     if await repository.add_active(session, registration) is None:
         return Registered.ALREADY
-    await repository.mark_installed(session, pass_.id, utcnow())
+    await repository.mark_installed(session, pass_.id, now, client.device_os)
     await callbacks.emit(session, pass_, "install", platform=client.device_os)
     return Registered.CREATED
 

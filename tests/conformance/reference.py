@@ -79,6 +79,14 @@ OVERRIDES: dict[int, Override] = {
         target="/v1/pass/12345/dynamic?expiry=2017-05-18",
         operation="POST /pass/{templateId}/dynamic",
     ),
+    **{
+        line: Override(
+            "Project and template activity: the examples add the /{startDate}/{endDate} range their heading "
+            "leaves out (passmint serves both forms)",
+            operation=f"GET /{kind}/{{{kind}Id}}/activity/{{startDate}}/{{endDate}}",
+        )
+        for line, kind in ((15258, "project"), (15267, "project"), (15542, "template"), (15551, "template"))
+    },
     3458: Override(
         "Create template with external ID: the example adds the 'project/' segment its heading leaves out "
         "(passmint serves both forms)",

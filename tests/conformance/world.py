@@ -32,7 +32,8 @@ SLOT_KINDS = {
     "projectId": "project", "projectExternalId": "project", "templateId": "template",
     "templateExternalId": "template", "passId": "pass", "passExternalId": "pass", "locationId": "location",
     "passLocationId": "location", "ticketId": "ticket", "scheduleId": "schedule", "tag": "tag",
-    "adaptiveLinkId": "link", "adaptiveLinkExternalId": "link",
+    "adaptiveLinkId": "link", "adaptiveLinkExternalId": "link", "startDate": "date", "endDate": "date",
+    "merchantId": "merchant",
 }  # fmt: skip
 """What kind of object a path slot of the reference names; ``{id}`` and ``{externalId}`` take the kind of
 the path's first segment (``/template/{id}``, ``/pass/id/{externalId}``)."""
@@ -119,6 +120,8 @@ class World:
         """The value for one slot: an object of this world by id, ``id/`` and external id, or a bare
         external id (``{passExternalId}``); a new external id where the operation creates the object."""
         external = raw.startswith("id/")
+        if kind == "date":  # a day of an activity range, as the example writes it
+            return raw
         if creating:
             self.fresh += 1
             return f"new-{kind}-{self.fresh}"
@@ -253,6 +256,15 @@ class World:
             self.made["schedule"] = {"id": made["schedule_urls"][0].rsplit("/", 1)[1]}
         return self.made["schedule"]
 
+    async def merchant(self) -> dict[str, Any]:
+        if "merchant" not in self.made:
+            path = f"/v1/project/{(await self.project())['id']}/nfcMerchants"
+            body = {"vendor": "APPLE", "merchantName": "Conformance", "merchantEmail": "nfc@example.com",
+                    "terminalProvider": "Verifone"}  # fmt: skip
+            made = await self._post(path, body)
+            self.made["merchant"] = {"id": made["merchantId"]}
+        return self.made["merchant"]
+
     async def callback(self) -> None:
         project = await self.project()
         await self._post(
@@ -319,6 +331,7 @@ MAKERS: dict[str, Callable[..., Awaitable[dict[str, Any]]]] = {
     "link": World.link,
     "link-2": World.second_link,
     "link-pass": World.link_pass,
+    "merchant": World.merchant,
 }
 
 

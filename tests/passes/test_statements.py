@@ -37,13 +37,14 @@ async def test_get_pass_statements(
 
 
 async def test_create_pass_statements(api: httpx.AsyncClient, template_id: int, database: Database) -> None:
-    """Creating a pass: its template with its project, the insert, and the change clock's tick and
-    stamp; no look for phones holding it (none can hold a pass made in this transaction)."""
+    """Creating a pass: its template with its project, the insert, the day's and the template's
+    counters (one upsert each), and the change clock's tick and stamp; no look for phones holding it
+    (none can hold a pass made in this transaction)."""
     await create_pass(api, template_id, PLAIN)  # the key is remembered now
     with statements(database) as sent:
         response = await api.post(f"/v1/pass/{template_id}", json=PLAIN)
     assert response.status_code == 200
-    assert len(sent) == 4, "\n\n".join(sent)
+    assert len(sent) == 6, "\n\n".join(sent)
     assert not any("registrations" in statement for statement in sent)
 
 

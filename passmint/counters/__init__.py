@@ -1,0 +1,1 @@
+"""Counters of pass activity and pass states, moved in the transaction of the change itself."""

@@ -1,0 +1,167 @@
+"""SQL of the counters: add to a day's events and a template's states, and recount them from passes
+and registrations (what ``passmint stats rebuild`` writes, and what a deleted pass takes away)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, case, delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from passmint.kit.sql import insert_for
+from passmint.models import DailyCount, Pass, Registration, Template, TemplateCount
+
+EVENTS = ("created", "installed", "uninstalled")
+STATES = ("total", "installed", "uninstalled")
+DayKey = tuple[int, date, str]  # template id, UTC day, platform
+
+
+@dataclass
+class Tally:
+    """Counters in memory: events per (template, day, platform), states per template."""
+
+    days: dict[DayKey, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0]))
+    states: dict[int, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0]))
+
+
+def state_of(pass_: Pass) -> str | None:
+    """``installed``, ``uninstalled`` or None (never installed): what the states count."""
+    if pass_.uninstalled_at is not None:
+        return "uninstalled"
+    return "installed" if pass_.installed_at is not None else None
+
+
+async def add_event(session: AsyncSession, template_id: int, at: datetime, platform: str, event: str) -> None:
+    """One more ``event`` (created, installed, uninstalled) for the template on ``at``'s UTC day."""
+    await add_days(session, {(template_id, at.date(), platform): [int(event == name) for name in EVENTS]})
+
+
+async def move_state(
+    session: AsyncSession,
+    template_id: int,
+    before: str | None,
+    after: str | None,
+    now: datetime,
+    *,
+    new: int = 0,
+) -> None:
+    """A pass of the template went from state ``before`` to ``after`` (``new``: +1 made, -1 deleted)."""
+    deltas = [new, 0, 0]
+    for state, sign in ((before, -1), (after, 1)):
+        if state is not None:
+            deltas[STATES.index(state)] += sign
+    await add_states(session, {template_id: deltas}, now)
+
+
+async def add_days(session: AsyncSession, days: dict[DayKey, list[int]]) -> None:
+    rows = [
+        {"template_id": t, "day": d, "platform": p, **dict(zip(EVENTS, counts, strict=True))}
+        for (t, d, p), counts in days.items()
+    ]
+    for chunk in _chunks(rows):
+        insert = insert_for(session, DailyCount).values(chunk)
+        excluded = insert.excluded
+        set_ = {name: getattr(DailyCount, name) + getattr(excluded, name) for name in EVENTS}
+        await session.execute(
+            insert.on_conflict_do_update(index_elements=["template_id", "day", "platform"], set_=set_)
+        )
+
+
+async def add_states(session: AsyncSession, states: dict[int, list[int]], now: datetime) -> None:
+    rows = [
+        {"template_id": t, "updated_at": now, **dict(zip(STATES, counts, strict=True))}
+        for t, counts in states.items()
+    ]
+    for chunk in _chunks(rows):
+        insert = insert_for(session, TemplateCount).values(chunk)
+        excluded = insert.excluded
+        set_ = {name: getattr(TemplateCount, name) + getattr(excluded, name) for name in STATES}
+        set_["updated_at"] = excluded.updated_at
+        await session.execute(insert.on_conflict_do_update(index_elements=["template_id"], set_=set_))
+
+
+def _chunks(rows: Sequence[dict[str, object]], size: int = 500) -> Iterable[Sequence[dict[str, object]]]:
+    return (rows[start : start + size] for start in range(0, len(rows), size))
+
+
+def utc_day(session: AsyncSession, column: Any) -> ColumnElement[date]:
+    """The UTC calendar day of a stored time, in SQL (SQLite keeps UTC without a zone)."""
+    assert session.bind is not None
+    if session.bind.dialect.name == "postgresql":
+        return func.date(func.timezone("UTC", column))
+    return func.date(column)
+
+
+async def recount(
+    session: AsyncSession, platform_of: Callable[[str], str], pass_ids: Sequence[int] | None = None
+) -> Tally:
+    """The counters as passes and registrations say they should be: of these passes only, or of all."""
+    tally = Tally()
+
+    def only(statement: Any) -> Any:  # a Select of any columns
+        return statement if pass_ids is None else statement.where(Pass.id.in_(pass_ids))
+
+    created_day = utc_day(session, Pass.created_at)
+    created = only(
+        select(Pass.template_id, Template.vendor, created_day, func.count())
+        .join(Template, Template.id == Pass.template_id)
+        .group_by(Pass.template_id, Template.vendor, created_day)
+    )
+    for template_id, vendor, day, count in await session.execute(created):
+        tally.days[(template_id, _day(day), platform_of(vendor))][0] += count
+    for index, column in ((1, Registration.created_at), (2, Registration.ended_at)):
+        when = utc_day(session, column)
+        events = only(
+            select(Pass.template_id, when, Registration.device_os, func.count())
+            .join(Pass, Pass.id == Registration.pass_id)
+            .where(column.is_not(None))
+            .group_by(Pass.template_id, when, Registration.device_os)
+        )
+        for template_id, day, platform, count in await session.execute(events):
+            tally.days[(template_id, _day(day), platform)][index] += count
+    installed = case((Pass.installed_at.is_not(None) & Pass.uninstalled_at.is_(None), 1), else_=0)
+    uninstalled = case((Pass.uninstalled_at.is_not(None), 1), else_=0)
+    states = only(
+        select(Pass.template_id, func.count(), func.sum(installed), func.sum(uninstalled)).group_by(
+            Pass.template_id
+        )
+    )
+    for template_id, total, now_installed, now_uninstalled in await session.execute(states):
+        tally.states[template_id] = [total, int(now_installed or 0), int(now_uninstalled or 0)]
+    return tally
+
+
+def _day(value: object) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+async def replace_all(session: AsyncSession, tally: Tally, now: datetime) -> None:
+    """Every counter replaced by the tally's (``stats rebuild``)."""
+    await session.execute(delete(DailyCount))
+    await session.execute(delete(TemplateCount))
+    await add_days(session, dict(tally.days))
+    await add_states(session, dict(tally.states), now)
+
+
+async def subtract(session: AsyncSession, tally: Tally, now: datetime) -> None:
+    """Take a tally away from the counters (the passes it counted are being deleted)."""
+    await add_days(session, {key: [-n for n in counts] for key, counts in tally.days.items()})
+    await add_states(session, {key: [-n for n in counts] for key, counts in tally.states.items()}, now)
+
+
+async def read_all(session: AsyncSession) -> Tally:
+    """The counters as stored, zero rows left out (to compare with a recount)."""
+    tally = Tally()
+    for row in await session.scalars(select(DailyCount)):
+        counts = [row.created, row.installed, row.uninstalled]
+        if any(counts):
+            tally.days[(row.template_id, row.day, row.platform)] = counts
+    for state in await session.scalars(select(TemplateCount)):
+        counts = [state.total, state.installed, state.uninstalled]
+        if any(counts):
+            tally.states[state.template_id] = counts
+    return tally

@@ -1,0 +1,1 @@
+"""NFC merchants of a project: the keys its passes use at NFC terminals (Apple NFC, Google Smart Tap)."""

@@ -1,0 +1,1 @@
+"""Statistics (unique passes by state) and activity (events per day) of projects, templates and tags."""
