@@ -60,6 +60,20 @@ class Settings(BaseSettings):
     """The largest request body Apple's web service (``/apple``) and every other path accept: push
     tokens, personalization details and log lines."""
 
+    google_api_url: str = "https://walletobjects.googleapis.com/"
+    """Google Wallet's REST API root, ending in ``/`` (``walletobjects/v1/...`` and ``batch`` follow it)."""
+    google_token_url: str = "https://oauth2.googleapis.com/token"
+    """Where service-account access tokens come from (JWT-bearer grant); a key file's ``token_uri`` is
+    not trusted."""
+    google_save_url: str = "https://pay.google.com/gp/v/save/"
+    """The start of a Google Wallet save link: the signed JWT follows it."""
+    google_callback_keys_url: str = "https://pay.google.com/gp/m/issuer/keys"
+    """Google's root keys for verifying save and delete callbacks (answers ``{"keys": [...]}``)."""
+    google_rps: float = Field(default=20.0, gt=0.0, le=10_000.0)
+    """Calls a second to Google's REST API per credential, shared by every worker process."""
+    google_origins: list[str] = Field(default_factory=list)
+    """Web origins allowed to show the Save to Google Wallet button (the save JWT's ``origins``)."""
+
     pkpass_cache_bytes: ByteSize = ByteSize(64 * 1024 * 1024)
     """Memory each process keeps signed passes in, so a pass unchanged since it was last signed is not
     signed again (least recently used dropped first); 0 turns the cache off."""

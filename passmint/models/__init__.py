@@ -4,6 +4,7 @@ from passmint.models.accounts import Account, ApiKey
 from passmint.models.base import Base, clone
 from passmint.models.callbacks import CallbackSpec
 from passmint.models.certificates import Certificate
+from passmint.models.google import GoogleMessage, GoogleObject, GoogleRate
 from passmint.models.images import Image
 from passmint.models.jobs import Job
 from passmint.models.links import DynamicLink
@@ -24,6 +25,9 @@ __all__ = [
     "Device",
     "DeviceLog",
     "DynamicLink",
+    "GoogleMessage",
+    "GoogleObject",
+    "GoogleRate",
     "Image",
     "Job",
     "Location",
