@@ -18,6 +18,9 @@ from passmint.certificates.endpoints import router as certificates_router
 from passmint.config import Settings, load_settings
 from passmint.db import BeforeCommit, Database
 from passmint.deps import check_api_revision
+from passmint.googleapi import planning as google_planning
+from passmint.googleapi import tasks as googleapi_tasks
+from passmint.googleapi.endpoints import router as google_messages_router
 from passmint.jobs.registry import JobContext
 from passmint.jobs.worker import Worker
 from passmint.middleware import Authenticate, BodyLimit, RequestLog, body_limits
@@ -48,12 +51,15 @@ V1_ROUTERS: list[APIRouter] = [
     certificates_router,
     callbacks_router,
     notifications_router,
+    google_messages_router,
     schedules_router,
     tickets_router,
     system_router,
 ]
 
-BEFORE_COMMIT: tuple[BeforeCommit, ...] = (changes.Publisher(push_planning.after_change),)
+BEFORE_COMMIT: tuple[BeforeCommit, ...] = (
+    changes.Publisher(push_planning.after_change, google_planning.after_change),
+)
 """What every transaction does just before it commits, in the same transaction: a change to passes is
 handed to each subscriber of the change clock (the pushes that tell phones), then numbered. A
 subscriber added here (Google Wallet updates, say) follows every change, from the API and from jobs."""
@@ -64,7 +70,7 @@ def open_database(url: str) -> Database:
     return Database(url, before_commit=BEFORE_COMMIT)
 
 
-JOB_KINDS = (passes_tasks, callbacks_tasks, pushes_tasks, schedules_tasks)
+JOB_KINDS = (passes_tasks, callbacks_tasks, pushes_tasks, schedules_tasks, googleapi_tasks)
 """The modules that declare the kinds of job (a payload and its handler): a worker runs these."""
 
 HTTP_TIMEOUT = httpx.Timeout(10.0, connect=5.0)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import case, delete, literal, select
+from sqlalchemy import ColumnElement, case, delete, exists, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.kit.sql import insert_for
-from passmint.models import GoogleMessage, GoogleObject, GoogleRate, Pass, Template
+from passmint.models import GoogleMessage, GoogleObject, GoogleRate, Pass, Registration, Template, Ticket
 
 GOOGLE = "Google"
+GOOGLE_WALLET = "google_wallet"
+"""The wallet of a registration that a Google save callback started."""
 
 
 async def claim_slot(session: AsyncSession, credential: str, now: float, step: float) -> float:
@@ -26,12 +28,18 @@ async def claim_slot(session: AsyncSession, credential: str, now: float, step: f
     return float((await session.execute(statement)).scalar_one())
 
 
+def _known() -> ColumnElement[bool]:
+    """Whether Google knows the pass's object: passmint inserted it, or a holder saved it."""
+    inserted = exists().where(GoogleObject.pass_id == Pass.id)
+    saved = exists().where(Registration.pass_id == Pass.id, Registration.wallet == GOOGLE_WALLET)
+    return or_(inserted, saved)
+
+
 async def google_passes(session: AsyncSession, pass_ids: Sequence[int]) -> dict[int, bool]:
     """Which of these passes are Google passes: each one's id and whether Google knows its object."""
     statement = (
-        select(Pass.id, GoogleObject.pass_id.is_not(None))
+        select(Pass.id, _known())
         .join(Template, Template.id == Pass.template_id)
-        .outerjoin(GoogleObject, GoogleObject.pass_id == Pass.id)
         .where(Pass.id.in_(pass_ids), Template.vendor == GOOGLE)
     )
     return {pass_id: bool(known) for pass_id, known in await session.execute(statement)}
@@ -46,10 +54,9 @@ async def known_passes_of_template(
 ) -> Sequence[int]:
     """The next ``limit`` passes of the template (ids above ``after_id``) whose objects Google knows."""
     statement = (
-        select(GoogleObject.pass_id)
-        .join(Pass, Pass.id == GoogleObject.pass_id)
-        .where(Pass.template_id == template_id, GoogleObject.pass_id > after_id)
-        .order_by(GoogleObject.pass_id)
+        select(Pass.id)
+        .where(Pass.template_id == template_id, Pass.id > after_id, _known())
+        .order_by(Pass.id)
         .limit(limit)
     )
     return (await session.scalars(statement)).all()
@@ -86,4 +93,11 @@ async def add_message(session: AsyncSession, message: GoogleMessage) -> GoogleMe
 async def remove_messages(session: AsyncSession, pass_ids: Sequence[int], kind: str) -> None:
     await session.execute(
         delete(GoogleMessage).where(GoogleMessage.pass_id.in_(pass_ids), GoogleMessage.kind == kind)
+    )
+
+
+async def note_ticket(session: AsyncSession, ticket_id: int, note: str) -> None:
+    """Say something about how a ticket's operation went (its ``error``), unless it says something already."""
+    await session.execute(
+        update(Ticket).where(Ticket.id == ticket_id, Ticket.error.is_(None)).values(error=note)
     )

@@ -22,6 +22,9 @@ SEND, PLAN_TEMPLATE = Send.kind, PlanTemplate.kind
 async def after_change(session: AsyncSession, change: Change) -> None:
     """Queue the pushes for these changed passes (each with the ticket counting it) and templates."""
     passes = change.passes
+    if passes:  # Google passes are googleapi.planning's (they have no devices to push)
+        apple = set(await session.scalars(repository.apple_passes(list(passes))))
+        passes = {pass_id: ticket_id for pass_id, ticket_id in passes.items() if pass_id in apple}
     for template_id in sorted(change.templates):
         if await session.scalar(repository.template_is_registered(template_id)):
             await enqueue(session, PlanTemplate(template_id=template_id))

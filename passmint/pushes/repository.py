@@ -31,6 +31,15 @@ def registered_passes(pass_ids: Sequence[int]) -> Select[int]:
     return select(Registration.pass_id).where(Registration.pass_id.in_(pass_ids), _ACTIVE).distinct()
 
 
+def apple_passes(pass_ids: Sequence[int]) -> Select[int]:
+    """Which of these passes are of a template of any vendor but Google (whose changes go to Google)."""
+    return (
+        select(Pass.id)
+        .join(Template, Template.id == Pass.template_id)
+        .where(Pass.id.in_(pass_ids), Template.vendor != "Google")
+    )
+
+
 def template_is_registered(template_id: int) -> Select[bool]:
     """Whether a device holds some pass of the template."""
     held = select(Registration.id).join(Pass, Pass.id == Registration.pass_id)

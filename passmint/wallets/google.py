@@ -13,7 +13,7 @@ from passmint.config import Settings
 from passmint.designs import GOOGLE_HEADERS, GoogleField, GoogleModule, Vendor
 from passmint.kit.files import Download
 from passmint.kit.spellings import v2_barcode_type
-from passmint.models import Project
+from passmint.models import Project, Template
 from passmint.wallets.errors import GoogleNotBuilt
 from passmint.wallets.format import PassRecord
 
@@ -59,3 +59,10 @@ class GoogleWallet:
 
     async def bundle(self, files: Sequence[Download], filename: str) -> Download:
         raise GoogleNotBuilt(NOT_BUILT)
+
+
+async def google_class(
+    session: AsyncSession, template: Template, project: Project, settings: Settings
+) -> tuple[str, dict[str, Any]]:
+    """The class a template is at Google: its REST collection (``loyaltyClass``...) and its body."""
+    raise GoogleNotBuilt(NOT_BUILT)

@@ -211,6 +211,8 @@ class GoogleStandin(LocalServer):
             return error(400, "Invalid message: " + "; ".join(wrong[:5] or ["no message"]), "invalidResource")
         message = body["message"]
         messages = list(found.get("messages", []))
+        if message.get("id") is not None and any(old.get("id") == message["id"] for old in messages):
+            return error(409, f"Message {message['id']} already exists.", "duplicate")
         if len(messages) >= MAX_MESSAGES:
             return error(400, f"An object holds at most {MAX_MESSAGES} messages.", "invalidResource")
         if message.get("messageType") == "TEXT_AND_NOTIFY":
