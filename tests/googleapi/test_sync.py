@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from sqlalchemy import insert, select
 
-from passmint.config import Settings
 from passmint.db import Database
 from passmint.google.ids import class_id, object_id
 from passmint.googleapi import service as google_service
