@@ -11,27 +11,28 @@ from passmint.googleapi.client import GoogleClient
 from passmint.googleapi.tokens import Tokens
 from passmint.models import Account, Project
 
-_tokens: dict[str, Tokens] = {}
 
-
-def tokens_for(settings: Settings) -> Tokens:
-    """This process's token cache for the settings' token URL."""
-    url = settings.google_token_url
-    if url not in _tokens:
-        _tokens[url] = Tokens(url)
-    return _tokens[url]
+def make_tokens(settings: Settings) -> Tokens:
+    """A token cache for the settings' token URL: a worker's resource (``JobContext.resource``)."""
+    return Tokens(settings.google_token_url)
 
 
 async def project_client(
-    session: AsyncSession, http: httpx.AsyncClient, account: Account, project: Project, settings: Settings
+    session: AsyncSession,
+    http: httpx.AsyncClient,
+    account: Account,
+    project: Project,
+    settings: Settings,
+    tokens: Tokens | None = None,
 ) -> GoogleClient:
-    """The client that speaks for the project's Google credential (see ``project_google_account``)."""
+    """The client that speaks for the project's Google credential (see ``project_google_account``),
+    with ``tokens`` (a worker's cache) or a cache of its own."""
     service_account = await project_google_account(session, account, project, settings)
     credential = await google_credential_key(session, account, project)
     assert session.bind is not None
     return GoogleClient(
         http=http,
-        tokens=tokens_for(settings),
+        tokens=tokens if tokens is not None else make_tokens(settings),
         account=service_account,
         credential=credential,
         api_url=settings.google_api_url,

@@ -15,6 +15,7 @@ from passmint.googleapi.clients import project_client
 from passmint.googleapi.errors import NotAGooglePass
 from passmint.googleapi.schemas import MessageBody
 from passmint.googleapi.tasks import SendMessage
+from passmint.googleapi.tokens import Tokens
 from passmint.jobs.queue import enqueue
 from passmint.kit.refs import PassLocator
 from passmint.models import Account, GoogleMessage, Pass
@@ -59,13 +60,15 @@ async def insert_object_now(
     record: PassRecord,
     settings: Settings,
     http: httpx.AsyncClient | None = None,
+    tokens: Tokens | None = None,
 ) -> None:
     """Insert the pass's class and object at Google now (a save link too long to carry them), and keep
     the pass as known there, so its changes are sent. Call it before the transaction writes anything:
-    the shared rate limit takes its slot in a transaction of its own."""
+    the shared rate limit takes its slot in a transaction of its own. ``http`` and ``tokens`` (a token
+    cache) are made for the call when not given."""
     documents = await format_of("Google").render(session, record, settings)
     async with _client_of(http) as client:
-        google = await project_client(session, client, account, record.project, settings)
+        google = await project_client(session, client, account, record.project, settings, tokens)
         await google.insert_class(documents["classType"], documents["class"])
         await google.insert_object(documents["objectType"], documents["object"])
     await repository.mark_known(session, [record.pass_.id])

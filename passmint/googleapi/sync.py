@@ -27,6 +27,7 @@ from passmint.googleapi.batch import Answer, Part
 from passmint.googleapi.client import PREFIX, GoogleClient
 from passmint.googleapi.clients import project_client
 from passmint.googleapi.errors import GoogleApiError
+from passmint.googleapi.tokens import Tokens
 from passmint.kit.time import utcnow
 from passmint.models import Account, GoogleMessage, Pass
 from passmint.passes import repository as pass_repository
@@ -80,6 +81,7 @@ async def plan(
     reader: AsyncSession,
     http: httpx.AsyncClient,
     settings: Settings,
+    tokens: Tokens,
     pass_ids: Sequence[int],
     mode: Mode,
     send_id: uuid.UUID,

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.googleapi import repository, sync
 from passmint.googleapi.client import GoogleClient
-from passmint.googleapi.clients import project_client
+from passmint.googleapi.clients import make_tokens, project_client
 from passmint.googleapi.errors import GoogleApiError
 from passmint.googleapi.sync import Mode, Outcome, Sent
 from passmint.jobs.queue import bury, enqueue
@@ -70,8 +70,9 @@ def batches(items: Sequence[int]) -> list[Sequence[int]]:
 async def sync_passes(session: AsyncSession, payload: SyncPasses, context: JobContext) -> None:
     """Send the passes' calls, then count, retry or bury each as Google answered."""
     async with AsyncSession(session.bind, expire_on_commit=False) as reader:
+        tokens = context.resource(make_tokens)
         planned, clients = await sync.plan(
-            reader, context.http, context.settings, payload.passes, payload.mode, payload.send_id
+            reader, context.http, context.settings, tokens, payload.passes, payload.mode, payload.send_id
         )
     results = await sync.send(planned, clients)
     await _settle(session, payload, results)
@@ -87,7 +88,9 @@ async def sync_template(session: AsyncSession, payload: SyncTemplate, context: J
         project = await reader.get(Project, template.project_id)
         account = await reader.get(Account, template.account_id)
         assert project is not None and account is not None
-        client = await project_client(reader, context.http, account, project, context.settings)
+        client = await project_client(
+            reader, context.http, account, project, context.settings, context.resource(make_tokens)
+        )
         class_type, body = await google_wallet.google_class(reader, template, project, context.settings)
     await _put_class(client, class_type, body)
     after = 0
@@ -188,7 +191,14 @@ async def send_message(session: AsyncSession, payload: SendMessage, context: Job
         if message is None or pass_ is None:
             return
         record = await sync.load_record(reader, pass_)
-        client = await project_client(reader, context.http, record.account, record.project, context.settings)
+        client = await project_client(
+            reader,
+            context.http,
+            record.account,
+            record.project,
+            context.settings,
+            context.resource(make_tokens),
+        )
         documents = await format_of("Google").render(reader, record, context.settings)
     try:
         await client.add_message(

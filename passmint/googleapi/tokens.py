@@ -44,6 +44,10 @@ class Tokens:
             self._tokens[key] = (token, time.time() + max(lifetime - MARGIN, lifetime / 2))
             return token
 
+    async def aclose(self) -> None:
+        """Forget every token (a worker's resource closes so)."""
+        self._tokens.clear()
+
     def forget(self, account: ServiceAccount) -> None:
         """Drop the account's token (Google refused it)."""
         self._tokens.pop((account.client_email, account.private_key_id), None)
