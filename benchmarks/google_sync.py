@@ -1,12 +1,12 @@
 """Google sync: one bulk update of 10,000 passes of one Google template reaching the Google stand-in.
 
 Runs passmint in this process (the API through ASGI, ``--workers`` job workers of ``--concurrency`` jobs
-each) against the Google stand-in (``tests/support/google_standin.py``, a real HTTP server on 127.0.0.1)
-limited to ``--rps`` calls a second, as passmint is (``PASSMINT_GOOGLE_RPS``). It seeds ``--passes``
-passes whose objects Google knows, updates them all through ``PUT /v1/template/{id}/passes``, and waits
-for the ticket to complete. Prints the calls per second Google saw (first patch to last: the target is
-the configured rate, i.e. the limit is the only bottleneck), the busiest second, and how many calls the
-stand-in refused for the rate (0 expected).
+each) against the Google stand-in (``tests/support/google_standin.py``, a real HTTP server on 127.0.0.1,
+in a process of its own) limited to ``--rps`` calls a second, as passmint is (``PASSMINT_GOOGLE_RPS``).
+It seeds ``--passes`` passes whose objects Google knows, updates them all through
+``PUT /v1/template/{id}/passes``, and waits for the ticket to complete. Prints the calls per second
+Google saw (first patch to last: the target is the configured rate, i.e. the limit is the only
+bottleneck), the busiest second, and how many calls the stand-in refused for the rate (0 expected).
 
 ``--minimal-documents`` renders minimal generic classes and objects instead of the Google format's own,
 for a build whose Google format does not render yet.
@@ -17,10 +17,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import subprocess
 import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from passmint import migrate
 from passmint.accounts import service as account_service
 from passmint.app import create_app, outbound_client
-from passmint.certificates.google_accounts import dev_google_account
+from passmint.certificates.google_accounts import DEV_KEY_FILE, dev_google_account
 from passmint.config import Settings
 from passmint.db import Database
 from passmint.google.ids import class_id, object_id
@@ -42,7 +45,6 @@ from passmint.jobs.worker import Worker
 from passmint.kit.security import new_token
 from passmint.models import Pass, Template
 from tests.factories import GOOGLE_TEMPLATE, PROJECT
-from tests.support.google_standin import GoogleStandin
 
 CHUNK = 5_000
 
@@ -71,16 +73,13 @@ def minimal_documents() -> None:
     wallets_google.GoogleWallet.render = render  # type: ignore[method-assign]
 
 
-async def seed(
-    database: Database, template_id: int, passes: int, standin: GoogleStandin, issuer: str
-) -> None:
+async def seed(database: Database, template_id: int, passes: int, standin: str, issuer: str) -> None:
     """``passes`` passes of the template, known at Google (and so in the stand-in)."""
-    async with database.transaction() as session:
+    async with database.transaction() as session, httpx.AsyncClient(base_url=standin, timeout=60) as control:
         template = await session.get(Template, template_id)
         assert template is not None
         klass = class_id(issuer, template_id)
-        standin.resources["genericClass"] = {klass: {"id": klass}}
-        objects = standin.resources.setdefault("genericObject", {})
+        await control.post("/standin/resources", json={"genericClass": {klass: {"id": klass}}})
         for start in range(0, passes, CHUNK):
             rows = [
                 {"account_id": template.account_id, "template_id": template_id,
@@ -90,22 +89,45 @@ async def seed(
             ]  # fmt: skip
             pass_ids = list((await session.scalars(insert(Pass).returning(Pass.id), rows)).all())
             await google_service.mark_known(session, pass_ids)
-            for pass_id in pass_ids:
-                objects[object_id(issuer, pass_id)] = {
+            objects = {
+                object_id(issuer, pass_id): {
                     "id": object_id(issuer, pass_id),
                     "classId": klass,
                     "cardTitle": {"defaultValue": {"language": "en", "value": "passmint"}},
                     "header": {"defaultValue": {"language": "en", "value": "seeded"}},
                 }
+                for pass_id in pass_ids
+            }
+            response = await control.post("/standin/resources", json={"genericObject": objects})
+            response.raise_for_status()
+
+
+@contextmanager
+def google_standin(data_dir: Path, rps: float) -> Iterator[str]:
+    """The stand-in in a process of its own, trusting the data dir's development service account."""
+    dev_google_account(data_dir)  # written to the data dir once
+    ready = data_dir / "google-standin.json"
+    command = [sys.executable, "-m", "tests.support.google_standin", "--rps", str(rps),
+               "--trust", str(data_dir / DEV_KEY_FILE), "--ready-file", str(ready)]  # fmt: skip
+    process = subprocess.Popen(command, cwd=Path(__file__).resolve().parents[1], stdout=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while not ready.exists():
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise SystemExit("the Google stand-in did not start")
+            time.sleep(0.1)
+        yield str(json.loads(ready.read_text())["url"])
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
 
 
 async def run(args: argparse.Namespace, data_dir: Path, database_url: str) -> dict[str, Any]:
-    with GoogleStandin(rps=args.rps, slack=0.5) as standin:
-        standin.trust(dev_google_account(data_dir))
+    with google_standin(data_dir, args.rps) as standin:
         settings = Settings(
             data_dir=data_dir, database_url=database_url, embedded_worker=False,
-            secret_key=SecretStr(new_token()), google_api_url=standin.api_url,
-            google_token_url=standin.token_url, google_rps=args.rps,
+            secret_key=SecretStr(new_token()), google_api_url=standin,
+            google_token_url=standin + "token", google_rps=args.rps,
         )  # fmt: skip
         app = create_app(settings)
         async with app.router.lifespan_context(app):
@@ -127,16 +149,16 @@ async def run(args: argparse.Namespace, data_dir: Path, database_url: str) -> di
                 ticket_id = response.raise_for_status().json()["ticketId"]
                 await work(database, settings, args, api, ticket_id)
                 finished = time.monotonic()
-    patches = standin.calls_of("PATCH", "Object/")
-    seconds = max(patches[-1].at - patches[0].at, 1e-9) if patches else 0.0
+        async with httpx.AsyncClient() as control:
+            seen = (await control.get(standin + "standin/stats")).json()
     return {
         "database": "postgresql" if args.database_url else "sqlite",
         "passes": args.passes,
         "rate_limit_rps": args.rps,
-        "calls": len(patches),
-        "calls_per_s": round(len(patches) / seconds, 1) if seconds else 0.0,
-        "busiest_second": standin.busiest_second(),
-        "refused_for_rate": standin.refused_for_rate,
+        "calls": seen["patches"],
+        "calls_per_s": round(seen["patches"] / seen["seconds"], 1) if seen["seconds"] else 0.0,
+        "busiest_second": seen["busiest_second"],
+        "refused_for_rate": seen["refused_for_rate"],
         "api_call_to_ticket_complete_s": round(finished - called, 1),
     }
 

@@ -15,17 +15,25 @@ GOOGLE_WALLET = "google_wallet"
 """The wallet of a registration that a Google save callback started."""
 
 
-async def claim_slot(session: AsyncSession, credential: str, now: float, step: float) -> float:
-    """Move the credential's theoretical arrival time on by ``step`` seconds (from ``now`` if it lies in
-    the past) and answer the new one: one atomic statement, whatever the number of workers."""
+async def claim_slot(session: AsyncSession, credential: str, now: float, step: float, burst: float) -> bool:
+    """Move the credential's theoretical arrival time (TAT) on by ``step`` seconds (from ``now`` if it
+    lies in the past) if the new one is at most ``burst`` seconds ahead of ``now``: one atomic statement,
+    whatever the number of workers. Whether it moved (the call may go out now)."""
     later = case((GoogleRate.next_at > literal(now), GoogleRate.next_at), else_=literal(now)) + step
     statement = (
         insert_for(session, GoogleRate)
         .values(credential=credential, next_at=now + step)
-        .on_conflict_do_update(index_elements=["credential"], set_={"next_at": later})
+        .on_conflict_do_update(
+            index_elements=["credential"], set_={"next_at": later}, where=later - burst <= literal(now)
+        )
         .returning(GoogleRate.next_at)
     )
-    return float((await session.execute(statement)).scalar_one())
+    return (await session.execute(statement)).scalar_one_or_none() is not None
+
+
+async def arrival(session: AsyncSession, credential: str) -> float | None:
+    """The credential's theoretical arrival time, if it has one."""
+    return await session.scalar(select(GoogleRate.next_at).where(GoogleRate.credential == credential))
 
 
 def _known() -> ColumnElement[bool]:

@@ -116,6 +116,27 @@ class GoogleStandin(LocalServer):
         value = base64.b64encode(der).decode()
         return {"keys": [{"keyValue": value, "protocolVersion": "ECv2SigningOnly", "keyExpiration": expiry}]}
 
+    def stats(self) -> dict[str, Any]:
+        """What a benchmark reads: the object patches answered, their span, the busiest second, refusals."""
+        patches = [call for call in self.calls_of("PATCH", "Object/") if call.status == 200]
+        span = patches[-1].at - patches[0].at if len(patches) > 1 else 0.0
+        return {
+            "patches": len(patches),
+            "seconds": span,
+            "busiest_second": self.busiest_second(),
+            "refused_for_rate": self.refused_for_rate,
+        }
+
+    def control(self, method: str, path: str, body: Any) -> Reply:
+        if method == "GET" and path == "/standin/stats":
+            return Reply(200, self.stats())
+        if method == "POST" and path == "/standin/resources" and isinstance(body, dict):
+            with self.lock:
+                for resource_type, found in body.items():
+                    self.resources.setdefault(resource_type, {}).update(found)
+            return Reply(200, {})
+        return error(404, f"No control {method} {path}", "notFound")
+
     # --- answering (under self.lock) ---
 
     def grant(self, form: dict[str, list[str]]) -> Reply:
@@ -264,6 +285,9 @@ class _Handler(QuietHandler):
         if path == "/issuer/keys":
             self._answer(Reply(200, standin.keys_document()))
             return
+        if path.startswith("/standin/"):  # the controls of a stand-in run as a process of its own
+            self._answer(standin.control(method, path, _json(raw)))
+            return
         account = standin.tokens.get(self.headers.get("Authorization", "").removeprefix("Bearer "))
         if account is None:
             self._answer(error(401, "Request had invalid authentication credentials.", "authError"))
@@ -340,3 +364,32 @@ def _json(raw: bytes) -> Any:
         return json.loads(raw) if raw else None
     except ValueError:
         return None
+
+
+def main() -> None:
+    """Run the stand-in as a process of its own (for benchmarks): it trusts the service accounts of the
+    key files given and writes its URL to ``--ready-file`` once it listens."""
+    import argparse
+    import signal
+    from pathlib import Path
+
+    from passmint.google import parse_service_account
+
+    parser = argparse.ArgumentParser(description="The Google Wallet REST API stand-in")
+    parser.add_argument("--rps", type=float, default=None)
+    parser.add_argument("--slack", type=float, default=0.5)
+    parser.add_argument("--trust", action="append", default=[], help="a service account's key file")
+    parser.add_argument("--issuer", default="3388000000000000000")
+    parser.add_argument("--ready-file", required=True)
+    args = parser.parse_args()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    with GoogleStandin(rps=args.rps, slack=args.slack) as standin:
+        for key_file in args.trust:
+            standin.trust(parse_service_account(Path(key_file).read_bytes(), args.issuer))
+        Path(args.ready_file).write_text(json.dumps({"url": standin.url("/")}))
+        stop.wait()
+
+
+if __name__ == "__main__":
+    main()
