@@ -16,6 +16,8 @@ from passmint.kit.crypto import SealedDataUnreadable, SecretBox
 from passmint.models import Certificate
 
 GOOGLE = "Google"
+MAX_NAME = 255
+"""The longest service-account e-mail and key id stored."""
 NO_EXPIRY = datetime(9999, 12, 31, tzinfo=UTC)
 """What a Google credential stores as its validity end: a key file carries none (never shown)."""
 
@@ -31,11 +33,15 @@ def read_google_upload(certificate: str, issuer_id: str | None) -> ServiceAccoun
     except (binascii.Error, ValueError):
         raise _invalid("certificate", "must be the base64 of a service account's JSON key file") from None
     try:
-        return parse_service_account(raw, issuer_id)
+        account = parse_service_account(raw, issuer_id)
     except GoogleCredentialError as error:
         field = "issuerId" if error.message.startswith("issuerId") else "certificate"
         message = error.message.removeprefix("certificate: ")
         raise _invalid(field, message) from None
+    for name, value in (("client_email", account.client_email), ("private_key_id", account.private_key_id)):
+        if len(value) > MAX_NAME:
+            raise _invalid("certificate", f"the key file's {name} is longer than {MAX_NAME} characters")
+    return account
 
 
 def put_google_material(certificate: Certificate, box: SecretBox, account: ServiceAccount) -> None:

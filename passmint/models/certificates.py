@@ -25,7 +25,7 @@ class Certificate(Base):
     comment: Mapped[str | None] = mapped_column(Text)
     base_name: Mapped[str] = mapped_column(String(255))
     """The pass type identifier the certificate signs for (its subject UID)."""
-    team_identifier: Mapped[str] = mapped_column(String(64))
+    team_identifier: Mapped[str] = mapped_column(String(255))
     is_enabled: Mapped[bool]
     is_default: Mapped[bool]
     has_nfc_support: Mapped[bool]

@@ -87,6 +87,24 @@ class TestGoogleCredential:
         assert response.json()["details"][0]["field"] == field
         assert (await api.get("/v1/certificates")).json()["count"] == 0
 
+    async def test_a_long_service_account_email_is_kept_whole(
+        self, api: ApiClient, service_account: ServiceAccount
+    ) -> None:
+        email = "a" * 30 + "@" + "b" * 30 + ".iam.gserviceaccount.com"
+        long = ServiceAccount(ISSUER, email, "k", service_account.private_key_pem)
+        response = await api.post("/v1/certificates", json=google_body(long))
+        assert response.status_code == 201, response.text
+        assert response.json()["serviceAccountEmail"] == email
+
+    async def test_an_overlong_service_account_email_is_refused(
+        self, api: ApiClient, service_account: ServiceAccount
+    ) -> None:
+        email = "a" * 300 + "@x.iam.gserviceaccount.com"
+        overlong = ServiceAccount(ISSUER, email, "k", service_account.private_key_pem)
+        response = await api.post("/v1/certificates", json=google_body(overlong))
+        assert response.status_code == 400, response.text
+        assert response.json()["details"][0]["field"] == "certificate"
+
 
 class TestProjectGoogleAccount:
     async def test_project_uses_its_chosen_else_the_default_else_development(

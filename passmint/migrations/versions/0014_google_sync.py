@@ -21,6 +21,9 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     with op.batch_alter_table("certificates", schema=None) as batch_op:
+        batch_op.alter_column(  # a Google credential keeps its service account's e-mail here
+            "team_identifier", existing_type=sa.String(length=64), type_=sa.String(length=255)
+        )
         batch_op.add_column(sa.Column("google_key_id", sa.String(length=255), nullable=True))
         batch_op.add_column(sa.Column("google_project_id", sa.String(length=255), nullable=True))
     with op.batch_alter_table("projects", schema=None) as batch_op:
@@ -89,3 +92,6 @@ def downgrade() -> None:
     with op.batch_alter_table("certificates", schema=None) as batch_op:
         batch_op.drop_column("google_project_id")
         batch_op.drop_column("google_key_id")
+        batch_op.alter_column(
+            "team_identifier", existing_type=sa.String(length=255), type_=sa.String(length=64)
+        )
