@@ -18,6 +18,10 @@ from passmint.certificates.endpoints import router as certificates_router
 from passmint.config import Settings, load_settings
 from passmint.db import BeforeCommit, Database
 from passmint.deps import check_api_revision
+from passmint.googleapi import planning as google_planning
+from passmint.googleapi import service as googleapi_service
+from passmint.googleapi import tasks as googleapi_tasks
+from passmint.googleapi.endpoints import router as google_messages_router
 from passmint.jobs.registry import JobContext
 from passmint.jobs.worker import Worker
 from passmint.links import endpoints as links
@@ -41,6 +45,7 @@ from passmint.system.endpoints import router as system_router
 from passmint.system.images import router as images_router
 from passmint.templates import endpoints as templates
 from passmint.tickets.endpoints import router as tickets_router
+from passmint.wallets.google import insert_objects_with
 
 V1_ROUTERS: list[APIRouter] = [
     projects_router,
@@ -55,6 +60,7 @@ V1_ROUTERS: list[APIRouter] = [
     certificates_router,
     callbacks_router,
     notifications_router,
+    google_messages_router,
     schedules_router,
     tickets_router,
     system_router,
@@ -62,10 +68,15 @@ V1_ROUTERS: list[APIRouter] = [
     nfc_router,
 ]
 
-BEFORE_COMMIT: tuple[BeforeCommit, ...] = (changes.Publisher(push_planning.after_change),)
+BEFORE_COMMIT: tuple[BeforeCommit, ...] = (
+    changes.Publisher(push_planning.after_change, google_planning.after_change),
+)
 """What every transaction does just before it commits, in the same transaction: a change to passes is
 handed to each subscriber of the change clock (the pushes that tell phones), then numbered. A
 subscriber added here (Google Wallet updates, say) follows every change, from the API and from jobs."""
+
+
+insert_objects_with(googleapi_service.insert_objects_now)  # save links too long to carry their objects
 
 
 def open_database(url: str) -> Database:
@@ -73,7 +84,7 @@ def open_database(url: str) -> Database:
     return Database(url, before_commit=BEFORE_COMMIT)
 
 
-JOB_KINDS = (passes_tasks, callbacks_tasks, pushes_tasks, schedules_tasks)
+JOB_KINDS = (passes_tasks, callbacks_tasks, pushes_tasks, schedules_tasks, googleapi_tasks)
 """The modules that declare the kinds of job (a payload and its handler): a worker runs these."""
 
 HTTP_TIMEOUT = httpx.Timeout(10.0, connect=5.0)

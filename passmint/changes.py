@@ -41,6 +41,16 @@ class Change:
     templates: frozenset[int]
     created: frozenset[int] = frozenset()
 
+    @property
+    def to_deliver(self) -> dict[int, int | None]:
+        """The changed passes a wallet may already hold (so a subscriber has something to tell): all but
+        those made in this transaction, unless a ticket counts them."""
+        return {
+            pass_id: ticket_id
+            for pass_id, ticket_id in self.passes.items()
+            if pass_id not in self.created or ticket_id is not None
+        }
+
 
 Subscriber = Callable[[AsyncSession, Change], Awaitable[None]]
 """Awaited with a transaction's change before it commits, in that transaction."""

@@ -53,8 +53,6 @@ class Settings(BaseSettings):
     """The auth key's id (with ``apns_key_file``)."""
     apns_team_id: str | None = None
     """The team the auth key belongs to (with ``apns_key_file``)."""
-    google_callback_keys_url: str = "https://pay.google.com/gp/m/issuer/keys"
-    """Where Google publishes the root keys its Wallet save and delete callbacks are signed with."""
     api_max_body: ByteSize = ByteSize(10 * 1024 * 1024)
     """The largest request body ``/v1``, ``/v2`` and ``/templates`` accept: bytes, or a size such as
     ``20MiB``. Templates and passes may carry ``data:`` images (up to 5 MiB each)."""
@@ -62,17 +60,26 @@ class Settings(BaseSettings):
     """The largest request body Apple's web service (``/apple``), Google's callbacks (``/google``) and every
     other path accept: push tokens, personalization details, log lines, signed callbacks."""
 
+    google_api_url: str = "https://walletobjects.googleapis.com/"
+    """Google Wallet's REST API root, ending in ``/`` (``walletobjects/v1/...`` and ``batch`` follow it)."""
+    google_token_url: str = "https://oauth2.googleapis.com/token"
+    """Where service-account access tokens come from (JWT-bearer grant); a key file's ``token_uri`` is
+    not trusted."""
+    google_save_url: str = "https://pay.google.com/gp/v/save/"
+    """The start of a Google Wallet save link: the signed JWT follows it."""
+    google_callback_keys_url: str = "https://pay.google.com/gp/m/issuer/keys"
+    """Google's root keys for verifying save and delete callbacks (answers ``{"keys": [...]}``)."""
+    google_rps: float = Field(default=20.0, gt=0.0, le=10_000.0)
+    """Calls a second to Google's REST API per credential, shared by every worker process."""
+    google_origins: list[str] = Field(default_factory=list)
+    """Web origins allowed to show the Save to Google Wallet button (the save JWT's ``origins``)."""
+
     pkpass_cache_bytes: ByteSize = ByteSize(64 * 1024 * 1024)
     """Memory each process keeps signed passes in, so a pass unchanged since it was last signed is not
     signed again (least recently used dropped first); 0 turns the cache off."""
     pkpass_file_cache_bytes: ByteSize = ByteSize(256 * 1024 * 1024)
     """Disk the processes sharing a data dir keep signed passes in (``<data dir>/cache/pkpass``), so a
     pass signed by one is served by the others without signing it again; 0 turns it off."""
-    google_save_url: str = "https://pay.google.com/gp/v/save/"
-    """Google's save page: a Google pass's save link is this URL followed by the signed JWT."""
-    google_origins: list[str] = Field(default_factory=list)
-    """The sites (``https://shop.example``) that embed the Save to Google Wallet button, as a JSON list:
-    they go into every save JWT's ``origins``."""
 
     @property
     def database(self) -> str:

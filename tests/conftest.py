@@ -77,7 +77,10 @@ def settings(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
         public_url="http://localhost",
         embedded_worker=False,
         secret_key=SecretStr("test-secret-key"),
-        google_callback_keys_url=f"http://127.0.0.1:{free_port()}/no-google-here",  # never the internet
+        # never the internet: Google's addresses are closed local ports unless a test names a stand-in
+        google_callback_keys_url=f"http://127.0.0.1:{free_port()}/no-google-here",
+        google_api_url=f"http://127.0.0.1:{free_port()}/",
+        google_token_url=f"http://127.0.0.1:{free_port()}/token",
     )
 
 

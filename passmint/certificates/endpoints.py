@@ -44,7 +44,7 @@ async def list_certificates(
     account: AccountDep,
     session: SessionDep,
     page: PageDep,
-    vendor: Annotated[Literal["Apple"] | None, Query()] = None,
+    vendor: Annotated[Literal["Apple", "Google"] | None, Query()] = None,
     enabled: Annotated[bool | None, Query()] = None,
 ) -> CertificateList:
     rows, count = await certificate_service.list_certificates(

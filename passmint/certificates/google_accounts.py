@@ -6,6 +6,9 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from passmint.certificates import repository
+from passmint.certificates.google_keys import GOOGLE, account_of
+from passmint.certificates.signers import key_box
 from passmint.config import Settings
 from passmint.google import ServiceAccount, make_development_account, parse_service_account
 from passmint.google.credentials import DEVELOPMENT_ISSUER_ID
@@ -19,11 +22,26 @@ _dev_accounts: dict[Path, ServiceAccount] = {}
 async def project_google_account(
     session: AsyncSession, account: Account, project: Project, settings: Settings
 ) -> ServiceAccount:
-    """The service account that issues the project's Google passes.
+    """The service account that issues the project's Google passes: the project's chosen credential,
+    else the account's default Google credential, else the development account (Google does not know
+    it: its save links work only against a local stand-in)."""
+    if project.google_certificate_id is not None:
+        chosen = await repository.get(session, account.id, project.google_certificate_id)
+    else:
+        chosen = await repository.get_default(session, account.id, GOOGLE)
+    if chosen is None or chosen.vendor != GOOGLE:
+        return dev_google_account(settings.data_dir)
+    assert settings.secret_key is not None
+    return account_of(key_box(settings.secret_key.get_secret_value()), chosen)
 
-    Until Google credentials can be uploaded, every project uses the development account.
-    """
-    return dev_google_account(settings.data_dir)
+
+async def google_credential_key(session: AsyncSession, account: Account, project: Project) -> str:
+    """What names the project's Google credential for the shared rate limiter: the row's id, or
+    ``development`` for the development account."""
+    if project.google_certificate_id is not None:
+        return str(project.google_certificate_id)
+    chosen = await repository.get_default(session, account.id, GOOGLE)
+    return str(chosen.id) if chosen is not None else "development"
 
 
 def dev_google_account(data_dir: Path) -> ServiceAccount:

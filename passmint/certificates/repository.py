@@ -39,14 +39,19 @@ async def get_by_identity(
     )
 
 
-async def get_default(session: AsyncSession, account_id: int) -> Certificate | None:
+async def get_default(session: AsyncSession, account_id: int, vendor: str = "Apple") -> Certificate | None:
+    """The account's default certificate of ``vendor`` (one per vendor)."""
     return await session.scalar(
-        select(Certificate).where(Certificate.account_id == account_id, Certificate.is_default.is_(True))
+        select(Certificate).where(
+            Certificate.account_id == account_id,
+            Certificate.vendor == vendor,
+            Certificate.is_default.is_(True),
+        )
     )
 
 
-async def count(session: AsyncSession, account_id: int) -> int:
-    _, total = await page(session, account_id, PageRequest(page_size=1))
+async def count(session: AsyncSession, account_id: int, vendor: str | None = None) -> int:
+    _, total = await page(session, account_id, PageRequest(page_size=1), vendor=vendor)
     return total
 
 
@@ -68,14 +73,21 @@ async def page(
 
 async def used_by_projects(session: AsyncSession, certificate_id: uuid.UUID) -> bool:
     found = await session.scalar(
-        select(Project.id).where(Project.apple_certificate_id == certificate_id).limit(1)
+        select(Project.id)
+        .where(
+            (Project.apple_certificate_id == certificate_id)
+            | (Project.google_certificate_id == certificate_id)
+        )
+        .limit(1)
     )
     return found is not None
 
 
-async def clear_default(session: AsyncSession, account_id: int) -> None:
+async def clear_default(session: AsyncSession, account_id: int, vendor: str) -> None:
     await session.execute(
-        update(Certificate).where(Certificate.account_id == account_id).values(is_default=False)
+        update(Certificate)
+        .where(Certificate.account_id == account_id, Certificate.vendor == vendor)
+        .values(is_default=False)
     )
 
 

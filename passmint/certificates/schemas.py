@@ -14,6 +14,8 @@ from passmint.models import Certificate
 Base64File = Annotated[str, StringConstraints(min_length=1, max_length=200_000)]
 Label = Annotated[str, StringConstraints(max_length=255)]
 Comment = Annotated[str, StringConstraints(max_length=10_000)]
+IssuerId = Annotated[str, StringConstraints(min_length=1, max_length=32)]
+Vendor = Literal["Apple", "Google"]
 CERTIFICATE_READ_ONLY = frozenset(
     {
         "id",
@@ -25,18 +27,23 @@ CERTIFICATE_READ_ONLY = frozenset(
         "validityEnd",
         "expired",
         "templates",
+        "serviceAccountEmail",
+        "keyId",
+        "projectId",
     }
 )
 
 
 class CertificateCreate(InputModel):
     """An upload: ``certificate`` is the base64 of a .p12 holding the certificate and its private key
-    (or of a PEM file holding both)."""
+    (or of a PEM file holding both); for ``vendor: "Google"``, the base64 of a service account's JSON key
+    file, with the numeric ``issuerId`` of the Google Wallet issuer it acts for."""
 
     read_only = CERTIFICATE_READ_ONLY
 
-    vendor: Literal["Apple"] = "Apple"
+    vendor: Vendor = "Apple"
     certificate: Base64File
+    issuer_id: IssuerId | None = None
     password: str | None = None
     name: Label | None = None
     comment: Comment | None = None
@@ -51,8 +58,9 @@ class CertificateUpdate(InputModel):
 
     read_only = CERTIFICATE_READ_ONLY
 
-    vendor: Literal["Apple"] = "Apple"
+    vendor: Vendor | None = None
     certificate: Base64File | None = None
+    issuer_id: IssuerId | None = None
     password: str | None = None
     name: Label | None = None
     comment: Comment | None = None
@@ -77,14 +85,20 @@ class CertificateRead(ApiModel):
     enabled: bool
     default: bool
     expired: bool
-    validity_start: UtcDateTime
-    validity_end: UtcDateTime
+    validity_start: UtcDateTime | None = Field(default=None, description="Apple only.")
+    validity_end: UtcDateTime | None = Field(default=None, description="Apple only.")
+    issuer_id: str | None = Field(default=None, description="Google only: the Wallet issuer's id.")
+    service_account_email: str | None = Field(default=None, description="Google only.")
+    key_id: str | None = Field(default=None, description="Google only: the key file's private_key_id.")
+    project_id: str | None = Field(default=None, description="Google only: the Cloud project.")
     templates: list[TemplateRef] = Field(default_factory=list, description="Templates signed with it.")
     created_at: UtcDateTime
     updated_at: UtcDateTime
 
     @classmethod
     def of(cls, certificate: Certificate) -> CertificateRead:
+        if certificate.vendor == "Google":
+            return cls._of_google(certificate)
         return cls(
             id=str(certificate.id),
             vendor=certificate.vendor,
@@ -98,6 +112,27 @@ class CertificateRead(ApiModel):
             expired=certificate.validity_end <= utcnow(),
             validity_start=certificate.validity_start,
             validity_end=certificate.validity_end,
+            created_at=certificate.created_at,
+            updated_at=certificate.updated_at,
+        )
+
+    @classmethod
+    def _of_google(cls, certificate: Certificate) -> CertificateRead:
+        return cls(
+            id=str(certificate.id),
+            vendor=certificate.vendor,
+            name=certificate.name,
+            comment=certificate.comment,
+            base_name=certificate.base_name,
+            team_identifier=certificate.team_identifier,
+            nfc_support=False,
+            enabled=certificate.is_enabled,
+            default=certificate.is_default,
+            expired=False,
+            issuer_id=certificate.base_name,
+            service_account_email=certificate.team_identifier,
+            key_id=certificate.google_key_id,
+            project_id=certificate.google_project_id,
             created_at=certificate.created_at,
             updated_at=certificate.updated_at,
         )

@@ -14,12 +14,15 @@ from passmint.certificates.errors import (
     CertificateClash,
     CertificateInUse,
     CertificateNotFound,
+    CertificateUploadInvalid,
     DefaultCertificateRequired,
 )
+from passmint.certificates.google_keys import GOOGLE, put_google_material, read_google_upload
 from passmint.certificates.schemas import CertificateCreate, CertificateUpdate
 from passmint.certificates.signers import dev_signer, key_box, seal_key, signer_of
 from passmint.certificates.uploads import read_upload
 from passmint.config import Settings
+from passmint.google import ServiceAccount
 from passmint.kit.crypto import SecretBox
 from passmint.kit.pagination import PageRequest
 from passmint.kit.threads import in_thread
@@ -44,7 +47,11 @@ async def get(session: AsyncSession, account: Account, certificate_id: uuid.UUID
 async def add(
     session: AsyncSession, account: Account, box: SecretBox, body: CertificateCreate
 ) -> tuple[Certificate, bool]:
-    """Store an uploaded certificate, or renew the one with the same pass type and team; True if new."""
+    """Store an uploaded certificate, or renew the one with the same pass type and team (for Google: the
+    same issuer and service account); True if new."""
+    if body.vendor == GOOGLE:
+        return await _add_google(session, account, box, body)
+    _refuse_issuer_id(body.issuer_id)
     signer = await in_thread(read_upload, body.certificate, body.password)
     identity = (account.id, signer.pass_type_identifier, signer.team_identifier)
     existing = await repository.get_by_identity(session, *identity)
@@ -80,11 +87,56 @@ async def _add_new(
     _put_material(certificate, box, signer)
     certificate.name, certificate.comment = body.name, body.comment
     certificate.is_enabled, certificate.has_nfc_support = body.enabled, body.nfc_support
-    first = await repository.count(session, account.id) == 0
+    return await _store_new(session, account, certificate, default=body.default)
+
+
+async def _store_new(
+    session: AsyncSession, account: Account, certificate: Certificate, *, default: bool
+) -> Certificate | None:
+    first = await repository.count(session, account.id, certificate.vendor) == 0
     stored = await repository.add_unless_taken(session, certificate)
-    if stored is not None and (body.default or first):
+    if stored is not None and (default or first):
         await _make_default(session, account, stored)
     return stored
+
+
+async def _add_google(
+    session: AsyncSession, account: Account, box: SecretBox, body: CertificateCreate
+) -> tuple[Certificate, bool]:
+    """A Google credential: new, or the one of the same issuer and service account renewed."""
+    google = read_google_upload(body.certificate, body.issuer_id)
+    identity = (account.id, google.issuer_id, google.client_email)
+    existing = await repository.get_by_identity(session, *identity)
+    if existing is None:
+        certificate = Certificate(
+            id=uuid.uuid4(), account_id=account.id, is_default=False, vendor=GOOGLE, has_nfc_support=False
+        )
+        put_google_material(certificate, box, google)
+        certificate.name, certificate.comment, certificate.is_enabled = body.name, body.comment, body.enabled
+        stored = await _store_new(session, account, certificate, default=body.default)
+        if stored is not None:
+            return stored, True
+        existing = await repository.get_by_identity(session, *identity)
+        assert existing is not None
+    if existing.vendor != GOOGLE:
+        raise CertificateClash(f"Certificate {existing.id} is an Apple certificate")
+    put_google_material(existing, box, google)
+    sent = body.model_fields_set
+    for name, column in (("name", "name"), ("comment", "comment"), ("enabled", "is_enabled")):
+        if name in sent:
+            setattr(existing, column, getattr(body, name))
+    await session.flush()
+    if body.default:
+        await _make_default(session, account, existing)
+    return existing, False
+
+
+def _refuse_issuer_id(issuer_id: str | None) -> None:
+    if issuer_id is not None:
+        message = "is for Google credentials only"
+        raise CertificateUploadInvalid(
+            f"issuerId: {message}", details=[{"field": "issuerId", "location": "body", "message": message}]
+        )
 
 
 async def update(
@@ -101,7 +153,16 @@ async def update(
             "default: an account keeps one default certificate; make another one the default instead",
             details=[{"field": "default", "location": "body", "message": "cannot unset the default"}],
         )
-    if body.certificate is not None:
+    if body.vendor is not None and body.vendor != certificate.vendor:
+        message = f"is {certificate.vendor}: a certificate keeps its vendor"
+        raise CertificateUploadInvalid(
+            f"vendor: {message}", details=[{"field": "vendor", "location": "body", "message": message}]
+        )
+    if body.certificate is not None and certificate.vendor == GOOGLE:
+        google = read_google_upload(body.certificate, body.issuer_id or certificate.base_name)
+        await _renew_google(session, account, box, certificate, google)
+    elif body.certificate is not None:
+        _refuse_issuer_id(body.issuer_id)
         signer = await in_thread(read_upload, body.certificate, body.password)
         await _renew(session, account, box, certificate, signer)
     sent = body.model_fields_set
@@ -126,7 +187,7 @@ async def delete(session: AsyncSession, account: Account, certificate_id: uuid.U
         raise CertificateInUse(
             f"Certificate {certificate_id} signs passes of projects; give them another first"
         )
-    if certificate.is_default and await repository.count(session, account.id) > 1:
+    if certificate.is_default and await repository.count(session, account.id, certificate.vendor) > 1:
         raise CertificateInUse(
             f"Certificate {certificate_id} is the default; make another certificate the default first"
         )
@@ -144,7 +205,7 @@ async def signer_for(
     else the development certificate (whose passes no real device accepts)."""
     if certificate_id is not None:
         return signer_of(box, await get(session, account, certificate_id))
-    default = await repository.get_default(session, account.id)
+    default = await repository.get_default(session, account.id, "Apple")
     return signer_of(box, default) if default is not None else dev_signer(data_dir)
 
 
@@ -169,6 +230,17 @@ async def _renew(
     _put_material(certificate, box, signer)
 
 
+async def _renew_google(
+    session: AsyncSession, account: Account, box: SecretBox, certificate: Certificate, google: ServiceAccount
+) -> None:
+    clash = await repository.get_by_identity(session, account.id, google.issuer_id, google.client_email)
+    if clash is not None and clash.id != certificate.id:
+        raise CertificateClash(
+            f"Credential {clash.id} already holds {google.client_email} for {google.issuer_id}"
+        )
+    put_google_material(certificate, box, google)
+
+
 def _put_material(certificate: Certificate, box: SecretBox, signer: PassSigner) -> None:
     certificate.base_name = signer.pass_type_identifier
     certificate.team_identifier = signer.team_identifier
@@ -180,6 +252,6 @@ def _put_material(certificate: Certificate, box: SecretBox, signer: PassSigner) 
 
 
 async def _make_default(session: AsyncSession, account: Account, certificate: Certificate) -> None:
-    await repository.clear_default(session, account.id)
+    await repository.clear_default(session, account.id, certificate.vendor)
     certificate.is_default = True
     await session.flush()

@@ -5,6 +5,7 @@ from passmint.models.adaptive_links import AdaptiveLink, AdaptiveLinkPass
 from passmint.models.base import Base, clone
 from passmint.models.callbacks import CallbackSpec
 from passmint.models.certificates import Certificate
+from passmint.models.google import GoogleMessage, GoogleObject, GoogleRate
 from passmint.models.google_callbacks import GoogleCallbackNonce
 from passmint.models.images import Image
 from passmint.models.jobs import Job
@@ -32,6 +33,9 @@ __all__ = [
     "DeviceLog",
     "DynamicLink",
     "GoogleCallbackNonce",
+    "GoogleMessage",
+    "GoogleObject",
+    "GoogleRate",
     "Image",
     "Job",
     "Location",

@@ -30,5 +30,9 @@ class Project(Base):
         ForeignKey("certificates.id", ondelete="RESTRICT"), index=True
     )
     """The certificate that signs the project's Apple passes; the account's default when unset."""
+    google_certificate_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("certificates.id", ondelete="RESTRICT"), index=True
+    )
+    """The Google credential that issues the project's Google passes; the account's default when unset."""
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[UpdatedAt]

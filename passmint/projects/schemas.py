@@ -81,6 +81,10 @@ class ProjectCreate(InputModel):
     apple_certificate_id: uuid.UUID | None = Field(
         default=None, description="The certificate that signs the project's Apple passes (else the default)."
     )
+    google_certificate_id: uuid.UUID | None = Field(
+        default=None,
+        description="The Google credential that issues the project's Google passes (else the default).",
+    )
 
 
 class ProjectUpdate(PatchModel):
@@ -88,13 +92,14 @@ class ProjectUpdate(PatchModel):
 
     read_only = PROJECT_READ_ONLY
 
-    nullable = frozenset({"apple_certificate_id"})
+    nullable = frozenset({"apple_certificate_id", "google_certificate_id"})
 
     name: Name | None = None
     project_type: ProjectType | None = None
     description: Text | None = None
     settings: ProjectSettings | None = None
     apple_certificate_id: uuid.UUID | None = None
+    google_certificate_id: uuid.UUID | None = None
 
 
 class ProjectRead(ApiModel):
@@ -106,6 +111,7 @@ class ProjectRead(ApiModel):
     project_type: str
     settings: dict[str, Any]
     apple_certificate_id: uuid.UUID | None = None
+    google_certificate_id: uuid.UUID | None = None
     templates: list[dict[str, Any]] = Field(
         default_factory=list, description="Headers of the project's templates."
     )

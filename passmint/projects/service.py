@@ -74,6 +74,7 @@ async def create(
     if external_id is not None:
         await _ensure_external_id_free(session, account, external_id)
     await _ensure_certificate(session, account, body.apple_certificate_id)
+    await _ensure_certificate(session, account, body.google_certificate_id, vendor="Google")
     project = Project(
         account_id=account.id,
         external_id=external_id,
@@ -83,6 +84,7 @@ async def create(
         project_type=body.project_type,
         settings=_settings(body.settings),
         apple_certificate_id=body.apple_certificate_id,
+        google_certificate_id=body.google_certificate_id,
     )
     stored = await repository.add_unless_taken(session, project)
     if stored is None:  # another request took the external id since the check above
@@ -95,6 +97,7 @@ async def update(session: AsyncSession, account: Account, ref: Ref, body: Projec
     project = await get(session, account, ref)
     changes = body.changes()
     await _ensure_certificate(session, account, changes.get("apple_certificate_id"))
+    await _ensure_certificate(session, account, changes.get("google_certificate_id"), vendor="Google")
     if "settings" in changes and body.settings is not None:
         sent = body.settings.model_dump(exclude_unset=True)
         merged = {**project.settings, **sent}
@@ -134,16 +137,16 @@ async def _ensure_external_id_free(session: AsyncSession, account: Account, exte
 
 
 async def _ensure_certificate(
-    session: AsyncSession, account: Account, certificate_id: uuid.UUID | None
+    session: AsyncSession, account: Account, certificate_id: uuid.UUID | None, *, vendor: str = "Apple"
 ) -> None:
-    if (
-        certificate_id is not None
-        and await certificate_repository.get(session, account.id, certificate_id) is None
-    ):
-        message = f"no certificate {certificate_id} in this account (see GET /v1/certificates)"
+    if certificate_id is None:
+        return
+    found = await certificate_repository.get(session, account.id, certificate_id)
+    if found is None or found.vendor != vendor:
+        field = f"{vendor.lower()}CertificateId"
+        message = f"no {vendor} certificate {certificate_id} in this account (see GET /v1/certificates)"
         raise ProjectCertificateUnknown(
-            f"appleCertificateId: {message}",
-            details=[{"field": "appleCertificateId", "location": "body", "message": message}],
+            f"{field}: {message}", details=[{"field": field, "location": "body", "message": message}]
         )
 
 

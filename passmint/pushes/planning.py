@@ -21,14 +21,17 @@ SEND, PLAN_TEMPLATE = Send.kind, PlanTemplate.kind
 
 async def after_change(session: AsyncSession, change: Change) -> None:
     """Queue the pushes for these changed passes (each with the ticket counting it) and templates."""
-    passes = change.passes
+    passes, held = change.to_deliver, set[int]()
+    if passes:  # Google passes are googleapi.planning's (they have no devices to push)
+        rows = await session.execute(repository.pushable_passes(list(passes)))
+        pushable = {pass_id: bool(is_held) for pass_id, is_held in rows}
+        passes = {pass_id: ticket_id for pass_id, ticket_id in passes.items() if pass_id in pushable}
+        held = {pass_id for pass_id, is_held in pushable.items() if is_held}
     for template_id in sorted(change.templates):
         if await session.scalar(repository.template_is_registered(template_id)):
             await enqueue(session, PlanTemplate(template_id=template_id))
     if not passes:
         return
-    maybe_held = [pass_id for pass_id in passes if pass_id not in change.created]
-    held = set(await session.scalars(repository.registered_passes(maybe_held))) if maybe_held else set()
     by_ticket: dict[int | None, list[int]] = {}
     for pass_id, ticket_id in passes.items():
         by_ticket.setdefault(ticket_id, []).append(pass_id)

@@ -28,9 +28,15 @@ class Target:
     project_id: int
 
 
-def registered_passes(pass_ids: Sequence[int]) -> Select[int]:
-    """Which of these passes some device holds."""
-    return select(Registration.pass_id).where(Registration.pass_id.in_(pass_ids), _ACTIVE).distinct()
+def pushable_passes(pass_ids: Sequence[int]) -> Select[int, bool]:
+    """Which of these passes are of a template of any vendor but Google (whose changes go to Google),
+    each with whether some device holds it."""
+    held = exists(select(Registration.id).where(Registration.pass_id == Pass.id, _ACTIVE))
+    return (
+        select(Pass.id, held)
+        .join(Template, Template.id == Pass.template_id)
+        .where(Pass.id.in_(pass_ids), Template.vendor != "Google")
+    )
 
 
 def template_is_registered(template_id: int) -> Select[bool]:

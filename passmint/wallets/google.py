@@ -4,7 +4,7 @@ its save link, ``PASSMINT_GOOGLE_SAVE_URL`` + a JWT minted per request."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +16,7 @@ from passmint.apple.render import pass_dates
 from passmint.certificates.google_accounts import project_google_account
 from passmint.config import Settings
 from passmint.designs import GOOGLE_HEADERS, GoogleField, GoogleModule, Vendor
-from passmint.google import ServiceAccount, ids, savelinks
+from passmint.google import ids, savelinks
 from passmint.google.objects import class_type, google_class_body, google_object, object_type
 from passmint.google.sources import ClassSource, Design, ObjectSource
 from passmint.images.public import DEFAULT_LOGO_DIGEST, image_url
@@ -109,33 +109,42 @@ class SaveLink:
     object_ids: tuple[str, ...]
 
 
+ObjectsInserter = Callable[[AsyncSession, Sequence[PassRecord], Settings], Awaitable[None]]
+"""Inserts passes' classes and objects at Google through its REST API, so that a save link names them
+by id. The API client lives above this layer (``googleapi``); the app names it (``insert_objects_with``)."""
+
+_inserter: list[ObjectsInserter] = []
+
+
+def insert_objects_with(inserter: ObjectsInserter) -> None:
+    """Name what inserts objects at Google when a save link cannot carry them whole."""
+    _inserter[:] = [inserter]
+
+
 async def save_link(session: AsyncSession, records: Sequence[PassRecord], settings: Settings) -> SaveLink:
-    """The save link of ``records`` (passes of one project): one JWT carrying every object."""
+    """The save link of ``records`` (passes of one project): one JWT carrying every object whole when it
+    fits Google's limit, else naming them by id once they are inserted through the REST API."""
     first = records[0]
     account = await project_google_account(session, first.account, first.project, settings)
     sources = [object_source(record, account.issuer_id, settings) for record in records]
     objects = [(object_type(source.template), google_object(source)) for source in sources]
-    token = save_jwt(account, objects, settings)
+    token = savelinks.save_jwt(account, objects, origins=settings.google_origins)
+    if not savelinks.fits(token):
+        await _insert(session, records, settings, len(token))
+        token = savelinks.save_jwt(account, savelinks.ids_only(objects), origins=settings.google_origins)
     object_ids = tuple(source.object_id for source in sources)
     return SaveLink(settings.google_save_url + token, token, sources[0].template.class_id, object_ids)
 
 
-def save_jwt(account: ServiceAccount, objects: Sequence[savelinks.Resource], settings: Settings) -> str:
-    """The save JWT of ``objects``: whole when it fits a save link, else (once the objects are inserted
-    through the REST API) by id alone."""
-    token = savelinks.save_jwt(account, objects, origins=settings.google_origins)
-    if _fits(token):
-        return token
-    raise SaveLinkTooLong(
-        f"The save link of {len(objects)} Google pass(es) would carry a {len(token)}-character JWT, over "
-        f"Google's {savelinks.MAX_JWT}: such passes are saved once their objects are inserted at Google"
-    )
-
-
-def _fits(token: str) -> bool:
-    """Whether the JWT fits a save link; when it does not, the objects go to Google first (google-sync's
-    ``insert_object_now``) and the JWT names them by id (``savelinks.ids_only``)."""
-    return savelinks.fits(token)
+async def _insert(
+    session: AsyncSession, records: Sequence[PassRecord], settings: Settings, length: int
+) -> None:
+    if not _inserter:
+        raise SaveLinkTooLong(
+            f"The save link of {len(records)} Google pass(es) would carry a {length}-character JWT, over "
+            f"Google's {savelinks.MAX_JWT}, and nothing here inserts objects at Google"
+        )
+    await _inserter[0](session, records, settings)
 
 
 async def google_class(

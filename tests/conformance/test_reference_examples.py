@@ -11,16 +11,21 @@ are held to the full check with no change here.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
+from passmint.certificates.google_accounts import dev_google_account
+from passmint.config import Settings
 from passmint.unbuilt import UNBUILT
 from tests.conformance.reference import Example, find_reference, load
 from tests.conformance.world import PREPARE, World
 from tests.conftest import ApiClient
+from tests.support.google_standin import GoogleStandin
 
 REFERENCE = find_reference(Path(__file__))
 EXAMPLES: tuple[Example, ...] = load(REFERENCE) if REFERENCE is not None else ()
@@ -99,6 +104,20 @@ def shape_problems(expected: Any, actual: Any) -> list[str]:
         elif kind(value) != kind(actual[key]):
             problems.append(f"'{key}' is {kind(actual[key])}, the example's {kind(value)}")
     return problems
+
+
+@pytest.fixture(autouse=True)
+def google_standin(app: FastAPI, settings: Settings) -> Iterator[None]:
+    """Google's servers, for the examples that reach them (a save link too long to carry its objects
+    inserts them first)."""
+    with GoogleStandin() as standin:
+        standin.trust(dev_google_account(settings.data_dir))
+        google = {"google_api_url": standin.api_url, "google_token_url": standin.token_url}
+        before, app.state.settings = app.state.settings, settings.model_copy(update=google)
+        try:
+            yield
+        finally:
+            app.state.settings = before
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda example: example.name)

@@ -60,6 +60,10 @@ GOOGLE_MODULES = {
 }  # fmt: skip
 GOOGLE_OPERATIONS = {"POST /pass/{templateId}/saveToWallet"}
 """Operations only a Google template can serve, whatever their example's body says."""
+GOOGLE_ONLY_SUFFIXES = ("/message",)
+"""Operations of the reference's "Google Passes Only" section: the pass they name is a Google pass."""
+VENDORED = frozenset({"template", "pass"})
+"""Kinds of object made for the vendor the example is about."""
 HEADER_NAMES = {"thumbnail_image", "barcode_value", "barcodeAltText", "expirationDate"}
 APPLE_TEMPLATE_EXAMPLE = 2014
 GOOGLE_TEMPLATE_EXAMPLE = 2209
@@ -82,7 +86,11 @@ class World:
 
     async def request(self, example: Example) -> tuple[str, str, Any]:
         """The example's method, target and body, naming this world's objects."""
-        google = wants_google(example.body) or example.operation in GOOGLE_OPERATIONS
+        google = (
+            wants_google(example.body)
+            or example.operation in GOOGLE_OPERATIONS
+            or example.operation.endswith(GOOGLE_ONLY_SUFFIXES)
+        )
         vendor = "Google" if google else "Apple"
         path = await self._path(example, vendor)
         query = await self._query(example.query, vendor)
@@ -131,7 +139,7 @@ class World:
         if kind == "tag":
             await self.pass_()
             return "conformance-tag"
-        made = await MAKERS[kind](self, vendor) if kind == "template" else await MAKERS[kind](self)
+        made = await MAKERS[kind](self, vendor) if kind in VENDORED else await MAKERS[kind](self)
         if bare or external:
             return ("id/" if external else "") + str(made["externalId"])
         return str(made["id"])
@@ -215,12 +223,13 @@ class World:
             if name not in known and name not in HEADER_NAMES and isinstance(field, dict)
         }  # fmt: skip
 
-    async def pass_(self) -> dict[str, Any]:
-        if "pass" not in self.made:
-            template = await self.template()
+    async def pass_(self, vendor: str = "Apple") -> dict[str, Any]:
+        key = "pass" if vendor == "Apple" else f"pass-{vendor}"
+        if key not in self.made:
+            template = await self.template(vendor)
             body = {"tags": ["conformance-tag"]}
-            self.made["pass"] = await self._post(f"/v1/pass/{template['id']}/id/conformance-pass", body)
-        return self.made["pass"]
+            self.made[key] = await self._post(f"/v1/pass/{template['id']}/id/conformance-pass", body)
+        return self.made[key]
 
     async def location(self, owner: str) -> dict[str, Any]:
         key = f"location-{owner}"

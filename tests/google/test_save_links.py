@@ -187,13 +187,15 @@ async def test_stored_images_are_public(api: httpx.AsyncClient, anonymous: httpx
     assert missing.status_code == 404 and missing.json()["error_code"] == "image_not_found"
 
 
-async def test_a_save_link_too_long_for_google_says_so(api: httpx.AsyncClient) -> None:
-    """L19873's pass on L19981's coupon makes a JWT over 1,800 characters: such an object is inserted at
-    Google first (google-sync's ``insert_object_now``, wired at merge); until then a clear 501."""
+async def test_a_save_link_too_long_when_google_cannot_be_reached_says_so(api: httpx.AsyncClient) -> None:
+    """L19873's pass on L19981's coupon makes a JWT over 1,800 characters: its object is inserted at
+    Google first (``tests/googleapi`` shows it against the stand-in); with Google unreachable, a 502
+    that says why, never a link Google would refuse."""
     _, made = await google_pass(api, "coupon", bodies.coupon_template(), bodies.pass_request())
     response = await api.get(f"/v1/pass/{made['id']}/download", headers={"Accept": "application/json"})
-    assert response.status_code == 501
-    assert response.json()["error_code"] == "google_save_link_too_long"
+    assert response.status_code == 502
+    assert response.json()["error_code"] == "google_unreachable"
+    assert "too long" in response.json()["error"]
 
 
 async def test_a_dynamic_link_of_a_google_template_redirects_to_the_save_link(

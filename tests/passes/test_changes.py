@@ -36,7 +36,10 @@ class TestPublisher:
     def test_the_app_publishes_changes_to_the_pushes(self) -> None:
         [publisher] = BEFORE_COMMIT
         assert isinstance(publisher, Publisher)
-        assert [subscriber.__module__ for subscriber in publisher.subscribers] == ["passmint.pushes.planning"]
+        assert [subscriber.__module__ for subscriber in publisher.subscribers] == [
+            "passmint.pushes.planning",
+            "passmint.googleapi.planning",
+        ]
 
     async def test_a_transaction_that_publishes_no_changes_refuses_to_mark_one(
         self, database: Database, pass_id: int

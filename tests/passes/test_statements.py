@@ -50,9 +50,10 @@ async def test_create_pass_statements(api: httpx.AsyncClient, template_id: int, 
 
 async def test_update_pass_statements(api: httpx.AsyncClient, template_id: int, database: Database) -> None:
     """Updating a pass: the pass with its template and project in one statement, the ticket, the
-    update, the phones holding it, the ticket's count, and the change clock's tick and stamp."""
+    update, one look per wallet's planner (Apple: the phones holding it; Google: whether Google knows
+    it), the ticket's count, and the change clock's tick and stamp."""
     created = await create_pass(api, template_id, PLAIN)
     with statements(database) as sent:
         response = await api.put(f"/v1/pass/{created['id']}", json={"fields": {"Coupon": {"value": "2%"}}})
     assert response.status_code == 200
-    assert len(sent) == 7, "\n\n".join(sent)
+    assert len(sent) == 8, "\n\n".join(sent)
