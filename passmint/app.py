@@ -33,7 +33,9 @@ from passmint.registrations.webservice import router as apple_web_service
 from passmint.routing import refuse_unstorable_parameters
 from passmint.schedules import tasks as schedules_tasks
 from passmint.schedules.endpoints import router as schedules_router
+from passmint.segments.endpoints import router as segments_router
 from passmint.system.endpoints import router as system_router
+from passmint.tags import endpoints as tags
 from passmint.templates import endpoints as templates
 from passmint.tickets.endpoints import router as tickets_router
 
@@ -49,6 +51,9 @@ V1_ROUTERS: list[APIRouter] = [
     callbacks_router,
     notifications_router,
     schedules_router,
+    tags.passes,
+    tags.router,
+    segments_router,
     tickets_router,
     system_router,
 ]

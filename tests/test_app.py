@@ -157,10 +157,10 @@ class TestUnbuiltFeatures:
         [
             ("GET", "/v1/template/123/stats", "Template statistics"),
             ("GET", "/v1/flights/1", "Flights"),
-            ("PUT", "/v1/pass/id/abc/tags", "Tags"),
+            ("GET", "/v1/tag/vip/stats", "Tag statistics"),
             ("GET", "/v1/project/12/stats", "Project statistics"),
             ("GET", "/v1/project/id/shop/nfcMerchants", "NFC merchants"),
-            ("GET", "/v1/segments/1", "Segments"),
+            ("GET", "/v1/events/1", "Events"),
         ],
     )
     async def test_answer_501_naming_the_feature(

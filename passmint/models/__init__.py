@@ -11,6 +11,7 @@ from passmint.models.passes import ChangeClock, Pass, PassTag, Tag
 from passmint.models.projects import Project
 from passmint.models.registrations import Device, DeviceLog, Registration
 from passmint.models.schedules import Schedule
+from passmint.models.segments import Segment
 from passmint.models.templates import Location, Template
 from passmint.models.tickets import Ticket
 
@@ -32,6 +33,7 @@ __all__ = [
     "Project",
     "Registration",
     "Schedule",
+    "Segment",
     "Tag",
     "Template",
     "Ticket",

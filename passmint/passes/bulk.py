@@ -14,11 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint import audiences
 from passmint.audiences import Audience
+from passmint.designs import IMAGE_HEADERS
 from passmint.images.sources import ImageSource
 from passmint.jobs.queue import enqueue
 from passmint.kit.refs import Ref
-from passmint.models import Account, Ticket
+from passmint.models import Account, Template, Ticket
 from passmint.passes import repository, values
+from passmint.passes.errors import PassInvalid
 from passmint.passes.schemas import InstallStatus, PassBody
 from passmint.passes.tasks import ApplyChange
 from passmint.templates import service as template_service
@@ -54,6 +56,77 @@ async def update_template_passes(
     )
 
 
+async def update_audience_passes(
+    session: AsyncSession,
+    account: Account,
+    audience: Audience,
+    body: PassBody,
+    images: ImageSource,
+    *,
+    project_id: int | None,
+    operation: str,
+    template: Template | None = None,
+) -> Ticket:
+    """Check the change, then start it on the passes ``audience`` selects (only ``template``'s, when
+    given). It is checked against ``template``, or else against each template of the selected passes
+    (a field only some of them have is theirs to check; a field none has is refused)."""
+    audience = await audiences.resolve(session, audience, account_id=account.id, project_id=project_id)
+    if template is not None:
+        audience = audiences.AllOf((audience, audiences.of_template(template.id)))
+        targets = [template]
+    else:
+        condition = audiences.where(audience, account_id=account.id, project_id=project_id)
+        targets = list(await repository.templates_where(session, condition))
+    changed = await _checked(session, targets, body, exact=template is not None)
+    urls = {name: (url, f"fields.{name}.value") for name, url in values.image_urls(changed).items()}
+    digests = await (await images.fetch(urls)).store(session)  # fetched before the first write
+    ticket = await ticket_service.open_ticket(session, account, operation)
+    return await start(
+        session,
+        account,
+        ticket,
+        audience=audience,
+        project_id=project_id,
+        change=changed | {"images": digests},
+    )
+
+
+async def _checked(
+    session: AsyncSession, targets: list[Template], body: PassBody, *, exact: bool
+) -> dict[str, Any]:
+    """The change as stored, checked against each target template (see ``update_audience_passes``)."""
+    changed = values.changes(body)
+    if exact or len(targets) == 1:
+        for template in targets:
+            project = await template_service.project_of(session, template)
+            changed = values.check(template, project, changed, body)
+        return changed
+    problems: list[dict[str, Any]] = []
+    known: set[str] = set()
+    for template in targets:
+        known |= set(template.design.get("fields", {})) | set(template.design.get("headers", {}))
+        try:
+            values.check(template, await template_service.project_of(session, template), changed, body)
+        except PassInvalid as error:
+            problems += [d for d in error.details if _concerns(template, d["field"])]
+    if targets:
+        problems += [
+            {"field": f"fields.{name}", "location": "body", "message": "no selected pass's template has it"}
+            for name in body.fields
+            if name not in known and name not in IMAGE_HEADERS
+        ]
+    if problems:
+        summary = "; ".join(f"{d['field']}: {d['message']}" for d in problems)
+        raise PassInvalid(f"The change is not valid. {summary}", details=problems)
+    return changed
+
+
+def _concerns(template: Template, field: str) -> bool:
+    """Whether a problem at ``field`` is the template's: a header's, or one of the template's fields'."""
+    name = field.removeprefix("fields.").split(".", 1)[0]
+    return not field.startswith("fields.") or name in template.design.get("fields", {})
+
+
 async def start(
     session: AsyncSession,
     account: Account,
@@ -65,7 +138,9 @@ async def start(
     status: InstallStatus | None = None,
 ) -> Ticket:
     """Queue ``change`` (see ``values.apply_change``; ``images`` maps image names to stored digests)
-    for every pass of the account (in ``project_id``, of ``status``) that ``audience`` selects now."""
+    for every pass of the account (in ``project_id``, of ``status``) that ``audience`` selects now (its
+    segments resolved now: the jobs select by the criteria they had when the change started)."""
+    audience = await audiences.resolve(session, audience, account_id=account.id, project_id=project_id)
     condition = audiences.where(audience, account_id=account.id, project_id=project_id)
     total, last_id = await repository.extent(session, condition, status)
     ticket.total = total

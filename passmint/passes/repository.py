@@ -38,10 +38,13 @@ async def page(
     *,
     template_id: int | None = None,
     status: InstallStatus | None = None,
+    tag_id: int | None = None,
 ) -> tuple[Sequence[Pass], int]:
     statement = select(Pass).where(Pass.account_id == account_id)
     if template_id is not None:
         statement = statement.where(Pass.template_id == template_id)
+    if tag_id is not None:  # through pass_tags' index on the tag
+        statement = statement.where(Pass.id.in_(select(PassTag.pass_id).where(PassTag.tag_id == tag_id)))
     return await paginate(session, _status_filter(statement, status), request, SORT_COLUMNS)
 
 
@@ -67,6 +70,14 @@ async def batch_where(
     statement = select(Pass).where(condition, Pass.id > after_id, Pass.id <= last_id)
     statement = _status_filter(statement, status).order_by(Pass.id).limit(limit)
     return (await session.scalars(statement)).all()
+
+
+async def templates_where(session: AsyncSession, condition: ColumnElement[bool]) -> Sequence[Template]:
+    """The templates of the passes meeting ``condition`` (one query; no pass is loaded)."""
+    of_passes = select(Pass.template_id).where(condition).distinct()
+    return (
+        await session.scalars(select(Template).where(Template.id.in_(of_passes)).order_by(Template.id))
+    ).all()
 
 
 async def get(session: AsyncSession, account_id: int, pass_id: int) -> Pass | None:

@@ -31,6 +31,7 @@ SLOT_KINDS = {
     "projectId": "project", "projectExternalId": "project", "templateId": "template",
     "templateExternalId": "template", "passId": "pass", "passExternalId": "pass", "locationId": "location",
     "passLocationId": "location", "ticketId": "ticket", "scheduleId": "schedule", "tag": "tag",
+    "segmentId": "segment", "pass": "pass",
 }  # fmt: skip
 """What kind of object a path slot of the reference names; ``{id}`` and ``{externalId}`` take the kind of
 the path's first segment (``/template/{id}``, ``/pass/id/{externalId}``)."""
@@ -224,6 +225,13 @@ class World:
             self.made["schedule"] = {"id": made["schedule_urls"][0].rsplit("/", 1)[1]}
         return self.made["schedule"]
 
+    async def segment(self) -> dict[str, Any]:
+        if "segment" not in self.made:
+            body = {"criteria": {"tag": "conformance-tag"}, "display_name": "Conformance"}
+            made = await self._post(f"/v1/segments/{(await self.project())['id']}", body)
+            self.made["segment"] = {"id": made["segmentId"]}
+        return self.made["segment"]
+
     async def callback(self) -> None:
         project = await self.project()
         await self._post(
@@ -243,6 +251,7 @@ MAKERS: dict[str, Callable[..., Awaitable[dict[str, Any]]]] = {
     "ticket": World.ticket,
     "certificate": World.certificate,
     "schedule": World.schedule,
+    "segment": World.segment,
 }
 
 
