@@ -19,10 +19,12 @@ CHUNK = 5_000
 
 
 def tags_of(n: int) -> list[str]:
-    """The tags of the n-th pass (1 to 5 of them): ``gold`` on two in three, ``lapsed`` on one in five."""
-    tags = ["gold"] if n % 3 else ["silver"]
+    """The tags of the n-th pass, 1 to 5 of them: ``gold`` on two in three (``silver`` on the rest),
+    ``even`` on every other, ``lapsed`` on one in five, ``vip`` on one in seven, a city on one in three."""
+    tags = ["gold"] if n % 3 else ["silver", f"city-{n % 4}"]
+    tags += ["even"] if n % 2 == 0 else []
     tags += ["lapsed"] if n % 5 == 0 else []
-    tags += [f"tz-{n % 4}"] + ([f"city-{n % 7}"] if n % 2 else []) + (["vip"] if n % 11 == 0 else [])
+    tags += ["vip"] if n % 7 == 0 else []
     return tags
 
 
@@ -44,12 +46,13 @@ async def populate(
         (await session.execute(select(Tag.name, Tag.id).where(Tag.account_id == template.account_id))).all()
     )
     ids: list[int] = []
+    now = utcnow()
     for start in range(0, count, CHUNK):
         numbers = range(start, min(count, start + CHUNK))
         rows = [
             {"account_id": template.account_id, "template_id": template_id,
              "serial_number": str(uuid.uuid4()), "authentication_token": new_token(24),
-             "public_token": new_token(24), "values": {"fields": {}}}
+             "public_token": new_token(24), "values": {"fields": {}}, "created_at": now, "updated_at": now}
             for _ in numbers
         ]  # fmt: skip
         pass_ids = list(
