@@ -68,15 +68,16 @@ async def update_audience_passes(
     template: Template | None = None,
 ) -> Ticket:
     """Check the change, then start it on the passes ``audience`` selects (only ``template``'s, when
-    given). It is checked against ``template``, or else against each template of the selected passes
-    (a field only some of them have is theirs to check; a field none has is refused)."""
+    given). It is checked against ``template``, or else against each template of the account (of
+    ``project_id``): a field only some of them have is theirs to check; a field none has is refused.
+    No pass is read before the answer: the first job counts the audience (``defer_count``), so the
+    answer takes as long for a million passes as for one."""
     audience = await audiences.resolve(session, audience, account_id=account.id, project_id=project_id)
     if template is not None:
         audience = audiences.AllOf((audience, audiences.of_template(template.id)))
         targets = [template]
     else:
-        condition = audiences.where(audience, account_id=account.id, project_id=project_id)
-        targets = list(await repository.templates_where(session, condition))
+        targets = list(await repository.templates_of(session, account.id, project_id))
     changed = await _checked(session, targets, body, exact=template is not None)
     urls = {name: (url, f"fields.{name}.value") for name, url in values.image_urls(changed).items()}
     digests = await (await images.fetch(urls)).store(session)  # fetched before the first write
@@ -88,6 +89,7 @@ async def update_audience_passes(
         audience=audience,
         project_id=project_id,
         change=changed | {"images": digests},
+        defer_count=True,
     )
 
 
@@ -111,7 +113,7 @@ async def _checked(
             problems += [d for d in error.details if _concerns(template, d["field"])]
     if targets:
         problems += [
-            {"field": f"fields.{name}", "location": "body", "message": "no selected pass's template has it"}
+            {"field": f"fields.{name}", "location": "body", "message": "no template of these passes has it"}
             for name in body.fields
             if name not in known and name not in IMAGE_HEADERS
         ]
@@ -136,16 +138,20 @@ async def start(
     project_id: int | None,
     change: dict[str, Any],
     status: InstallStatus | None = None,
+    defer_count: bool = False,
 ) -> Ticket:
     """Queue ``change`` (see ``values.apply_change``; ``images`` maps image names to stored digests)
     for every pass of the account (in ``project_id``, of ``status``) that ``audience`` selects now (its
-    segments resolved now: the jobs select by the criteria they had when the change started)."""
+    segments resolved now: the jobs select by the criteria they had when the change started). With
+    ``defer_count`` the first job counts the passes (and sets the ticket's total) instead of the caller."""
     audience = await audiences.resolve(session, audience, account_id=account.id, project_id=project_id)
-    condition = audiences.where(audience, account_id=account.id, project_id=project_id)
-    total, last_id = await repository.extent(session, condition, status)
-    ticket.total = total
-    if total == 0:
-        return await ticket_service.complete(session, ticket, done=0)
+    total, last_id = 0, 0
+    if not defer_count:
+        condition = audiences.where(audience, account_id=account.id, project_id=project_id)
+        total, last_id = await repository.extent(session, condition, status)
+        ticket.total = total
+        if total == 0:
+            return await ticket_service.complete(session, ticket, done=0)
     payload = ApplyChange(
         account_id=account.id,
         project_id=project_id,
@@ -156,6 +162,7 @@ async def start(
         after_id=0,
         last_id=last_id,
         changed=0,
+        counted=not defer_count,
     )
     await enqueue(session, payload)
     return ticket

@@ -72,12 +72,12 @@ async def batch_where(
     return (await session.scalars(statement)).all()
 
 
-async def templates_where(session: AsyncSession, condition: ColumnElement[bool]) -> Sequence[Template]:
-    """The templates of the passes meeting ``condition`` (one query; no pass is loaded)."""
-    of_passes = select(Pass.template_id).where(condition).distinct()
-    return (
-        await session.scalars(select(Template).where(Template.id.in_(of_passes)).order_by(Template.id))
-    ).all()
+async def templates_of(session: AsyncSession, account_id: int, project_id: int | None) -> Sequence[Template]:
+    """The account's templates (``project_id``'s, when given), deleted ones too (their passes remain)."""
+    statement = select(Template).where(Template.account_id == account_id)
+    if project_id is not None:
+        statement = statement.where(Template.project_id == project_id)
+    return (await session.scalars(statement.order_by(Template.id))).all()
 
 
 async def get(session: AsyncSession, account_id: int, pass_id: int) -> Pass | None:

@@ -178,3 +178,28 @@ class TestPassesOfATag:
         assert (await api.put("/v1/tag/x/passes", json={"tags": ["y"]})).status_code == 400
         async with database.transaction() as session:
             assert await session.scalar(select(func.count()).select_from(PassTag)) == 1
+
+
+class TestUpdatesReadNoPassBeforeAnswering:
+    async def test_an_empty_tag_completes_its_ticket_in_the_job(
+        self, api: httpx.AsyncClient, template_id: int, database: Database, job_context: JobContext
+    ) -> None:
+        pass_id = (await create_pass(api, template_id, {"tags": ["x"]}))["id"]
+        await api.delete(f"/v1/tag/x/pass/{pass_id}")
+        response = await api.put("/v1/tag/x/passes", json={"fields": {"Coupon": {"value": "1%"}}})
+        ticket_id = response.json()["ticketId"]
+        assert (await api.get(f"/v1/ticket/{ticket_id}")).json()["status"] == "PENDING"
+        await Worker(database, job_context).run_until_idle()
+        ticket = (await api.get(f"/v1/ticket/{ticket_id}")).json()
+        assert (ticket["status"], ticket["total"], ticket["done"]) == ("COMPLETED", 0, 0)
+
+    async def test_a_field_no_template_of_the_account_has_is_400(
+        self, api: httpx.AsyncClient, template_id: int
+    ) -> None:
+        other = await create_template(api, (await create_project(api))["id"])
+        await create_pass(api, template_id, {"tags": ["x"]})
+        await create_pass(api, other, {"tags": ["x"]})
+        response = await api.put("/v1/tag/x/passes", json={"fields": {"Nope": {"value": "1"}}})
+        assert response.status_code == 400 and response.json()["details"][0]["field"] == "fields.Nope"
+        ok = await api.put("/v1/tag/x/passes", json={"fields": {"Coupon": {"value": "1%"}}})
+        assert ok.status_code == 200
