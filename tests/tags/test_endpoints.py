@@ -12,6 +12,7 @@ from passmint.jobs.worker import Worker
 from passmint.models import PassTag, Tag
 from tests.conftest import ApiFactory
 from tests.factories import create_pass, create_project, create_template
+from tests.support.statements import statements
 
 
 @pytest.fixture
@@ -181,6 +182,16 @@ class TestPassesOfATag:
 
 
 class TestUpdatesReadNoPassBeforeAnswering:
+    async def test_the_answer_selects_no_pass(
+        self, api: httpx.AsyncClient, template_id: int, database: Database
+    ) -> None:
+        for _ in range(3):
+            await create_pass(api, template_id, {"tags": ["x"]})
+        with statements(database) as sent:
+            response = await api.put("/v1/tag/x/passes", json={"fields": {"Coupon": {"value": "1%"}}})
+        assert response.status_code == 200
+        assert not [sql for sql in sent if "FROM passes" in sql], sent
+
     async def test_an_empty_tag_completes_its_ticket_in_the_job(
         self, api: httpx.AsyncClient, template_id: int, database: Database, job_context: JobContext
     ) -> None:
