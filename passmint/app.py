@@ -40,9 +40,11 @@ from passmint.registrations.webservice import router as apple_web_service
 from passmint.routing import refuse_unstorable_parameters
 from passmint.schedules import tasks as schedules_tasks
 from passmint.schedules.endpoints import router as schedules_router
+from passmint.segments.endpoints import router as segments_router
 from passmint.stats.endpoints import router as stats_router
 from passmint.system.endpoints import router as system_router
 from passmint.system.images import router as images_router
+from passmint.tags import endpoints as tags
 from passmint.templates import endpoints as templates
 from passmint.tickets.endpoints import router as tickets_router
 from passmint.wallets.google import insert_objects_with
@@ -62,6 +64,9 @@ V1_ROUTERS: list[APIRouter] = [
     notifications_router,
     google_messages_router,
     schedules_router,
+    tags.passes,
+    tags.router,
+    segments_router,
     tickets_router,
     system_router,
     stats_router,

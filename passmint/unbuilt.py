@@ -15,11 +15,7 @@ from passmint.errors import NotImplementedYet
 from passmint.routing import built_methods
 
 UNBUILT: list[tuple[str, str]] = [
-    ("/v1/pass/{passId:ref}/tags", "Tags"),
-    ("/v1/pass/template/{templateId:ref}/id/{passExternalId}/tags", "Tags"),
     ("/v1/links/adaptive/multiple", "Adaptive links for boarding passes and event tickets"),
-    ("/v1/tag", "Tags"),
-    ("/v1/segments", "Segments"),
     ("/v1/flights", "Flights"),
     ("/v1/events", "Events"),
 ]

@@ -156,8 +156,7 @@ class TestUnbuiltFeatures:
         ("method", "path", "feature"),
         [
             ("GET", "/v1/flights/1", "Flights"),
-            ("PUT", "/v1/pass/id/abc/tags", "Tags"),
-            ("GET", "/v1/segments/1", "Segments"),
+            ("GET", "/v1/events/1", "Events"),
         ],
     )
     async def test_answer_501_naming_the_feature(

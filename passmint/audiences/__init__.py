@@ -1,12 +1,14 @@
 """Audiences: the reference's audience selector (tags, templates, passes, external ids, AND/OR/NOT).
 
 ``parse`` reads a selector from the wire into an immutable ``Audience``; ``Audience.as_json`` writes it
-back (for job payloads and schedules); ``where`` turns it into a SQL condition over passes.
+back (for job payloads and schedules); ``resolve`` replaces its segments by their criteria and ``where``
+turns it into a SQL condition over passes. ``parse_criteria``/``criteria_json`` read and write a segment's.
 """
 
 from __future__ import annotations
 
-from passmint.audiences.parsing import parse
+from passmint.audiences.parsing import parse, parse_criteria
+from passmint.audiences.resolving import resolve
 from passmint.audiences.selection import where
 from passmint.audiences.tree import (
     AllOf,
@@ -19,6 +21,7 @@ from passmint.audiences.tree import (
     Segments,
     Tags,
     TemplateIds,
+    criteria_json,
     of_pass,
     of_tag,
     of_template,
@@ -35,9 +38,12 @@ __all__ = [
     "Segments",
     "Tags",
     "TemplateIds",
+    "criteria_json",
     "of_pass",
     "of_tag",
     "of_template",
     "parse",
+    "parse_criteria",
+    "resolve",
     "where",
 ]

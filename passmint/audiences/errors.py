@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from passmint.errors import InvalidInput, NotImplementedYet, PassmintError
+from passmint.errors import InvalidInput, NotFound, PassmintError
 
 
 class AudiencesError(PassmintError): ...
@@ -14,5 +14,7 @@ class AudienceInvalid(AudiencesError, InvalidInput):
     code = "audience_invalid"
 
 
-class SegmentsNotBuilt(AudiencesError, NotImplementedYet):
-    code = "not_implemented"
+class SegmentNotFound(AudiencesError, NotFound):
+    """A segment named in a path or a selector that the project (or account) does not have."""
+
+    code = "segment_not_found"

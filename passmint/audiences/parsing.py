@@ -7,6 +7,8 @@ case). ``templateId`` and ``passId`` take numbers or strings of digits. An ``ext
 under an ``AND`` that also holds a ``templateId`` atom, since external ids are unique per template
 only. Anything else is an ``AudienceInvalid`` naming the exact path of the offending part, such as
 ``audience.AND[1].tag``.
+
+``parse_criteria`` reads a segment's criteria: the same operators over ``tag`` atoms only.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from passmint.audiences.errors import AudienceInvalid, SegmentsNotBuilt
+from passmint.audiences.errors import AudienceInvalid
 from passmint.audiences.tree import (
     ALL,
     AllOf,
@@ -40,22 +42,35 @@ OPERATORS = {"and": "AND", "or": "OR", "not": "NOT"}
 _DIGITS = re.compile(r"[0-9]+")
 SELECTOR_HINT = 'a selector object such as {"tag": "vip"}, or "all"'
 KEYS_HINT = "tag, segment, templateId, passId, externalId, or AND, OR, NOT"
+CRITERIA_HINT = "tag, or and, or, not"
+ATOMS = frozenset({"tag", "segment", "templateId", "passId", "externalId"})
 T = TypeVar("T")
 
 
 def parse(value: object, *, field: str = "audience", location: str = "body") -> Audience:
     """The audience ``value`` selects; ``field`` is where it sits in the request (errors name paths
-    under it). A well-formed selector naming a segment raises ``SegmentsNotBuilt``."""
-    audience = _Reader(location).read(value, field, depth=0, templated=False)
-    if any(isinstance(node, Segments) for node in audience.nodes()):
-        raise SegmentsNotBuilt("Segments: not available in this version of passmint yet (see the README)")
-    return audience
+    under it). A ``segment`` atom is kept as such: ``resolving.resolve`` replaces it by its criteria."""
+    return _Reader(location).read(value, field, depth=0, templated=False)
+
+
+def parse_criteria(value: object, *, field: str = "criteria") -> Audience:
+    """A segment's criteria: ``and``/``or``/``not`` (any case) of ``tag`` atoms, nested; not ``"all"``."""
+    if isinstance(value, str):
+        raise AudienceInvalid(
+            f'Invalid request. {field}: must be a selector object of tags such as {{"tag": "vip"}}',
+            details=[{"field": field, "location": "body", "message": "must be a selector object of tags"}],
+        )
+    return _Reader("body", atoms=frozenset({"tag"}), hint=CRITERIA_HINT).read(
+        value, field, depth=0, templated=False
+    )
 
 
 class _Reader:
-    def __init__(self, location: str) -> None:
+    def __init__(self, location: str, *, atoms: frozenset[str] = ATOMS, hint: str = KEYS_HINT) -> None:
         self.location = location
         self.values = 0
+        self.atoms = atoms
+        self.hint = hint
 
     def error(self, path: str, message: str) -> AudienceInvalid:
         return AudienceInvalid(
@@ -68,10 +83,10 @@ class _Reader:
         if depth > MAX_DEPTH:
             raise self.error(path, f"nests operators deeper than {MAX_DEPTH} levels")
         if isinstance(value, str):
-            if value.strip().lower() == ALL:
+            if value.strip().lower() == ALL and self.atoms == ATOMS:
                 return Everyone()
             raise self.error(path, f"must be {SELECTOR_HINT}")
-        if not isinstance(value, dict):
+        if not isinstance(value, dict):  # a selector is an object
             raise self.error(path, f"must be {SELECTOR_HINT}")
         if len(value) != 1:
             raise self.error(path, _key_count_message(value))
@@ -102,6 +117,8 @@ class _Reader:
         return Not(self.read(raw, path, depth=depth + 1, templated=templated))
 
     def atom(self, key: str, raw: object, path: str, *, templated: bool) -> Audience:
+        if key not in self.atoms:
+            raise self.error(path, f"is not a selector; use {self.hint}")
         if key == "tag":
             return Tags(self.many(raw, path, lambda item, at: self.text(item, at, strip=True)))
         if key == "segment":

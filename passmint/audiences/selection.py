@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, and_, not_, or_, select, true
 
-from passmint.audiences.errors import SegmentsNotBuilt
 from passmint.audiences.tree import (
     AllOf,
     AnyOf,
@@ -21,12 +20,16 @@ from passmint.models import Pass, PassTag, Tag, Template
 
 
 def where(audience: Audience, *, account_id: int, project_id: int | None) -> ColumnElement[bool]:
-    """The passes of ``account_id`` in ``audience``; its template ids count only for templates of
-    ``project_id`` when one is given (a template of another project selects nothing).
+    """The passes of ``account_id`` in ``audience``, and of ``project_id``'s templates when one is given
+    (so its template ids count only for templates of that project). ``segment`` atoms must have been
+    replaced by their criteria first (``resolving.resolve``).
 
     Every part is true or false, never NULL, so NOT selects exactly the passes its part does not.
     """
-    return and_(Pass.account_id == account_id, _condition(audience, account_id, project_id))
+    condition = and_(Pass.account_id == account_id, _condition(audience, account_id, project_id))
+    if project_id is None:
+        return condition
+    return and_(condition, Pass.template_id.in_(select(Template.id).where(Template.project_id == project_id)))
 
 
 def _condition(audience: Audience, account_id: int, project_id: int | None) -> ColumnElement[bool]:
@@ -34,13 +37,10 @@ def _condition(audience: Audience, account_id: int, project_id: int | None) -> C
         case Everyone():
             return true()
         case Tags(values=names):
-            return (
-                select(PassTag.pass_id)
-                .join(Tag, Tag.id == PassTag.tag_id)
-                .where(PassTag.pass_id == Pass.id, Tag.account_id == account_id, Tag.name.in_(names))
-                .correlate(Pass)
-                .exists()
-            )
+            # Not correlated: the database reads the tags' passes once (an index range on pass_tags'
+            # tag_id) and hashes them, also under OR and NOT, instead of probing per pass.
+            tag_ids = select(Tag.id).where(Tag.account_id == account_id, Tag.name.in_(names))
+            return Pass.id.in_(select(PassTag.pass_id).where(PassTag.tag_id.in_(tag_ids)))
         case TemplateIds(values=ids):
             if project_id is None:
                 return Pass.template_id.in_(ids)
@@ -57,5 +57,5 @@ def _condition(audience: Audience, account_id: int, project_id: int | None) -> C
         case Not(part=part):
             return not_(_condition(part, account_id, project_id))
         case Segments():
-            raise SegmentsNotBuilt("Segments: not available in this version of passmint yet (see the README)")
+            raise ValueError("resolve the audience's segments before selecting (audiences.resolve)")
     raise TypeError(f"not an audience: {audience!r}")

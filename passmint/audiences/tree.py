@@ -139,3 +139,15 @@ def of_pass(pass_id: int) -> Audience:
 def of_tag(tag: str, template_id: int) -> Audience:
     """The passes of one template that carry ``tag``."""
     return AllOf((Tags((tag,)), TemplateIds((template_id,))))
+
+
+def criteria_json(audience: Audience) -> Any:
+    """A segment's criteria as the reference prints them: the normalised form with lower-case operators."""
+    match audience:
+        case AllOf(parts=parts):
+            return {"and": [criteria_json(part) for part in parts]}
+        case AnyOf(parts=parts):
+            return {"or": [criteria_json(part) for part in parts]}
+        case Not(part=part):
+            return {"not": criteria_json(part)}
+    return audience.as_json()

@@ -15,6 +15,7 @@ from passmint.models.passes import ChangeClock, Pass, PassTag, Tag
 from passmint.models.projects import Project
 from passmint.models.registrations import Device, DeviceLog, Registration
 from passmint.models.schedules import Schedule
+from passmint.models.segments import Segment
 from passmint.models.stats import DailyCount, TemplateCount
 from passmint.models.templates import Location, Template
 from passmint.models.tickets import Ticket
@@ -45,6 +46,7 @@ __all__ = [
     "Project",
     "Registration",
     "Schedule",
+    "Segment",
     "Tag",
     "Template",
     "TemplateCount",

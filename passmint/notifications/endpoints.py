@@ -12,7 +12,7 @@ from passmint.kit.refs import PassLocator, Ref, checked_ref
 from passmint.notifications import service as notification_service
 from passmint.notifications.schemas import NotificationBody
 from passmint.passes.schemas import TicketRef
-from passmint.routing import At, TemplateRef, at_every_address
+from passmint.routing import At, ProjectRef, TemplateRef, at_every_address
 
 router = APIRouter(tags=["Notifications"])
 TagPath = Annotated[str, Path(min_length=1, max_length=255, description="The tag's name (or id).")]
@@ -25,7 +25,18 @@ TemplateQuery = Annotated[
         description="The template whose passes with the tag are notified: its id, or `id/{externalId}`.",
     ),
 ]
+OptionalTemplateQuery = Annotated[
+    str | None,
+    AfterValidator(lambda value: value if value is None else checked_ref(value)),
+    Query(
+        alias="templateId",
+        pattern=r"^([0-9]+|id/.+)$",
+        description="Only this template's passes of the segment: its id, or `id/{externalId}`.",
+    ),
+]
+SegmentId = Annotated[str, Path(alias="segmentId", max_length=64, description="The segment's id (a UUID).")]
 TAG = "/tag/{tag}/notify"
+SEGMENT = "/segments/{projectId:ref}/{segmentId}/notify"
 TEMPLATE = "/template/{templateId:ref}/notify"
 
 
@@ -84,4 +95,33 @@ async def delete_template_notification(
     template: TemplateRef, account: AccountDep, session: SessionDep
 ) -> TicketRef:
     ticket = await notification_service.notify_template(session, account, template, None)
+    return TicketRef(ticket_id=ticket.id)
+
+
+@router.post(SEGMENT, response_model=TicketRef, summary="Send notification by segment")
+async def notify_segment(
+    project: ProjectRef,
+    segment_id: SegmentId,
+    template_id: TemplateQuery,
+    body: NotificationBody,
+    account: AccountDep,
+    session: SessionDep,
+) -> TicketRef:
+    template = Ref.parse(template_id)
+    ticket = await notification_service.notify_segment(
+        session, account, project, segment_id, template, body.stored()
+    )
+    return TicketRef(ticket_id=ticket.id)
+
+
+@router.delete(SEGMENT, response_model=TicketRef, summary="Delete notification by segment")
+async def delete_segment_notification(
+    project: ProjectRef,
+    segment_id: SegmentId,
+    account: AccountDep,
+    session: SessionDep,
+    template_id: OptionalTemplateQuery = None,
+) -> TicketRef:
+    template = None if template_id is None else Ref.parse(template_id)
+    ticket = await notification_service.notify_segment(session, account, project, segment_id, template, None)
     return TicketRef(ticket_id=ticket.id)

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from passmint.audiences import Audience, of_pass, of_tag, of_template, where
+from passmint.audiences import AllOf, Audience, Segments, of_pass, of_tag, of_template, resolve, where
 from passmint.audiences import repository as audience_repository
 from passmint.kit.ids import is_ascii_digits
 from passmint.kit.refs import PassLocator, Ref
@@ -20,7 +20,9 @@ from passmint.notifications import repository
 from passmint.notifications.errors import TagNotFound
 from passmint.passes import bulk
 from passmint.passes import service as pass_service
+from passmint.projects import service as project_service
 from passmint.templates import service as template_service
+from passmint.templates.errors import TemplateNotFound
 from passmint.tickets import service as ticket_service
 
 OPERATION = "notify"
@@ -58,6 +60,29 @@ async def notify_tag(
     if audience is None:
         raise TagNotFound(f"No pass of template {template_ref} carries tag '{tag}'")
     return await _start(session, account, audience, notification)
+
+
+async def notify_segment(
+    session: AsyncSession,
+    account: Account,
+    project_ref: Ref,
+    segment_id: str,
+    template_ref: Ref | None,
+    notification: dict[str, Any] | None,
+) -> Ticket:
+    """Set (or remove) the notification of the passes the project's segment selects (only the template's,
+    when one is named: a template of another project is a 404); an unknown segment is a 404."""
+    project = await project_service.get(session, account, project_ref)
+    audience: Audience = Segments((segment_id,))
+    audience = await resolve(session, audience, account_id=account.id, project_id=project.id)
+    if template_ref is not None:
+        template = await template_service.get(session, account, template_ref)
+        if template.project_id != project.id:
+            raise TemplateNotFound(f"Template {template_ref} was not found in project {project.id}")
+        audience = AllOf((audience, of_template(template.id)))
+    ticket = await ticket_service.open_ticket(session, account, OPERATION)
+    change = {"notification": notification}
+    return await bulk.start(session, account, ticket, audience=audience, project_id=project.id, change=change)
 
 
 async def _tag_audience(

@@ -40,12 +40,15 @@ async def page(
     template_id: int | None = None,
     status: InstallStatus | None = None,
     condition: ColumnElement[bool] | None = None,
+    tag_id: int | None = None,
 ) -> tuple[Sequence[Pass], int]:
     statement = select(Pass).where(Pass.account_id == account_id)
     if template_id is not None:
         statement = statement.where(Pass.template_id == template_id)
     if condition is not None:
         statement = statement.where(condition)
+    if tag_id is not None:  # through pass_tags' index on the tag
+        statement = statement.where(Pass.id.in_(select(PassTag.pass_id).where(PassTag.tag_id == tag_id)))
     return await paginate(session, _status_filter(statement, status), request, SORT_COLUMNS)
 
 
@@ -71,6 +74,14 @@ async def batch_where(
     statement = select(Pass).where(condition, Pass.id > after_id, Pass.id <= last_id)
     statement = _status_filter(statement, status).order_by(Pass.id).limit(limit)
     return (await session.scalars(statement)).all()
+
+
+async def templates_of(session: AsyncSession, account_id: int, project_id: int | None) -> Sequence[Template]:
+    """The account's templates (``project_id``'s, when given), deleted ones too (their passes remain)."""
+    statement = select(Template).where(Template.account_id == account_id)
+    if project_id is not None:
+        statement = statement.where(Template.project_id == project_id)
+    return (await session.scalars(statement.order_by(Template.id))).all()
 
 
 async def get(session: AsyncSession, account_id: int, pass_id: int) -> Pass | None:

@@ -155,6 +155,17 @@ class PassUpdate(PassBody):
     templates: list[Id | RefText] | None = None
 
 
+class FieldsChange(InputModel):
+    """A change to the passes of a tag or a segment: values of fields and headers, as a pass update sends
+    them (the reference documents ``fields`` only)."""
+
+    headers: PassValues = Field(default_factory=dict)
+    fields: PassValues = Field(default_factory=dict)
+
+    def as_body(self) -> PassBody:
+        return PassBody(headers=self.headers, fields=self.fields)
+
+
 class LocationsAdd(InputModel):
     locations: Annotated[list[LocationIn], Field(min_length=1, max_length=10)]
 

@@ -37,14 +37,23 @@ class ApplyChange(Payload):
     after_id: int
     last_id: int
     changed: int
+    counted: bool = True
+    """False until the first batch has counted the passes (``last_id`` is then set)."""
 
 
 @job(ApplyChange)
 async def run_batch(session: AsyncSession, payload: ApplyChange, _context: JobContext) -> None:
-    """Apply the change to the next batch of passes and queue the batch after it."""
+    """Apply the change to the next batch of passes and queue the batch after it (the first batch of a
+    change started with ``counted`` False counts its passes first and sets the ticket's total)."""
     condition = audiences.where(
         audiences.parse(payload.audience), account_id=payload.account_id, project_id=payload.project_id
     )
+    if not payload.counted:
+        total, last_id = await repository.extent(session, condition, payload.status)
+        await ticket_service.settle_total(session, payload.ticket_id, total)
+        if total == 0:
+            return
+        payload = payload.model_copy(update={"last_id": last_id, "counted": True})
     batch = await repository.batch_where(
         session,
         condition,

@@ -84,7 +84,6 @@ async def list_schedules(
     PATH,
     response_model=ScheduleOperation,
     summary="Schedule an update or a notification",
-    responses=documented(501),  # an audience naming a segment
 )
 async def create_schedule(
     project: ProjectRef, body: ScheduleBody, account: AccountDep, session: SessionDep, settings: SettingsDep
@@ -105,7 +104,7 @@ async def get_schedule(
     )
 
 
-@router.put(ONE, response_model=ScheduleOperation, summary="Update schedule", responses=documented(409, 501))
+@router.put(ONE, response_model=ScheduleOperation, summary="Update schedule", responses=documented(409))
 async def replace_schedule(
     project: ProjectRef,
     schedule_id: ScheduleId,

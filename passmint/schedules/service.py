@@ -166,17 +166,25 @@ async def _checked(session: AsyncSession, project: Project, body: ScheduleBody) 
             "schedule.scheduled_time", f"{format_utc(scheduled_at)} is in the past; give a time still to come"
         )
     if body.update is not None:
-        audience = audiences.parse(body.update.audience, field="update.audience")
+        audience = await _audience(session, project, body.update.audience, "update.audience")
         template_id = body.update.template
         content = {"fields": body.update.pass_.model_dump(by_alias=True, exclude_unset=True)["fields"]}
         await _check_fields(session, project, template_id, content)
         return Spec(body.name, scheduled_at, Action.UPDATE, audience.as_json(), template_id, content)
     assert body.notify is not None
-    audience = audiences.parse(body.notify.audience, field="notify.audience")
+    audience = await _audience(session, project, body.notify.audience, "notify.audience")
     notification = body.notify.pass_.notification.model_dump(exclude_none=True)
     return Spec(
         body.name, scheduled_at, Action.NOTIFY, audience.as_json(), None, {"notification": notification}
     )
+
+
+async def _audience(session: AsyncSession, project: Project, value: object, field: str) -> audiences.Audience:
+    """The audience as sent (stored so: a segment in it is read when the schedule runs); a segment it names
+    must be one of the project's now (404 otherwise)."""
+    audience = audiences.parse(value, field=field)
+    await audiences.resolve(session, audience, account_id=project.account_id, project_id=project.id)
+    return audience
 
 
 async def _check_fields(

@@ -16,16 +16,19 @@ from passmint.audiences import (
     ExternalIds,
     Not,
     PassIds,
+    Segments,
     Tags,
     TemplateIds,
+    criteria_json,
     of_pass,
     of_tag,
     of_template,
     parse,
+    parse_criteria,
 )
-from passmint.audiences.errors import AudienceInvalid, SegmentsNotBuilt
+from passmint.audiences.errors import AudienceInvalid
 from passmint.audiences.parsing import MAX_DEPTH, MAX_VALUES
-from passmint.errors import InvalidInput, NotImplementedYet
+from passmint.errors import InvalidInput
 
 
 def nested(depth: int) -> dict[str, Any]:
@@ -215,11 +218,24 @@ class TestErrors:
 
 
 class TestSegments:
-    def test_a_segment_is_not_built_yet(self) -> None:
-        with pytest.raises(SegmentsNotBuilt) as raised:
-            parse({"AND": [{"segment": "5b1b4f9c-8f6a-4a51-a5d6-6d8f6e0b4c11"}, {"tag": "a"}]})
-        assert isinstance(raised.value, NotImplementedYet)
-        assert raised.value.message.startswith("Segments: not available in this version of passmint yet")
+    def test_a_segment_is_kept_for_resolving(self) -> None:
+        segment = "5b1b4f9c-8f6a-4a51-a5d6-6d8f6e0b4c11"
+        parsed = parse({"AND": [{"segment": segment}, {"tag": "a"}]})
+        assert parsed == AllOf((Segments((segment,)), Tags(("a",))))
+
+    def test_criteria_take_tags_only_and_print_in_lower_case(self) -> None:
+        criteria = parse_criteria({"AND": [{"tag": "a"}, {"NOT": [{"tag": ["b", "c"]}]}]})
+        assert criteria_json(criteria) == {"and": [{"tag": "a"}, {"not": {"tag": ["b", "c"]}}]}
+        bad_ones = [
+            ({"segment": "s"}, "criteria.segment"),
+            ({"or": [{"passId": 1}]}, "criteria.or[0].passId"),
+            ("all", "criteria"),
+            ({"not": "all"}, "criteria.not"),
+        ]
+        for bad, field in bad_ones:
+            with pytest.raises(AudienceInvalid) as raised:
+                parse_criteria(bad)
+            assert raised.value.details[0]["field"] == field
 
     def test_bad_input_is_reported_before_segments(self) -> None:
         with pytest.raises(AudienceInvalid) as raised:

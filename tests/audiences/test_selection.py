@@ -9,9 +9,9 @@ from typing import Any
 import httpx
 import pytest
 
-from passmint.audiences import Audience, of_pass, of_tag, of_template, parse, where
+from passmint.audiences import Audience, of_pass, of_tag, of_template, parse, resolve, where
 from passmint.audiences import repository as audience_repository
-from passmint.audiences.errors import SegmentsNotBuilt
+from passmint.audiences.errors import SegmentNotFound
 from passmint.audiences.tree import Segments
 from passmint.db import Database
 from tests.conftest import ApiFactory
@@ -148,6 +148,47 @@ class TestWhere:
             assert await audience_repository.count(session, none) == 0
             assert not await audience_repository.exists(session, none)
 
-    def test_a_segment_cannot_be_selected_yet(self) -> None:
-        with pytest.raises(SegmentsNotBuilt):
+    def test_a_segment_must_be_resolved_first(self) -> None:
+        with pytest.raises(ValueError, match="resolve"):
             where(Segments(("s",)), account_id=1, project_id=None)
+
+    async def test_a_project_narrows_every_atom(self, database: Database, world: World) -> None:
+        assert await selected(database, world, parse({"tag": "vip"}), project_id=world.project1) == {
+            "p1",
+            "p2",
+        }
+        assert await selected(database, world, parse("all"), project_id=world.project2) == {"p5"}
+
+
+class TestResolve:
+    async def test_segments_become_their_criteria(self, new_api: ApiFactory, database: Database) -> None:
+        api = await new_api()
+        project = (await create_project(api))["id"]
+        template = await create_template(api, project)
+        inside = await create_pass(api, template, {"tags": ["vip", "summer"]})
+        await create_pass(api, template, {"tags": ["vip"]})
+        made = await api.post(
+            f"/v1/segments/{project}", json={"criteria": {"and": [{"tag": "vip"}, {"tag": "summer"}]}}
+        )
+        segment = made.json()["segmentId"]
+        async with database.transaction() as session:
+            either = parse({"OR": [{"segment": segment}, {"passId": 1}]})
+            audience = await resolve(session, either, account_id=api.account.id, project_id=project)
+            assert audience == parse({"OR": [{"AND": [{"tag": "vip"}, {"tag": "summer"}]}, {"passId": 1}]})
+            resolved = await resolve(
+                session, parse({"segment": segment}), account_id=api.account.id, project_id=None
+            )
+            ids = await audience_repository.pass_ids(
+                session, where(resolved, account_id=api.account.id, project_id=None)
+            )
+            assert list(ids) == [inside["id"]]
+            for unknown in ("not-a-uuid", "5b1b4f9c-8f6a-4a51-a5d6-6d8f6e0b4c11"):
+                with pytest.raises(SegmentNotFound):
+                    await resolve(
+                        session, parse({"segment": unknown}), account_id=api.account.id, project_id=None
+                    )
+            other = await new_api()
+            with pytest.raises(SegmentNotFound):
+                await resolve(
+                    session, parse({"segment": segment}), account_id=other.account.id, project_id=None
+                )

@@ -34,6 +34,7 @@ SLOT_KINDS = {
     "passLocationId": "location", "ticketId": "ticket", "scheduleId": "schedule", "tag": "tag",
     "adaptiveLinkId": "link", "adaptiveLinkExternalId": "link", "startDate": "date", "endDate": "date",
     "merchantId": "merchant",
+    "segmentId": "segment", "pass": "pass",
 }  # fmt: skip
 """What kind of object a path slot of the reference names; ``{id}`` and ``{externalId}`` take the kind of
 the path's first segment (``/template/{id}``, ``/pass/id/{externalId}``)."""
@@ -274,6 +275,13 @@ class World:
             self.made["merchant"] = {"id": made["merchantId"]}
         return self.made["merchant"]
 
+    async def segment(self) -> dict[str, Any]:
+        if "segment" not in self.made:
+            body = {"criteria": {"tag": "conformance-tag"}, "display_name": "Conformance"}
+            made = await self._post(f"/v1/segments/{(await self.project())['id']}", body)
+            self.made["segment"] = {"id": made["segmentId"]}
+        return self.made["segment"]
+
     async def callback(self) -> None:
         project = await self.project()
         await self._post(
@@ -341,6 +349,7 @@ MAKERS: dict[str, Callable[..., Awaitable[dict[str, Any]]]] = {
     "link-2": World.second_link,
     "link-pass": World.link_pass,
     "merchant": World.merchant,
+    "segment": World.segment,
 }
 
 

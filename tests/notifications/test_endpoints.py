@@ -322,13 +322,3 @@ class TestNotifyTag:
                 "/v1/tag/vip/notify", params={"templateId": template}, json=MESSAGE
             )
             assert response.status_code == 404
-
-
-class TestStillUnbuilt:
-    async def test_segment_notify_is_501(self, api: httpx.AsyncClient) -> None:
-        response = await api.post("/v1/segments/1/2/notify", params={"templateId": 1}, json=MESSAGE)
-        assert (response.status_code, response.json()["error_code"]) == (501, "not_implemented")
-
-    async def test_other_tag_routes_are_501(self, api: httpx.AsyncClient) -> None:
-        assert (await api.get("/v1/tag")).status_code == 501
-        assert (await api.get("/v1/tag/vip/passes")).status_code == 501

@@ -226,3 +226,46 @@ class TestRunning:
         async with database.transaction() as session:
             ran = await session.scalar(select(func.count()).where(Schedule.ran_at.is_not(None)))
         assert ran == 1
+
+
+class TestSegmentTargets:
+    async def test_a_schedule_reaches_the_segments_passes_as_they_are_when_it_runs(
+        self,
+        api: httpx.AsyncClient,
+        project_id: int,
+        template_id: int,
+        database: Database,
+        job_context: JobContext,
+    ) -> None:
+        gold = await create_pass(api, template_id, {"tags": ["gold"]})
+        lapsed = await create_pass(api, template_id, {"tags": ["gold", "lapsed"]})
+        criteria = {"and": [{"tag": "gold"}, {"not": {"tag": "lapsed"}}]}
+        made = await api.post(f"/v1/segments/{project_id}", json={"criteria": criteria})
+        segment_id = made.json()["segmentId"]
+        item = await schedule(api, project_id, update_of(COUPON, {"segment": segment_id}))
+        later = await create_pass(api, template_id, {"tags": ["gold"]})  # in the segment by run time
+        await make_due(database, id_of(item))
+        await worker(database, job_context).run_until_idle()
+        coupons = [await coupon(api, p["id"]) for p in (gold, lapsed, later)]
+        assert coupons == ["50%", "20%", "50%"]
+        assert (await ticket_of(api, item))["done"] == 2
+
+    async def test_a_deleted_segment_fails_the_run(
+        self, api: httpx.AsyncClient, project_id: int, database: Database, job_context: JobContext
+    ) -> None:
+        made = await api.post(f"/v1/segments/{project_id}", json={"criteria": {"tag": "gold"}})
+        segment_id = made.json()["segmentId"]
+        item = await schedule(api, project_id, update_of(COUPON, {"segment": segment_id}))
+        assert (await api.delete(f"/v1/segments/{project_id}/{segment_id}")).status_code == 204
+        await make_due(database, id_of(item))
+        await worker(database, job_context).run_until_idle()
+        ticket = await ticket_of(api, item)
+        assert ticket["status"] == "FAILED" and segment_id in ticket["error"]
+
+    async def test_an_unknown_segment_is_refused_when_saved(
+        self, api: httpx.AsyncClient, project_id: int
+    ) -> None:
+        response = await api.post(
+            f"/v1/schedules/{project_id}", json=update_of(COUPON, {"segment": str(uuid.uuid4())})
+        )
+        assert (response.status_code, response.json()["error_code"]) == (404, "segment_not_found")

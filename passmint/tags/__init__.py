@@ -1,0 +1,1 @@
+"""Tags: labels on passes, listed, added, removed, and the passes of a tag updated together."""
