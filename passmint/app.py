@@ -20,6 +20,8 @@ from passmint.db import BeforeCommit, Database
 from passmint.deps import check_api_revision
 from passmint.jobs.registry import JobContext
 from passmint.jobs.worker import Worker
+from passmint.journeys import endpoints as journeys
+from passmint.journeys import tasks as journeys_tasks
 from passmint.middleware import Authenticate, BodyLimit, RequestLog, body_limits
 from passmint.notifications.endpoints import router as notifications_router
 from passmint.passes import endpoints as passes
@@ -52,6 +54,8 @@ V1_ROUTERS: list[APIRouter] = [
     schedules_router,
     tickets_router,
     system_router,
+    journeys.flights,
+    journeys.events,
 ]
 
 BEFORE_COMMIT: tuple[BeforeCommit, ...] = (changes.Publisher(push_planning.after_change),)
@@ -65,7 +69,7 @@ def open_database(url: str) -> Database:
     return Database(url, before_commit=BEFORE_COMMIT)
 
 
-JOB_KINDS = (passes_tasks, callbacks_tasks, pushes_tasks, schedules_tasks)
+JOB_KINDS = (passes_tasks, callbacks_tasks, pushes_tasks, schedules_tasks, journeys_tasks)
 """The modules that declare the kinds of job (a payload and its handler): a worker runs these."""
 
 HTTP_TIMEOUT = httpx.Timeout(10.0, connect=5.0)

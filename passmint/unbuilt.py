@@ -27,8 +27,6 @@ UNBUILT: list[tuple[str, str]] = [
     ("/v1/links", "Adaptive links"),
     ("/v1/tag", "Tags"),
     ("/v1/segments", "Segments"),
-    ("/v1/flights", "Flights"),
-    ("/v1/events", "Events"),
     ("/v1/project/{projectId:ref}/nfcMerchants", "NFC merchants"),
     ("/v1/project/{projectId:ref}/activity", "Project activity"),
     ("/v1/project/{projectId:ref}/stats", "Project statistics"),

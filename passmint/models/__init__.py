@@ -7,6 +7,7 @@ from passmint.models.certificates import Certificate
 from passmint.models.google_callbacks import GoogleCallbackNonce
 from passmint.models.images import Image
 from passmint.models.jobs import Job
+from passmint.models.journeys import Journey, JourneyGroup, JourneyPass
 from passmint.models.links import DynamicLink
 from passmint.models.passes import ChangeClock, Pass, PassTag, Tag
 from passmint.models.projects import Project
@@ -28,6 +29,9 @@ __all__ = [
     "GoogleCallbackNonce",
     "Image",
     "Job",
+    "Journey",
+    "JourneyGroup",
+    "JourneyPass",
     "Location",
     "Pass",
     "PassTag",

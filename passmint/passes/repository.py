@@ -12,7 +12,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from passmint.kit.pagination import PageRequest, paginate
 from passmint.kit.sql import insert_for, insert_unless_taken
 from passmint.kit.time import utcnow
-from passmint.models import DynamicLink, Location, Pass, PassTag, Project, Registration, Tag, Template
+from passmint.models import (
+    DynamicLink,
+    Journey,
+    JourneyPass,
+    Location,
+    Pass,
+    PassTag,
+    Project,
+    Registration,
+    Tag,
+    Template,
+)
 from passmint.passes.schemas import InstallStatus
 
 _Row = TypeVar("_Row")
@@ -38,8 +49,11 @@ async def page(
     *,
     template_id: int | None = None,
     status: InstallStatus | None = None,
+    where: ColumnElement[bool] | None = None,
 ) -> tuple[Sequence[Pass], int]:
     statement = select(Pass).where(Pass.account_id == account_id)
+    if where is not None:
+        statement = statement.where(where)
     if template_id is not None:
         statement = statement.where(Pass.template_id == template_id)
     return await paginate(session, _status_filter(statement, status), request, SORT_COLUMNS)
@@ -254,3 +268,9 @@ async def claim_link(session: AsyncSession, link_id: uuid.UUID, pass_id: int) ->
     )
     result = await session.execute(statement)
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def journey_of(session: AsyncSession, pass_id: int) -> Journey | None:
+    """The flight or event the pass shows, if any."""
+    statement = select(Journey).join(JourneyPass, JourneyPass.journey_id == Journey.id)
+    return (await session.scalars(statement.where(JourneyPass.pass_id == pass_id))).one_or_none()
