@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 
 from tests.factories import apple_template, create_pass, create_project, create_template
+from tests.pushes.conftest import apns, push_context  # noqa: F401 - fixtures the propagation tests use
 
 FLIGHT = {
     "passGroups": ["sfo-pdx-20250319"],
