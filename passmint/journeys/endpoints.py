@@ -51,7 +51,12 @@ def _router(kind: Kind, read: type[Any], groups: type[Any], group_update: type[A
             responses=documented(400, 404), operation_id=operation,
         )  # fmt: skip
 
-    @router.post("/{projectId:ref}", response_model=read, status_code=201, summary=f"Create {kind.name}")
+    @router.post(
+        "/{projectId:ref}",
+        response_model=read,
+        status_code=kind.created_status,
+        summary=f"Create {kind.name}",
+    )
     async def create(
         project: ProjectRef, body: schemas.JourneyBody, account: AccountDep, session: SessionDep
     ) -> Any:
@@ -61,7 +66,7 @@ def _router(kind: Kind, read: type[Any], groups: type[Any], group_update: type[A
     @router.post(
         "/{projectId:ref}/id/{externalId}",
         response_model=read,
-        status_code=201,
+        status_code=kind.created_status,
         summary=f"Create or update {kind.name} by external id",
         operation_id=f"upsert_{kind.name}",
     )
@@ -74,7 +79,7 @@ def _router(kind: Kind, read: type[Any], groups: type[Any], group_update: type[A
         response: Response,
     ) -> Any:
         view, created = await journey_service.create(session, account, kind, project, body, external_id)
-        response.status_code = 201 if created else 200
+        response.status_code = kind.created_status if created else 200
         return views.read(kind, view)
 
     @router.get(

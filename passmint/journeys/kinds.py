@@ -31,6 +31,8 @@ class Kind:
     choices: dict[str, frozenset[str]] = field(default_factory=dict)
     times: frozenset[str] = frozenset()
     semantics: Completer = flight_semantics
+    created_status: int = 201
+    """What a create answers, as the reference documents it (flights: 200, though its examples print 201)."""
 
 
 FLIGHT = Kind(
@@ -70,6 +72,7 @@ FLIGHT = Kind(
         {"boardingTime", "departureTime", "arrivalTime", "actualDepartureTime", "actualArrivalTime"}
     ),
     semantics=flight_semantics,
+    created_status=200,
 )
 EVENT = Kind(
     name="event",

@@ -79,7 +79,10 @@ class FlightGroups(ApiModel):
 
 
 class EventGroups(ApiModel):
+    """``eventId`` as the schema names it, and ``eventTicketId`` as the examples do."""
+
     event_id: int
+    event_ticket_id: int
     event_external_id: str | None = None
     pass_groups: list[str]
 

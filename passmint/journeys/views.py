@@ -31,7 +31,10 @@ def groups(kind: Kind, view: JourneyView) -> schemas.FlightGroups | schemas.Even
             flight_id=journey.id, flight_external_id=journey.external_id, pass_groups=view.groups
         )
     return schemas.EventGroups(
-        event_id=journey.id, event_external_id=journey.external_id, pass_groups=view.groups
+        event_id=journey.id,
+        event_ticket_id=journey.id,
+        event_external_id=journey.external_id,
+        pass_groups=view.groups,
     )
 
 

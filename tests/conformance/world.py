@@ -31,6 +31,8 @@ SLOT_KINDS = {
     "projectId": "project", "projectExternalId": "project", "templateId": "template",
     "templateExternalId": "template", "passId": "pass", "passExternalId": "pass", "locationId": "location",
     "passLocationId": "location", "ticketId": "ticket", "scheduleId": "schedule", "tag": "tag",
+    "flightId": "flight", "flightExternalId": "flight", "eventId": "event", "eventExternalId": "event",
+    "passGroup": "passGroup",
 }  # fmt: skip
 """What kind of object a path slot of the reference names; ``{id}`` and ``{externalId}`` take the kind of
 the path's first segment (``/template/{id}``, ``/pass/id/{externalId}``)."""
@@ -39,7 +41,8 @@ SLOT_OVERRIDES = {("POST /pass/{id}", "id"): "template", ("POST /template/{id}",
 ``POST /template/{id}`` the project the template is made in."""
 FIRST_SEGMENT_KINDS = {
     "project": "project", "template": "template", "templates": "template", "pass": "pass",
-    "certificates": "certificate", "schedules": "schedule", "ticket": "ticket",
+    "certificates": "certificate", "schedules": "schedule", "ticket": "ticket", "flights": "project",
+    "events": "project",
 }  # fmt: skip
 GOOGLE_MODULES = {
     "titleModule", "infoModuleData", "textModulesData", "linksModuleData", "pointsModule", "loyaltyPoints",
@@ -51,6 +54,9 @@ GOOGLE_TEMPLATE_EXAMPLE = 2209
 PERSONALIZATION_EXAMPLE = 5189
 CALLBACK_EXAMPLE = 14851
 SCHEDULE_EXAMPLE = 18251
+FLIGHT_EXAMPLE = 12227
+EVENT_EXAMPLE = 13693
+PASS_GROUP = "conformance-group"
 
 
 class World:
@@ -107,6 +113,9 @@ class World:
         if kind == "tag":
             await self.pass_()
             return "conformance-tag"
+        if kind == "passGroup":
+            await (self.event() if "/events/" in path else self.flight())
+            return PASS_GROUP
         made = await MAKERS[kind](self, vendor) if kind == "template" else await MAKERS[kind](self)
         if bare or external:
             return ("id/" if external else "") + str(made["externalId"])
@@ -235,6 +244,21 @@ class World:
         body = self.examples[PERSONALIZATION_EXAMPLE].body
         await self._post(f"/v1/template/{template['id']}/personalization", body)
 
+    async def flight(self) -> dict[str, Any]:
+        return await self._journey("flight", FLIGHT_EXAMPLE)
+
+    async def event(self) -> dict[str, Any]:
+        return await self._journey("event", EVENT_EXAMPLE)
+
+    async def _journey(self, kind: str, line: int) -> dict[str, Any]:
+        """A flight or an event (from the reference's create example) in the world's pass group."""
+        if kind not in self.made:
+            body = copy.deepcopy(self.examples[line].body) | {"passGroups": [PASS_GROUP]}
+            project = await self.project()
+            made = await self._post(f"/v1/{kind}s/project/{project['id']}/id/conformance-{kind}", body)
+            self.made[kind] = {"id": made[f"{kind}Id"], "externalId": f"conformance-{kind}"}
+        return self.made[kind]
+
 
 MAKERS: dict[str, Callable[..., Awaitable[dict[str, Any]]]] = {
     "project": World.project,
@@ -243,6 +267,8 @@ MAKERS: dict[str, Callable[..., Awaitable[dict[str, Any]]]] = {
     "ticket": World.ticket,
     "certificate": World.certificate,
     "schedule": World.schedule,
+    "flight": World.flight,
+    "event": World.event,
 }
 
 

@@ -54,7 +54,7 @@ class TestCreate:
     async def test_upsert_by_external_ids_creates_then_changes(self, api: ApiClient) -> None:
         project = await create_project(api, "/v1/project/id/air")
         first = await api.post("/v1/flights/project/id/air/id/wn815", json=flight())
-        assert first.status_code == 201
+        assert first.status_code == 200
         assert first.json()["flightExternalId"] == "wn815"
         again = await api.post(
             "/v1/flights/project/id/air/id/wn815", json={"fields": {"departureGate": {"value": "30"}}}
