@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
+from sqlalchemy import select
+
 from passmint.db import Database
 from passmint.jobs.registry import JobContext
 from passmint.jobs.worker import Worker
 from passmint.journeys import service as journey_service
-from passmint.models import Journey
+from passmint.journeys import tasks as journey_tasks
+from passmint.models import Job, Journey
 from tests.conftest import ApiClient
 from tests.journeys.conftest import EVENT, boarding_project, document, new_flight, passes_of
 from tests.pushes.apns_standin import ApnsStandIn
@@ -116,3 +120,41 @@ class TestEventChange:
         assert after["relevantDate"] == "2019-09-25T10:35:00-07:00"
         listed = await api.get(f"{path}/passes")
         assert listed.json()["count"] == 2
+
+
+class TestInJobs:
+    async def test_the_group_update_answers_before_any_pass_changes_then_jobs_do_it_in_batches(
+        self,
+        api: ApiClient,
+        database: Database,
+        apns: ApnsStandIn,
+        push_context: JobContext,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        monkeypatch.setattr(journey_tasks, "BATCH", 2)
+        project_id, template_id = await boarding_project(api)
+        flights = [await new_flight(api, project_id) for _ in range(2)]
+        pass_ids = await passes_of(api, template_id, 5)
+        await attach(database, flights[0]["flightId"], pass_ids[:3])
+        await attach(database, flights[1]["flightId"], pass_ids[3:])
+        devices = await hold(database, pass_ids)
+        await Worker(database, push_context).run_until_idle()
+        apns.requests.clear()
+        before = {pass_id: (await api.get(f"/v1/pass/{pass_id}")).json()["updatedAt"] for pass_id in pass_ids}
+
+        response = await api.put(
+            f"/v1/flights/project/{project_id}/passGroups/sfo-pdx-20250319",
+            json={"fields": {"departureGate": {"value": "21"}}},
+        )
+        assert len(response.json()["flights"]) == 2
+        for pass_id in pass_ids:  # nothing done in the request but the flights and a queued job
+            assert (await api.get(f"/v1/pass/{pass_id}")).json()["updatedAt"] == before[pass_id]
+        async with database.transaction() as session:
+            queued = (await session.scalars(select(Job).where(Job.status == "queued"))).all()
+        assert [job.name for job in queued] == ["journeys.propagate"]
+        ticket_id = queued[0].payload["ticket_id"]
+
+        await Worker(database, push_context).run_until_idle()
+        assert Counter(request.token for request in apns.requests) == Counter(devices)
+        done = (await api.get(f"/v1/ticket/{ticket_id}")).json()
+        assert (done["status"], done["total"], done["done"]) == ("COMPLETED", 5, 5)
