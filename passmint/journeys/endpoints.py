@@ -24,10 +24,22 @@ ExternalId = Annotated[str, Path(max_length=255)]
 
 
 def _router(kind: Kind, read: type[Any], groups: type[Any], group_update: type[Any]) -> APIRouter:
+    """The routes of one kind (flights or events): group updates first, so that their
+    ``/id/passGroups/...`` spelling is not read as an external id."""
     router = APIRouter(prefix=f"/{kind.name}s/project", tags=[f"{kind.title}s"])
-    one = "{%s:ref}" % kind.id_key  # noqa: UP031 - a path slot, not a format
-    slot = ref_slot(kind.id_key)
+    _group_update_routes(router, kind, group_update)
+    _create_routes(router, kind, read)
+    _journey_routes(router, kind, read)
+    _group_routes(router, kind, groups)
+    return router
 
+
+def _slot(kind: Kind) -> tuple[str, Any]:
+    """The journey's path slot (``{flightId:ref}``) and its dependency."""
+    return "{%s:ref}" % kind.id_key, ref_slot(kind.id_key)  # noqa: UP031 - a path slot, not a format
+
+
+def _group_update_routes(router: APIRouter, kind: Kind, group_update: type[Any]) -> None:
     async def update_group(
         project: ProjectRef,
         name: GroupName,
@@ -51,6 +63,8 @@ def _router(kind: Kind, read: type[Any], groups: type[Any], group_update: type[A
             responses=documented(400, 404), operation_id=operation,
         )  # fmt: skip
 
+
+def _create_routes(router: APIRouter, kind: Kind, read: type[Any]) -> None:
     @router.post(
         "/{projectId:ref}",
         response_model=read,
@@ -82,6 +96,10 @@ def _router(kind: Kind, read: type[Any], groups: type[Any], group_update: type[A
         response.status_code = kind.created_status if created else 200
         return views.read(kind, view)
 
+
+def _journey_routes(router: APIRouter, kind: Kind, read: type[Any]) -> None:
+    one, slot = _slot(kind)
+
     @router.get(
         f"/{{projectId:ref}}/{one}",
         response_model=read,
@@ -110,6 +128,10 @@ def _router(kind: Kind, read: type[Any], groups: type[Any], group_update: type[A
     async def delete(project: ProjectRef, account: AccountDep, session: SessionDep, ref: Ref = slot) -> Any:
         await journey_service.delete(session, account, kind, project, ref)
         return schemas.Deleted(ok=True)
+
+
+def _group_routes(router: APIRouter, kind: Kind, groups: type[Any]) -> None:
+    one, slot = _slot(kind)
 
     @router.get(
         f"/{{projectId:ref}}/{one}/passGroups",
@@ -161,8 +183,6 @@ def _router(kind: Kind, read: type[Any], groups: type[Any], group_update: type[A
     ) -> PassList:
         found = await journey_service.list_passes(session, account, kind, project, ref, page, status)
         return pass_views.listing(found, page, settings.base_url)
-
-    return router
 
 
 flights = _router(FLIGHT, schemas.FlightRead, schemas.FlightGroups, schemas.FlightGroupUpdate)
