@@ -4,7 +4,8 @@ Like ``push_fanout.py`` (the APNs stand-in in a process of its own, ``passmint s
 but the change is a gate change sent to ``PUT /v1/flights/project/{p}/passGroups/{group}``: it makes
 ``--flights`` flights in one pass group, seeds ``--passes`` boarding passes shared among them, each
 registered on one device, straight into the database, then times the pass-group update call and every
-push it causes. Prints the seconds the API call took, from the call to the last push, and pushes per
+push it causes (after one read of the seeded tables, so the call does not pay for a cold database
+cache). Prints the seconds the API call took, from the call to the last push, and pushes per
 second (first push to last).
 """
 
@@ -94,6 +95,9 @@ def main() -> None:
         asyncio.run(seed(database_url, template_id, args.passes))
         asyncio.run(attach(database_url, template_id, [flight["flightId"] for flight in flights]))
 
+        # one read of the seeded tables first, so the timed call does not pay for a cold database cache
+        first = flights[0]["flightId"]
+        httpx.get(f"{url}/v1/flights/project/{project['id']}/{first}/passes", auth=auth).raise_for_status()
         called = time.time()
         change = {"fields": {"departureGate": {"value": "21"}}}
         path = f"{url}/v1/flights/project/{project['id']}/passGroups/{GROUP}"

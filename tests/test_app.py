@@ -156,7 +156,7 @@ class TestUnbuiltFeatures:
         ("method", "path", "feature"),
         [
             ("GET", "/v1/template/123/stats", "Template statistics"),
-            ("GET", "/v1/flights/1", "Flights"),
+            ("POST", "/v1/links/adaptive/multiple/project/1", "Adaptive links"),
             ("PUT", "/v1/pass/id/abc/tags", "Tags"),
             ("GET", "/v1/project/12/stats", "Project statistics"),
             ("GET", "/v1/project/id/shop/nfcMerchants", "NFC merchants"),
