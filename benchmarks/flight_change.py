@@ -5,8 +5,8 @@ but the change is a gate change sent to ``PUT /v1/flights/project/{p}/passGroups
 ``--flights`` flights in one pass group, seeds ``--passes`` boarding passes shared among them, each
 registered on one device, straight into the database, then times the pass-group update call and every
 push it causes (after one read of the seeded tables, so the call does not pay for a cold database
-cache). Prints the seconds the API call took, from the call to the last push, and pushes per
-second (first push to last).
+cache). Prints the seconds the API call took (and, for scale, a GET of one flight), from the call
+to the last push, and pushes per second (first push to last).
 """
 
 from __future__ import annotations
@@ -98,6 +98,9 @@ def main() -> None:
         # one read of the seeded tables first, so the timed call does not pay for a cold database cache
         first = flights[0]["flightId"]
         httpx.get(f"{url}/v1/flights/project/{project['id']}/{first}/passes", auth=auth).raise_for_status()
+        read_at = time.time()
+        httpx.get(f"{url}/v1/flights/project/{project['id']}/{first}", auth=auth).raise_for_status()
+        read_s = time.time() - read_at
         called = time.time()
         change = {"fields": {"departureGate": {"value": "21"}}}
         path = f"{url}/v1/flights/project/{project['id']}/passGroups/{GROUP}"
@@ -118,6 +121,7 @@ def main() -> None:
         "pushes": seen["pushes"],
         "pushes_per_s": round(seen["pushes"] / pushing, 1) if pushing else None,
         "api_call_s": round(answered - called, 3),
+        "get_flight_s": round(read_s, 3),
         "api_call_to_first_push_s": round(seen["first_at"] - called, 2),
         "api_call_to_last_push_s": round(seen["last_at"] - called, 2),
     }))  # fmt: skip
