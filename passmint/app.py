@@ -24,6 +24,8 @@ from passmint.googleapi import tasks as googleapi_tasks
 from passmint.googleapi.endpoints import router as google_messages_router
 from passmint.jobs.registry import JobContext
 from passmint.jobs.worker import Worker
+from passmint.journeys import endpoints as journeys
+from passmint.journeys import tasks as journeys_tasks
 from passmint.links import endpoints as links
 from passmint.middleware import Authenticate, BodyLimit, RequestLog, body_limits
 from passmint.nfc.endpoints import router as nfc_router
@@ -71,6 +73,8 @@ V1_ROUTERS: list[APIRouter] = [
     system_router,
     stats_router,
     nfc_router,
+    journeys.flights,
+    journeys.events,
 ]
 
 BEFORE_COMMIT: tuple[BeforeCommit, ...] = (
@@ -89,7 +93,7 @@ def open_database(url: str) -> Database:
     return Database(url, before_commit=BEFORE_COMMIT)
 
 
-JOB_KINDS = (passes_tasks, callbacks_tasks, pushes_tasks, schedules_tasks, googleapi_tasks)
+JOB_KINDS = (passes_tasks, callbacks_tasks, pushes_tasks, schedules_tasks, googleapi_tasks, journeys_tasks)
 """The modules that declare the kinds of job (a payload and its handler): a worker runs these."""
 
 HTTP_TIMEOUT = httpx.Timeout(10.0, connect=5.0)

@@ -58,6 +58,12 @@ def _ref(name: str) -> Any:
     return Depends(resolve)
 
 
+def ref_slot(name: str) -> Any:
+    """The dependency reading path slot ``name`` (``{name:ref}``) into a ``Ref``, for routes made by a
+    factory (flights and events share theirs)."""
+    return _ref(name)
+
+
 ProjectRef = Annotated[Ref, _ref("projectId")]
 """Declare a path as ``.../{projectId:ref}`` and a parameter as ``project: ProjectRef``."""
 TemplateRef = Annotated[Ref, _ref("templateId")]

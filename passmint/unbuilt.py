@@ -16,8 +16,6 @@ from passmint.routing import built_methods
 
 UNBUILT: list[tuple[str, str]] = [
     ("/v1/links/adaptive/multiple", "Adaptive links for boarding passes and event tickets"),
-    ("/v1/flights", "Flights"),
-    ("/v1/events", "Events"),
 ]
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 

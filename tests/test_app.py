@@ -155,8 +155,7 @@ class TestUnbuiltFeatures:
     @pytest.mark.parametrize(
         ("method", "path", "feature"),
         [
-            ("GET", "/v1/flights/1", "Flights"),
-            ("GET", "/v1/events/1", "Events"),
+            ("POST", "/v1/links/adaptive/multiple/project/1", "Adaptive links"),
         ],
     )
     async def test_answer_501_naming_the_feature(

@@ -222,7 +222,7 @@ async def passes(
     """One page of the passes the link made."""
     link = await get(session, account, link_ref, project_ref=project_ref)
     rows, count = await pass_repository.page(
-        session, account.id, page, status=status, condition=repository.made_by(link.id)
+        session, account.id, page, status=status, where=repository.made_by(link.id)
     )
     return pass_service.PassPage(
         rows, count, await pass_repository.vendors(session, {r.template_id for r in rows})

@@ -9,6 +9,7 @@ from passmint.models.google import GoogleMessage, GoogleObject, GoogleRate
 from passmint.models.google_callbacks import GoogleCallbackNonce
 from passmint.models.images import Image
 from passmint.models.jobs import Job
+from passmint.models.journeys import Journey, JourneyGroup, JourneyPass
 from passmint.models.links import DynamicLink
 from passmint.models.nfc import NfcMerchant
 from passmint.models.passes import ChangeClock, Pass, PassTag, Tag
@@ -39,6 +40,9 @@ __all__ = [
     "GoogleRate",
     "Image",
     "Job",
+    "Journey",
+    "JourneyGroup",
+    "JourneyPass",
     "Location",
     "NfcMerchant",
     "Pass",

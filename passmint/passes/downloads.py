@@ -192,4 +192,5 @@ async def _record(session: AsyncSession, account: Account, pass_: Pass) -> PassR
     template, project = await pass_service.project_of(session, pass_)
     locations = [place.data for place in await repository.places(session, pass_)]
     changed = max(pass_.updated_at, template.updated_at)
-    return PassRecord(account, pass_, template, project, locations, changed)
+    journey = await repository.journey_of(session, pass_.id)
+    return PassRecord(account, pass_, template, project, locations, changed, journey)

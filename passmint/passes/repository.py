@@ -12,7 +12,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from passmint.kit.pagination import PageRequest, paginate
 from passmint.kit.sql import insert_for, insert_unless_taken
 from passmint.kit.time import utcnow
-from passmint.models import DynamicLink, Location, Pass, PassTag, Project, Registration, Tag, Template
+from passmint.models import (
+    DynamicLink,
+    Journey,
+    JourneyPass,
+    Location,
+    Pass,
+    PassTag,
+    Project,
+    Registration,
+    Tag,
+    Template,
+)
 from passmint.passes.schemas import InstallStatus
 
 _TEMPLATES_READ = "passmint.templates_read"
@@ -32,6 +43,11 @@ def _status_filter(statement: Select[_Row], status: InstallStatus | None) -> Sel
     return statement
 
 
+def carrying_tag(tag_id: int) -> ColumnElement[bool]:
+    """The passes carrying the tag (through pass_tags' index on the tag), for ``page``'s ``where``."""
+    return Pass.id.in_(select(PassTag.pass_id).where(PassTag.tag_id == tag_id))
+
+
 async def page(
     session: AsyncSession,
     account_id: int,
@@ -39,16 +55,13 @@ async def page(
     *,
     template_id: int | None = None,
     status: InstallStatus | None = None,
-    condition: ColumnElement[bool] | None = None,
-    tag_id: int | None = None,
+    where: ColumnElement[bool] | None = None,
 ) -> tuple[Sequence[Pass], int]:
     statement = select(Pass).where(Pass.account_id == account_id)
+    if where is not None:
+        statement = statement.where(where)
     if template_id is not None:
         statement = statement.where(Pass.template_id == template_id)
-    if condition is not None:
-        statement = statement.where(condition)
-    if tag_id is not None:  # through pass_tags' index on the tag
-        statement = statement.where(Pass.id.in_(select(PassTag.pass_id).where(PassTag.tag_id == tag_id)))
     return await paginate(session, _status_filter(statement, status), request, SORT_COLUMNS)
 
 
@@ -295,3 +308,9 @@ async def claim_link(session: AsyncSession, link_id: uuid.UUID, pass_id: int) ->
     )
     result = await session.execute(statement)
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def journey_of(session: AsyncSession, pass_id: int) -> Journey | None:
+    """The flight or event the pass shows, if any."""
+    statement = select(Journey).join(JourneyPass, JourneyPass.journey_id == Journey.id)
+    return (await session.scalars(statement.where(JourneyPass.pass_id == pass_id))).one_or_none()

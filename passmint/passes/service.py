@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
+from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint import changes
@@ -99,13 +100,13 @@ async def list_passes(
     *,
     template: Ref | None = None,
     status: InstallStatus | None = None,
-    tag_id: int | None = None,
+    where: ColumnElement[bool] | None = None,
 ) -> PassPage:
-    """One page of the account's passes, of one template (or carrying one tag) or all, filtered by install
-    status."""
+    """One page of the account's passes, of one template or all (or those ``where`` selects), filtered
+    by install status."""
     template_id = None if template is None else (await template_service.get(session, account, template)).id
     rows, count = await repository.page(
-        session, account.id, page, template_id=template_id, status=status, tag_id=tag_id
+        session, account.id, page, template_id=template_id, status=status, where=where
     )
     return PassPage(rows, count, await repository.vendors(session, {row.template_id for row in rows}))
 

@@ -18,6 +18,7 @@ from passmint.kit.pagination import PageRequest
 from passmint.kit.refs import PassLocator
 from passmint.models import Account, Tag, Ticket
 from passmint.passes import bulk
+from passmint.passes import repository as pass_repository
 from passmint.passes import service as pass_service
 from passmint.passes.schemas import MAX_TAGS, FieldsChange, InstallStatus
 from passmint.passes.service import PassPage
@@ -98,7 +99,8 @@ async def passes(
     session: AsyncSession, account: Account, tag: str, request: PageRequest, status: InstallStatus | None
 ) -> PassPage:
     found = await find(session, account, tag)
-    return await pass_service.list_passes(session, account, request, status=status, tag_id=found.id)
+    where = pass_repository.carrying_tag(found.id)
+    return await pass_service.list_passes(session, account, request, status=status, where=where)
 
 
 async def update_passes(

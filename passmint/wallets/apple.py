@@ -27,6 +27,7 @@ from passmint.apple.render import (
     render_pass,
 )
 from passmint.apple.render_values import barcode_format
+from passmint.apple.semantics import journey_values
 from passmint.certificates.service import project_signer
 from passmint.config import Settings
 from passmint.designs import APPLE_HEADERS, AppleField, Vendor
@@ -143,6 +144,7 @@ def _signed_version(record: PassRecord, signer: PassSigner, settings: Settings) 
         project.id,
         project.updated_at,
         json.dumps(record.locations, sort_keys=True, default=str),
+        None if record.journey is None else (record.journey.id, record.journey.updated_at),
         signer.fingerprint,
         settings.base_url,
     )
@@ -170,11 +172,19 @@ async def _render(
         project_settings=project.settings,
         design={**template.design, "locations": record.locations},
         expiry=template.expiry,
-        values=pass_.values,
+        values=_shown_values(record),
         identity=identity,
         images=images,
     )
     return _with_personalization(rendered, record, logo)
+
+
+def _shown_values(record: PassRecord) -> dict[str, Any]:
+    """The pass's values, with the flight or event it shows (see ``apple.semantics.journey_values``)."""
+    journey = record.journey
+    if journey is None:
+        return dict(record.pass_.values)
+    return journey_values(record.pass_.values, record.template.design, journey.fields, journey.semantics)
 
 
 def _with_personalization(rendered: RenderedPass, record: PassRecord, logo: bytes) -> RenderedPass:

@@ -19,7 +19,7 @@ from passmint.apple.errors import Problem
 from passmint.config import Settings
 from passmint.designs import Vendor
 from passmint.kit.files import Download
-from passmint.models import Account, Pass, Project, Template
+from passmint.models import Account, Journey, Pass, Project, Template
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,8 @@ class PassRecord:
     locations: list[dict[str, Any]]
     changed_at: datetime
     """When what the pass shows last changed (its own change, or its template's if later)."""
+    journey: Journey | None = None
+    """The flight or event the pass shows, if any (its fields and semantic tags go on the pass)."""
 
 
 class WalletFormat(Protocol):

@@ -35,6 +35,8 @@ SLOT_KINDS = {
     "adaptiveLinkId": "link", "adaptiveLinkExternalId": "link", "startDate": "date", "endDate": "date",
     "merchantId": "merchant",
     "segmentId": "segment", "pass": "pass",
+    "flightId": "flight", "flightExternalId": "flight", "eventId": "event", "eventExternalId": "event",
+    "passGroup": "passGroup",
 }  # fmt: skip
 """What kind of object a path slot of the reference names; ``{id}`` and ``{externalId}`` take the kind of
 the path's first segment (``/template/{id}``, ``/pass/id/{externalId}``)."""
@@ -53,7 +55,8 @@ EXAMPLE_IDS = {"abchd345678": "link", "as3shd345": "link", "rthBWAWDaAA": "link"
 """Ids the reference's examples print in place of a slot, and the kind of object each names."""
 FIRST_SEGMENT_KINDS = {
     "project": "project", "template": "template", "templates": "template", "pass": "pass",
-    "certificates": "certificate", "schedules": "schedule", "ticket": "ticket",
+    "certificates": "certificate", "schedules": "schedule", "ticket": "ticket", "flights": "project",
+    "events": "project",
 }  # fmt: skip
 GOOGLE_MODULES = {
     "titleModule", "infoModuleData", "textModulesData", "linksModuleData", "pointsModule", "loyaltyPoints",
@@ -71,6 +74,9 @@ GOOGLE_TEMPLATE_EXAMPLE = 2209
 PERSONALIZATION_EXAMPLE = 5189
 CALLBACK_EXAMPLE = 14851
 SCHEDULE_EXAMPLE = 18251
+FLIGHT_EXAMPLE = 12227
+EVENT_EXAMPLE = 13693
+PASS_GROUP = "conformance-group"
 
 
 class World:
@@ -140,6 +146,9 @@ class World:
         if kind == "tag":
             await self.pass_()
             return "conformance-tag"
+        if kind == "passGroup":
+            await (self.event() if "/events/" in path else self.flight())
+            return PASS_GROUP
         made = await MAKERS[kind](self, vendor) if kind in VENDORED else await MAKERS[kind](self)
         if bare or external:
             return ("id/" if external else "") + str(made["externalId"])
@@ -337,6 +346,21 @@ class World:
         body = self.examples[PERSONALIZATION_EXAMPLE].body
         await self._post(f"/v1/template/{template['id']}/personalization", body)
 
+    async def flight(self) -> dict[str, Any]:
+        return await self._journey("flight", FLIGHT_EXAMPLE)
+
+    async def event(self) -> dict[str, Any]:
+        return await self._journey("event", EVENT_EXAMPLE)
+
+    async def _journey(self, kind: str, line: int) -> dict[str, Any]:
+        """A flight or an event (from the reference's create example) in the world's pass group."""
+        if kind not in self.made:
+            body = copy.deepcopy(self.examples[line].body) | {"passGroups": [PASS_GROUP]}
+            project = await self.project()
+            made = await self._post(f"/v1/{kind}s/project/{project['id']}/id/conformance-{kind}", body)
+            self.made[kind] = {"id": made[f"{kind}Id"], "externalId": f"conformance-{kind}"}
+        return self.made[kind]
+
 
 MAKERS: dict[str, Callable[..., Awaitable[dict[str, Any]]]] = {
     "project": World.project,
@@ -350,6 +374,8 @@ MAKERS: dict[str, Callable[..., Awaitable[dict[str, Any]]]] = {
     "link-pass": World.link_pass,
     "merchant": World.merchant,
     "segment": World.segment,
+    "flight": World.flight,
+    "event": World.event,
 }
 
 
