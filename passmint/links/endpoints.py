@@ -39,15 +39,22 @@ PageSize = Annotated[int, Query(alias="pageSize", ge=1, le=MAX_PAGE_SIZE, descri
 Token = Annotated[str | None, Query(alias="nextPageToken", max_length=64, description="Continue a listing.")]
 PASS_FILE: dict[int | str, dict[str, Any]] = {
     200: {
-        "content": {"application/vnd.apple.pkpass": {}},
-        "description": "The pass, or passes, for an iPhone.",
+        "content": {
+            "application/vnd.apple.pkpass": {},
+            "application/vnd.apple.pkpasses": {},
+            "text/html": {},
+            "application/json": {},
+        },
+        "description": "The pass (or passes) for an iPhone; the landing page for a browser; an Android save "
+        "link as JSON when JSON is asked for.",
     },
-    302: {"description": "Android: the Google Wallet save link; a browser: the link's landing page."},
-    **documented(400, 404, 410, 501),
+    302: {"description": "Android: the Google Wallet save link; a link with its own landingPageUrl: there."},
+    304: {"description": "The landing page has not changed since the browser's copy (If-None-Match)."},
+    **documented(400, 404, 410, 502),
 }
 
 
-def error_pages(request: Request) -> None:
+async def error_pages(request: Request) -> None:
     """A browser that hits a refusal on a public link gets a page, not JSON (see ``http_errors``)."""
     request.state.error_page = True
 

@@ -21,7 +21,7 @@ PATH = "/google/v1/callbacks"
 router = APIRouter(tags=["Google Wallet callbacks"], responses=documented(400, 503))
 
 
-def root_keys(request: Request, settings: SettingsDep) -> RootKeys:
+async def root_keys(request: Request, settings: SettingsDep) -> RootKeys:
     """The application's cache of Google's root keys (one per process)."""
     found: RootKeys | None = getattr(request.app.state, "google_root_keys", None)
     if found is None:

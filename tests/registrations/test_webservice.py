@@ -434,13 +434,13 @@ async def test_not_modified_builds_nothing(
 
 async def test_latest_pass_statements(phone: Phone, database: Database) -> None:
     """The pass by serial, its template with its project (read once: the type check and the download
-    share them), the certificate for the type check, the account, its places, the signer's certificate;
-    the signed bytes come from the cache."""
+    share them), the certificate for the type check, the account, its places, the flight or event it
+    shows, the signer's certificate; the signed bytes come from the cache."""
     assert (await phone.latest()).status_code == 200
     with statements(database) as sent:
         response = await phone.latest()
     assert response.status_code == 200
-    assert len(sent) == 6, "\\n\\n".join(sent)
+    assert len(sent) == 7, "\\n\\n".join(sent)
     assert sum("JOIN projects" in statement for statement in sent) == 1
 
 
