@@ -33,6 +33,11 @@ class AdaptiveLink(Base):
     project_id: Mapped[int] = mapped_column(BigId, ForeignKey("projects.id", ondelete="CASCADE"), index=True)
     external_id: Mapped[str | None] = mapped_column(String(255))
     kind: Mapped[str] = mapped_column(String(16), default="single")
+    """``single``, or ``flight``/``event`` for a passenger's or attendee's link of the multiple form."""
+    journey_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("journeys.id", ondelete="SET NULL"), index=True
+    )
+    """The flight or event every pass the link makes shows (the multiple form's links)."""
     ios_template_id: Mapped[int | None] = mapped_column(
         BigId, ForeignKey("templates.id", ondelete="SET NULL"), index=True
     )
