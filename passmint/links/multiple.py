@@ -115,31 +115,52 @@ async def _link(
 ) -> Issued:  # fmt: skip
     """The person's link, made or (by its external id) changed, and its passes showing the journey."""
     link_body = _link_body(body, person)
-    external_id = person.adaptive_link_external_id
-    known = None
-    if external_id is not None:
-        project_id = journey.project_id
-        found = await repository.by_external_id(session, account.id, external_id, project_id)
-        known = found[0] if found else None
-    if known is not None and known.kind == "single":
-        raise LinkExternalIdTaken(
-            f"Project {journey.project_id} has an adaptive link '{external_id}' that is not a "
-            f"{kind.name}'s: give another adaptiveLinkExternalId"
-        )
-    if known is None:
-        view = await service.create(
-            session, account, link_body, images, project_ref=project_ref, external_id=external_id
-        )
-    else:
-        view = await service.update(session, account, known.public_id, link_body, images)
-        await _refresh_passes(session, account, view.link, link_body, images)
+    view, created = await _upsert(
+        session, account, project_ref, journey.project_id, link_body, person, images
+    )
     link = view.link
     link.kind, link.journey_id = kind.name, journey.id
     await session.flush()
     if not link.is_personalized:
         await visits.issue_shared(session, link)
     await journey_service.attach_passes(session, journey, await repository.pass_ids(session, link.id))
-    return Issued(await service.view(session, link), kind, journey, known is None)
+    return Issued(await service.view(session, link), kind, journey, created)
+
+
+async def _upsert(
+    session: AsyncSession, account: Account, project_ref: Ref, project_id: int, body: LinkBody,
+    person: Holder, images: ImageSource,
+) -> tuple[LinkView, bool]:  # fmt: skip
+    """The person's link: made, or the one with their external id changed (its passes too); whether made."""
+    external_id = person.adaptive_link_external_id
+    known = await _known(session, account, project_id, external_id)
+    if known is None:
+        try:
+            made = await service.create(
+                session, account, body, images, project_ref=project_ref, external_id=external_id
+            )
+            return made, True
+        except LinkExternalIdTaken:  # a racing request made it since the lookup: this one changes it
+            known = await _known(session, account, project_id, external_id)
+            assert known is not None
+    view = await service.update(session, account, known.public_id, body, images)
+    await _refresh_passes(session, account, view.link, body, images)
+    return view, False
+
+
+async def _known(
+    session: AsyncSession, account: Account, project_id: int, external_id: str | None
+) -> AdaptiveLink | None:
+    """The project's passenger or attendee link with this external id; a 409 for an ordinary link's."""
+    if external_id is None:
+        return None
+    found = await repository.by_external_id(session, account.id, external_id, project_id)
+    if found and found[0].kind == "single":
+        raise LinkExternalIdTaken(
+            f"Project {project_id} has an ordinary adaptive link '{external_id}': a passenger's or "
+            "attendee's link needs another adaptiveLinkExternalId"
+        )
+    return found[0] if found else None
 
 
 async def _refresh_passes(

@@ -3,6 +3,7 @@ showing their flight or event, which a change to the flight then reaches."""
 
 from __future__ import annotations
 
+import asyncio
 import copy
 from collections import Counter
 from typing import Any
@@ -13,7 +14,7 @@ from passmint.db import Database
 from passmint.jobs.registry import JobContext
 from passmint.jobs.worker import Worker
 from tests.conftest import ApiClient
-from tests.factories import apple_template, create_project, create_template
+from tests.factories import GOOGLE_TEMPLATE, apple_template, create_project, create_template
 from tests.journeys.conftest import EVENT, FLIGHT, document
 from tests.pushes.apns_standin import ApnsStandIn
 from tests.pushes.conftest import hold
@@ -167,6 +168,25 @@ class TestBoardingPasses:
         assert (await api.get(flight_passes)).json()["count"] == 1
 
 
+class TestBothPlatforms:
+    async def test_each_passenger_gets_an_apple_and_a_google_pass_of_the_flight(self, api: ApiClient) -> None:
+        project_id, apple_id = await boarding(api)
+        google = copy.deepcopy(GOOGLE_TEMPLATE) | {"projectType": "boardingPass"}
+        google["textModulesData"] = {
+            name: {"header": name, "body": "", "row": row, "col": 0}
+            for row, name in enumerate(["seatNumber", "passengerName", "confirmationCode"])
+        }
+        google_id = await create_template(api, project_id, google)
+        body = boarding_body(
+            apple_id, [passenger("13A", "SMITH/JOE", "joe"), passenger("13B", "SMITH/SALLY")]
+        )
+        links = await issue(api, project_id, body | {"androidTemplateId": google_id})
+        assert [link["androidTemplateId"] for link in links] == [google_id, google_id]
+        listed = await api.get(f"/v1/flights/project/{project_id}/{links[0]['flightId']}/passes")
+        assert listed.json()["count"] == 4
+        assert sorted(item["platform"] for item in listed.json()["passes"]) == ["android"] * 2 + ["ios"] * 2
+
+
 class TestEventTickets:
     async def test_one_ticket_per_attendee_listed_by_the_event(self, api: ApiClient) -> None:
         project = await create_project(api, name="Ballpark", projectType="eventTicket")
@@ -227,3 +247,17 @@ class TestRefusals:
             await api.post(f"/v1/links/adaptive/multiple/project/{project_id}", json=body)
         ).status_code == 404
         assert (await api.post("/v1/links/adaptive/multiple/project/999999", json=body)).status_code == 404
+
+
+class TestRaces:
+    async def test_requests_for_the_same_new_flight_and_passenger_at_once(self, api: ApiClient) -> None:
+        project_id, template_id = await boarding(api)
+        body = boarding_body(template_id, [passenger("13A", "SMITH/JOE", "joe")])
+        target = f"/v1/links/adaptive/multiple/project/{project_id}"
+        answers = await asyncio.gather(*(api.post(target, json=body) for _ in range(6)))
+        assert [answer.status_code for answer in answers] == [200] * 6, [a.text for a in answers]
+        links = [answer.json()["links"][0] for answer in answers]
+        assert len({link["adaptiveLinkId"] for link in links}) == 1
+        assert len({link["flightId"] for link in links}) == 1
+        listed = await api.get(f"/v1/flights/project/{project_id}/{links[0]['flightId']}/passes")
+        assert listed.json()["count"] == 1
