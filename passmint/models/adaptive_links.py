@@ -19,8 +19,8 @@ class AdaptiveLink(Base):
     the one pass every visit hands out (``*_pass_id``).
 
     ``kind`` is ``single`` for ``POST /links/adaptive``; the ``links/adaptive/multiple`` forms (a link
-    per passenger or attendee) are rows of their own kind with their payload in ``payload``, and add
-    a reference to their flight or event.
+    per passenger or attendee, ``links/multiple.py``) are rows of kind ``flight``/``event`` with the
+    person's pass values in ``payload`` and their flight or event in ``journey_id``.
     """
 
     __tablename__ = "adaptive_links"
