@@ -10,7 +10,7 @@ from http.cookiejar import CookieJar, DefaultCookiePolicy
 import httpx
 from fastapi import APIRouter, Depends, FastAPI
 
-from passmint import __version__, changes, http_errors, openapi, unbuilt
+from passmint import __version__, changes, http_errors, openapi
 from passmint.accounts.cache import KeyCache
 from passmint.callbacks import tasks as callbacks_tasks
 from passmint.callbacks.endpoints import router as callbacks_router
@@ -166,7 +166,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(google_callbacks)
     app.include_router(registrations_v2)
     app.include_router(images_router)
-    unbuilt.install(app)
     http_errors.install(app)
     openapi.install(app)
     app.add_middleware(Authenticate)  # the last added runs first: RequestLog, BodyLimit, Authenticate

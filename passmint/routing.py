@@ -173,8 +173,6 @@ def _located(handler: Callable[..., Awaitable[Any]], locate: Callable[..., Any])
     return endpoint
 
 
-UNBUILT = "unbuilt"
-"""The name of the catch-all routes of features not built yet (see ``unbuilt.py``)."""
 PROBED_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
@@ -186,19 +184,13 @@ def _methods_at(scope: Scope, routes: Sequence[BaseRoute]) -> set[str]:
     }
 
 
-def built_methods(request: Request) -> set[str]:
-    """The methods routes of built features take at the request's path."""
-    routes = [route for route in request.app.router.routes if getattr(route, "name", None) != UNBUILT]
-    return _methods_at(request.scope, routes)
-
-
 def allowed_methods(request: Request) -> str:
     """The ``Allow`` value of a 405: every method the request's path takes.
 
     Starlette answers 405 from the first route whose path matched, naming only that route's methods;
     a path served by several routes (``GET`` on one, ``PUT`` on another) takes the methods of all.
     """
-    methods = built_methods(request) or _methods_at(request.scope, request.app.router.routes)
+    methods = _methods_at(request.scope, request.app.router.routes)
     return ", ".join(sorted(methods))
 
 

@@ -151,30 +151,20 @@ class TestOpenApi:
         assert response.status_code == 200 and "swagger" in response.text.lower()
 
 
-class TestUnbuiltFeatures:
-    @pytest.mark.parametrize(
-        ("method", "path", "feature"),
-        [
-            ("POST", "/v1/links/adaptive/multiple/project/1", "Adaptive links"),
-        ],
-    )
-    async def test_answer_501_naming_the_feature(
-        self, api: httpx.AsyncClient, method: str, path: str, feature: str
-    ) -> None:
-        response = await api.request(method, path)
-        assert response.status_code == 501
-        assert response.json()["error_code"] == "not_implemented"
-        assert feature in response.json()["error"]
+class TestUnknownRoutes:
+    async def test_an_unknown_path_is_a_404(self, api: httpx.AsyncClient) -> None:
+        response = await api.post("/v1/links/adaptive/nowhere/project/1/more")
+        assert response.status_code == 404
+        assert response.json()["error_code"] == "not_found"
 
     async def test_built_routes_are_not_shadowed(self, api: httpx.AsyncClient) -> None:
         assert (await api.get("/v1/project")).status_code == 200
 
-    async def test_a_built_path_under_an_unbuilt_prefix_answers_405_not_501(
-        self, api: httpx.AsyncClient
-    ) -> None:
-        response = await api.put("/v1/tag/summer/notify")  # /v1/tag is unbuilt; its notify is built
+    async def test_a_wrong_method_is_a_405_naming_the_allowed_ones(self, api: httpx.AsyncClient) -> None:
+        response = await api.put("/v1/tag/summer/notify")
         assert response.status_code == 405
         assert response.headers["Allow"] == "DELETE, POST"
+        assert (await api.get("/v1/links/adaptive/multiple/project/1")).status_code == 405
 
 
 def test_outbound_client_keeps_no_cookies_and_ignores_proxy_settings() -> None:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from passmint.kit.sql import insert_for, insert_unless_taken
 from passmint.kit.time import utcnow
 from passmint.models import Journey, JourneyGroup, JourneyPass, Pass
 
@@ -25,10 +26,10 @@ async def by_external_id(
     return (await session.scalars(statement)).one_or_none()
 
 
-async def add(session: AsyncSession, journey: Journey) -> Journey:
-    session.add(journey)
-    await session.flush()
-    return journey
+async def add_unless_taken(session: AsyncSession, journey: Journey) -> Journey | None:
+    """The stored journey, or None when its project has a journey of its kind with its external id (a
+    request racing for the same new flight made it first): the unique constraint decides."""
+    return await insert_unless_taken(session, journey, ("project_id", "kind", "external_id"))
 
 
 async def remove(session: AsyncSession, journey: Journey) -> None:
@@ -44,15 +45,13 @@ async def groups(session: AsyncSession, journey_id: int) -> list[str]:
 
 
 async def add_groups(session: AsyncSession, journey: Journey, names: Sequence[str]) -> None:
-    have = set(await groups(session, journey.id))
-    for name in dict.fromkeys(names):
-        if name not in have:
-            session.add(
-                JourneyGroup(
-                    journey_id=journey.id, name=name, project_id=journey.project_id, kind=journey.kind
-                )
-            )
-    await session.flush()
+    """Groups the journey is in already are left alone (also when a racing request just added them)."""
+    rows = [
+        {"journey_id": journey.id, "name": name, "project_id": journey.project_id, "kind": journey.kind}
+        for name in dict.fromkeys(names)
+    ]
+    if rows:
+        await session.execute(insert_for(session, JourneyGroup).values(rows).on_conflict_do_nothing())
 
 
 async def remove_group(session: AsyncSession, journey_id: int, name: str) -> bool:
@@ -109,10 +108,13 @@ async def touch_batch(
 
 
 async def link(session: AsyncSession, journey_id: int, pass_ids: Sequence[int]) -> None:
-    """These passes show this journey (and no other)."""
-    await session.execute(delete(JourneyPass).where(JourneyPass.pass_id.in_(pass_ids)))
-    session.add_all(
-        JourneyPass(pass_id=pass_id, journey_id=journey_id) for pass_id in dict.fromkeys(pass_ids)
+    """These passes show this journey (and no other): one upsert, so racing requests cannot collide."""
+    rows = [{"pass_id": pass_id, "journey_id": journey_id} for pass_id in dict.fromkeys(pass_ids)]
+    statement = insert_for(session, JourneyPass).values(rows)
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["pass_id"], set_={"journey_id": statement.excluded.journey_id}
+        )
     )
     stamp = update(Pass).where(Pass.id.in_(pass_ids)).values(updated_at=utcnow())
     await session.execute(stamp, execution_options={"synchronize_session": False})

@@ -59,9 +59,13 @@ async def create(
     journey = Journey(
         project_id=project.id, kind=kind.name, external_id=external_id, fields=fields, semantics=semantics
     )
-    await repository.add(session, journey)
-    await repository.add_groups(session, journey, body.pass_groups or [])
-    return await _view(session, project, journey), True
+    stored = await repository.add_unless_taken(session, journey)
+    if stored is None:  # a racing request made it since the lookup above: this one changes it
+        found = await repository.by_external_id(session, project.id, kind.name, str(external_id))
+        assert found is not None
+        return await _change(session, account, kind, project, found, body), False
+    await repository.add_groups(session, stored, body.pass_groups or [])
+    return await _view(session, project, stored), True
 
 
 async def get(session: AsyncSession, account: Account, kind: Kind, project_ref: Ref, ref: Ref) -> JourneyView:

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from passmint.deps import AccountDep, ImageSourceDep, SessionDep, SettingsDep, page_params
 from passmint.http_errors import documented
 from passmint.kit.pagination import MAX_PAGE_SIZE, PageRequest
-from passmint.links import service, views, visits
+from passmint.links import multiple, service, views, visits
 from passmint.links.schemas import (
     LinkBody,
     LinkDeleted,
@@ -20,6 +20,8 @@ from passmint.links.schemas import (
     LinkPasses,
     LinkPassList,
     LinkRead,
+    MultipleBody,
+    MultipleLinks,
     Platform,
     TicketId,
     TicketList,
@@ -70,6 +72,19 @@ async def create_link(
     body: LinkBody, account: AccountDep, session: SessionDep, settings: SettingsDep, images: ImageSourceDep
 ) -> LinkRead:
     return views.read(await service.create(session, account, body, images), settings.base_url)
+
+
+@router.post(
+    "/multiple/project/{projectId:ref}",
+    response_model=MultipleLinks,
+    summary="Create boarding pass or event ticket adaptive links",
+    responses=documented(400, 404, 409),
+)
+async def create_multiple_links(
+    project: ProjectRef, body: MultipleBody, account: AccountDep, session: SessionDep, settings: SettingsDep,
+    images: ImageSourceDep,
+) -> MultipleLinks:  # fmt: skip
+    return views.multiple(await multiple.create(session, account, project, body, images), settings.base_url)
 
 
 @router.get("/projects/{projectId:ref}", response_model=LinkPage, summary="List Adaptive Links for a project")

@@ -191,3 +191,9 @@ async def touch(session: AsyncSession, link_id: int, now: datetime, before: date
         .execution_options(synchronize_session=False)
     )
     await session.execute(statement)
+
+
+async def pass_ids(session: AsyncSession, link_id: int) -> list[int]:
+    """The ids of every pass the link made."""
+    statement = select(AdaptiveLinkPass.pass_id).where(AdaptiveLinkPass.link_id == link_id)
+    return list((await session.scalars(statement.order_by(AdaptiveLinkPass.pass_id))).all())

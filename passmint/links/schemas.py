@@ -9,11 +9,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
+from passmint.journeys.schemas import MAX_GROUPS, FieldsBody, GroupName
 from passmint.kit.ids import Id
 from passmint.kit.pagination import Pagination
 from passmint.kit.schemas import ApiModel, InputModel
 from passmint.kit.time import UtcDateTime
-from passmint.passes.schemas import PassBody, PassSummary, PassValue
+from passmint.passes.schemas import PassBody, PassSummary, PassValue, PassValues
 from passmint.templates.schemas import LocationIn
 
 MAX_PASSES = 1_000_000
@@ -153,3 +154,74 @@ class TicketId(ApiModel):
 
 class TicketList(ApiModel):
     tickets: list[TicketId]
+
+
+class Holder(InputModel):
+    """A passenger of a flight or an attendee of an event: their link's external id and their own fields
+    (seat, confirmation code, name, barcode...), over the payload's."""
+
+    adaptive_link_external_id: ExternalId | None = None
+    fields: PassValues = Field(default_factory=dict)
+
+
+MAX_HOLDERS = 1000
+
+
+class JourneyItem(InputModel):
+    """A flight or an event of a multiple link: an existing one by id or external id, or the fields of
+    a new one (named by the external id when one is given)."""
+
+    pass_groups: Annotated[list[GroupName], Field(max_length=MAX_GROUPS)] | None = None
+    fields: FieldsBody | None = None
+
+
+class FlightItem(JourneyItem):
+    flight_id: Id | None = None
+    flight_external_id: ExternalId | None = None
+    passengers: Annotated[list[Holder], Field(min_length=1, max_length=MAX_HOLDERS)]
+
+
+class EventItem(JourneyItem):
+    event_id: Id | None = None
+    event_external_id: ExternalId | None = None
+    attendees: Annotated[list[Holder], Field(min_length=1, max_length=MAX_HOLDERS)]
+
+
+class MultiplePayload(LinkPayload):
+    """What every pass of a multiple link shows, and its flights or events with their people."""
+
+    flights: Annotated[list[FlightItem], Field(max_length=MAX_HOLDERS)] | None = None
+    events: Annotated[list[EventItem], Field(max_length=MAX_HOLDERS)] | None = None
+    is_flight_update_permitted: bool = True
+    is_event_ticket_update_permitted: bool = True
+
+    @model_validator(mode="after")
+    def _some_journey(self) -> MultiplePayload:
+        if not self.flights and not self.events:
+            raise ValueError("flights or events: give at least one flight or event")
+        return self
+
+
+class MultipleBody(LinkBody):
+    """``POST /links/adaptive/multiple/project/{projectId}``: a link's settings, and its people."""
+
+    payload: MultiplePayload
+
+    @model_validator(mode="after")
+    def _no_pass_links(self) -> MultipleBody:
+        if self.ios_pass_link_id is not None or self.android_pass_link_id is not None:
+            raise ValueError("iosPassLinkId and androidPassLinkId cannot be given to a multiple link")
+        return self
+
+
+class MultipleLinkRead(LinkRead):
+    """A passenger's or attendee's link, with the flight or event its passes show."""
+
+    flight_id: int | None = None
+    flight_external_id: str | None = None
+    event_id: int | None = None
+    event_external_id: str | None = None
+
+
+class MultipleLinks(ApiModel):
+    links: list[MultipleLinkRead]

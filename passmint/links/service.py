@@ -322,7 +322,7 @@ async def _set_half(
     """Give the link this half: its template, pass link id and the checked pass it makes."""
     draft = half.draft
     if draft is None:
-        body = _pass_body(payload or LinkPayload(), platform)
+        body = pass_body(payload or LinkPayload(), platform)
         _, prepared = await pass_service.prepare(session, account, Ref(id=half.template.id), body, images)
         draft = prepared.stored()
     if getattr(link, f"{platform}_template_id") != half.template.id:
@@ -332,7 +332,7 @@ async def _set_half(
     setattr(link, f"{platform}_draft", draft)
 
 
-def _pass_body(payload: LinkPayload, platform: str) -> PassBody:
+def pass_body(payload: LinkPayload, platform: str) -> PassBody:
     """The pass body of one platform's passes: ``sharingStatus`` is a header of Apple passes only."""
     data = payload.model_dump(by_alias=True, exclude_unset=True, exclude={"sharing_status"})
     if payload.sharing_status is not None and platform == "ios":

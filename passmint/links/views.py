@@ -8,7 +8,8 @@ from collections.abc import Mapping
 from fastapi.responses import RedirectResponse, Response
 
 from passmint.kit.files import Download
-from passmint.links.schemas import LinkPage, LinkRead
+from passmint.links.multiple import Issued
+from passmint.links.schemas import LinkPage, LinkRead, MultipleLinkRead, MultipleLinks
 from passmint.links.service import LinkView, expiry, is_expired, link_url
 from passmint.links.visits import Outcome, Redirect
 from passmint.pages import page_response
@@ -65,3 +66,19 @@ def answer(outcome: Outcome, headers: Mapping[str, str]) -> Response:
     if isinstance(outcome, Redirect):
         return RedirectResponse(outcome.url, status_code=302)
     return page_response(outcome.html, headers)
+
+
+def multiple(issued: list[Issued], base_url: str) -> MultipleLinks:
+    """The multiple link's answer: each person's link, in the request's order, with their journey."""
+    links = []
+    for one in issued:
+        shown = read(one.view, base_url).model_dump()
+        shown["status"] = 201 if one.created else 200
+        shown[_snake(one.kind.id_key)] = one.journey.id
+        shown[_snake(one.kind.external_key)] = one.journey.external_id
+        links.append(MultipleLinkRead.model_validate(shown))
+    return MultipleLinks(links=links)
+
+
+def _snake(name: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name)

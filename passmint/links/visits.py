@@ -20,13 +20,14 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.config import Settings
+from passmint.journeys import service as journey_service
 from passmint.kit.files import Download
 from passmint.kit.time import utcnow
 from passmint.links import repository
 from passmint.links.errors import InstallLimitReached, LinkExhausted, LinkExpired, LinkInvalid, LinkNotFound
 from passmint.links.schemas import Platform
 from passmint.links.service import is_expired, link_url
-from passmint.models import Account, AdaptiveLink, Pass, Project, Template
+from passmint.models import Account, AdaptiveLink, Journey, Pass, Project, Template
 from passmint.pages import render_landing
 from passmint.passes import downloads, values
 from passmint.passes import repository as pass_repository
@@ -229,7 +230,23 @@ async def _make(
     await pass_service.check_issuable(session, template, draft.external_id)
     made = await pass_service.issue(session, account, template, draft)
     await repository.record_pass(session, link.id, made.pass_.id, 1 if overrides.external_id else 0)
+    if link.journey_id is not None:  # a passenger's or attendee's link: the pass shows their journey
+        journey = await session.get(Journey, link.journey_id)
+        if journey is not None:
+            await journey_service.attach_passes(session, journey, [made.pass_.id])
     return made.pass_
+
+
+async def issue_shared(session: AsyncSession, link: AdaptiveLink) -> list[Pass]:
+    """The link's shared pass of each of its halves, made now unless made already (the multiple form
+    issues its passes when the link is made, so its flight or event lists them at once)."""
+    issued = []
+    for device in (Platform.IOS, Platform.ANDROID):
+        template_id = _template_of(link, device)
+        if template_id is not None:
+            issued.append(await _shared(session, link, template_id, device, _overrides(link, {}, {})))
+    await session.refresh(link, ["ios_pass_id", "android_pass_id", "available_passes"])
+    return issued
 
 
 def _overrides(link: AdaptiveLink, design: Mapping[str, Any], query: Mapping[str, str]) -> Overrides:

@@ -19,8 +19,8 @@ class AdaptiveLink(Base):
     the one pass every visit hands out (``*_pass_id``).
 
     ``kind`` is ``single`` for ``POST /links/adaptive``; the ``links/adaptive/multiple`` forms (a link
-    per passenger or attendee) are rows of their own kind with their payload in ``payload``, and add
-    a reference to their flight or event.
+    per passenger or attendee, ``links/multiple.py``) are rows of kind ``flight``/``event`` with the
+    person's pass values in ``payload`` and their flight or event in ``journey_id``.
     """
 
     __tablename__ = "adaptive_links"
@@ -33,6 +33,11 @@ class AdaptiveLink(Base):
     project_id: Mapped[int] = mapped_column(BigId, ForeignKey("projects.id", ondelete="CASCADE"), index=True)
     external_id: Mapped[str | None] = mapped_column(String(255))
     kind: Mapped[str] = mapped_column(String(16), default="single")
+    """``single``, or ``flight``/``event`` for a passenger's or attendee's link of the multiple form."""
+    journey_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("journeys.id", ondelete="SET NULL"), index=True
+    )
+    """The flight or event every pass the link makes shows (the multiple form's links)."""
     ios_template_id: Mapped[int | None] = mapped_column(
         BigId, ForeignKey("templates.id", ondelete="SET NULL"), index=True
     )

@@ -3,25 +3,20 @@
 For each example (see ``reference.py`` for how they are read) the test makes the objects it names (see
 ``world.py``), sends the request and checks the status and the top-level shape of the answer: every key
 the example's answer shows with a value is there, holding an object, a list or a plain value as in the
-example. Examples of features not built yet, those under a prefix of ``passmint/unbuilt.py``, must
-answer 501 ``not_implemented``; when a feature is built and its line leaves ``unbuilt.py``, its examples
-are held to the full check with no change here.
+example.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from fastapi import FastAPI
 
 from passmint.certificates.google_accounts import dev_google_account
 from passmint.config import Settings
-from passmint.unbuilt import UNBUILT
 from tests.conformance.reference import Example, find_reference, load
 from tests.conformance.world import PREPARE, World
 from tests.conftest import ApiClient
@@ -30,10 +25,6 @@ from tests.support.google_standin import GoogleStandin
 REFERENCE = find_reference(Path(__file__))
 EXAMPLES: tuple[Example, ...] = load(REFERENCE) if REFERENCE is not None else ()
 BY_LINE = {example.line: example for example in EXAMPLES}
-UNBUILT_PREFIXES = [
-    re.compile(re.sub(r"\\\{\w+(?::ref)?\\\}", r"(?:id/)?[^/]+", re.escape(prefix)) + r"(?:/.*)?")
-    for prefix, _ in UNBUILT
-]
 ABSENT_WHEN_UNSET = {
     "externalId": "only when one was given",
     "appleCertificateId": "only when the project names a certificate",
@@ -71,14 +62,6 @@ def expected_status(example: Example) -> int:
         return STATUS_READINGS.get(example.status, example.status)
     assert documented, f"{example.name}: neither the example nor its operation gives a status"
     return documented[0]
-
-
-def unbuilt(target: str) -> bool:
-    return any(prefix.fullmatch(target.split("?", 1)[0]) for prefix in UNBUILT_PREFIXES)
-
-
-def answers_not_built(response: httpx.Response) -> bool:
-    return response.status_code == 501 and response.json()["error_code"] == "not_implemented"
 
 
 def kind(value: Any) -> str:
@@ -122,18 +105,12 @@ def google_standin(app: FastAPI, settings: Settings) -> Iterator[None]:
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda example: example.name)
 async def test_example(example: Example, api: ApiClient) -> None:
-    if unbuilt(example.target) and answers_not_built(
-        await api.request(example.method, example.target, json=example.body)
-    ):
-        return
     world = World(api, BY_LINE, example)
     prepare = PREPARE.get(example.operation)
     if prepare is not None:
         await prepare(world)
     method, target, body = await world.request(example)
     response = await api.request(method, target, json=body)
-    if unbuilt(target) and answers_not_built(response):
-        return
     assert response.status_code == expected_status(example), f"{method} {target}: {response.text[:2000]}"
     if example.answer is not None:
         assert shape_problems(example.answer, response.json()) == [], response.text[:2000]

@@ -51,7 +51,10 @@ SLOT_OVERRIDES = {
 }  # fmt: skip
 """Slots whose name says nothing: ``POST /pass/{id}`` names the template the pass is made from,
 ``POST /template/{id}`` the project the template is made in; a link's pass is one the link made."""
-EXAMPLE_IDS = {"abchd345678": "link", "as3shd345": "link", "rthBWAWDaAA": "link", "Y0E6EXuTx5i": "link-2"}
+EXAMPLE_IDS = {
+    "abchd345678": "link", "as3shd345": "link", "rthBWAWDaAA": "link", "Y0E6EXuTx5i": "link-2",
+    "12345": "project",  # POST /links/adaptive/multiple/project/12345, printed with no heading
+}  # fmt: skip
 """Ids the reference's examples print in place of a slot, and the kind of object each names."""
 FIRST_SEGMENT_KINDS = {
     "project": "project", "template": "template", "templates": "template", "pass": "pass",
@@ -223,6 +226,7 @@ class World:
         if isinstance(body.get("payload"), dict):
             body = body["payload"]  # an adaptive link's: what its passes show
         named = body.get("fields") if isinstance(body.get("fields"), dict) else {}
+        named = {**named, **people_fields(body)}
         if any(isinstance(field, dict) and "fieldType" in field for field in named.values()):
             return {}  # a template body: its fields are what is being sent, not what the template has
         group = "back" if vendor == "Apple" else "textModulesData"
@@ -399,6 +403,7 @@ BODY_CHANGES: dict[str, Callable[[World], Awaitable[dict[str, Any]]]] = {
     "PUT /links/adaptive/as3shd345": World.pass_links,
     "POST /links/adaptive/project/id/{projectExternalId}/id/{adaptiveLinkExternalId}": World.pass_links,
     "POST /links/adaptive/project/{projectId}/id/{adaptiveLinkExternalId}": World.pass_links,
+    "POST /links/adaptive/multiple/project/12345": World.pass_links,
 }
 """Body keys an example cannot send as printed: a real certificate in place of the placeholder text, a
 time still to come in place of a date that has passed, the world's templates and pass links in place of
@@ -436,3 +441,12 @@ def wants_google(body: Any) -> bool:
     return isinstance(fields, dict) and any(
         isinstance(field, dict) and field.get("fieldType") in GOOGLE_MODULES for field in fields.values()
     )
+
+
+def people_fields(payload: dict[str, Any]) -> dict[str, Any]:
+    """The fields a multiple link's passengers and attendees set on their passes."""
+    found: dict[str, Any] = {}
+    for journey in [*payload.get("flights", []), *payload.get("events", [])]:
+        for person in [*journey.get("passengers", []), *journey.get("attendees", [])]:
+            found.update(person.get("fields") or {})
+    return found

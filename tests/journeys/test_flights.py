@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from tests.conftest import ApiClient
 from tests.factories import create_project
-from tests.journeys.conftest import flight, new_flight
+from tests.journeys.conftest import boarding_project, flight, new_flight
 
 
 class TestCreate:
@@ -130,3 +132,13 @@ class TestPassGroups:
         project = await create_project(api)
         response = await api.put(f"/v1/flights/project/{project['id']}/passGroups/nope", json={"fields": {}})
         assert response.status_code == 404
+
+
+class TestRacingUpserts:
+    async def test_upserts_of_one_new_flight_at_once_make_one_flight(self, api: ApiClient) -> None:
+        project_id, _ = await boarding_project(api)
+        target = f"/v1/flights/project/{project_id}/id/racing"
+        answers = await asyncio.gather(*(api.post(target, json=flight()) for _ in range(6)))
+        assert [answer.status_code for answer in answers] == [200] * 6, [a.text for a in answers]
+        assert len({answer.json()["flightId"] for answer in answers}) == 1
+        assert answers[0].json()["passGroups"] == ["sfo-pdx-20250319"]

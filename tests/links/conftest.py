@@ -10,6 +10,7 @@ import pytest
 
 from tests.factories import GOOGLE_TEMPLATE, apple_template, create_project, create_template
 from tests.passes.conftest import verify as verify
+from tests.pushes.conftest import apns, push_context  # noqa: F401 - fixtures the multiple-link tests use
 
 IPHONE = {"User-Agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 Safari"}
 ANDROID = {"User-Agent": "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 Chrome/124 Mobile"}
