@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -52,6 +53,8 @@ class Landing:
     """The landing page (HTML) for a browser or a device the links have no pass for."""
 
     html: str
+    shared: bool
+    """The same page for everyone who opens this address (a shared cache may keep it)."""
 
 
 Outcome = Download | Redirect | Landing
@@ -99,7 +102,7 @@ async def visit(
         (link, shared) for link, shared in found if device is not Platform.WEB and _template_of(link, device)
     ]
     if not with_half:
-        return await _landing(session, links[0], headers, settings)
+        return await _landing(session, links[0], query, headers, settings)
     handed = [await _hand_out(session, link, shared, device, query) for link, shared in with_half]
     records = [await downloads.record_of(session, pass_) for pass_ in handed]
     wallet = format_of(records[0].template.vendor)
@@ -107,10 +110,16 @@ async def visit(
 
 
 async def _landing(
-    session: AsyncSession, link: AdaptiveLink, headers: Mapping[str, str], settings: Settings
+    session: AsyncSession,
+    link: AdaptiveLink,
+    query: Mapping[str, str],
+    headers: Mapping[str, str],
+    settings: Settings,
 ) -> Outcome:
     """The link's own landing page, else passmint's: it shows the pass a non-personalised visit gets
-    (the link's shared pass, made as the first such visit makes it), with a button per platform."""
+    (the link's shared pass, made as the first such visit makes it; never the visit's own values), with
+    a button per platform. The QR code and buttons keep the visit's query, so the phone's pass gets its
+    values; such a page, or a personalised link's, is the visitor's own (not kept by shared caches)."""
     if link.landing_page_url:
         return Redirect(link.landing_page_url)
     halves = [device for device in (Platform.IOS, Platform.ANDROID) if _template_of(link, device)]
@@ -118,16 +127,18 @@ async def _landing(
     assert template_id is not None  # a link has at least one half (checked when it is made)
     shown = await _shared(session, link, template_id, halves[0], _overrides(link, {}, {}))
     url = link_url(settings.base_url, link.public_id)
+    kept = {name: value for name, value in query.items() if name != "deviceType"}
+    suffix = f"?{urlencode(kept)}" if kept else ""
     html = await render_landing(
         session,
         await downloads.record_of(session, shown),
         settings,
-        page_url=url,
-        apple_url=f"{url}/ios" if Platform.IOS in halves else None,
-        google_url=f"{url}/android" if Platform.ANDROID in halves else None,
+        page_url=url + suffix,
+        apple_url=f"{url}/ios{suffix}" if Platform.IOS in halves else None,
+        google_url=f"{url}/android{suffix}" if Platform.ANDROID in halves else None,
         accept_language=headers.get("accept-language"),
     )
-    return Landing(html)
+    return Landing(html, shared=not (link.is_personalized or kept))
 
 
 async def _link(session: AsyncSession, public_id: str, device: Platform) -> tuple[AdaptiveLink, Pass | None]:

@@ -1,0 +1,104 @@
+"""Who gets an adaptive link's landing page, what a personalised link's page shows, and how caches may
+keep it (the same page for everyone: public with an ETag; a personalised link's or a query's: private)."""
+
+from __future__ import annotations
+
+import html
+
+import httpx
+import pytest
+
+from tests.links.conftest import ANDROID, DESKTOP, IPHONE, MakeLink, local
+from tests.passes.conftest import Verify, pass_json
+
+HTML = "text/html"
+UNKNOWN_DEVICES = [
+    {"User-Agent": "Mozilla/5.0 (PlayStation; PlayStation 5/2.26) AppleWebKit/605.1.15 (KHTML, like Gecko)"},
+    {"User-Agent": "curl/8.5.0"},
+    {},
+]
+
+
+async def passes_left(api: httpx.AsyncClient, link: dict[str, object]) -> int:
+    found = await api.get(f"/v1/links/adaptive/{link['adaptiveLinkId']}")
+    return int(found.json()["availablePasses"])
+
+
+class TestWhoLands:
+    @pytest.mark.parametrize("headers", [DESKTOP, IPHONE, ANDROID])
+    async def test_the_web_address_is_the_page_on_any_device(
+        self, anonymous: httpx.AsyncClient, make_link: MakeLink, headers: dict[str, str]
+    ) -> None:
+        link = await make_link()
+        for path in (local(link["url"]) + "/web", local(link["url"]) + "?deviceType=web"):
+            response = await anonymous.get(path, headers=headers)
+            assert response.status_code == 200 and response.headers["content-type"].startswith(HTML)
+
+    @pytest.mark.parametrize("headers", UNKNOWN_DEVICES)
+    async def test_an_unknown_device_gets_the_page(
+        self, anonymous: httpx.AsyncClient, make_link: MakeLink, headers: dict[str, str]
+    ) -> None:
+        link = await make_link()
+        response = await anonymous.get(local(link["url"]), headers=headers)
+        assert response.status_code == 200 and response.headers["content-type"].startswith(HTML)
+        assert f'href="{link["iosUrl"]}"' in response.text
+
+
+class TestCaching:
+    async def test_the_same_page_for_everyone_is_public_and_revalidated(
+        self, anonymous: httpx.AsyncClient, make_link: MakeLink
+    ) -> None:
+        link = await make_link()
+        first = await anonymous.get(local(link["url"]), headers=DESKTOP)
+        assert first.headers["cache-control"] == "public, no-cache"
+        assert "User-Agent" in first.headers["vary"] and "Accept-Language" in first.headers["vary"]
+        web = await anonymous.get(local(link["url"]) + "/web", headers=DESKTOP)
+        assert web.headers["etag"] == first.headers["etag"]  # one page, whichever address
+        again = await anonymous.get(
+            local(link["url"]), headers=DESKTOP | {"If-None-Match": first.headers["etag"]}
+        )
+        assert again.status_code == 304 and again.content == b""
+        assert again.headers["cache-control"] == "public, no-cache"
+
+    async def test_a_personalised_links_page_is_private(
+        self, anonymous: httpx.AsyncClient, make_link: MakeLink
+    ) -> None:
+        link = await make_link(isPersonalized=True)
+        page = await anonymous.get(local(link["url"]), headers=DESKTOP)
+        assert page.status_code == 200 and page.headers["cache-control"] == "private, no-cache"
+        again = await anonymous.get(
+            local(link["url"]), headers=DESKTOP | {"If-None-Match": page.headers["etag"]}
+        )
+        assert again.status_code == 304 and again.headers["cache-control"] == "private, no-cache"
+
+    async def test_a_page_with_a_query_is_private_and_passes_it_on(
+        self, anonymous: httpx.AsyncClient, make_link: MakeLink
+    ) -> None:
+        link = await make_link()
+        page = await anonymous.get(local(link["url"]) + "?exid=member-7&deviceType=web", headers=DESKTOP)
+        assert page.headers["cache-control"] == "private, no-cache"
+        text = html.unescape(page.text)
+        for address in (link["url"], link["iosUrl"], link["androidUrl"]):
+            assert f'href="{address}?exid=member-7"' in text  # the phone's pass gets the visitor's values
+        assert "member-7" not in text.replace("?exid=member-7", "")  # the preview is not the visitor's
+
+
+class TestPersonalisedLinkPage:
+    """The page of a personalised link previews the link's shared pass: made (and signed) by the first
+    page view, it takes one of ``availablePasses`` once; each phone still gets a pass of its own."""
+
+    async def test_the_preview_is_made_once_and_phones_get_their_own(
+        self, api: httpx.AsyncClient, anonymous: httpx.AsyncClient, make_link: MakeLink, verify: Verify
+    ) -> None:
+        link = await make_link(isPersonalized=True, availablePasses=10)
+        for _ in range(3):
+            page = await anonymous.get(local(link["url"]), headers=DESKTOP)
+            assert page.status_code == 200
+        assert await passes_left(api, link) == 9  # the preview's pass, once
+        serials = set()
+        for _ in range(2):
+            phone = await anonymous.get(local(link["iosUrl"]), headers=IPHONE)
+            serials.add(pass_json(verify(phone.content))["serialNumber"])
+        assert len(serials) == 2 and await passes_left(api, link) == 7
+        made = await api.get(f"/v1/links/adaptive/{link['adaptiveLinkId']}/passes")
+        assert len(made.json()["passes"]) == 3  # the preview's and the two phones'
