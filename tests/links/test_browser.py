@@ -90,3 +90,14 @@ class TestAdaptiveLinkInChromium:
         problems = await axe_problems(page)
         await context.close()
         assert problems == [], [(item["id"], [node["target"] for node in item["nodes"]]) for item in problems]
+
+    async def test_a_visitors_page_leads_the_phone_to_the_visitors_pass(
+        self, desktop: Page, make_link: MakeLink
+    ) -> None:
+        link = await make_link(payload=READABLE_PAYLOAD)
+        await desktop.goto(link["url"] + "?exid=member-7&utm_source=poster")
+        expected = link["url"] + "?exid=member-7&utm_source=poster"
+        assert decoded(await desktop.locator("[data-qr] svg").screenshot()) == [expected]
+        assert decoded(await desktop.locator("[data-barcode] svg").screenshot()) == ["START"]  # the preview
+        apple = desktop.locator('a[data-wallet="apple"]')
+        assert await apple.get_attribute("href") == link["iosUrl"] + "?exid=member-7&utm_source=poster"

@@ -4,6 +4,10 @@ keep it (the same page for everyone: public with an ETag; a personalised link's 
 from __future__ import annotations
 
 import html
+import io
+import re
+import zipfile
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -81,6 +85,26 @@ class TestCaching:
         for address in (link["url"], link["iosUrl"], link["androidUrl"]):
             assert f'href="{address}?exid=member-7"' in text  # the phone's pass gets the visitor's values
         assert "member-7" not in text.replace("?exid=member-7", "")  # the preview is not the visitor's
+
+
+class TestSeveralLinks:
+    async def test_the_page_of_several_links_installs_them_all(
+        self, anonymous: httpx.AsyncClient, make_link: MakeLink
+    ) -> None:
+        links = [await make_link(payload={"fields": {"Coupon": {"value": f"{n}%"}}}) for n in (1, 2)]
+        ids = ",".join(link["adaptiveLinkId"] for link in links)
+        page = await anonymous.get("/v1/pass/adaptive", params={"ids": ids}, headers=DESKTOP)
+        assert page.status_code == 200 and page.headers["cache-control"] == "public, no-cache"
+        text = html.unescape(page.text)
+        every = "http://localhost/v1/pass/adaptive?" + urlencode({"ids": ids})
+        assert f'href="{every}"' in text  # the QR code's address
+        apple = re.search(r'href="([^"]+)" lang="[^"]*" aria-label="[^"]*" data-wallet="apple"', text)
+        assert apple is not None and apple.group(1) == f"{every}&deviceType=ios"
+        bundle = await anonymous.get(local(apple.group(1)), headers=DESKTOP)
+        assert bundle.headers["content-type"] == "application/vnd.apple.pkpasses"
+        assert len(zipfile.ZipFile(io.BytesIO(bundle.content)).namelist()) == 2
+        google = await anonymous.get(local(f"{every}&deviceType=android"), headers=DESKTOP)
+        assert google.status_code == 302 and f'href="{every}&deviceType=android"' in text
 
 
 class TestPersonalisedLinkPage:
