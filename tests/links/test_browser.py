@@ -1,7 +1,7 @@
 """An adaptive link opened by a desktop Chromium (Debian's ``chromium``, driven by Playwright): its landing
 page drawn, the QR code and barcode decoded from a screenshot (zxing-cpp), both wallet buttons followed
 (a ``.pkpass`` that openssl verifies; a save link whose JWT verifies and names the link's Google class),
-and axe-core's check. The browser and its helpers are the landing page tests' (one per session)."""
+and axe-core's check. One browser per session (``tests/conftest.py``)."""
 
 from __future__ import annotations
 
@@ -19,13 +19,10 @@ from passmint.config import Settings
 from passmint.google import ids
 from tests.google.test_save_links import SAVE_URL, verified
 from tests.links.conftest import MakeLink
-from tests.pages.test_browser import CHROMIUM, READABLE, axe_problems, context_on_app, decoded
-from tests.pages.test_browser import browser as browser
 from tests.passes.conftest import Verify, pass_json
+from tests.support.browser import CHROMIUM, NO_CHROMIUM, READABLE, axe_problems, context_on_app, decoded
 
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium; .ci/run does)"
-)
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason=NO_CHROMIUM)
 READABLE_PAYLOAD = {"headers": {name: {"value": value} for name, value in READABLE.items()}}
 
 
