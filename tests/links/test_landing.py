@@ -12,8 +12,10 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 
+from passmint.db import Database
 from tests.links.conftest import ANDROID, DESKTOP, IPHONE, MakeLink, local
 from tests.passes.conftest import Verify, pass_json
+from tests.support.statements import statements
 
 HTML = "text/html"
 UNKNOWN_DEVICES = [
@@ -46,6 +48,19 @@ class TestWhoLands:
         response = await anonymous.get(local(link["url"]), headers=headers)
         assert response.status_code == 200 and response.headers["content-type"].startswith(HTML)
         assert f'href="{link["iosUrl"]}"' in response.text
+
+    @pytest.mark.parametrize(
+        ("half", "shown", "hidden"), [("ios", "apple", "google"), ("android", "google", "apple")]
+    )
+    async def test_a_link_of_one_platform_offers_its_button(
+        self, api: httpx.AsyncClient, anonymous: httpx.AsyncClient, templates: dict[str, int],
+        half: str, shown: str, hidden: str,
+    ) -> None:  # fmt: skip
+        body = {f"{half}TemplateId": templates[half], "payload": {}}
+        link = (await api.post("/v1/links/adaptive", json=body)).json()
+        page = await anonymous.get(local(link["url"]), headers=DESKTOP)
+        assert page.status_code == 200 and page.headers["content-type"].startswith(HTML)
+        assert f'data-wallet="{shown}"' in page.text and f'data-wallet="{hidden}"' not in page.text
 
 
 class TestCaching:
@@ -126,3 +141,21 @@ class TestPersonalisedLinkPage:
         assert len(serials) == 2 and await passes_left(api, link) == 7
         made = await api.get(f"/v1/links/adaptive/{link['adaptiveLinkId']}/passes")
         assert len(made.json()["passes"]) == 3  # the preview's and the two phones'
+
+
+class TestCost:
+    async def test_a_repeat_page_view_writes_nothing(
+        self, anonymous: httpx.AsyncClient, make_link: MakeLink, database: Database
+    ) -> None:
+        link = await make_link()
+        first = await anonymous.get(local(link["url"]), headers=DESKTOP)
+        assert first.status_code == 200
+        for headers in (DESKTOP, DESKTOP | {"If-None-Match": first.headers["etag"]}):
+            with statements(database) as sent:
+                assert (await anonymous.get(local(link["url"]), headers=headers)).status_code in (200, 304)
+            writes = [s for s in sent if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+            assert writes == [], "\n\n".join(sent)
+            assert "adaptive_links.public_id = " in sent[0]
+            # the link (one indexed lookup), its shared pass, and what drawing it reads (account, template
+            # and project, places, the signed file): the page and the unzipped pass are kept, nothing signed
+            assert len(sent) <= 8, "\n\n".join(sent)
