@@ -8,7 +8,8 @@ personalised (every visit makes, stores and signs a new pass), then opens
 credentials, as phones do, and downloads the shared pass by id with credentials as often (the same
 signed bytes through the authenticated route: the visit's own baseline). The raw rate of building and
 signing a typical .pkpass in this process (``pkpass_throughput.measure``) is measured in the same run,
-so the figures compare across machines.
+so the figures compare across machines. ``landing_page_views`` opens the non-personalised link as a desktop
+browser (the page drawn once, then kept) and ``landing_page_revalidations`` sends its ETag back (304).
 """
 
 from __future__ import annotations
@@ -31,6 +32,11 @@ from benchmarks.webservice import load
 from passmint.apple import PassSigner, make_dev_certificates
 
 PKPASS = "application/vnd.apple.pkpass"
+DESKTOP = {
+    "accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "accept-language": "en-GB,en;q=0.9",
+    "user-agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/150.0",
+}
 
 
 async def visits(url: str, auth: tuple[str, str], count: int, concurrency: int) -> dict[str, object]:
@@ -53,6 +59,9 @@ async def visits(url: str, auth: tuple[str, str], count: int, concurrency: int) 
 
             await visit(0)  # the shared pass is made (and signed) by the first visit
             results[f"{name}_visits"] = await load(count, concurrency, visit)
+        results |= await landing(
+            phone, f"/v1/pass/adaptive/{links['shared']['adaptiveLinkId']}", count, concurrency
+        )
     async with httpx.AsyncClient(base_url=url, auth=auth, limits=limits, timeout=60) as api:
         made = await api.get(f"/v1/links/adaptive/{links['shared']['adaptiveLinkId']}/passes")
         pass_id = made.raise_for_status().json()["passes"][0]["id"]
@@ -62,6 +71,26 @@ async def visits(url: str, auth: tuple[str, str], count: int, concurrency: int) 
 
         results["same_pass_download_by_id"] = await load(count, concurrency, download)
     return results
+
+
+async def landing(browser: httpx.AsyncClient, path: str, count: int, concurrency: int) -> dict[str, object]:
+    """Page views of a link's landing page as a desktop browser, and revalidations with its ETag (304)."""
+    first = (await browser.get(path, headers=DESKTOP)).raise_for_status()
+    assert first.headers["content-type"].startswith("text/html")
+    tag = first.headers["etag"]
+
+    async def view(_index: int) -> int:
+        response = await browser.get(path, headers=DESKTOP)
+        assert response.status_code != 200 or response.headers["content-type"].startswith("text/html")
+        return response.status_code
+
+    async def revalidate(_index: int) -> int:
+        return (await browser.get(path, headers={**DESKTOP, "if-none-match": tag})).status_code
+
+    return {
+        "landing_page_views": await load(count, concurrency, view),
+        "landing_page_revalidations": await load(count, concurrency, revalidate),
+    }
 
 
 def signing_rate(n: int) -> dict[str, float]:
@@ -93,10 +122,14 @@ def main() -> None:
     signing = signing_rate(args.signs)
     shared = results["shared_visits"]
     personal = results["personalised_visits"]
+    pages, revalidations = results["landing_page_views"], results["landing_page_revalidations"]
     assert isinstance(shared, dict) and isinstance(personal, dict)
+    assert isinstance(pages, dict) and isinstance(revalidations, dict)
     ratios = {
         "shared_to_pkpass_build": round(shared["per_s"] / signing["pkpass_build_per_s"], 3),
         "personalised_to_pkpass_build": round(personal["per_s"] / signing["pkpass_build_per_s"], 3),
+        "landing_page_views_per_s": pages["per_s"],
+        "landing_page_revalidations_per_s": revalidations["per_s"],
     }
     database = "postgresql" if args.database_url else "sqlite"
     print(json.dumps({"database": database, "workers": args.workers, "concurrency": args.concurrency,

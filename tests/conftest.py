@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
+from playwright.async_api import Browser
 from pydantic import SecretStr
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,6 +25,7 @@ from passmint.kit import time as kit_time
 from passmint.models import Account
 from passmint.registrations.webservice import Guards
 from tests.databases import BACKENDS, delete_everything_statements, fresh_database
+from tests.support import browser as chromium
 from tests.support.clock import AheadClock
 from tests.support.servers import free_port
 
@@ -205,3 +207,10 @@ def tmp_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("PASSMINT_DATABASE_URL", raising=False)
     monkeypatch.delenv("PASSMINT_SECRET_KEY", raising=False)
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+async def browser() -> AsyncIterator[Browser]:
+    """One headless Chromium for the session (the page tests', ``tests/support/browser.py``)."""
+    async with chromium.launched() as launched:
+        yield launched

@@ -65,7 +65,8 @@ def answer(outcome: Outcome, headers: Mapping[str, str]) -> Response:
         return file_response(outcome)
     if isinstance(outcome, Redirect):
         return RedirectResponse(outcome.url, status_code=302)
-    return page_response(outcome.html, headers)
+    cache = "public, no-cache" if outcome.shared else "private, no-cache"
+    return page_response(outcome.html, headers, cache_control=cache)
 
 
 def multiple(issued: list[Issued], base_url: str) -> MultipleLinks:

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -53,6 +54,8 @@ class Landing:
     """The landing page (HTML) for a browser or a device the links have no pass for."""
 
     html: str
+    shared: bool
+    """The same page for everyone who opens this address (a shared cache may keep it)."""
 
 
 Outcome = Download | Redirect | Landing
@@ -100,7 +103,7 @@ async def visit(
         (link, shared) for link, shared in found if device is not Platform.WEB and _template_of(link, device)
     ]
     if not with_half:
-        return await _landing(session, links[0], headers, settings)
+        return await _landing(session, links, query, headers, settings)
     handed = [await _hand_out(session, link, shared, device, query) for link, shared in with_half]
     records = [await downloads.record_of(session, pass_) for pass_ in handed]
     wallet = format_of(records[0].template.vendor)
@@ -108,27 +111,61 @@ async def visit(
 
 
 async def _landing(
-    session: AsyncSession, link: AdaptiveLink, headers: Mapping[str, str], settings: Settings
+    session: AsyncSession,
+    links: Sequence[AdaptiveLink],
+    query: Mapping[str, str],
+    headers: Mapping[str, str],
+    settings: Settings,
 ) -> Outcome:
-    """The link's own landing page, else passmint's: it shows the pass a non-personalised visit gets
-    (the link's shared pass, made as the first such visit makes it), with a button per platform."""
+    """The first link's own landing page, else passmint's: it shows the pass a non-personalised visit
+    gets (the link's shared pass, made as the first such visit makes it; never the visit's own values),
+    with a button per platform. The QR code and buttons keep the visit's address and query, so the phone
+    gets every link's pass with the visit's values; such a page, or a personalised link's, is the
+    visitor's own (not kept by shared caches)."""
+    link = links[0]
     if link.landing_page_url:
         return Redirect(link.landing_page_url)
     halves = [device for device in (Platform.IOS, Platform.ANDROID) if _template_of(link, device)]
     template_id = _template_of(link, halves[0])
     assert template_id is not None  # a link has at least one half (checked when it is made)
     shown = await _shared(session, link, template_id, halves[0], _overrides(link, {}, {}))
-    url = link_url(settings.base_url, link.public_id)
+    kept = {name: value for name, value in query.items() if name != "deviceType"}
+    offered = {
+        device
+        for device in (Platform.IOS, Platform.ANDROID)
+        if any(_template_of(each, device) for each in links)
+    }
+    page_url, apple_url, google_url = _addresses(link, kept, offered, settings)
     html = await render_landing(
         session,
         await downloads.record_of(session, shown),
         settings,
-        page_url=url,
-        apple_url=f"{url}/ios" if Platform.IOS in halves else None,
-        google_url=f"{url}/android" if Platform.ANDROID in halves else None,
+        page_url=page_url,
+        apple_url=apple_url,
+        google_url=google_url,
         accept_language=headers.get("accept-language"),
     )
-    return Landing(html)
+    personal = any(each.is_personalized for each in links) or bool(set(kept) - {"ids"})
+    return Landing(html, shared=not personal)
+
+
+def _addresses(
+    link: AdaptiveLink, kept: Mapping[str, str], offered: set[Platform], settings: Settings
+) -> tuple[str, str | None, str | None]:
+    """The page's own address (its QR code) and each button's: the link's, or, when the visit named
+    several links (``ids``), the address that installs them all; with the visit's query."""
+    if "ids" in kept:
+        every = f"{settings.base_url}/v1/pass/adaptive?{urlencode(kept)}"
+        apple, google = f"{every}&deviceType=ios", f"{every}&deviceType=android"
+        page = every
+    else:
+        url, suffix = link_url(settings.base_url, link.public_id), f"?{urlencode(kept)}" if kept else ""
+        page, apple, google = url + suffix, f"{url}/ios{suffix}", f"{url}/android{suffix}"
+    return (
+        page,
+        apple if Platform.IOS in offered else None,
+        google if Platform.ANDROID in offered else None,
+    )
 
 
 async def _link(session: AsyncSession, public_id: str, device: Platform) -> tuple[AdaptiveLink, Pass | None]:

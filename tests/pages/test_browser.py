@@ -6,18 +6,13 @@ answered by the app in process, so the browser's own headers (User-Agent, Accept
 
 from __future__ import annotations
 
-import io
-import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import anyio
 import httpx
 import pytest
-import zxingcpp
-from PIL import Image
-from playwright.async_api import Browser, BrowserContext, Page, Route, async_playwright
+from playwright.async_api import Browser, Page
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.config import Settings
@@ -26,45 +21,10 @@ from passmint.pages import render_landing
 from passmint.passes.downloads import record_of
 from passmint.wallets.apple import PKPASS
 from tests.pages.conftest import make_pass
+from tests.support.browser import CHROMIUM, NO_CHROMIUM, READABLE, axe_problems, context_on_app, decoded
 
-CHROMIUM = shutil.which("chromium")
-AXE = Path(__file__).parent / "vendor" / "axe.min.js"
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium; .ci/run does)"
-)
-READABLE = {
-    "background_color": "rgb(0,61,122)",
-    "foreground_color": "rgb(255,255,255)",
-    "logo_color": "rgb(255,214,10)",
-}
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason=NO_CHROMIUM)
 GOOGLE_SAVE = "https://pay.google.com/gp/v/save/test-jwt"
-
-
-@pytest.fixture(scope="session")
-async def browser() -> AsyncIterator[Browser]:
-    assert CHROMIUM is not None
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield launched
-        await launched.close()
-
-
-async def context_on_app(browser: Browser, client: httpx.AsyncClient, **options: Any) -> BrowserContext:
-    """A browser context whose requests to http://localhost go to the app; nothing else is reached."""
-    context = await browser.new_context(device_scale_factor=2, **options)
-
-    async def forward(route: Route) -> None:
-        request = route.request
-        headers = {name: value for name, value in request.headers.items() if name != "host"}
-        answer = await client.request(request.method, request.url, headers=headers)
-        await route.fulfill(status=answer.status_code, headers=dict(answer.headers), body=answer.content)
-
-    async def elsewhere(route: Route) -> None:
-        await route.fulfill(status=204)
-
-    await context.route("**/*", elsewhere)
-    await context.route("http://localhost/**", forward)
-    return context
 
 
 @pytest.fixture
@@ -73,17 +33,6 @@ async def page(browser: Browser, anonymous: httpx.AsyncClient) -> AsyncIterator[
     opened = await context.new_page()
     yield opened
     await context.close()
-
-
-def decoded(png: bytes) -> list[str]:
-    return [found.text for found in zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))]
-
-
-async def axe_problems(page: Page) -> list[dict[str, Any]]:
-    """axe-core's serious and critical violations of the page."""
-    await page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-    results = await page.evaluate("async () => (await axe.run(document)).violations")
-    return [item for item in results if item["impact"] in ("serious", "critical")]
 
 
 class TestPublicLinkInChromium:
@@ -150,8 +99,6 @@ class TestRenderLandingInChromium:
         session: AsyncSession,
         settings: Settings,
     ) -> None:
-        # Colours a designer chose for contrast: the preview keeps a pass's own colours, whatever they are,
-        # so axe-core's contrast check is about the design; everything else is about the page.
         created = await make_pass(api, "qr", "M-7", **READABLE)
         pass_ = await session.get(Pass, created["id"])
         assert pass_ is not None
