@@ -45,6 +45,8 @@ def google_class_body(source: ClassSource) -> dict[str, Any]:
         body["multipleDevicesAndHoldersAllowedStatus"] = sharing
     if vertical in CLASS_COLOURED and (colour := _colour(design)):
         body["hexBackgroundColor"] = colour
+    if source.callback_url:
+        body["callbackOptions"] = {"url": source.callback_url}
     return body | _CLASS_PARTS[vertical](source, modules)
 
 

@@ -64,6 +64,8 @@ class ClassSource:
     locations: Sequence[Mapping[str, Any]] = ()
     starts_at: str | None = None
     """When the event starts (ISO 8601): the template's relevant date."""
+    callback_url: str | None = None
+    """Where Google sends save and delete callbacks (``{PASSMINT_PUBLIC_URL}/google/v1/callbacks``)."""
 
     @property
     def vertical(self) -> str:

@@ -29,10 +29,9 @@ from passmint.googleapi.clients import project_client
 from passmint.googleapi.errors import GoogleApiError
 from passmint.googleapi.tokens import Tokens
 from passmint.kit.time import utcnow
-from passmint.models import Account, GoogleMessage, Pass
-from passmint.passes import repository as pass_repository
-from passmint.passes import service as pass_service
-from passmint.wallets import PassRecord, format_of
+from passmint.models import GoogleMessage, Pass
+from passmint.passes.downloads import record_of
+from passmint.wallets import format_of
 
 Mode = Literal["update", "notify"]
 NOTIFICATIONS_PER_DAY = 3
@@ -66,17 +65,6 @@ class Sent:
     why: str = ""
 
 
-async def load_record(session: AsyncSession, pass_: Pass) -> PassRecord:
-    """A pass with everything its format renders it from."""
-    account = await session.get(Account, pass_.account_id)
-    assert account is not None
-    template, project = await pass_service.project_of(session, pass_)
-    locations = [place.data for place in await pass_repository.places(session, pass_)]
-    return PassRecord(
-        account, pass_, template, project, locations, max(pass_.updated_at, template.updated_at)
-    )
-
-
 async def plan(
     reader: AsyncSession,
     http: httpx.AsyncClient,
@@ -93,7 +81,7 @@ async def plan(
         pass_ = await reader.get(Pass, pass_id)
         if pass_ is None:
             continue
-        record = await load_record(reader, pass_)
+        record = await record_of(reader, pass_)
         if record.project.id not in clients:
             clients[record.project.id] = await project_client(
                 reader, http, record.account, record.project, settings

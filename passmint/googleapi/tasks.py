@@ -29,6 +29,7 @@ from passmint.jobs.registry import JobContext, Payload, job
 from passmint.jobs.worker import PermanentFailure, backoff
 from passmint.kit.time import utcnow
 from passmint.models import Account, GoogleMessage, Pass, Project, Template
+from passmint.passes.downloads import record_of
 from passmint.tickets import service as ticket_service
 from passmint.wallets import format_of
 from passmint.wallets import google as google_wallet
@@ -190,7 +191,7 @@ async def send_message(session: AsyncSession, payload: SendMessage, context: Job
         pass_ = None if message is None else await reader.get(Pass, message.pass_id)
         if message is None or pass_ is None:
             return
-        record = await sync.load_record(reader, pass_)
+        record = await record_of(reader, pass_)
         client = await project_client(
             reader,
             context.http,

@@ -29,6 +29,8 @@ from passmint.wallets.format import PassRecord
 MODULES = frozenset(module.value for module in GoogleModule)
 SAVE_JSON = "application/json"
 MODULE_IMAGE_KINDS = frozenset({"titleModule", "imageModulesData"})
+CALLBACK_PATH = "/google/v1/callbacks"
+"""Where Google sends save and delete callbacks (``registrations.google_callbacks`` answers there)."""
 
 
 class GoogleWallet:
@@ -170,6 +172,7 @@ def class_source(template: Template, project: Project, issuer_id: str, settings:
         images=_urls(template.image_digests, settings),
         default_logo=image_url(settings.base_url, DEFAULT_LOGO_DIGEST),
         starts_at=starts_at if isinstance(starts_at, str) else None,
+        callback_url=f"{settings.base_url}{CALLBACK_PATH}",
     )
 
 

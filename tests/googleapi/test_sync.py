@@ -14,11 +14,11 @@ from sqlalchemy import insert, select
 from passmint.db import Database
 from passmint.google.ids import class_id, object_id
 from passmint.googleapi import service as google_service
-from passmint.googleapi.sync import load_record
 from passmint.jobs.registry import JobContext
 from passmint.jobs.worker import Worker
 from passmint.kit.security import new_token
 from passmint.models import Job, Pass
+from passmint.passes.downloads import record_of
 from tests.conftest import ApiClient
 from tests.factories import GOOGLE_TEMPLATE, create_pass, create_project, create_template
 from tests.support.google_standin import GoogleStandin
@@ -36,7 +36,7 @@ async def insert_now(database: Database, api: ApiClient, context: JobContext, pa
     async with database.transaction() as session:
         pass_ = await session.get(Pass, pass_id)
         assert pass_ is not None
-        record = await load_record(session, pass_)
+        record = await record_of(session, pass_)
         await google_service.insert_object_now(session, api.account, record, context.settings, context.http)
 
 
@@ -82,6 +82,8 @@ class TestTemplateUpdate:
         await Worker(database, google_context).run_until_idle()
         klass = standin.resource("loyaltyClass", class_id(DEV_ISSUER, template_id))
         assert klass is not None and klass["programName"] == "Renamed"
+        callbacks = f"{google_context.settings.base_url}/google/v1/callbacks"
+        assert klass["callbackOptions"] == {"url": callbacks}  # Google sends saves and deletes there
         assert len(standin.calls_of("PUT", "loyaltyClass/")) == 1
         patches = standin.calls_of("PATCH", "loyaltyObject/")
         assert [call.path.rsplit("/", 1)[1] for call in patches] == [object_id(DEV_ISSUER, pass_id)]
