@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any, Literal
@@ -65,6 +65,17 @@ class Sent:
     why: str = ""
 
 
+@dataclass
+class Plan:
+    """A job's calls: each pass's, the clients of their projects, and the journey classes (a flight's or
+    an event's, ``google.journeys``) to put before the objects that name them."""
+
+    calls: list[Planned] = field(default_factory=list)
+    clients: dict[int, GoogleClient] = field(default_factory=dict)
+    classes: dict[str, tuple[int, str, dict[str, Any]]] = field(default_factory=dict)
+    """By class id: the project, the class's REST collection and its body."""
+
+
 async def plan(
     reader: AsyncSession,
     http: httpx.AsyncClient,
@@ -73,28 +84,31 @@ async def plan(
     pass_ids: Sequence[int],
     mode: Mode,
     send_id: uuid.UUID,
-) -> tuple[list[Planned], dict[int, GoogleClient]]:
-    """Each pass's call, and the client of each pass's project."""
-    planned, clients = [], {}
+) -> Plan:
+    """Each pass's call, the client of each pass's project, and the journey classes they need."""
+    made = Plan()
     notified = await repository.objects(reader, pass_ids)
     for pass_id in pass_ids:
         pass_ = await reader.get(Pass, pass_id)
         if pass_ is None:
             continue
         record = await record_of(reader, pass_)
-        if record.project.id not in clients:
-            clients[record.project.id] = await project_client(
-                reader, http, record.account, record.project, settings
+        if record.project.id not in made.clients:
+            made.clients[record.project.id] = await project_client(
+                reader, http, record.account, record.project, settings, tokens
             )
         documents = await format_of("Google").render(reader, record, settings)
         path = f"/{PREFIX}{documents['objectType']}/{documents['object']['id']}"
         if mode == "update":
-            planned.append(Planned(pass_id, record.project.id, Part("PATCH", path, documents["object"])))
+            if record.journey is not None:
+                klass = documents["class"]
+                made.classes[klass["id"]] = (record.project.id, documents["classType"], klass)
+            made.calls.append(Planned(pass_id, record.project.id, Part("PATCH", path, documents["object"])))
             continue
         row = notified.get(pass_id)
         recent = recent_notifications(row.notified_at if row is not None else [], utcnow())
-        planned.append(await _notify_call(reader, pass_, record.project.id, path, send_id, recent))
-    return planned, clients
+        made.calls.append(await _notify_call(reader, pass_, record.project.id, path, send_id, recent))
+    return made
 
 
 async def _notify_call(

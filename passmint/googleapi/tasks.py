@@ -72,10 +72,12 @@ async def sync_passes(session: AsyncSession, payload: SyncPasses, context: JobCo
     """Send the passes' calls, then count, retry or bury each as Google answered."""
     async with AsyncSession(session.bind, expire_on_commit=False) as reader:
         tokens = context.resource(make_tokens)
-        planned, clients = await sync.plan(
+        made = await sync.plan(
             reader, context.http, context.settings, tokens, payload.passes, payload.mode, payload.send_id
         )
-    results = await sync.send(planned, clients)
+    for project_id, class_type, body in made.classes.values():
+        await _put_class(made.clients[project_id], class_type, body)
+    results = await sync.send(made.calls, made.clients)
     await _settle(session, payload, results)
 
 
