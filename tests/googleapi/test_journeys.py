@@ -20,13 +20,14 @@ from tests.support.google_standin import GoogleStandin
 
 
 async def attached_pass(
-    api: ApiClient, database: Database, project_type: str, kind: str
+    api: ApiClient, database: Database, context: JobContext, project_type: str, kind: str
 ) -> tuple[int, int, int, int]:
     """A Google pass of a new ``project_type`` project showing a new flight or event: project, template
     and pass ids, and the journey's id."""
     project = await create_project(api, name="Air", projectType=project_type)
     template = copy.deepcopy(GOOGLE_TEMPLATE) | {"projectType": project_type}
     template_id = await create_template(api, project["id"], template)
+    await Worker(database, context).run_until_idle()  # the template's class inserted at creation
     pass_id = (await create_pass(api, template_id))["id"]
     body = flight() if kind == "flights" else copy.deepcopy(EVENT)
     response = await api.post(f"/v1/{kind}/project/{project['id']}", json=body)
@@ -43,7 +44,7 @@ async def test_a_gate_change_updates_the_flight_class_at_google(
     api: ApiClient, database: Database, google_context: JobContext, standin: GoogleStandin
 ) -> None:
     project_id, template_id, pass_id, flight_id = await attached_pass(
-        api, database, "boardingPass", "flights"
+        api, database, google_context, "boardingPass", "flights"
     )
     await insert_now(database, api, google_context, pass_id)
     klass_id = journey_class_id(DEV_ISSUER, template_id, flight_id)
@@ -72,7 +73,9 @@ async def test_a_gate_change_updates_the_flight_class_at_google(
 async def test_an_event_ticket_takes_the_events_name_venue_and_start(
     api: ApiClient, database: Database, google_context: JobContext, standin: GoogleStandin
 ) -> None:
-    _project_id, template_id, pass_id, event_id = await attached_pass(api, database, "eventTicket", "events")
+    _project_id, template_id, pass_id, event_id = await attached_pass(
+        api, database, google_context, "eventTicket", "events"
+    )
     rendered = (await api.get(f"/v1/pass/{pass_id}/viewJSONPass")).json()
     klass = rendered["class"]
     google_schema.check("eventTicketClass", klass)

@@ -56,6 +56,7 @@ class TestPassUpdate:
         self, api: ApiClient, database: Database, google_context: JobContext, standin: GoogleStandin
     ) -> None:
         template_id = await google_template(api)
+        await Worker(database, google_context).run_until_idle()  # the class inserted at creation
         known = (await create_pass(api, template_id, {"fields": {"Points": {"value": 100}}}))["id"]
         unknown = (await create_pass(api, template_id))["id"]
         await insert_now(database, api, google_context, known)
@@ -70,6 +71,22 @@ class TestPassUpdate:
         assert standin.calls_of("POST", "loyaltyObject/") == []  # no object inserted for the other
 
 
+class TestTemplateCreate:
+    async def test_a_new_template_inserts_its_class(
+        self, api: ApiClient, database: Database, google_context: JobContext, standin: GoogleStandin
+    ) -> None:
+        template_id = await google_template(api)
+        await Worker(database, google_context).run_until_idle()
+        klass = standin.resource("loyaltyClass", class_id(DEV_ISSUER, template_id))
+        assert klass is not None and klass["programName"] == "Google loyalty"
+        assert len(standin.calls_of("POST", "loyaltyClass")) == 1
+        copied = await api.post(f"/v1/template/duplicate/{template_id}")
+        assert copied.status_code == 200, copied.text
+        await Worker(database, google_context).run_until_idle()
+        copy_id = int(copied.json()["templateId"])
+        assert standin.resource("loyaltyClass", class_id(DEV_ISSUER, copy_id)) is not None
+
+
 class TestTemplateUpdate:
     async def test_the_class_is_updated_and_known_objects_patched(
         self, api: ApiClient, database: Database, google_context: JobContext, standin: GoogleStandin
@@ -77,6 +94,8 @@ class TestTemplateUpdate:
         template_id = await google_template(api)
         pass_id = (await create_pass(api, template_id))["id"]
         await insert_now(database, api, google_context, pass_id)
+        await Worker(database, google_context).run_until_idle()  # the class inserted at creation
+        standin.calls.clear()
         response = await api.put(f"/v1/template/{template_id}", json=GOOGLE_TEMPLATE | {"name": "Renamed"})
         assert response.status_code == 200, response.text
         await Worker(database, google_context).run_until_idle()
