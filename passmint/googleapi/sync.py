@@ -35,6 +35,8 @@ from passmint.wallets import format_of
 
 Mode = Literal["update", "notify"]
 NOTIFICATIONS_PER_DAY = 3
+MESSAGES_PER_OBJECT = 10
+"""Google keeps at most 10 messages on an object (Discovery ``messages``)."""
 NOTIFICATION = "notification"
 DAY = timedelta(hours=24)
 
@@ -74,6 +76,8 @@ class Plan:
     clients: dict[int, GoogleClient] = field(default_factory=dict)
     classes: dict[str, tuple[int, str, dict[str, Any]]] = field(default_factory=dict)
     """By class id: the project, the class's REST collection and its body."""
+    first: list[tuple[int, Part]] = field(default_factory=list)
+    """Calls (by project) that make room for a notification on an object holding 10 messages."""
 
 
 async def plan(
@@ -107,7 +111,12 @@ async def plan(
             continue
         row = notified.get(pass_id)
         recent = recent_notifications(row.notified_at if row is not None else [], utcnow())
-        made.calls.append(await _notify_call(reader, pass_, record.project.id, path, send_id, recent))
+        call = await _notify_call(reader, pass_, record.project.id, path, send_id, recent)
+        if call.message is not None and (
+            room := room_for_one(path, await repository.messages(reader, [pass_id]))
+        ):
+            made.first.append((record.project.id, room))
+        made.calls.append(call)
     return made
 
 
@@ -117,7 +126,7 @@ async def _notify_call(
     notification = pass_.values.get(NOTIFICATION)
     if not notification:
         kept = await repository.messages(reader, [pass_.id], kind="message")
-        body = {"messages": [google_message(message) for message in kept]}
+        body = {"messages": [google_message(message) for message in kept[-MESSAGES_PER_OBJECT:]]}
         return Planned(pass_.id, project_id, Part("PATCH", path, body))
     notifies = recent < NOTIFICATIONS_PER_DAY
     message: dict[str, Any] = {
@@ -129,6 +138,26 @@ async def _notify_call(
         message["header"] = notification["label"]
     part = Part("POST", f"{path}/addMessage", {"message": message})
     return Planned(pass_.id, project_id, part, message=message, notifies=notifies)
+
+
+def room_for_one(path: str, sent: Sequence[GoogleMessage]) -> Part | None:
+    """When passmint has given the object at ``path`` 10 messages or more (``sent``, oldest first), the
+    PATCH that keeps only the newest 9 there, so that one more fits; the oldest are dropped at Google
+    (passmint still lists them)."""
+    if len(sent) < MESSAGES_PER_OBJECT:
+        return None
+    kept = sent[len(sent) - MESSAGES_PER_OBJECT + 1 :]
+    return Part("PATCH", path, {"messages": [google_message(message) for message in kept]})
+
+
+async def make_room(first: Sequence[tuple[int, Part]], clients: dict[int, GoogleClient]) -> None:
+    """Send the calls that make room for new messages; an object Google does not have (404) needs none."""
+    for project_id, part in first:
+        try:
+            await clients[project_id].call(part.method, part.path.removeprefix(f"/{PREFIX}"), part.body)
+        except GoogleApiError as error:
+            if error.status != 404:
+                raise
 
 
 def recent_notifications(notified_at: Sequence[str], now: datetime) -> int:

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.googleapi import repository, sync
-from passmint.googleapi.client import GoogleClient
+from passmint.googleapi.client import PREFIX, GoogleClient
 from passmint.googleapi.clients import make_tokens, project_client
 from passmint.googleapi.errors import GoogleApiError
 from passmint.googleapi.sync import Mode, Outcome, Sent
@@ -77,6 +77,7 @@ async def sync_passes(session: AsyncSession, payload: SyncPasses, context: JobCo
         )
     for project_id, class_type, body in made.classes.values():
         await _put_class(made.clients[project_id], class_type, body)
+    await sync.make_room(made.first, made.clients)
     results = await sync.send(made.calls, made.clients)
     await _settle(session, payload, results)
 
@@ -203,7 +204,12 @@ async def send_message(session: AsyncSession, payload: SendMessage, context: Job
             context.resource(make_tokens),
         )
         documents = await format_of("Google").render(reader, record, context.settings)
+        path = f"/{PREFIX}{documents['objectType']}/{documents['object']['id']}"
+        sent = [other for other in await repository.messages(reader, [pass_.id]) if other.id != message.id]
+        room = sync.room_for_one(path, sent)
     try:
+        if room is not None:
+            await sync.make_room([(record.project.id, room)], {record.project.id: client})
         await client.add_message(
             documents["objectType"], documents["object"]["id"], sync.google_message(message)
         )

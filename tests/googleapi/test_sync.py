@@ -240,3 +240,23 @@ class TestNotify:
         remaining = standin.resource("loyaltyObject", object_id(DEV_ISSUER, pass_id))
         assert remaining is not None
         assert [message["body"] for message in remaining["messages"]] == ["stays"]
+
+    async def test_a_notification_to_an_object_holding_ten_messages_drops_the_oldest(
+        self, api: ApiClient, database: Database, google_context: JobContext, standin: GoogleStandin
+    ) -> None:
+        template_id = await google_template(api)
+        pass_id = (await create_pass(api, template_id))["id"]
+        await insert_now(database, api, google_context, pass_id)
+        for number in range(10):
+            response = await api.post(f"/v1/pass/{pass_id}/message", json={"body": f"m{number}"})
+            assert response.status_code == 200, response.text
+        await Worker(database, google_context).run_until_idle()
+        response = await api.post(f"/v1/pass/{pass_id}/notify", json={"value": "flash"})
+        assert response.status_code == 200, response.text
+        await Worker(database, google_context).run_until_idle()
+        assert (await ticket(api, response.json()["ticketId"]))["done"] == 1
+        found = standin.resource("loyaltyObject", object_id(DEV_ISSUER, pass_id))
+        assert found is not None
+        bodies = [message["body"] for message in found["messages"]]
+        assert bodies == [f"m{number}" for number in range(1, 10)] + ["flash"]
+        assert found["messages"][-1]["messageType"] == "TEXT_AND_NOTIFY"
