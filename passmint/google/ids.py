@@ -16,6 +16,11 @@ def class_id(issuer_id: str, template_id: int) -> str:
     return f"{issuer_id}.t{template_id}"
 
 
+def journey_class_id(issuer_id: str, template_id: int, journey_id: int) -> str:
+    """The id of the class of a template's passes that show one flight or event (``google.journeys``)."""
+    return f"{issuer_id}.t{template_id}j{journey_id}"
+
+
 def object_id(issuer_id: str, pass_id: int) -> str:
     """The id of the object a pass is at Google."""
     return f"{issuer_id}.p{pass_id}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from passmint.google import journeys
 from passmint.google.modules import MAX_MODULES, Modules, image, localized, points, text_module, text_of
 from passmint.google.sources import ClassSource, Design, ObjectSource, hex_colour, image_url
 from passmint.kit.spellings import v2_barcode_type
@@ -45,6 +46,8 @@ def google_class_body(source: ClassSource) -> dict[str, Any]:
         body["multipleDevicesAndHoldersAllowedStatus"] = sharing
     if vertical in CLASS_COLOURED and (colour := _colour(design)):
         body["hexBackgroundColor"] = colour
+    if source.callback_url:
+        body["callbackOptions"] = {"url": source.callback_url}
     return body | _CLASS_PARTS[vertical](source, modules)
 
 
@@ -121,10 +124,14 @@ def _event_class(source: ClassSource, modules: Modules) -> dict[str, Any]:
     body: dict[str, Any] = {"eventName": localized(_title(source, modules)), "logo": _logo(source, modules)}
     if source.starts_at:
         body["dateTime"] = {"start": source.starts_at}
+    if source.journey_kind == "event":
+        body |= journeys.event_class(source.journey)
     return body
 
 
 def _flight_class(source: ClassSource, modules: Modules) -> dict[str, Any]:
+    if source.flight_journey:
+        return journeys.flight_class(source.journey, _logo(source, modules))
     design = source.design
     departure = design.slot("departure")
     return {
@@ -223,6 +230,7 @@ def _logo_of(source: ObjectSource, modules: Modules) -> dict[str, Any]:
         ClassSource(
             template.class_id, template.project_type, template.issuer_name, template.template_name,
             source.design, source.images, template.default_logo, template.locations, template.starts_at,
+            template.callback_url, template.journey_kind, template.journey,
         ),
         modules,
     )  # fmt: skip

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from passmint.google.journeys import is_flight
 from passmint.google.modules import Modules, read_modules, text_of
 
 VERTICALS = {
@@ -64,13 +65,26 @@ class ClassSource:
     locations: Sequence[Mapping[str, Any]] = ()
     starts_at: str | None = None
     """When the event starts (ISO 8601): the template's relevant date."""
+    callback_url: str | None = None
+    """Where Google sends save and delete callbacks (``{PASSMINT_PUBLIC_URL}/google/v1/callbacks``)."""
+    journey_kind: str = ""
+    """``flight`` or ``event`` when the class is that of a pass's journey (``google.journeys``)."""
+    journey: Mapping[str, str] = field(default_factory=dict)
+    """The journey's field values by name."""
 
     @property
     def vertical(self) -> str:
         vertical = VERTICALS.get(self.project_type, "generic")
+        if vertical == "flight" and self.flight_journey:
+            return vertical
         if vertical == "flight" and not all(self.design.slot(name) for name in FLIGHT_SLOTS):
             return "transit"
         return vertical
+
+    @property
+    def flight_journey(self) -> bool:
+        """Whether the class takes its flight from a flight of the flights API."""
+        return self.journey_kind == "flight" and is_flight(self.journey)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any, Literal
@@ -29,13 +29,14 @@ from passmint.googleapi.clients import project_client
 from passmint.googleapi.errors import GoogleApiError
 from passmint.googleapi.tokens import Tokens
 from passmint.kit.time import utcnow
-from passmint.models import Account, GoogleMessage, Pass
-from passmint.passes import repository as pass_repository
-from passmint.passes import service as pass_service
-from passmint.wallets import PassRecord, format_of
+from passmint.models import GoogleMessage, Pass
+from passmint.passes.downloads import record_of
+from passmint.wallets import format_of
 
 Mode = Literal["update", "notify"]
 NOTIFICATIONS_PER_DAY = 3
+MESSAGES_PER_OBJECT = 10
+"""Google keeps at most 10 messages on an object (Discovery ``messages``)."""
 NOTIFICATION = "notification"
 DAY = timedelta(hours=24)
 
@@ -66,15 +67,17 @@ class Sent:
     why: str = ""
 
 
-async def load_record(session: AsyncSession, pass_: Pass) -> PassRecord:
-    """A pass with everything its format renders it from."""
-    account = await session.get(Account, pass_.account_id)
-    assert account is not None
-    template, project = await pass_service.project_of(session, pass_)
-    locations = [place.data for place in await pass_repository.places(session, pass_)]
-    return PassRecord(
-        account, pass_, template, project, locations, max(pass_.updated_at, template.updated_at)
-    )
+@dataclass
+class Plan:
+    """A job's calls: each pass's, the clients of their projects, and the journey classes (a flight's or
+    an event's, ``google.journeys``) to put before the objects that name them."""
+
+    calls: list[Planned] = field(default_factory=list)
+    clients: dict[int, GoogleClient] = field(default_factory=dict)
+    classes: dict[str, tuple[int, str, dict[str, Any]]] = field(default_factory=dict)
+    """By class id: the project, the class's REST collection and its body."""
+    first: list[tuple[int, Part]] = field(default_factory=list)
+    """Calls (by project) that make room for a notification on an object holding 10 messages."""
 
 
 async def plan(
@@ -85,28 +88,36 @@ async def plan(
     pass_ids: Sequence[int],
     mode: Mode,
     send_id: uuid.UUID,
-) -> tuple[list[Planned], dict[int, GoogleClient]]:
-    """Each pass's call, and the client of each pass's project."""
-    planned, clients = [], {}
+) -> Plan:
+    """Each pass's call, the client of each pass's project, and the journey classes they need."""
+    made = Plan()
     notified = await repository.objects(reader, pass_ids)
     for pass_id in pass_ids:
         pass_ = await reader.get(Pass, pass_id)
         if pass_ is None:
             continue
-        record = await load_record(reader, pass_)
-        if record.project.id not in clients:
-            clients[record.project.id] = await project_client(
-                reader, http, record.account, record.project, settings
+        record = await record_of(reader, pass_)
+        if record.project.id not in made.clients:
+            made.clients[record.project.id] = await project_client(
+                reader, http, record.account, record.project, settings, tokens
             )
         documents = await format_of("Google").render(reader, record, settings)
         path = f"/{PREFIX}{documents['objectType']}/{documents['object']['id']}"
         if mode == "update":
-            planned.append(Planned(pass_id, record.project.id, Part("PATCH", path, documents["object"])))
+            if record.journey is not None:
+                klass = documents["class"]
+                made.classes[klass["id"]] = (record.project.id, documents["classType"], klass)
+            made.calls.append(Planned(pass_id, record.project.id, Part("PATCH", path, documents["object"])))
             continue
         row = notified.get(pass_id)
         recent = recent_notifications(row.notified_at if row is not None else [], utcnow())
-        planned.append(await _notify_call(reader, pass_, record.project.id, path, send_id, recent))
-    return planned, clients
+        call = await _notify_call(reader, pass_, record.project.id, path, send_id, recent)
+        if call.message is not None and (
+            room := room_for_one(path, await repository.messages(reader, [pass_id]))
+        ):
+            made.first.append((record.project.id, room))
+        made.calls.append(call)
+    return made
 
 
 async def _notify_call(
@@ -115,7 +126,7 @@ async def _notify_call(
     notification = pass_.values.get(NOTIFICATION)
     if not notification:
         kept = await repository.messages(reader, [pass_.id], kind="message")
-        body = {"messages": [google_message(message) for message in kept]}
+        body = {"messages": [google_message(message) for message in kept[-MESSAGES_PER_OBJECT:]]}
         return Planned(pass_.id, project_id, Part("PATCH", path, body))
     notifies = recent < NOTIFICATIONS_PER_DAY
     message: dict[str, Any] = {
@@ -127,6 +138,26 @@ async def _notify_call(
         message["header"] = notification["label"]
     part = Part("POST", f"{path}/addMessage", {"message": message})
     return Planned(pass_.id, project_id, part, message=message, notifies=notifies)
+
+
+def room_for_one(path: str, sent: Sequence[GoogleMessage]) -> Part | None:
+    """When passmint has given the object at ``path`` 10 messages or more (``sent``, oldest first), the
+    PATCH that keeps only the newest 9 there, so that one more fits; the oldest are dropped at Google
+    (passmint still lists them)."""
+    if len(sent) < MESSAGES_PER_OBJECT:
+        return None
+    kept = sent[len(sent) - MESSAGES_PER_OBJECT + 1 :]
+    return Part("PATCH", path, {"messages": [google_message(message) for message in kept]})
+
+
+async def make_room(first: Sequence[tuple[int, Part]], clients: dict[int, GoogleClient]) -> None:
+    """Send the calls that make room for new messages; an object Google does not have (404) needs none."""
+    for project_id, part in first:
+        try:
+            await clients[project_id].call(part.method, part.path.removeprefix(f"/{PREFIX}"), part.body)
+        except GoogleApiError as error:
+            if error.status != 404:
+                raise
 
 
 def recent_notifications(notified_at: Sequence[str], now: datetime) -> int:

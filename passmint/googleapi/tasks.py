@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.googleapi import repository, sync
-from passmint.googleapi.client import GoogleClient
+from passmint.googleapi.client import PREFIX, GoogleClient
 from passmint.googleapi.clients import make_tokens, project_client
 from passmint.googleapi.errors import GoogleApiError
 from passmint.googleapi.sync import Mode, Outcome, Sent
@@ -29,6 +29,7 @@ from passmint.jobs.registry import JobContext, Payload, job
 from passmint.jobs.worker import PermanentFailure, backoff
 from passmint.kit.time import utcnow
 from passmint.models import Account, GoogleMessage, Pass, Project, Template
+from passmint.passes.downloads import record_of
 from passmint.tickets import service as ticket_service
 from passmint.wallets import format_of
 from passmint.wallets import google as google_wallet
@@ -71,10 +72,13 @@ async def sync_passes(session: AsyncSession, payload: SyncPasses, context: JobCo
     """Send the passes' calls, then count, retry or bury each as Google answered."""
     async with AsyncSession(session.bind, expire_on_commit=False) as reader:
         tokens = context.resource(make_tokens)
-        planned, clients = await sync.plan(
+        made = await sync.plan(
             reader, context.http, context.settings, tokens, payload.passes, payload.mode, payload.send_id
         )
-    results = await sync.send(planned, clients)
+    for project_id, class_type, body in made.classes.values():
+        await _put_class(made.clients[project_id], class_type, body)
+    await sync.make_room(made.first, made.clients)
+    results = await sync.send(made.calls, made.clients)
     await _settle(session, payload, results)
 
 
@@ -190,7 +194,7 @@ async def send_message(session: AsyncSession, payload: SendMessage, context: Job
         pass_ = None if message is None else await reader.get(Pass, message.pass_id)
         if message is None or pass_ is None:
             return
-        record = await sync.load_record(reader, pass_)
+        record = await record_of(reader, pass_)
         client = await project_client(
             reader,
             context.http,
@@ -200,7 +204,12 @@ async def send_message(session: AsyncSession, payload: SendMessage, context: Job
             context.resource(make_tokens),
         )
         documents = await format_of("Google").render(reader, record, context.settings)
+        path = f"/{PREFIX}{documents['objectType']}/{documents['object']['id']}"
+        sent = [other for other in await repository.messages(reader, [pass_.id]) if other.id != message.id]
+        room = sync.room_for_one(path, sent)
     try:
+        if room is not None:
+            await sync.make_room([(record.project.id, room)], {record.project.id: client})
         await client.add_message(
             documents["objectType"], documents["object"]["id"], sync.google_message(message)
         )

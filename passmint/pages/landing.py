@@ -9,7 +9,6 @@ import hashlib
 from collections.abc import Hashable
 
 from cachetools import LRUCache
-from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,17 +16,13 @@ from passmint.config import Settings
 from passmint.pages.badges import APPLE_MARK, GOOGLE_MARK
 from passmint.pages.barcodes import BarcodeError, barcode_svg, qr_svg
 from passmint.pages.card import Card, PassFiles, card_of
+from passmint.pages.environment import PAGES
 from passmint.pages.languages import Language, choose
 from passmint.pages.source import pass_files
 from passmint.wallets import PassRecord
 
 SQUARE = {"PKBarcodeFormatQR", "PKBarcodeFormatAztec"}
-_environment = Environment(
-    loader=PackageLoader("passmint.pages"),
-    autoescape=select_autoescape(["html"]),
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
+_environment = PAGES
 _pages: LRUCache[Hashable, str] = LRUCache(maxsize=32 * 2**20, getsizeof=len)
 """Rendered pages (32 MiB of them) by everything they are made from: a page unchanged since its last view
 is not redrawn."""

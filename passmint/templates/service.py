@@ -93,6 +93,7 @@ async def create(
     template = stored
     if body.locations is not None:
         await repository.replace_locations(session, template.id, _locations(body.locations))
+    changes.mark_template(session, template.id)  # a Google template's class is inserted (googleapi)
     return template
 
 
@@ -139,7 +140,9 @@ async def delete(session: AsyncSession, account: Account, ref: Ref) -> Template:
 async def duplicate(session: AsyncSession, account: Account, ref: Ref) -> Template:
     """A copy in the same project named "Copy of <name>", with the same locations."""
     source = await get(session, account, ref)
-    return await _copy(session, source, project_id=source.project_id)
+    copied = await _copy(session, source, project_id=source.project_id)
+    changes.mark_template(session, copied.id)
+    return copied
 
 
 async def locations_of(session: AsyncSession, template: Template) -> Sequence[Location]:

@@ -22,13 +22,15 @@ from passmint.google.sources import ClassSource, Design, ObjectSource
 from passmint.images.public import DEFAULT_LOGO_DIGEST, image_url
 from passmint.kit.files import Download
 from passmint.kit.spellings import v2_barcode_type
-from passmint.models import Account, Project, Template
+from passmint.models import Account, Journey, Project, Template
 from passmint.wallets.errors import SaveLinkTooLong
 from passmint.wallets.format import PassRecord
 
 MODULES = frozenset(module.value for module in GoogleModule)
 SAVE_JSON = "application/json"
 MODULE_IMAGE_KINDS = frozenset({"titleModule", "imageModulesData"})
+CALLBACK_PATH = "/google/v1/callbacks"
+"""Where Google sends save and delete callbacks (``registrations.google_callbacks`` answers there)."""
 
 
 class GoogleWallet:
@@ -128,7 +130,13 @@ async def save_link(session: AsyncSession, records: Sequence[PassRecord], settin
     account = await project_google_account(session, first.account, first.project, settings)
     sources = [object_source(record, account.issuer_id, settings) for record in records]
     objects = [(object_type(source.template), google_object(source)) for source in sources]
-    token = savelinks.save_jwt(account, objects, origins=settings.google_origins)
+    journey_classes = {  # a journey's class is not inserted with the template's: the link carries it
+        source.template.class_id: (class_type(source.template), google_class_body(source.template))
+        for source in sources
+        if source.template.journey_kind
+    }
+    classes = list(journey_classes.values())
+    token = savelinks.save_jwt(account, objects, classes=classes, origins=settings.google_origins)
     if not savelinks.fits(token):
         await _insert(session, records, settings, len(token))
         token = savelinks.save_jwt(account, savelinks.ids_only(objects), origins=settings.google_origins)
@@ -158,11 +166,17 @@ async def google_class(
     return class_type(source), google_class_body(source)
 
 
-def class_source(template: Template, project: Project, issuer_id: str, settings: Settings) -> ClassSource:
+def class_source(
+    template: Template, project: Project, issuer_id: str, settings: Settings, journey: Journey | None = None
+) -> ClassSource:
+    """The template's class; the class of its passes that show ``journey`` when one is given."""
     design = template.design
     starts_at = pass_dates(design.get("headers", {}), None, template.created_at).get("relevantDate")
+    klass = ids.class_id(issuer_id, template.id)
+    if journey is not None:
+        klass = ids.journey_class_id(issuer_id, template.id, journey.id)
     return ClassSource(
-        class_id=ids.class_id(issuer_id, template.id),
+        class_id=klass,
         project_type=project.project_type,
         issuer_name=project.name,
         template_name=template.name,
@@ -170,6 +184,9 @@ def class_source(template: Template, project: Project, issuer_id: str, settings:
         images=_urls(template.image_digests, settings),
         default_logo=image_url(settings.base_url, DEFAULT_LOGO_DIGEST),
         starts_at=starts_at if isinstance(starts_at, str) else None,
+        callback_url=f"{settings.base_url}{CALLBACK_PATH}",
+        journey_kind=journey.kind if journey is not None else "",
+        journey=_journey_values(journey),
     )
 
 
@@ -182,7 +199,7 @@ def object_source(record: PassRecord, issuer_id: str, settings: Settings) -> Obj
     valid_until = dates.get("expirationDate")
     return ObjectSource(
         object_id=ids.object_id(issuer_id, pass_.id),
-        template=class_source(template, record.project, issuer_id, settings),
+        template=class_source(template, record.project, issuer_id, settings, record.journey),
         design=Design(headers, fields, design.get("moduleOptions", {})),
         images=_urls({**template.image_digests, **pass_.image_digests}, settings),
         barcode_settings=record.project.settings,
@@ -207,6 +224,13 @@ def module_images(design: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
                 found[f"field:{name}"] = (value, f"fields.{name}.{key}")
                 break
     return found
+
+
+def _journey_values(journey: Journey | None) -> dict[str, str]:
+    if journey is None:
+        return {}
+    fields = journey.fields.items()
+    return {name: str(field.get("value")) for name, field in fields if field.get("value") not in (None, "")}
 
 
 def _urls(digests: Mapping[str, Any], settings: Settings) -> dict[str, str]:

@@ -104,6 +104,7 @@ async def test_every_vertical_saves_what_googles_schema_accepts(
     assert rendered["class"]["id"] == ids.class_id(issuer, template_id)
     assert rendered["object"]["id"] == ids.object_id(issuer, made["id"])
     assert rendered["object"]["classId"] == rendered["class"]["id"]
+    assert rendered["class"]["callbackOptions"] == {"url": f"{settings.base_url}/google/v1/callbacks"}
 
 
 async def test_the_member_card_example_maps_as_the_design_note_says(

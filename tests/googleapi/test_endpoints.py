@@ -7,12 +7,14 @@ import copy
 import jwt
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import func, select
 
 from passmint.config import Settings
 from passmint.db import Database
 from passmint.google.ids import object_id
 from passmint.jobs.registry import JobContext
 from passmint.jobs.worker import Worker
+from passmint.models import Job
 from tests.conftest import ApiClient
 from tests.factories import GOOGLE_TEMPLATE, create_pass, create_project, create_template
 from tests.google import bodies
@@ -93,6 +95,30 @@ class TestMessages:
         [message] = found["messages"]
         assert message["messageType"] == "EXPIRATION_NOTIFICATION" and message["header"] == "expires"
         assert message["displayInterval"]["end"]["date"] == "2018-06-05T21:50:00Z"
+
+    async def test_google_keeps_the_newest_ten_and_passmint_lists_them_all(
+        self, api: ApiClient, database: Database, google_context: JobContext, standin: GoogleStandin
+    ) -> None:
+        _, pass_id = await google_pass(api)
+        await insert_now(database, api, google_context, pass_id)
+        worker = Worker(database, google_context)
+        for number in range(12):
+            response = await api.post(f"/v1/pass/{pass_id}/message", json={"body": f"news {number}"})
+            assert response.status_code == 200, response.text
+            await worker.run_until_idle()
+        found = standin.resource("loyaltyObject", object_id(DEV_ISSUER, pass_id))
+        assert found is not None
+        assert [message["body"] for message in found["messages"]] == [f"news {n}" for n in range(2, 12)]
+        listed = (await api.get(f"/v1/pass/{pass_id}/message")).json()["messages"]
+        assert len(listed) == 12
+        assert await dead_jobs(database) == 0
+
+
+async def dead_jobs(database: Database) -> int:
+    async with database.transaction() as session:
+        return int(
+            await session.scalar(select(func.count()).select_from(Job).where(Job.status == "dead")) or 0
+        )
 
 
 JSON = {"Accept": "application/json"}

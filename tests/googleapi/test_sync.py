@@ -14,11 +14,11 @@ from sqlalchemy import insert, select
 from passmint.db import Database
 from passmint.google.ids import class_id, object_id
 from passmint.googleapi import service as google_service
-from passmint.googleapi.sync import load_record
 from passmint.jobs.registry import JobContext
 from passmint.jobs.worker import Worker
 from passmint.kit.security import new_token
 from passmint.models import Job, Pass
+from passmint.passes.downloads import record_of
 from tests.conftest import ApiClient
 from tests.factories import GOOGLE_TEMPLATE, create_pass, create_project, create_template
 from tests.support.google_standin import GoogleStandin
@@ -36,7 +36,7 @@ async def insert_now(database: Database, api: ApiClient, context: JobContext, pa
     async with database.transaction() as session:
         pass_ = await session.get(Pass, pass_id)
         assert pass_ is not None
-        record = await load_record(session, pass_)
+        record = await record_of(session, pass_)
         await google_service.insert_object_now(session, api.account, record, context.settings, context.http)
 
 
@@ -56,6 +56,7 @@ class TestPassUpdate:
         self, api: ApiClient, database: Database, google_context: JobContext, standin: GoogleStandin
     ) -> None:
         template_id = await google_template(api)
+        await Worker(database, google_context).run_until_idle()  # the class inserted at creation
         known = (await create_pass(api, template_id, {"fields": {"Points": {"value": 100}}}))["id"]
         unknown = (await create_pass(api, template_id))["id"]
         await insert_now(database, api, google_context, known)
@@ -70,6 +71,22 @@ class TestPassUpdate:
         assert standin.calls_of("POST", "loyaltyObject/") == []  # no object inserted for the other
 
 
+class TestTemplateCreate:
+    async def test_a_new_template_inserts_its_class(
+        self, api: ApiClient, database: Database, google_context: JobContext, standin: GoogleStandin
+    ) -> None:
+        template_id = await google_template(api)
+        await Worker(database, google_context).run_until_idle()
+        klass = standin.resource("loyaltyClass", class_id(DEV_ISSUER, template_id))
+        assert klass is not None and klass["programName"] == "Google loyalty"
+        assert len(standin.calls_of("POST", "loyaltyClass")) == 1
+        copied = await api.post(f"/v1/template/duplicate/{template_id}")
+        assert copied.status_code == 200, copied.text
+        await Worker(database, google_context).run_until_idle()
+        copy_id = int(copied.json()["templateId"])
+        assert standin.resource("loyaltyClass", class_id(DEV_ISSUER, copy_id)) is not None
+
+
 class TestTemplateUpdate:
     async def test_the_class_is_updated_and_known_objects_patched(
         self, api: ApiClient, database: Database, google_context: JobContext, standin: GoogleStandin
@@ -77,11 +94,15 @@ class TestTemplateUpdate:
         template_id = await google_template(api)
         pass_id = (await create_pass(api, template_id))["id"]
         await insert_now(database, api, google_context, pass_id)
+        await Worker(database, google_context).run_until_idle()  # the class inserted at creation
+        standin.calls.clear()
         response = await api.put(f"/v1/template/{template_id}", json=GOOGLE_TEMPLATE | {"name": "Renamed"})
         assert response.status_code == 200, response.text
         await Worker(database, google_context).run_until_idle()
         klass = standin.resource("loyaltyClass", class_id(DEV_ISSUER, template_id))
         assert klass is not None and klass["programName"] == "Renamed"
+        callbacks = f"{google_context.settings.base_url}/google/v1/callbacks"
+        assert klass["callbackOptions"] == {"url": callbacks}  # Google sends saves and deletes there
         assert len(standin.calls_of("PUT", "loyaltyClass/")) == 1
         patches = standin.calls_of("PATCH", "loyaltyObject/")
         assert [call.path.rsplit("/", 1)[1] for call in patches] == [object_id(DEV_ISSUER, pass_id)]
@@ -219,3 +240,23 @@ class TestNotify:
         remaining = standin.resource("loyaltyObject", object_id(DEV_ISSUER, pass_id))
         assert remaining is not None
         assert [message["body"] for message in remaining["messages"]] == ["stays"]
+
+    async def test_a_notification_to_an_object_holding_ten_messages_drops_the_oldest(
+        self, api: ApiClient, database: Database, google_context: JobContext, standin: GoogleStandin
+    ) -> None:
+        template_id = await google_template(api)
+        pass_id = (await create_pass(api, template_id))["id"]
+        await insert_now(database, api, google_context, pass_id)
+        for number in range(10):
+            response = await api.post(f"/v1/pass/{pass_id}/message", json={"body": f"m{number}"})
+            assert response.status_code == 200, response.text
+        await Worker(database, google_context).run_until_idle()
+        response = await api.post(f"/v1/pass/{pass_id}/notify", json={"value": "flash"})
+        assert response.status_code == 200, response.text
+        await Worker(database, google_context).run_until_idle()
+        assert (await ticket(api, response.json()["ticketId"]))["done"] == 1
+        found = standin.resource("loyaltyObject", object_id(DEV_ISSUER, pass_id))
+        assert found is not None
+        bodies = [message["body"] for message in found["messages"]]
+        assert bodies == [f"m{number}" for number in range(1, 10)] + ["flash"]
+        assert found["messages"][-1]["messageType"] == "TEXT_AND_NOTIFY"

@@ -196,7 +196,7 @@ class GoogleStandin(LocalServer):
         return error(405, "Method not allowed", "badRequest")
 
     def _insert(self, resource_type: str, body: Any) -> Reply:
-        wrong = problems(schema_name(resource_type), body)
+        wrong = problems(schema_name(resource_type), body) or _too_many_messages(body)
         if wrong:
             return error(400, "Invalid resource: " + "; ".join(wrong[:5]), "invalidResource")
         stored = self.resources.setdefault(resource_type, {})
@@ -215,7 +215,7 @@ class GoogleStandin(LocalServer):
             return _missing(resource_type, resource_id)
         wrong = problems(schema_name(resource_type), body, partial=partial)
         merged = {**found, **body} if partial and isinstance(body, dict) else body
-        wrong = wrong or problems(schema_name(resource_type), merged)
+        wrong = wrong or problems(schema_name(resource_type), merged) or _too_many_messages(merged)
         if wrong:
             return error(400, "Invalid resource: " + "; ".join(wrong[:5]), "invalidResource")
         if merged.get("id") != resource_id:
@@ -247,6 +247,12 @@ class GoogleStandin(LocalServer):
         found = {**found, "messages": [*messages, message]}
         self.resources[resource_type][resource_id] = found
         return Reply(200, {"resource": found})
+
+
+def _too_many_messages(body: Any) -> list[str]:
+    """Google keeps at most ``MAX_MESSAGES`` messages on a class or object."""
+    messages = body.get("messages", []) if isinstance(body, dict) else []
+    return [f"messages: at most {MAX_MESSAGES}"] if len(messages) > MAX_MESSAGES else []
 
 
 def error(status: int, message: str, reason: str) -> Reply:
