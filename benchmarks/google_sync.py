@@ -7,9 +7,6 @@ It seeds ``--passes`` passes whose objects Google knows, updates them all throug
 ``PUT /v1/template/{id}/passes``, and waits for the ticket to complete. Prints the calls per second
 Google saw (first patch to last: the target is the configured rate, i.e. the limit is the only
 bottleneck), the busiest second, and how many calls the stand-in refused for the rate (0 expected).
-
-``--minimal-documents`` renders minimal generic classes and objects instead of the Google format's own,
-for a build whose Google format does not render yet.
 """
 
 from __future__ import annotations
@@ -49,37 +46,14 @@ from tests.factories import GOOGLE_TEMPLATE, PROJECT
 CHUNK = 5_000
 
 
-def minimal_documents() -> None:
-    """Render minimal generic documents (see the module's docstring)."""
-    from passmint.wallets import google as wallets_google
-
-    async def render(self: Any, session: Any, record: Any, settings: Settings) -> dict[str, Any]:
-        issuer = dev_google_account(settings.data_dir).issuer_id
-        klass = class_id(issuer, record.template.id)
-        fields = record.pass_.values.get("fields", {})
-        body = {
-            "id": object_id(issuer, record.pass_.id),
-            "classId": klass,
-            "cardTitle": {"defaultValue": {"language": "en", "value": "passmint"}},
-            "header": {"defaultValue": {"language": "en", "value": json.dumps(fields)[:100]}},
-        }
-        return {
-            "classType": "genericClass",
-            "class": {"id": klass},
-            "objectType": "genericObject",
-            "object": body,
-        }
-
-    wallets_google.GoogleWallet.render = render  # type: ignore[method-assign]
-
-
 async def seed(database: Database, template_id: int, passes: int, standin: str, issuer: str) -> None:
     """``passes`` passes of the template, known at Google (and so in the stand-in)."""
     async with database.transaction() as session, httpx.AsyncClient(base_url=standin, timeout=60) as control:
         template = await session.get(Template, template_id)
         assert template is not None
         klass = class_id(issuer, template_id)
-        await control.post("/standin/resources", json={"genericClass": {klass: {"id": klass}}})
+        program = {"issuerName": "Loyalty", "programName": "Google loyalty", "reviewStatus": "UNDER_REVIEW"}
+        await control.post("/standin/resources", json={"loyaltyClass": {klass: {"id": klass, **program}}})
         for start in range(0, passes, CHUNK):
             rows = [
                 {"account_id": template.account_id, "template_id": template_id,
@@ -89,16 +63,9 @@ async def seed(database: Database, template_id: int, passes: int, standin: str, 
             ]  # fmt: skip
             pass_ids = list((await session.scalars(insert(Pass).returning(Pass.id), rows)).all())
             await google_service.mark_known(session, pass_ids)
-            objects = {
-                object_id(issuer, pass_id): {
-                    "id": object_id(issuer, pass_id),
-                    "classId": klass,
-                    "cardTitle": {"defaultValue": {"language": "en", "value": "passmint"}},
-                    "header": {"defaultValue": {"language": "en", "value": "seeded"}},
-                }
-                for pass_id in pass_ids
-            }
-            response = await control.post("/standin/resources", json={"genericObject": objects})
+            names = [object_id(issuer, pass_id) for pass_id in pass_ids]
+            objects = {name: {"id": name, "classId": klass, "state": "ACTIVE"} for name in names}
+            response = await control.post("/standin/resources", json={"loyaltyObject": objects})
             response.raise_for_status()
 
 
@@ -194,10 +161,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=4, help="jobs at once per worker")
     parser.add_argument("--database-url", default=None, help="default: a new SQLite file")
     parser.add_argument("--timeout", type=float, default=3600)
-    parser.add_argument("--minimal-documents", action="store_true", help="see the module's docstring")
     args = parser.parse_args()
-    if args.minimal_documents:
-        minimal_documents()
     data_dir = Path(tempfile.mkdtemp(prefix="passmint-bench-"))
     database_url = args.database_url or f"sqlite+aiosqlite:///{data_dir}/passmint.db"
     migrate.upgrade(database_url)
