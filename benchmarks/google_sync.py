@@ -107,6 +107,8 @@ async def run(args: argparse.Namespace, data_dir: Path, database_url: str) -> di
                 project = (await api.post("/v1/project", json=PROJECT)).raise_for_status().json()
                 made = await api.post(f"/v1/template/{project['id']}", json=GOOGLE_TEMPLATE)
                 template_id = made.raise_for_status().json()["templateId"]
+                async with outbound_client() as http:  # the new template's class goes to Google first
+                    await Worker(database, JobContext(settings, http)).run_until_idle()
                 await seed(
                     database, template_id, args.passes, standin, dev_google_account(data_dir).issuer_id
                 )

@@ -157,6 +157,7 @@ class TestBulkUpdate:
     ) -> None:
         standin.rps = google_context.settings.google_rps  # with a second of slack for this busy process
         template_id = await google_template(api)
+        await Worker(database, google_context).run_until_idle()  # the new template's class goes to Google
         pass_ids = await many_known_passes(
             database, standin, template_id, (await create_pass(api, template_id))["id"]
         )
@@ -167,8 +168,8 @@ class TestBulkUpdate:
         await Worker(database, google_context).run_until_idle()
         done = await ticket(api, ticket_id)
         assert (done["status"], done["done"], done["total"]) == ("COMPLETED", PASSES, PASSES)
-        patched = {call.path.rsplit("/", 1)[1] for call in standin.calls_of("PATCH", "loyaltyObject/")}
-        assert patched == {object_id(DEV_ISSUER, pass_id) for pass_id in pass_ids}
+        patched = [call.path.rsplit("/", 1)[1] for call in standin.calls_of("PATCH", "loyaltyObject/")]
+        assert sorted(patched) == sorted(object_id(DEV_ISSUER, pass_id) for pass_id in pass_ids)  # once each
         assert standin.refused_for_rate == 0
         assert standin.busiest_second() <= 3 * standin.rps  # a second's burst, a second's rate, the slack
         assert all(points_of(standin, pass_id) == 7 for pass_id in pass_ids)
