@@ -39,7 +39,8 @@ from passmint.audiences import repository as audience_repository
 from passmint.certificates.signers import dev_signer
 from passmint.models import Pass, Template
 from tests.factories import PROJECT, apple_template
-from tests.segments.population import populate, tags_of
+from tests.pushes.apns_standin import token_digest
+from tests.segments.population import device_token, populate, tags_of
 
 SEGMENT = {"AND": [{"tag": "gold"}, {"NOT": {"tag": "lapsed"}}, {"OR": [{"tag": "vip"}, {"tag": "even"}]}]}
 GOLD_NOT_LAPSED = {"and": [{"tag": "gold"}, {"not": {"tag": "lapsed"}}]}
@@ -162,7 +163,8 @@ def main() -> None:
             print(json.dumps(figures))
             return
 
-        tagged = len(expected(ids, lambda tags: "even" in tags))
+        even = expected(ids, lambda tags: "even" in tags)
+        tagged = len(even)
         change = {"fields": {"Coupon": {"value": "Mega Offer"}}}
         called = time.time()
         response = httpx.put(f"{url}/v1/tag/even/passes", json=change, auth=auth, timeout=60)
@@ -170,6 +172,8 @@ def main() -> None:
         ticket_id = response.raise_for_status().json()["ticketId"]
         seen = wait_for_pushes(stats_url, ca_file, tagged, args.timeout)
         wait_for_ticket(url, auth, ticket_id, args.timeout)
+        exact = seen["pushes"] == tagged and seen["tokens"] == token_digest(map(device_token, even))
+        assert exact, "the tag's update pushed other devices"
         figures |= {
             "tag_passes": tagged,
             "tag_api_answer_ms": round((answered - called) * 1000, 1),
@@ -205,6 +209,7 @@ def check_segment(
 ) -> dict[str, Any]:
     """``PUT /segments/.../passes`` for gold and not lapsed: exactly those passes change and are pushed."""
     wanted = expected(ids, lambda tags: "gold" in tags and "lapsed" not in tags)
+    devices_before = stats(stats_url, ca_file)["tokens"]
     made = httpx.post(f"{url}/v1/segments/{project_id}", json={"criteria": GOLD_NOT_LAPSED}, auth=auth)
     segment_id = made.raise_for_status().json()["segmentId"]
     since = datetime.now().astimezone()
@@ -223,6 +228,8 @@ def check_segment(
     changed = asyncio.run(changed_since(database_url, template_id, since))
     assert ticket["done"] == len(wanted) and changed == wanted, "the segment changed other passes"
     assert seen["pushes"] == pushed_before + len(wanted), "other devices were pushed"
+    tokens = (device_token(pass_id) for pass_id in wanted)
+    assert seen["tokens"] == token_digest(tokens, devices_before), "other devices were pushed"
     return {
         "segment_update_passes": len(wanted),
         "segment_api_answer_ms": round((answered - called) * 1000, 1),

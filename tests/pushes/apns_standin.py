@@ -2,7 +2,8 @@
 
 Also runs as a process of its own, for benchmarks (``--help``): ``python -m tests.pushes.apns_standin
 --port P --client-ca FILE --ready-file F`` writes ``{"url", "ca_file", "stats_url"}`` to F once it
-listens; ``GET stats_url`` (HTTPS, no client certificate) answers ``{"pushes", "first_at", "last_at"}``
+listens; ``GET stats_url`` (HTTPS, no client certificate) answers ``{"pushes", "first_at", "last_at",
+"tokens"}`` (``tokens``: ``token_digest`` of every device token pushed, to check which devices were)
 (Unix times), and SIGTERM prints the same JSON on stdout before it exits.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import hashlib
 import json
 import os
 import signal
@@ -18,6 +20,7 @@ import ssl
 import tempfile
 import time
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -98,6 +101,7 @@ class ApnsStandIn:
         self._id_prefix = f"{hexed[:8]}-{hexed[8:12]}-{hexed[12:16]}-{hexed[16:20]}-".encode()
         self.requests: list[Recorded] = []
         self.received = 0  # requests, recorded or not
+        self.tokens = 0  # token_digest of the tokens of those requests, as a number
         self.first_at: float | None = None  # Unix time of the first request, and of the last
         self.last_at: float | None = None
         self.resets = 0  # streams the client reset
@@ -144,7 +148,12 @@ class ApnsStandIn:
             writer.write(connection.data_to_send())
 
     def stats(self) -> dict[str, float | int | None]:
-        return {"pushes": self.received, "first_at": self.first_at, "last_at": self.last_at}
+        return {
+            "pushes": self.received,
+            "first_at": self.first_at,
+            "last_at": self.last_at,
+            "tokens": f"{self.tokens:032x}",
+        }
 
     async def __aenter__(self) -> ApnsStandIn:
         await self.start()
@@ -267,6 +276,7 @@ class ApnsStandIn:
         token = path[len(_PREFIX) :].decode() if path.startswith(_PREFIX) else ""
         topic = headers.get(b"apns-topic")
         self.received += 1
+        self.tokens ^= _token_number(token)
         self.last_at = time.time()
         self.first_at = self.first_at or self.last_at
         if self._record:
@@ -347,6 +357,19 @@ class _Encoder(hpack.Encoder):
 
     def encode(self, headers: Any, huffman: bool = False) -> bytes:
         return super().encode(headers, huffman=False)
+
+
+def token_digest(tokens: Iterable[str], start: str = "0") -> str:
+    """An order-free digest of device tokens (with ``start``, an earlier digest): with the count of
+    pushes, it tells whether exactly these devices were pushed."""
+    number = int(start, 16)
+    for token in tokens:
+        number ^= _token_number(token)
+    return f"{number:032x}"
+
+
+def _token_number(token: str) -> int:
+    return int.from_bytes(hashlib.sha256(token.encode()).digest()[:16], "big")
 
 
 def _setting_codes(settings: dict[str, int]) -> dict[h2.settings.SettingCodes | int, int]:

@@ -28,6 +28,11 @@ def tags_of(n: int) -> list[str]:
     return tags
 
 
+def device_token(pass_id: int) -> str:
+    """The push token (and device id) of the device holding the pass."""
+    return f"device-{pass_id}"
+
+
 async def populate(
     session: AsyncSession, template_id: int, count: int, *, devices: bool = True,
     tags: Callable[[int], Sequence[str]] = tags_of,
@@ -71,7 +76,7 @@ async def populate(
 
 
 async def _hold(session: AsyncSession, pass_ids: Sequence[int]) -> None:
-    tokens = [f"device-{pass_id}" for pass_id in pass_ids]
+    tokens = [device_token(pass_id) for pass_id in pass_ids]
     devices = [{"device_library_identifier": token, "push_token": token} for token in tokens]
     device_ids = (
         await session.scalars(insert(Device).returning(Device.id, sort_by_parameter_order=True), devices)
