@@ -48,6 +48,8 @@ def google_class_body(source: ClassSource) -> dict[str, Any]:
         body["hexBackgroundColor"] = colour
     if source.callback_url:
         body["callbackOptions"] = {"url": source.callback_url}
+    if source.redemption_issuers:
+        body |= {"enableSmartTap": True, "redemptionIssuers": list(source.redemption_issuers)}
     return body | _CLASS_PARTS[vertical](source, modules)
 
 
@@ -74,7 +76,14 @@ def google_object(source: ObjectSource) -> dict[str, Any]:
     body |= extra | _module_fields(source, modules, leftovers)
     if source.locations:
         body["merchantLocations"] = [_place(place) for place in source.locations[:MAX_MODULES]]
+    if template.redemption_issuers and (value := smart_tap_value(source)):
+        body["smartTapRedemptionValue"] = value
     return body
+
+
+def smart_tap_value(source: ObjectSource) -> str:
+    """What a Smart Tap terminal reads: the pass's NFC message, else its barcode value, else its serial."""
+    return source.nfc_message or _barcode_value(source) or source.serial_number
 
 
 def _colour(design: Design) -> str | None:
@@ -230,7 +239,7 @@ def _logo_of(source: ObjectSource, modules: Modules) -> dict[str, Any]:
         ClassSource(
             template.class_id, template.project_type, template.issuer_name, template.template_name,
             source.design, source.images, template.default_logo, template.locations, template.starts_at,
-            template.callback_url, template.journey_kind, template.journey,
+            template.callback_url, template.journey_kind, template.journey, template.redemption_issuers,
         ),
         modules,
     )  # fmt: skip

@@ -71,6 +71,9 @@ class ClassSource:
     """``flight`` or ``event`` when the class is that of a pass's journey (``google.journeys``)."""
     journey: Mapping[str, str] = field(default_factory=dict)
     """The journey's field values by name."""
+    redemption_issuers: Sequence[str] = ()
+    """Smart Tap: the issuer ids that redeem the passes, set when the project has a Google (or ANY) NFC
+    merchant; empty, the class is not Smart Tap enabled."""
 
     @property
     def vertical(self) -> str:
@@ -103,6 +106,9 @@ class ObjectSource:
     """When the pass expires (ISO 8601), if it does."""
     voided: bool = False
     locations: Sequence[Mapping[str, Any]] = ()
+    serial_number: str = ""
+    nfc_message: str = ""
+    """The ``nfc.message`` the pass (else its template) sets, '' when none: its Smart Tap value first."""
 
 
 def hex_colour(value: str) -> str | None:

@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from passmint.models import NfcMerchant
+from passmint.designs import Vendor
+from passmint.models import NfcMerchant, Template
 
 
 async def of_project(session: AsyncSession, project_id: int) -> Sequence[NfcMerchant]:
@@ -44,3 +45,13 @@ async def add(session: AsyncSession, merchant: NfcMerchant) -> NfcMerchant:
 async def remove(session: AsyncSession, merchant: NfcMerchant) -> None:
     await session.delete(merchant)
     await session.flush()
+
+
+async def google_templates(session: AsyncSession, project_id: int) -> Sequence[int]:
+    """The ids of the project's live Google templates."""
+    statement = select(Template.id).where(
+        Template.project_id == project_id,
+        Template.vendor == Vendor.GOOGLE.value,
+        Template.deleted_at.is_(None),
+    )
+    return (await session.scalars(statement)).all()

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from passmint import changes
 from passmint.kit.refs import Ref
 from passmint.kit.time import utcnow
 from passmint.models import Account, NfcMerchant
@@ -50,6 +51,7 @@ async def add(session: AsyncSession, account: Account, project_ref: Ref, body: M
         smart_tap_issuer_id=body.smart_tap_issuer_id if body.vendor.value in GOOGLE_VENDORS else None,
     )
     await repository.add(session, merchant)
+    await _resync_google(session, merchant)
     return Added(merchant, generated.private if generated is not None else None)
 
 
@@ -82,8 +84,17 @@ async def update(
 async def delete(session: AsyncSession, account: Account, project_ref: Ref, merchant_id: str) -> NfcMerchant:
     merchant = await get(session, account, project_ref, merchant_id)
     await repository.remove(session, merchant)
+    await _resync_google(session, merchant)
     merchant.updated_at = utcnow()  # the deletion's time, as the answer reports it
     return merchant
+
+
+async def _resync_google(session: AsyncSession, merchant: NfcMerchant) -> None:
+    """A Google (or ANY) merchant added or deleted changes the Smart Tap fields of the project's Google
+    classes and objects: their templates are marked changed, so Google is sent the new ones (googleapi)."""
+    if merchant.vendor in GOOGLE_VENDORS:
+        for template_id in await repository.google_templates(session, merchant.project_id):
+            changes.mark_template(session, template_id)
 
 
 async def apple_key(session: AsyncSession, project_id: int) -> str | None:

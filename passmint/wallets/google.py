@@ -23,6 +23,7 @@ from passmint.images.public import DEFAULT_LOGO_DIGEST, image_url
 from passmint.kit.files import Download
 from passmint.kit.spellings import v2_barcode_type
 from passmint.models import Account, Journey, Project, Template
+from passmint.wallets import repository
 from passmint.wallets.errors import SaveLinkTooLong
 from passmint.wallets.format import PassRecord
 
@@ -70,7 +71,8 @@ class GoogleWallet:
     async def render(self, session: AsyncSession, record: PassRecord, settings: Settings) -> dict[str, Any]:
         """The pass's class and object, as Google's REST API takes them."""
         account = await project_google_account(session, record.account, record.project, settings)
-        source = object_source(record, account.issuer_id, settings)
+        issuers = await redemption_issuers(session, record.project, account.issuer_id)
+        source = object_source(record, account.issuer_id, settings, issuers)
         return {
             "classType": class_type(source.template),
             "class": google_class_body(source.template),
@@ -128,7 +130,8 @@ async def save_link(session: AsyncSession, records: Sequence[PassRecord], settin
     fits Google's limit, else naming them by id once they are inserted through the REST API."""
     first = records[0]
     account = await project_google_account(session, first.account, first.project, settings)
-    sources = [object_source(record, account.issuer_id, settings) for record in records]
+    issuers = await redemption_issuers(session, first.project, account.issuer_id)
+    sources = [object_source(record, account.issuer_id, settings, issuers) for record in records]
     objects = [(object_type(source.template), google_object(source)) for source in sources]
     journey_classes = {  # a journey's class is not inserted with the template's: the link carries it
         source.template.class_id: (class_type(source.template), google_class_body(source.template))
@@ -162,12 +165,28 @@ async def google_class(
     owner = await session.get(Account, project.account_id)
     assert owner is not None  # the foreign key guarantees it
     account = await project_google_account(session, owner, project, settings)
-    source = class_source(template, project, account.issuer_id, settings)
+    issuers = await redemption_issuers(session, project, account.issuer_id)
+    source = class_source(template, project, account.issuer_id, settings, smart_tap=issuers)
     return class_type(source), google_class_body(source)
 
 
+async def redemption_issuers(session: AsyncSession, project: Project, issuer_id: str) -> tuple[str, ...]:
+    """Smart Tap's redemption issuers when the project has a Google (or ANY) NFC merchant: the project's
+    issuer, then the merchants' own ``smartTapIssuerId`` (numeric, as Google's ids are); else none."""
+    merchants = await repository.smart_tap_issuer_ids(session, project.id)
+    if merchants is None:
+        return ()
+    given = [issuer.strip() for issuer in merchants if issuer and issuer.strip().isdigit()]
+    return tuple(dict.fromkeys([issuer_id, *given]))
+
+
 def class_source(
-    template: Template, project: Project, issuer_id: str, settings: Settings, journey: Journey | None = None
+    template: Template,
+    project: Project,
+    issuer_id: str,
+    settings: Settings,
+    journey: Journey | None = None,
+    smart_tap: Sequence[str] = (),
 ) -> ClassSource:
     """The template's class; the class of its passes that show ``journey`` when one is given."""
     design = template.design
@@ -187,10 +206,14 @@ def class_source(
         callback_url=f"{settings.base_url}{CALLBACK_PATH}",
         journey_kind=journey.kind if journey is not None else "",
         journey=_journey_values(journey),
+        redemption_issuers=tuple(smart_tap),
     )
 
 
-def object_source(record: PassRecord, issuer_id: str, settings: Settings) -> ObjectSource:
+def object_source(
+    record: PassRecord, issuer_id: str, settings: Settings, smart_tap: Sequence[str] = ()
+) -> ObjectSource:
+    """The pass's object; ``smart_tap`` the redemption issuers of its class (``redemption_issuers``)."""
     pass_, template = record.pass_, record.template
     design, values = template.design, pass_.values
     headers = _merged(design.get("headers", {}), values.get("headers", {}))
@@ -199,13 +222,15 @@ def object_source(record: PassRecord, issuer_id: str, settings: Settings) -> Obj
     valid_until = dates.get("expirationDate")
     return ObjectSource(
         object_id=ids.object_id(issuer_id, pass_.id),
-        template=class_source(template, record.project, issuer_id, settings, record.journey),
+        template=class_source(template, record.project, issuer_id, settings, record.journey, smart_tap),
         design=Design(headers, fields, design.get("moduleOptions", {})),
         images=_urls({**template.image_digests, **pass_.image_digests}, settings),
         barcode_settings=record.project.settings,
         valid_until=valid_until if isinstance(valid_until, str) else None,
         voided=bool(dates.get("voided")),
         locations=record.locations,
+        serial_number=pass_.serial_number,
+        nfc_message=_nfc_message(values) or _nfc_message(design),
     )
 
 
@@ -224,6 +249,13 @@ def module_images(design: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
                 found[f"field:{name}"] = (value, f"fields.{name}.{key}")
                 break
     return found
+
+
+def _nfc_message(values: Mapping[str, Any]) -> str:
+    """The ``nfc.message`` a pass's values (or a template's design) set, as Apple passes take it."""
+    nfc = values.get("nfc")
+    message = nfc.get("message") if isinstance(nfc, Mapping) else None
+    return message.strip() if isinstance(message, str) else ""
 
 
 def _journey_values(journey: Journey | None) -> dict[str, str]:
