@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.kit.sql import insert_for, insert_unless_taken
-from passmint.models import AdaptiveLink, AdaptiveLinkPass, DynamicLink, Pass, Project, Template
+from passmint.models import (
+    AdaptiveLink,
+    AdaptiveLinkPass,
+    Certificate,
+    DynamicLink,
+    Journey,
+    JourneyPass,
+    Location,
+    Pass,
+    Project,
+    Template,
+)
 
 
 async def add_unless_taken(session: AsyncSession, link: AdaptiveLink) -> AdaptiveLink | None:
@@ -22,21 +35,67 @@ async def add_unless_taken(session: AsyncSession, link: AdaptiveLink) -> Adaptiv
     return await insert_unless_taken(session, link, ("project_id", "external_id"))
 
 
+@dataclass(frozen=True)
+class Stamp:
+    """What a shared pass's signed file is made from besides the pass itself, as versions."""
+
+    vendor: str
+    template_changed_at: datetime
+    versions: tuple[object, ...]
+
+
 async def by_public_id(
     session: AsyncSession, public_id: str, pass_column: str | None
-) -> tuple[AdaptiveLink, Pass | None] | None:
+) -> tuple[AdaptiveLink, Pass | None, Stamp | None] | None:
     """A visit's one lookup: the link by its public id (unique index), with the shared pass its
-    ``pass_column`` (``ios_pass_id``/``android_pass_id``) names, when there is one."""
+    ``pass_column`` (``ios_pass_id``/``android_pass_id``) names, when there is one, and that pass's
+    ``stamp``: the versions of everything its signed file is made from (see ``_stamp_columns``)."""
     if pass_column is None:
         link = await session.scalar(select(AdaptiveLink).where(AdaptiveLink.public_id == public_id))
-        return None if link is None else (link, None)
+        return None if link is None else (link, None, None)
     statement = (
-        select(AdaptiveLink, Pass)
+        select(AdaptiveLink, Pass, *_stamp_columns())
         .outerjoin(Pass, Pass.id == getattr(AdaptiveLink, pass_column))
+        .outerjoin(Template, Template.id == Pass.template_id)
+        .outerjoin(Project, Project.id == Template.project_id)
+        .outerjoin(JourneyPass, JourneyPass.pass_id == Pass.id)
+        .outerjoin(Journey, Journey.id == JourneyPass.journey_id)
+        .outerjoin(Certificate, _signing_certificate())
         .where(AdaptiveLink.public_id == public_id)
     )
     row = (await session.execute(statement)).first()
-    return None if row is None else (row[0], row[1])
+    if row is None:
+        return None
+    stamp = None if row[1] is None else Stamp(row[3], row[5], tuple(row[2:]))
+    return row[0], row[1], stamp
+
+
+def _stamp_columns() -> list[Any]:
+    """The pass's template and project versions, its journey's, its signing certificate's (the
+    project's own, else the account's default Apple one) and its places' (count and newest id: places
+    are only ever added or deleted, and ids are never reused, so the two name the set)."""
+    near = or_(Location.pass_id == Pass.id, Location.template_id == Pass.template_id)
+    return [
+        Template.id, Template.vendor, Template.change_seq, Template.updated_at,
+        Project.id, Project.updated_at, Project.apple_certificate_id,
+        Certificate.id, Certificate.updated_at,
+        Journey.id, Journey.updated_at,
+        select(func.count(Location.id)).where(near).correlate(Pass).scalar_subquery(),
+        select(func.max(Location.id)).where(near).correlate(Pass).scalar_subquery(),
+    ]  # fmt: skip
+
+
+def _signing_certificate() -> ColumnElement[bool]:
+    """The certificate ``certificates.service.project_signer`` signs the pass with (if stored)."""
+    default = and_(
+        Project.apple_certificate_id.is_(None),
+        Certificate.vendor == "Apple",
+        Certificate.is_default.is_(True),
+    )
+    return and_(
+        Certificate.account_id == Pass.account_id,
+        or_(Certificate.id == Project.apple_certificate_id, default),
+    )
 
 
 async def of_account(session: AsyncSession, account_id: int, public_id: str) -> AdaptiveLink | None:

@@ -14,7 +14,6 @@ import binascii
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -23,9 +22,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from passmint.config import Settings
 from passmint.journeys import service as journey_service
 from passmint.kit.files import Download
-from passmint.kit.time import utcnow
-from passmint.links import repository
+from passmint.links import kept, repository
 from passmint.links.errors import InstallLimitReached, LinkExhausted, LinkExpired, LinkInvalid, LinkNotFound
+from passmint.links.repository import Stamp
 from passmint.links.schemas import Platform
 from passmint.links.service import is_expired, link_url
 from passmint.models import Account, AdaptiveLink, Journey, Pass, Project, Template
@@ -36,6 +35,7 @@ from passmint.passes import service as pass_service
 from passmint.passes.service import Draft
 from passmint.registrations.wallet_apps import recognize
 from passmint.wallets import format_of
+from passmint.wallets.apple import AppleWallet
 
 RESERVED = frozenset({"barcode", "barcodeAltText", "tags", "exid", "lat", "long", "deviceType", "ids"})
 MAX_LINKS = 10
@@ -95,18 +95,27 @@ async def visit(
         raise _invalid("ids", f"name 1 to {MAX_LINKS} adaptive links")
     device = platform or detect(headers)
     found = [await _link(session, public_id, device) for public_id in public_ids]
-    links = [link for link, _ in found]
+    links = [link for link, _, _ in found]
     for link in links:
         if is_expired(link):
             raise LinkExpired(f"The adaptive link {link.public_id} has expired")
+    stamp = kept.stamp_of(found, device, query, settings)
+    if stamp is not None:
+        cached = await kept.cached(session, found[0], stamp, settings)
+        if cached is not None:
+            return cached
     with_half = [
-        (link, shared) for link, shared in found if device is not Platform.WEB and _template_of(link, device)
+        (link, shared)
+        for link, shared, _ in found
+        if device is not Platform.WEB and _template_of(link, device)
     ]
     if not with_half:
         return await _landing(session, links, query, headers, settings)
     handed = [await _hand_out(session, link, shared, device, query) for link, shared in with_half]
     records = [await downloads.record_of(session, pass_) for pass_ in handed]
     wallet = format_of(records[0].template.vendor)
+    if stamp is not None and isinstance(wallet, AppleWallet):  # kept for the next such visit
+        return await wallet.deliver(session, records[0], settings, stamp=stamp)
     return await wallet.deliver_many(session, records, settings, "passes.pkpasses")
 
 
@@ -168,8 +177,10 @@ def _addresses(
     )
 
 
-async def _link(session: AsyncSession, public_id: str, device: Platform) -> tuple[AdaptiveLink, Pass | None]:
-    """The link, and its shared pass for ``device`` if made: one indexed lookup."""
+async def _link(
+    session: AsyncSession, public_id: str, device: Platform
+) -> tuple[AdaptiveLink, Pass | None, Stamp | None]:
+    """The link, and its shared pass for ``device`` if made, with its stamp: one indexed lookup."""
     column = None if device is Platform.WEB else f"{device.value}_pass_id"
     found = await repository.by_public_id(session, public_id, column)
     if found is None:
@@ -200,7 +211,7 @@ async def _hand_out(
         session, link.id, link.install_limit
     ):
         raise InstallLimitReached(f"The adaptive link {link.public_id} has reached its install limit")
-    await _touch(session, link)
+    await kept.touch(session, link)
     return pass_
 
 
@@ -352,13 +363,6 @@ def _miles(position: tuple[float, float], place: Mapping[str, Any]) -> float:
     lat2, lon2 = math.radians(float(place["latitude"])), math.radians(float(place["longitude"]))
     a = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     return 2 * EARTH_RADIUS_MILES * math.asin(math.sqrt(a))
-
-
-async def _touch(session: AsyncSession, link: AdaptiveLink) -> None:
-    """The link was used: ``ttlInDays`` counts from today (written at most once a day)."""
-    now = utcnow()
-    if now - link.active_at >= timedelta(days=1):
-        await repository.touch(session, link.id, now, now - timedelta(days=1))
 
 
 def _invalid(field: str, message: str) -> LinkInvalid:

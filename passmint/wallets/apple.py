@@ -8,6 +8,7 @@ again until anything it is made from changes."""
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from collections.abc import Hashable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,9 @@ PKPASSES = "application/vnd.apple.pkpasses"
 PERSONALIZATION, PERSONALIZATION_LOGO = "personalization", "personalization_logo"
 _signed = BytesLRU()
 """Signed passes by ``_signed_version``: a pass unchanged since it was last signed is not signed again."""
+_stamped: OrderedDict[Hashable, Hashable] = OrderedDict()
+"""``_signed_version`` by a visit's stamp (``signed_by_stamp``), the oldest dropped past ``STAMPS``."""
+STAMPS = 10_000
 _shared: dict[Path, FileCache] = {}
 """The file cache of signed passes of each data dir, behind ``_signed``: shared between processes."""
 APPLE_FIELDS = {
@@ -85,9 +89,17 @@ class AppleWallet:
         signer = await project_signer(session, record.account, record.project, settings)
         return dict((await _render(session, record, settings, signer)).pass_json)
 
-    async def deliver(self, session: AsyncSession, record: PassRecord, settings: Settings) -> Download:
+    async def deliver(
+        self, session: AsyncSession, record: PassRecord, settings: Settings, stamp: Hashable | None = None
+    ) -> Download:
+        """The signed pass; ``stamp`` (see ``signed_by_stamp``), when given, names it for later visits."""
         signer = await project_signer(session, record.account, record.project, settings)
         key = _signed_version(record, signer, settings)
+        if stamp is not None:
+            _stamped[stamp] = key
+            _stamped.move_to_end(stamp)
+            while len(_stamped) > STAMPS:
+                _stamped.popitem(last=False)
         data = _signed.get(key)
         if data is None:
             shared = _shared_cache(settings)
@@ -113,6 +125,22 @@ class AppleWallet:
 
     def design_images(self, design: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
         return {}
+
+
+def signed_by_stamp(stamp: Hashable, settings: Settings) -> bytes | None:
+    """The signed pass ``deliver`` was last given this stamp for, if still kept: a stamp holds the
+    versions of everything ``_signed_version`` reads (``links.repository.by_public_id`` reads them in a
+    visit's one lookup), so a pass found by its stamp is the one ``deliver`` would answer."""
+    key = _stamped.get(stamp)
+    if key is None:
+        return None
+    data = _signed.get(key)
+    if data is None:
+        shared = _shared_cache(settings)
+        data = shared.get(repr(key)) if shared is not None else None
+        if data is not None:
+            _signed.put(key, data, int(settings.pkpass_cache_bytes))
+    return data
 
 
 def _shared_cache(settings: Settings) -> FileCache | None:
