@@ -32,7 +32,7 @@ from sqlalchemy import select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.issue_passes import server
-from benchmarks.push_fanout import standin, stats
+from benchmarks.push_fanout import standin, stats, wait_for_pushes
 from passmint.app import open_database
 from passmint.audiences import parse, where
 from passmint.audiences import repository as audience_repository
@@ -85,15 +85,6 @@ async def selection(database_url: str, template_id: int, ids: list[int]) -> dict
             assert count == len(wanted) and set(selected) == wanted, "the segment selected other passes"
     await database.dispose()
     return {key: round(min(values), 3) for key, values in timings.items()} | {"segment_passes": len(wanted)}
-
-
-def wait_for_pushes(stats_url: str, ca_file: str, total: int, timeout: float) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while (seen := stats(stats_url, ca_file))["pushes"] < total:
-        if time.monotonic() > deadline:
-            raise SystemExit(f"only {seen['pushes']} of {total} pushes arrived")
-        time.sleep(0.2)
-    return seen
 
 
 def wait_for_ticket(url: str, auth: tuple[str, str], ticket_id: int, timeout: float) -> dict[str, Any]:

@@ -35,7 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_asyn
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from benchmarks.issue_passes import SERVER_PID, coupon_template, free_port, issue_pass, server
+from benchmarks.issue_passes import SERVER_PID, coupon_template, free_port, issue_pass, server, wait_until_up
 from passmint.db import SQLITE_PRAGMAS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -133,15 +133,7 @@ def baseline_server() -> Iterator[tuple[str, int]]:
     process = subprocess.Popen(command, env=env, cwd=ROOT)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{url}/hello", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            raise SystemExit("the baseline server did not start")
+        wait_until_up(f"{url}/hello", "the baseline server")
         yield url, process.pid
     finally:
         process.terminate()

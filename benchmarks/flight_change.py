@@ -27,7 +27,7 @@ from sqlalchemy import insert, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.issue_passes import server
-from benchmarks.push_fanout import seed, standin, stats
+from benchmarks.push_fanout import seed, standin, wait_for_pushes
 from passmint.app import open_database
 from passmint.certificates.signers import dev_signer
 from passmint.models import JourneyPass, Pass
@@ -106,11 +106,7 @@ def main() -> None:
         path = f"{url}/v1/flights/project/{project['id']}/passGroups/{GROUP}"
         httpx.put(path, json=change, auth=auth, timeout=60).raise_for_status()
         answered = time.time()
-        deadline = time.monotonic() + args.timeout
-        while (seen := stats(stats_url, ca_file))["pushes"] < args.passes:
-            if time.monotonic() > deadline:
-                raise SystemExit(f"only {seen['pushes']} of {args.passes} pushes arrived")
-            time.sleep(0.2)
+        seen = wait_for_pushes(stats_url, ca_file, args.passes, args.timeout)
 
     pushing = seen["last_at"] - seen["first_at"]
     print(json.dumps({

@@ -36,6 +36,18 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def wait_until_up(url: str, what: str, seconds: float = 30) -> None:
+    """Wait until ``url`` answers 200 (a ``SystemExit`` naming ``what`` after ``seconds``)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.2)
+    raise SystemExit(f"{what} did not start")
+
+
 @contextmanager
 def server(
     database_url: str | None, workers: int, settings: dict[str, str] | None = None
@@ -52,15 +64,7 @@ def server(
     env = env | {SERVER_PID: str(process.pid)}
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{url}/v1/system/status", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            raise SystemExit("the server did not start")
+        wait_until_up(f"{url}/v1/system/status", "the server")
         yield url, env
     finally:
         process.terminate()

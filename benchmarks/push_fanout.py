@@ -22,6 +22,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 from sqlalchemy import insert, select
@@ -87,8 +88,18 @@ def standin(data_dir: Path) -> Iterator[tuple[str, str, Path]]:
         process.wait(timeout=20)
 
 
-def stats(url: str, ca_file: str) -> dict[str, float]:
+def stats(url: str, ca_file: str) -> dict[str, Any]:
     return httpx.get(url, verify=ca_file).json()  # type: ignore[no-any-return]
+
+
+def wait_for_pushes(stats_url: str, ca_file: str, total: int, timeout: float) -> dict[str, Any]:
+    """The stand-in's stats once ``total`` pushes have arrived (a ``SystemExit`` after ``timeout`` s)."""
+    deadline = time.monotonic() + timeout
+    while (seen := stats(stats_url, ca_file))["pushes"] < total:
+        if time.monotonic() > deadline:
+            raise SystemExit(f"only {seen['pushes']} of {total} pushes arrived")
+        time.sleep(0.2)
+    return seen
 
 
 def main() -> None:
@@ -130,11 +141,7 @@ def main() -> None:
         changed = apple_template(name="Autumn offer")
         httpx.put(f"{url}/v1/template/{template_id}", json=changed, auth=auth, timeout=60).raise_for_status()
         answered = time.time()
-        deadline = time.monotonic() + args.timeout
-        while (seen := stats(stats_url, ca_file))["pushes"] < args.passes:
-            if time.monotonic() > deadline:
-                raise SystemExit(f"only {seen['pushes']} of {args.passes} pushes arrived")
-            time.sleep(0.2)
+        seen = wait_for_pushes(stats_url, ca_file, args.passes, args.timeout)
 
     pushing = seen["last_at"] - seen["first_at"]
     print(json.dumps({
