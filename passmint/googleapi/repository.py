@@ -7,12 +7,10 @@ from collections.abc import Sequence
 from sqlalchemy import ColumnElement, case, delete, exists, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from passmint.designs import Vendor
 from passmint.kit.sql import insert_for
 from passmint.models import GoogleMessage, GoogleObject, GoogleRate, Pass, Registration, Template, Ticket
-
-GOOGLE = "Google"
-GOOGLE_WALLET = "google_wallet"
-"""The wallet of a registration that a Google save callback started."""
+from passmint.registrations.wallet_apps import GOOGLE_WALLET
 
 
 async def claim_slot(session: AsyncSession, credential: str, now: float, step: float, burst: float) -> bool:
@@ -39,7 +37,7 @@ async def arrival(session: AsyncSession, credential: str) -> float | None:
 def _known() -> ColumnElement[bool]:
     """Whether Google knows the pass's object: passmint inserted it, or a holder saved it."""
     inserted = exists().where(GoogleObject.pass_id == Pass.id)
-    saved = exists().where(Registration.pass_id == Pass.id, Registration.wallet == GOOGLE_WALLET)
+    saved = exists().where(Registration.pass_id == Pass.id, Registration.wallet == GOOGLE_WALLET.wallet)
     return or_(inserted, saved)
 
 
@@ -48,13 +46,13 @@ async def google_passes(session: AsyncSession, pass_ids: Sequence[int]) -> dict[
     statement = (
         select(Pass.id, _known())
         .join(Template, Template.id == Pass.template_id)
-        .where(Pass.id.in_(pass_ids), Template.vendor == GOOGLE)
+        .where(Pass.id.in_(pass_ids), Template.vendor == Vendor.GOOGLE)
     )
     return {pass_id: bool(known) for pass_id, known in await session.execute(statement)}
 
 
 async def is_google_template(session: AsyncSession, template_id: int) -> bool:
-    return await session.scalar(select(Template.vendor).where(Template.id == template_id)) == GOOGLE
+    return await session.scalar(select(Template.vendor).where(Template.id == template_id)) == Vendor.GOOGLE
 
 
 async def known_passes_of_template(

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.config import Settings
 from passmint.googleapi import repository
-from passmint.googleapi.clients import project_client
+from passmint.googleapi.clients import make_tokens, project_client
 from passmint.googleapi.errors import GoogleApiError, GoogleUnreachable, NotAGooglePass
 from passmint.googleapi.schemas import MessageBody
 from passmint.googleapi.tasks import SendMessage
@@ -80,7 +80,7 @@ async def insert_objects_now(
     session: AsyncSession, records: Sequence[PassRecord], settings: Settings
 ) -> None:
     """Insert these passes' classes and objects at Google now (``wallets.google.insert_objects_with``)."""
-    tokens = _tokens.setdefault(settings.google_token_url, Tokens(settings.google_token_url))
+    tokens = _tokens.setdefault(settings.google_token_url, make_tokens(settings))
     try:
         async with _client_of(None) as client:
             for record in records:

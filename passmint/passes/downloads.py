@@ -153,7 +153,7 @@ async def save_to_wallet(
 ) -> SaveButton:
     """A new pass of a Google template, with its save link (``POST /pass/{templateId}/saveToWallet``)."""
     template = await template_service.get(session, account, template_ref)
-    if template.vendor != "Google":
+    if template.vendor != Vendor.GOOGLE:
         message = (
             f"Save to Google Wallet makes Google passes; template {template.id} is a {template.vendor} one"
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from passmint.designs import Vendor
 from passmint.kit.pagination import PageRequest, Pagination
 from passmint.models import Location, Pass
 from passmint.passes.schemas import PassList, PassLocationRead, PassRead, PassSummary, PublicUrlRead
@@ -48,7 +49,7 @@ def full(view: PassView, base_url: str) -> PassRead:
         format_of(view.template.vendor).barcode_spelling,
     )
     fields = _merged(design.get("fields", {}), pass_.values.get("fields", {}))
-    if view.template.vendor == "Google":
+    if view.template.vendor == Vendor.GOOGLE:
         headers, fields = google_headers(headers), google_fields(fields, design.get("moduleOptions", {}))
     return PassRead(
         id=pass_.id,

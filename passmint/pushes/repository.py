@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, and_, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from passmint.designs import Vendor
 from passmint.models import Device, Pass, Registration, Template
 
 _ACTIVE = and_(Registration.ended_at.is_(None), Registration.device_id.is_not(None))
@@ -35,7 +36,7 @@ def pushable_passes(pass_ids: Sequence[int]) -> Select[int, bool]:
     return (
         select(Pass.id, held)
         .join(Template, Template.id == Pass.template_id)
-        .where(Pass.id.in_(pass_ids), Template.vendor != "Google")
+        .where(Pass.id.in_(pass_ids), Template.vendor != Vendor.GOOGLE)
     )
 
 

@@ -28,12 +28,11 @@ from passmint.models import Account, Pass
 from passmint.passes import service as pass_service
 from passmint.registrations import repository, service
 from passmint.registrations.google_keys import RootKeys
-from passmint.registrations.wallet_apps import WalletClient
+from passmint.registrations.wallet_apps import GOOGLE_WALLET
 from passmint.wallets import format_of
 
 log = logging.getLogger(__name__)
 
-GOOGLE_WALLET = WalletClient("google_wallet", "android")
 NONCE_DAYS = 7
 """A nonce is kept this long at least (and until its message expires), as Google's duplicates come
 within days."""

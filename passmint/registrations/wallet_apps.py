@@ -27,6 +27,10 @@ class WalletClient:
     device_os: str
 
 
+GOOGLE_WALLET = WalletClient("google_wallet", "android")
+"""Google Wallet, as its save callbacks register a pass (it speaks no Apple protocol)."""
+
+
 _ANDROID_APPS = ANDROID_WALLET_APPS
 _PASS_CLIENTS = PASS_CLIENTS
 _APPLE_SYSTEMS = (

@@ -25,7 +25,7 @@ from passmint.kit.time import utcnow
 from passmint.models import DailyCount, Pass, TemplateCount
 from passmint.passes.service import platform_of
 from passmint.registrations import service as registrations
-from passmint.registrations.wallet_apps import WalletClient
+from passmint.registrations.wallet_apps import GOOGLE_WALLET
 from passmint.stats import service as stats_service
 from tests.conftest import ApiClient
 from tests.factories import GOOGLE_TEMPLATE, create_project, create_template
@@ -33,7 +33,6 @@ from tests.support.clock import AheadClock
 
 PASS_TYPE = "pass.dev.passmint"
 IPHONE = "PassKit/1.0 CFNetwork/1494.0.7 Darwin/23.4.0"
-GOOGLE = WalletClient("google_wallet", "android")
 DAY = 24 * 3600
 
 
@@ -83,7 +82,7 @@ class World:
                 assert pass_ is not None
                 await registrations.register(
                     session, pass_, device_library_identifier=device, pass_type_identifier="google",
-                    push_token="-", client=GOOGLE, user_agent=None,
+                    push_token="-", client=GOOGLE_WALLET, user_agent=None,
                 )  # fmt: skip
         else:
             assert (await self._apple("POST", pass_id, device)).status_code == 201
