@@ -1,6 +1,6 @@
 """Where the landing page reads a pass from: the file its wallet installs (Apple's signed .pkpass, kept
 by ``wallets.apple`` once signed), so the page shows what the phone will; a pass of a wallet that
-delivers no file yet (Google's, for now) is drawn from its template's and its own headers."""
+delivers no file (Google's saves from a link) is drawn from its template's and its own headers."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from passmint.apple.render_fields import COLOR_HEADERS
 from passmint.apple.render_headers import barcodes, header_value, merged_headers
 from passmint.apple.render_values import apple_colour, given
 from passmint.config import Settings
-from passmint.errors import NotImplementedYet
 from passmint.kit.threads import in_thread
 from passmint.pages.card import PassFiles, read_pkpass
 from passmint.wallets import PassRecord, format_of
@@ -29,12 +28,10 @@ async def pass_files(
     session: AsyncSession, record: PassRecord, settings: Settings
 ) -> tuple[PassFiles, Hashable]:
     """The pass's document and files, and a version that changes whenever they do."""
-    try:
-        download = await format_of(record.template.vendor).deliver(session, record, settings)
-    except NotImplementedYet:
+    wallet = format_of(record.template.vendor)
+    if not wallet.delivers_file:
         return _from_headers(record)
-    if download.location is not None:  # a wallet that saves from a link (Google's), not a file
-        return _from_headers(record)
+    download = await wallet.deliver(session, record, settings)
     version = hashlib.sha256(download.data).hexdigest()
     files = _read.get(version)
     if files is None:

@@ -67,6 +67,7 @@ class AppleWallet:
     headers = frozenset(APPLE_HEADERS)
     field_model: type[BaseModel] = AppleField
     personalizable = True
+    delivers_file = True
 
     def field_problems(self, path: str, field: Mapping[str, Any]) -> list[Problem]:
         return []

@@ -8,12 +8,8 @@ from passmint.errors import NotImplementedYet, PassmintError
 class WalletError(PassmintError): ...
 
 
-class GoogleNotBuilt(WalletError, NotImplementedYet):
-    code = "not_implemented"
-
-
 class SaveLinkTooLong(WalletError, NotImplementedYet):
-    """A save JWT over Google's ~1,800 characters: its objects must be inserted at Google first, which
-    this build does not do yet."""
+    """A save JWT over Google's ~1,800 characters, and nothing named to insert its objects at Google
+    first (``wallets.google.insert_objects_with``)."""
 
     code = "google_save_link_too_long"

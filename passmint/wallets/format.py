@@ -51,6 +51,8 @@ class WalletFormat(Protocol):
     """The model a template field is checked with."""
     personalizable: bool
     """Whether its templates take personalization requirements."""
+    delivers_file: bool
+    """Whether ``deliver`` answers the pass as a file (Apple's .pkpass), not a link to save it from."""
 
     def field_problems(self, path: str, field: Mapping[str, Any]) -> list[Problem]:
         """What is wrong with one canonical template field (at ``path``) beyond its model."""

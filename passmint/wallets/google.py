@@ -43,6 +43,7 @@ class GoogleWallet:
     headers = frozenset(GOOGLE_HEADERS)
     field_model: type[BaseModel] = GoogleField
     personalizable = False
+    delivers_file = False
 
     def field_problems(self, path: str, field: Mapping[str, Any]) -> list[Problem]:
         """A Google field sits in a module: its ``fieldType`` names one."""
