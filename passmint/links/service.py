@@ -22,7 +22,6 @@ from passmint.links import repository
 from passmint.links.errors import LinkExternalIdAmbiguous, LinkExternalIdTaken, LinkInvalid, LinkNotFound
 from passmint.links.schemas import DEFAULT_TTL_DAYS, MAX_EXPIRY_DAYS, MAX_PASSES, LinkBody, LinkPayload
 from passmint.models import Account, AdaptiveLink, Pass, Project, Template, Ticket
-from passmint.passes import repository as pass_repository
 from passmint.passes import service as pass_service
 from passmint.passes.schemas import InstallStatus, PassBody, PassUpdate
 from passmint.projects import service as project_service
@@ -221,12 +220,8 @@ async def passes(
 ) -> pass_service.PassPage:  # fmt: skip
     """One page of the passes the link made."""
     link = await get(session, account, link_ref, project_ref=project_ref)
-    rows, count = await pass_repository.page(
-        session, account.id, page, status=status, where=repository.made_by(link.id)
-    )
-    return pass_service.PassPage(
-        rows, count, await pass_repository.vendors(session, {r.template_id for r in rows})
-    )
+    where = repository.made_by(link.id)
+    return await pass_service.list_passes(session, account, page, status=status, where=where)
 
 
 async def passes_by_external_id(
