@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Select, delete, func, or_, select, text, update
@@ -14,11 +15,57 @@ from passmint import changes
 from passmint.counters import repository as counters
 from passmint.kit.sql import insert_for, insert_unless_taken
 from passmint.kit.time import utcnow
-from passmint.models import Device, DeviceLog, GoogleCallbackNonce, Pass, Registration, Template
+from passmint.models import (
+    Certificate,
+    ChangeClock,
+    Device,
+    DeviceLog,
+    GoogleCallbackNonce,
+    Journey,
+    JourneyPass,
+    Pass,
+    Project,
+    Registration,
+    Template,
+)
+from passmint.wallets.repository import signed_versions, signing_certificate
 
 
-async def pass_by_serial(session: AsyncSession, serial_number: str) -> Pass | None:
-    return await session.scalar(select(Pass).where(Pass.serial_number == serial_number))
+@dataclass(frozen=True)
+class Found:
+    """A pass named by its serial number, as Apple's web service looks it up."""
+
+    pass_: Pass
+    certificate_type: str | None
+    """The pass type identifier of the certificate it is signed with (None: the development one)."""
+    vendor: str
+    template_changed_at: datetime
+    versions: tuple[object, ...] = ()
+    """When asked for: the versions of all its signed file is made from besides itself."""
+
+
+async def pass_by_serial(
+    session: AsyncSession, serial_number: str, *, versions: bool = False
+) -> Found | None:
+    """The pass with this serial number, with its template's vendor and last change and its signing
+    certificate's pass type (and, with ``versions``, ``wallets.repository.signed_versions``): one
+    statement, by the serial number's unique index."""
+    statement = (
+        select(Pass, Certificate.base_name, Template.vendor, Template.updated_at)
+        .join(Template, Template.id == Pass.template_id)
+        .join(Project, Project.id == Template.project_id)
+        .outerjoin(Certificate, signing_certificate())
+    )
+    if versions:
+        statement = (
+            statement.add_columns(*signed_versions())
+            .outerjoin(JourneyPass, JourneyPass.pass_id == Pass.id)
+            .outerjoin(Journey, Journey.id == JourneyPass.journey_id)
+        )
+    row = (await session.execute(statement.where(Pass.serial_number == serial_number))).first()
+    if row is None:
+        return None
+    return Found(row[0], row[1], row[2], row[3], tuple(row[4:]))
 
 
 async def device(session: AsyncSession, device_library_identifier: str) -> Device | None:
@@ -164,24 +211,29 @@ async def mark_uninstalled(session: AsyncSession, pass_id: int, now: datetime) -
 
 
 async def updated_serials(
-    session: AsyncSession, device_id: int, pass_type_identifier: str, *, since: int, until: int
-) -> Sequence[str]:
-    """Serial numbers of the device's registered passes of this type changed in (since, until]."""
+    session: AsyncSession, device_library_identifier: str, pass_type_identifier: str, *, since: int
+) -> tuple[Sequence[str], int | None]:
+    """Serial numbers of the device's registered passes of this type changed after ``since``, and the
+    change clock's value they were read at (None when there are none): one statement, so one snapshot,
+    in which every change numbered up to the clock's value is visible (see ``changes``)."""
     changed = changes.seq_of()
+    clock = select(ChangeClock.value).where(ChangeClock.id == 1).scalar_subquery()
     statement = (
-        select(Pass.serial_number)
+        select(Pass.serial_number, clock)
         .join(Registration, Registration.pass_id == Pass.id)
+        .join(Device, Device.id == Registration.device_id)
         .join(Template, Template.id == Pass.template_id)
         .where(
-            Registration.device_id == device_id,
+            Device.device_library_identifier == device_library_identifier,
             Registration.pass_type_identifier == pass_type_identifier,
             Registration.ended_at.is_(None),
             changed > since,
-            changed <= until,
+            changed <= clock,
         )
         .order_by(Pass.serial_number)
     )
-    return (await session.scalars(statement)).all()
+    rows = (await session.execute(statement)).all()
+    return [serial for serial, _ in rows], (rows[0][1] if rows else None)
 
 
 def _listing(
