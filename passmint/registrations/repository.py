@@ -7,8 +7,10 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
+from typing import Any
 
-from sqlalchemy import Select, delete, func, or_, select, text, update
+from sqlalchemy import BigInteger, Select, bindparam, delete, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint import changes
@@ -50,22 +52,27 @@ async def pass_by_serial(
     """The pass with this serial number, with its template's vendor and last change and its signing
     certificate's pass type (and, with ``versions``, ``wallets.repository.signed_versions``): one
     statement, by the serial number's unique index."""
+    row = (await session.execute(_by_serial(versions), {"serial_number": serial_number})).first()
+    if row is None:
+        return None
+    return Found(row[0], row[1], row[2], row[3], tuple(row[4:]))
+
+
+@cache
+def _by_serial(versions: bool) -> Select[Any]:
+    """``pass_by_serial``'s statement, built once (its serial number a bound parameter)."""
+    columns: list[Any] = [Pass, Certificate.base_name, Template.vendor, Template.updated_at]
     statement = (
-        select(Pass, Certificate.base_name, Template.vendor, Template.updated_at)
+        select(*columns, *(signed_versions() if versions else []))
         .join(Template, Template.id == Pass.template_id)
         .join(Project, Project.id == Template.project_id)
         .outerjoin(Certificate, signing_certificate())
     )
     if versions:
-        statement = (
-            statement.add_columns(*signed_versions())
-            .outerjoin(JourneyPass, JourneyPass.pass_id == Pass.id)
-            .outerjoin(Journey, Journey.id == JourneyPass.journey_id)
+        statement = statement.outerjoin(JourneyPass, JourneyPass.pass_id == Pass.id).outerjoin(
+            Journey, Journey.id == JourneyPass.journey_id
         )
-    row = (await session.execute(statement.where(Pass.serial_number == serial_number))).first()
-    if row is None:
-        return None
-    return Found(row[0], row[1], row[2], row[3], tuple(row[4:]))
+    return statement.where(Pass.serial_number == bindparam("serial_number"))
 
 
 async def device(session: AsyncSession, device_library_identifier: str) -> Device | None:
@@ -216,24 +223,30 @@ async def updated_serials(
     """Serial numbers of the device's registered passes of this type changed after ``since``, and the
     change clock's value they were read at (None when there are none): one statement, so one snapshot,
     in which every change numbered up to the clock's value is visible (see ``changes``)."""
+    values = {"device": device_library_identifier, "pass_type": pass_type_identifier, "since": since}
+    rows = (await session.execute(_updated_serials(), values)).all()
+    return [serial for serial, _ in rows], (rows[0][1] if rows else None)
+
+
+@cache
+def _updated_serials() -> Select[Any]:
+    """``updated_serials``'s statement, built once (the device, pass type and tag bound parameters)."""
     changed = changes.seq_of()
     clock = select(ChangeClock.value).where(ChangeClock.id == 1).scalar_subquery()
-    statement = (
+    return (
         select(Pass.serial_number, clock)
         .join(Registration, Registration.pass_id == Pass.id)
         .join(Device, Device.id == Registration.device_id)
         .join(Template, Template.id == Pass.template_id)
         .where(
-            Device.device_library_identifier == device_library_identifier,
-            Registration.pass_type_identifier == pass_type_identifier,
+            Device.device_library_identifier == bindparam("device"),
+            Registration.pass_type_identifier == bindparam("pass_type"),
             Registration.ended_at.is_(None),
-            changed > since,
+            changed > bindparam("since", type_=BigInteger()),
             changed <= clock,
         )
         .order_by(Pass.serial_number)
     )
-    rows = (await session.execute(statement)).all()
-    return [serial for serial, _ in rows], (rows[0][1] if rows else None)
 
 
 def _listing(
