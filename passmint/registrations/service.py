@@ -40,23 +40,11 @@ async def authorized_pass(
 ) -> Pass:
     """The pass named by (type, serial number) whose authentication token is ``token`` (compared in
     constant time); an unknown pair is refused like a wrong token."""
-    return (await _authorized(session, pass_type_identifier, serial_number, token)).pass_
-
-
-async def _authorized(
-    session: AsyncSession,
-    pass_type_identifier: str,
-    serial_number: str,
-    token: str | None,
-    *,
-    versions: bool = False,
-) -> repository.Found:
-    found = await repository.pass_by_serial(session, serial_number, versions=versions)
-    expected = found.pass_.authentication_token if found is not None else "no pass has this token"
-    if token is None or not tokens_equal(token, expected) or found is None:
-        raise PassNotAuthorized("The pass's authentication token is missing or wrong")
-    await _check_pass_type(session, found, pass_type_identifier)
-    return found
+    found = await repository.pass_by_serial(session, serial_number)
+    _check_token(token, None if found is None else found.pass_.authentication_token)
+    assert found is not None  # a pass's token was checked
+    await _check_pass_type(session, found.pass_.id, found.certificate_type, pass_type_identifier)
+    return found.pass_
 
 
 async def pass_of_type(session: AsyncSession, pass_type_identifier: str, serial_number: str) -> Pass:
@@ -65,17 +53,25 @@ async def pass_of_type(session: AsyncSession, pass_type_identifier: str, serial_
     found = await repository.pass_by_serial(session, serial_number)
     if found is None:
         raise PassNotAuthorized("No pass has this pass type identifier and serial number")
-    await _check_pass_type(session, found, pass_type_identifier)
+    await _check_pass_type(session, found.pass_.id, found.certificate_type, pass_type_identifier)
     return found.pass_
 
 
-async def _check_pass_type(session: AsyncSession, found: repository.Found, pass_type_identifier: str) -> None:
+def _check_token(token: str | None, expected: str | None) -> None:
+    """Refuse a missing or wrong token, or no pass (``expected`` None), alike and in constant time."""
+    if token is None or not tokens_equal(token, expected or "no pass has this token") or expected is None:
+        raise PassNotAuthorized("The pass's authentication token is missing or wrong")
+
+
+async def _check_pass_type(
+    session: AsyncSession, pass_id: int, certificate_type: str | None, pass_type_identifier: str
+) -> None:
     """Refuse a pass type that is neither the pass's own (its signing certificate's, as
     ``certificates.service.project_signer`` chooses it, else the development one) nor one a device
     holding it registered with (the pass's certificate may have changed since that device installed it)."""
-    if pass_type_identifier == (found.certificate_type or DEV_PASS_TYPE_ID):
+    if pass_type_identifier == (certificate_type or DEV_PASS_TYPE_ID):
         return
-    if not await repository.registered_with_type(session, found.pass_.id, pass_type_identifier):
+    if not await repository.registered_with_type(session, pass_id, pass_type_identifier):
         raise PassNotAuthorized("No pass has this pass type identifier and serial number")
 
 
@@ -91,18 +87,20 @@ async def latest(
     """The pass's current .pkpass for a device holding it (authenticated by its token), unless it has
     not changed since ``since`` (the device's If-Modified-Since). A pass unchanged since it was last
     signed costs one indexed lookup: its versions name the signed file kept for it (``wallets.apple``)."""
-    found = await _authorized(session, pass_type_identifier, serial_number, token, versions=True)
-    pass_ = found.pass_
-    changed = max(pass_.updated_at, found.template_changed_at)
-    if since is not None and not modified_since(changed, since):
-        return Unchanged(changed)
+    found = await repository.signed_by_serial(session, serial_number)
+    _check_token(token, None if found is None else found.authentication_token)
+    assert found is not None  # a pass's token was checked
+    await _check_pass_type(session, found.pass_id, found.certificate_type, pass_type_identifier)
+    if since is not None and not modified_since(found.changed_at, since):
+        return Unchanged(found.changed_at)
+    stamp = ("apple-web-service", settings.database, settings.data_dir, settings.base_url, *found.versions)
+    data = signed_by_stamp(stamp, settings) if found.vendor == Vendor.APPLE else None
+    if data is not None:
+        return Download(data, PKPASS, f"pass-{found.pass_id}.pkpass", found.changed_at)
+    pass_ = await session.get(Pass, found.pass_id)
+    assert pass_ is not None  # just read
     if found.vendor != Vendor.APPLE:
         return await downloads.for_device(session, pass_, settings)
-    stamp = ("apple-web-service", settings.database, settings.data_dir, settings.base_url,
-             pass_.id, pass_.serial_number, pass_.change_seq, pass_.updated_at, *found.versions)  # fmt: skip
-    data = signed_by_stamp(stamp, settings)
-    if data is not None:
-        return Download(data, PKPASS, f"pass-{pass_.id}.pkpass", changed)
     record = await downloads.record_of(session, pass_)
     return await AppleWallet().deliver(session, record, settings, stamp=stamp)
 
