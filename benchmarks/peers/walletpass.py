@@ -10,7 +10,8 @@ servers taking turns ``--rounds`` times) on "list updatable passes" (a device's 
 "latest pass" (``--latest-passes`` passes, each fetched once before: passmint keeps a pass it signed,
 django-walletpass serves the file stored with the pass, here the bytes passmint signed for it), and
 prints per path each one's figures and passmint's ``ratio`` (requests/s) and ``cpu_ratio`` (the
-server's CPU time per request) to the peer: above 1, passmint is ahead. Without the peer installed it says so in its JSON and exits 0.
+server's CPU time per request) to the peer: above 1, passmint is ahead. Without the peer installed
+it says so in its JSON and exits 0.
 """
 
 from __future__ import annotations

@@ -96,14 +96,9 @@ class AppleWallet:
         """The signed pass; ``stamp`` (see ``signed_by_stamp``), when given, names it for later visits."""
         signer = await project_signer(session, record.account, record.project, settings)
         key = _signed_version(record, signer, settings)
-        if stamp is not None:
-            _stamped[stamp] = key
-            _stamped.move_to_end(stamp)
-            while len(_stamped) > STAMPS:
-                _stamped.popitem(last=False)
         data = _signed.get(key)
+        shared = _shared_cache(settings)
         if data is None:
-            shared = _shared_cache(settings)
             data = shared.get(repr(key)) if shared is not None else None
             if data is None:
                 rendered = await _render(session, record, settings, signer)
@@ -111,6 +106,10 @@ class AppleWallet:
                 if shared is not None:
                     await in_thread(shared.put, repr(key), data)
             _signed.put(key, data, int(settings.pkpass_cache_bytes))
+        if stamp is not None:
+            _remember(stamp, key)
+            if shared is not None:  # for the other processes, which do not know the stamp
+                await in_thread(shared.put, _stamp_name(stamp), data)
         return Download(data, PKPASS, f"pass-{record.pass_.id}.pkpass", record.changed_at)
 
     async def _bundle(self, files: Sequence[Download], filename: str) -> Download:
@@ -129,19 +128,38 @@ class AppleWallet:
 
 
 def signed_by_stamp(stamp: Hashable, settings: Settings) -> bytes | None:
-    """The signed pass ``deliver`` was last given this stamp for, if still kept: a stamp holds the
-    versions of everything ``_signed_version`` reads (``links.repository.by_public_id`` reads them in a
-    visit's one lookup), so a pass found by its stamp is the one ``deliver`` would answer."""
+    """The signed pass ``deliver`` was last given this stamp for, in this process or (through the file
+    cache) another, if still kept: a stamp holds the versions of everything ``_signed_version`` reads
+    (``links.repository.by_public_id`` and ``registrations.repository.signed_by_serial`` read them in
+    one lookup), so a pass found by its stamp is the one ``deliver`` would answer."""
     key = _stamped.get(stamp)
-    if key is None:
+    data = None if key is None else _signed.get(key)
+    if data is not None:
+        return data
+    shared = _shared_cache(settings)
+    if shared is None:
         return None
-    data = _signed.get(key)
+    data = None if key is None else shared.get(repr(key))
     if data is None:
-        shared = _shared_cache(settings)
-        data = shared.get(repr(key)) if shared is not None else None
-        if data is not None:
-            _signed.put(key, data, int(settings.pkpass_cache_bytes))
+        key, data = ("stamp", stamp), shared.get(_stamp_name(stamp))
+        if data is None:
+            return None
+        _remember(stamp, key)
+    _signed.put(key, data, int(settings.pkpass_cache_bytes))
     return data
+
+
+def _remember(stamp: Hashable, key: Hashable) -> None:
+    _stamped[stamp] = key
+    _stamped.move_to_end(stamp)
+    while len(_stamped) > STAMPS:
+        _stamped.popitem(last=False)
+
+
+def _stamp_name(stamp: Hashable) -> str:
+    """The file cache's name of the signed pass kept under ``stamp`` (made of plain values, so every
+    process spells it alike)."""
+    return repr(("stamp", stamp))
 
 
 def _shared_cache(settings: Settings) -> FileCache | None:

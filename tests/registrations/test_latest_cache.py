@@ -6,8 +6,15 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from collections import OrderedDict
 from typing import Any
 
+import pytest
+
+from passmint.apple import PassSigner
+from passmint.db import Database
+from passmint.kit.lru import BytesLRU
+from passmint.wallets import apple as wallets_apple
 from tests.certificates.conftest import Upload
 from tests.certificates.conftest import coupon_cert as coupon_cert
 from tests.certificates.conftest import coupon_cert_renewed as coupon_cert_renewed
@@ -17,6 +24,7 @@ from tests.conftest import ApiClient
 from tests.registrations.test_webservice import Phone
 from tests.registrations.test_webservice import issued as issued
 from tests.registrations.test_webservice import phone as phone
+from tests.support.statements import statements
 
 
 def shown(data: bytes) -> dict[str, Any]:
@@ -78,3 +86,18 @@ async def test_a_new_certificate_reaches_the_next_fetch(
     assert (await api.post("/v1/certificates", json=body)).status_code == 200  # the same identity: renewed
     third = await fetched(phone)
     assert signer_of(third).not_valid_after_utc == coupon_cert_renewed.not_valid_after
+
+
+async def test_another_process_serves_it_by_the_one_lookup(
+    phone: Phone, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process that neither signed the pass nor knows its stamp reads the bytes another one kept under
+    the stamp in the data dir's file cache: still the one statement, no signature."""
+    first = await fetched(phone)
+    monkeypatch.setattr(wallets_apple, "_signed", BytesLRU())  # a second process: nothing in memory
+    monkeypatch.setattr(wallets_apple, "_stamped", OrderedDict())
+    monkeypatch.setattr(PassSigner, "sign", lambda *args: pytest.fail("signed again"))
+    with statements(database) as sent:
+        again = await phone.latest()
+    assert again.status_code == 200 and again.content == first
+    assert len(sent) == 1, "\n\n".join(sent)
