@@ -256,7 +256,8 @@ async def updated_serials(
     change clock's value they were read at (None when there are none): one statement, so one snapshot,
     in which every change numbered up to the clock's value is visible (see ``changes``)."""
     values = {"device": device_library_identifier, "pass_type": pass_type_identifier, "since": since}
-    rows = (await session.execute(_updated_serials(), values)).all()
+    connection = await session.connection()  # plain rows: no ORM objects to make
+    rows = (await connection.execute(_updated_serials(), values)).all()
     return [serial for serial, _ in rows], (rows[0][1] if rows else None)
 
 
