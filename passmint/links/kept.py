@@ -34,12 +34,10 @@ def _pass_part(one: Found) -> tuple[object, ...] | None:
     return (shared.id, shared.serial_number, shared.change_seq, shared.updated_at, *stamp)
 
 
-def delivery_stamp(
-    found: Sequence[Found], device: Platform, query: Mapping[str, str], settings: Settings
-) -> Hashable | None:
-    """When this visit gets the links' shared passes as they are (none personalised, no values in the
-    query, every shared pass made): the key under which their wallet format keeps the delivery."""
-    if device is Platform.WEB or set(query) - {"deviceType", "ids"}:
+def delivery_stamp(found: Sequence[Found], device: Platform, settings: Settings) -> Hashable | None:
+    """When this visit, whose query sets no values, gets the links' shared passes as they are (none
+    personalised, every shared pass made): the key under which their wallet format keeps the delivery."""
+    if device is Platform.WEB:
         return None
     parts = []
     for one in found:

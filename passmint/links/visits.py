@@ -87,7 +87,8 @@ async def visit(
         return await _landing(session, found, query, headers, settings)
     assert with_half[0].template is not None
     wallet = format_of(with_half[0].template.vendor)
-    stamp = kept.delivery_stamp(with_half, device, query, settings)
+    plain = not any(_sets_values(one, query) for one in with_half)
+    stamp = kept.delivery_stamp(with_half, device, settings) if plain else None
     if stamp is not None and (delivery := wallet.kept(stamp, settings)) is not None:
         for one in with_half:
             await _use(session, one, making=False)
@@ -95,6 +96,13 @@ async def visit(
     handed = [await _hand_out(session, one, device, query) for one in with_half]
     records = [await _record(session, one, pass_) for one, pass_ in zip(with_half, handed, strict=True)]
     return await wallet.deliver_many(session, records, settings, "passes.pkpasses", stamp=stamp)
+
+
+def _sets_values(found: Found, query: Mapping[str, str]) -> bool:
+    """Whether the visit's query sets values on the link's pass (a campaign's ``utm_source`` does not)."""
+    assert found.template is not None
+    given = overrides(found.link, found.template.design if set(query) - RESERVED else {}, query)
+    return given.personal or given.position is not None
 
 
 async def _links(session: AsyncSession, public_ids: Sequence[str], device: Platform) -> list[Found]:

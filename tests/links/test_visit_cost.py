@@ -58,6 +58,18 @@ class TestSharedPass:
         link = await make_link()
         assert await cost(anonymous, database, local(link[form]), headers, status) == [LOOKUP]
 
+    @pytest.mark.parametrize(
+        ("form", "headers", "status"), [("iosUrl", IPHONE, 200), ("androidUrl", ANDROID, 302)]
+    )
+    async def test_a_query_that_sets_no_values_is_the_one_lookup(
+        self, anonymous: httpx.AsyncClient, make_link: MakeLink, database: Database, form: str,
+        headers: dict[str, str], status: int,
+    ) -> None:  # fmt: skip
+        """A campaign's parameters (``utm_source``) leave the shared pass as it is."""
+        link = await make_link()
+        url = local(link[form]) + "?utm_source=poster&utm_medium=print"
+        assert await cost(anonymous, database, url, headers, status) == [LOOKUP]
+
     async def test_a_revalidated_page_is_the_one_lookup(
         self, anonymous: httpx.AsyncClient, make_link: MakeLink, database: Database
     ) -> None:
