@@ -15,7 +15,7 @@ from passmint.links.schemas import Platform
 
 PAGES_BYTES = 16 * 2**20
 _pages: LRUCache[Hashable, str] = LRUCache(maxsize=PAGES_BYTES, getsizeof=len)
-"""Landing pages (16 MiB of them) that are the same for everyone, by ``page_stamp`` and language."""
+"""Landing pages (16 MiB of them) the same for everyone at their address, by ``page_stamp`` and language."""
 
 
 def _settings_part(settings: Settings) -> tuple[object, ...]:
@@ -54,12 +54,13 @@ def delivery_stamp(found: Sequence[Found], device: Platform, settings: Settings)
 def page_stamp(
     found: Found, query: Mapping[str, str], offered: frozenset[Platform], settings: Settings
 ) -> Hashable | None:
-    """When the landing page of ``found`` is the same for everyone (one link, not personalised, no
-    values in the query: see ``visits._landing``) and its shared pass is made: what the page is made
-    of (the link's address and halves, the pass's stamp)."""
+    """When the landing page of ``found`` is the same for everyone who opens its address (one link, no
+    query but ``deviceType``: see ``visits._landing``; a personalised link's page too, though no shared
+    cache may keep that one) and its shared pass is made: what the page is made of (the link's address
+    and halves, the pass's stamp)."""
     link = found.link
     part = _pass_part(found)
-    if part is None or link.is_personalized or set(query) - {"deviceType"}:
+    if part is None or set(query) - {"deviceType"}:
         return None
     halves = (link.ios_template_id, link.android_template_id, tuple(sorted(offered)))
     return ("page", link.public_id, *halves, *_settings_part(settings), *part)

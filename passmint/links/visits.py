@@ -153,7 +153,7 @@ async def _landing(
     language = headers.get("accept-language")
     stamp = kept.page_stamp(first, query, offered, settings) if len(found) == 1 else None
     if stamp is not None and (html := kept.page(stamp, language)) is not None:
-        return Landing(html, shared=True)
+        return Landing(html, shared=not link.is_personalized)
     half = Platform.IOS if link.ios_template_id is not None else Platform.ANDROID
     template_id = _template_of(link, half)
     assert template_id is not None  # a link has at least one half (checked when it is made)
@@ -204,21 +204,14 @@ async def _hand_out(session: AsyncSession, found: Found, device: Platform, query
     link, template = found.link, found.template
     assert template is not None  # the caller checked
     given = overrides(link, template.design if set(query) - RESERVED else {}, query)
-    known = None
-    if given.external_id is not None:
-        known = await _by_external_id(session, link, template.id, given)
-        making = known is None
-    else:
-        making = link.is_personalized or given.personal or given.position is not None or found.shared is None
-    await _use(session, found, making=making)
+    own = link.is_personalized or given.personal or given.position is not None
+    known = None if given.external_id is None else await _by_external_id(session, link, template.id, given)
+    await _use(session, found, making=known is None and (own or found.shared is None))
     if known is not None:
         return known
-    if making and found.shared is None and not (given.personal or given.position or link.is_personalized):
-        return await _shared(session, link, template.id, device, given, taken=True)
-    if making:
+    if own:
         return await _make(session, link, template.id, device, given, taken=True)
-    assert found.shared is not None
-    return found.shared
+    return found.shared or await _shared(session, link, template.id, device, given, taken=True)
 
 
 async def _use(session: AsyncSession, found: Found, *, making: bool) -> None:

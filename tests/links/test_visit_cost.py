@@ -70,6 +70,14 @@ class TestSharedPass:
         url = local(link[form]) + "?utm_source=poster&utm_medium=print"
         assert await cost(anonymous, database, url, headers, status) == [LOOKUP]
 
+    async def test_a_personalised_links_page_is_the_one_lookup_and_stays_private(
+        self, anonymous: httpx.AsyncClient, make_link: MakeLink, database: Database
+    ) -> None:
+        link = await make_link(isPersonalized=True)
+        assert await cost(anonymous, database, local(link["url"]), DESKTOP, 200) == [LOOKUP]
+        page = await anonymous.get(local(link["url"]), headers=DESKTOP)
+        assert page.headers["cache-control"].startswith("private")
+
     async def test_a_revalidated_page_is_the_one_lookup(
         self, anonymous: httpx.AsyncClient, make_link: MakeLink, database: Database
     ) -> None:
