@@ -29,11 +29,11 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from benchmarks.issue_passes import coupon_template, server
+from benchmarks.issue_passes import server
 from benchmarks.pkpass_throughput import IMAGES, PASS_TYPE_ID, TEAM_ID, make_png, measure
 from benchmarks.webservice import load
 from passmint.apple import PassSigner, make_dev_certificates
-from tests.factories import GOOGLE_TEMPLATE
+from tests.factories import GOOGLE_TEMPLATE, PROJECT, apple_template
 
 PKPASS = "application/vnd.apple.pkpass"
 DESKTOP = {
@@ -45,10 +45,12 @@ DESKTOP = {
 
 async def visits(url: str, auth: tuple[str, str], count: int, concurrency: int) -> dict[str, object]:
     async with httpx.AsyncClient(base_url=url, auth=auth, timeout=60) as api:
-        template_id = await coupon_template(api)
-        apple = (await api.get(f"/v1/template/{template_id}")).raise_for_status().json()
-        made = await api.post(f"/v1/template/{apple['projectId']}", json=GOOGLE_TEMPLATE)
-        google_id = made.raise_for_status().json()["templateId"]
+        project = (await api.post("/v1/project", json=PROJECT)).raise_for_status().json()
+        made = [
+            await api.post(f"/v1/template/{project['id']}", json=body)
+            for body in (apple_template(), GOOGLE_TEMPLATE)
+        ]
+        template_id, google_id = (answer.raise_for_status().json()["templateId"] for answer in made)
         links = {}
         for name, personal in (("shared", False), ("personalised", True)):
             body = {"iosTemplateId": template_id, "androidTemplateId": google_id, "payload": {},
@@ -77,7 +79,9 @@ async def visits(url: str, auth: tuple[str, str], count: int, concurrency: int) 
         )
     async with httpx.AsyncClient(base_url=url, auth=auth, limits=limits, timeout=60) as api:
         made = await api.get(f"/v1/links/adaptive/{links['shared']['adaptiveLinkId']}/passes")
-        pass_id = made.raise_for_status().json()["passes"][0]["id"]
+        pass_id = next(
+            item["id"] for item in made.raise_for_status().json()["passes"] if item["platform"] == "ios"
+        )
 
         async def download(_index: int) -> int:
             return (await api.get(f"/v1/pass/{pass_id}/download")).status_code
