@@ -228,3 +228,18 @@ async def test_a_kept_save_link_is_minted_again_once_old(
     assert again != first
     assert claims(again)["iat"] - claims(first)["iat"] >= SAVE_LINK_KEPT.total_seconds()
     assert claims(again)["payload"] == claims(first)["payload"]
+
+
+@pytest.mark.parametrize("form", ["ios", "page"])
+async def test_a_project_change_reaches_each_form(
+    api: httpx.AsyncClient, anonymous: httpx.AsyncClient, make_link: MakeLink, project: dict[str, Any],
+    form: str,
+) -> None:  # fmt: skip
+    """The pass's organisation is the project's name (Google's is its class's, which the link does not
+    carry: the stamp changes all the same)."""
+    link = await make_link()
+    before = await kept(anonymous, link, form)
+    body = {"name": "Renamed Shop", "projectType": "memberCard", "description": "Members", "settings": {}}
+    assert (await api.put(f"/v1/project/{project['id']}", json=body)).status_code == 200
+    after = await seen(anonymous, link, form)
+    assert after != before and "Renamed Shop" in after
