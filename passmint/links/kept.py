@@ -27,7 +27,7 @@ def _settings_part(settings: Settings) -> tuple[object, ...]:
 
 
 def _pass_part(one: Found) -> tuple[object, ...] | None:
-    """The stamp of one link's shared pass as it is (None when it is not made, or stamped)."""
+    """The stamp of one link's shared pass as it is (None when it is not made, or has no stamp)."""
     shared, stamp = one.shared, one.stamp
     if shared is None or stamp is None:
         return None

@@ -6,7 +6,7 @@ repeat visit of it is answered from what its wallet format (or the landing page)
 stamp (``kept``), with at most one conditional write (an install counted, the link marked active). A
 personalised link, or a visit whose query sets values, makes a new pass: the link's one conditional
 update (a pass taken from ``availablePasses``, an install counted), the pass and the row noting the
-link made it, and the pass's counters (see docs/decisions.md, "Adaptive links at scale").
+link made it, and the pass's counters (see docs/decisions.md, "Adaptive links", "Cost").
 """
 
 from __future__ import annotations
@@ -145,11 +145,7 @@ async def _landing(
     link = first.link
     if link.landing_page_url:
         return Redirect(link.landing_page_url)
-    offered = frozenset(
-        device
-        for device in (Platform.IOS, Platform.ANDROID)
-        if any(_template_of(each, device) for each in links)
-    )
+    offered = _offered(links)
     language = headers.get("accept-language")
     stamp = kept.page_stamp(first, query, offered, settings) if len(found) == 1 else None
     if stamp is not None and (html := kept.page(stamp, language)) is not None:
@@ -173,6 +169,12 @@ async def _landing(
         kept.keep_page(stamp, language, html)
     personal = any(each.is_personalized for each in links) or bool(set(given) - {"ids"})
     return Landing(html, shared=not personal)
+
+
+def _offered(links: Sequence[AdaptiveLink]) -> frozenset[Platform]:
+    """The platforms the page offers a button for: those any of the links has a template for."""
+    phones = (Platform.IOS, Platform.ANDROID)
+    return frozenset(device for device in phones if any(_template_of(each, device) for each in links))
 
 
 def _addresses(
