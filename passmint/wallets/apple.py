@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections import OrderedDict
 from collections.abc import Hashable, Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -45,8 +46,9 @@ PKPASSES = "application/vnd.apple.pkpasses"
 PERSONALIZATION, PERSONALIZATION_LOGO = "personalization", "personalization_logo"
 _signed = BytesLRU()
 """Signed passes by ``_signed_version``: a pass unchanged since it was last signed is not signed again."""
-_stamped: OrderedDict[Hashable, Hashable] = OrderedDict()
-"""``_signed_version`` by a visit's stamp (``signed_by_stamp``), the oldest dropped past ``STAMPS``."""
+_stamped: OrderedDict[Hashable, tuple[Hashable, str, str, datetime]] = OrderedDict()
+"""The key in ``_signed`` (a ``_signed_version``, or a bundle's), media type, file name and last change
+of what was delivered under a stamp (``kept``), the oldest dropped past ``STAMPS``."""
 STAMPS = 10_000
 _shared: dict[Path, FileCache] = {}
 """The file cache of signed passes of each data dir, behind ``_signed``: shared between processes."""
@@ -93,14 +95,12 @@ class AppleWallet:
     async def deliver(
         self, session: AsyncSession, record: PassRecord, settings: Settings, stamp: Hashable | None = None
     ) -> Download:
-        """The signed pass; ``stamp`` (see ``signed_by_stamp``), when given, names it for later visits."""
+        """The signed pass; ``stamp`` (see ``kept``), when given, names it for later visits."""
         signer = await project_signer(session, record.account, record.project, settings)
         key = _signed_version(record, signer, settings)
+        filename = f"pass-{record.pass_.id}.pkpass"
         if stamp is not None:
-            _stamped[stamp] = key
-            _stamped.move_to_end(stamp)
-            while len(_stamped) > STAMPS:
-                _stamped.popitem(last=False)
+            _keep(stamp, (key, PKPASS, filename, record.changed_at))
         data = _signed.get(key)
         if data is None:
             shared = _shared_cache(settings)
@@ -111,7 +111,7 @@ class AppleWallet:
                 if shared is not None:
                     await in_thread(shared.put, repr(key), data)
             _signed.put(key, data, int(settings.pkpass_cache_bytes))
-        return Download(data, PKPASS, f"pass-{record.pass_.id}.pkpass", record.changed_at)
+        return Download(data, PKPASS, filename, record.changed_at)
 
     async def _bundle(self, files: Sequence[Download], filename: str) -> Download:
         newest = max(file.last_modified for file in files)
@@ -119,29 +119,50 @@ class AppleWallet:
         return Download(data, PKPASSES, filename, newest)
 
     async def deliver_many(
-        self, session: AsyncSession, records: Sequence[PassRecord], settings: Settings, filename: str
+        self,
+        session: AsyncSession,
+        records: Sequence[PassRecord],
+        settings: Settings,
+        filename: str,
+        stamp: Hashable | None = None,
     ) -> Download:
-        files = [await self.deliver(session, record, settings) for record in records]
-        return files[0] if len(files) == 1 else await self._bundle(files, filename)
+        if len(records) == 1:
+            return await self.deliver(session, records[0], settings, stamp=stamp)
+        bundle = await self._bundle(
+            [await self.deliver(session, record, settings) for record in records], filename
+        )
+        if stamp is not None:  # the bundle is kept whole (its passes' keys are in the stamp)
+            _signed.put(("pkpasses", stamp), bundle.data, int(settings.pkpass_cache_bytes))
+            _keep(stamp, (("pkpasses", stamp), PKPASSES, filename, bundle.last_modified))
+        return bundle
+
+    def kept(self, stamp: Hashable, settings: Settings) -> Download | None:
+        """The signed pass (or bundle) ``deliver`` was last given this stamp for, if still kept: a stamp
+        holds the versions of everything ``_signed_version`` reads (``links.repository.by_public_ids``
+        reads them in a visit's one lookup), so a pass found by its stamp is the one ``deliver`` would
+        answer."""
+        found = _stamped.get(stamp)
+        if found is None:
+            return None
+        key, media, filename, changed = found
+        data = _signed.get(key)
+        if data is None:
+            shared = _shared_cache(settings)
+            data = shared.get(repr(key)) if shared is not None else None
+            if data is None:
+                return None
+            _signed.put(key, data, int(settings.pkpass_cache_bytes))
+        return Download(data, media, filename, changed)
 
     def design_images(self, design: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
         return {}
 
 
-def signed_by_stamp(stamp: Hashable, settings: Settings) -> bytes | None:
-    """The signed pass ``deliver`` was last given this stamp for, if still kept: a stamp holds the
-    versions of everything ``_signed_version`` reads (``links.repository.by_public_id`` reads them in a
-    visit's one lookup), so a pass found by its stamp is the one ``deliver`` would answer."""
-    key = _stamped.get(stamp)
-    if key is None:
-        return None
-    data = _signed.get(key)
-    if data is None:
-        shared = _shared_cache(settings)
-        data = shared.get(repr(key)) if shared is not None else None
-        if data is not None:
-            _signed.put(key, data, int(settings.pkpass_cache_bytes))
-    return data
+def _keep(stamp: Hashable, delivered: tuple[Hashable, str, str, datetime]) -> None:
+    _stamped[stamp] = delivered
+    _stamped.move_to_end(stamp)
+    while len(_stamped) > STAMPS:
+        _stamped.popitem(last=False)
 
 
 def _shared_cache(settings: Settings) -> FileCache | None:
