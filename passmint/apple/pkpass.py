@@ -13,6 +13,8 @@ import zipfile
 import zlib
 from collections.abc import Mapping, Sequence
 
+import orjson
+
 from passmint.apple.errors import PassValidationError, Problem
 from passmint.apple.passjson import validate_pass_json
 from passmint.apple.signing import PassSigner
@@ -43,6 +45,9 @@ _DIGEST_CACHE_MAX_BYTES = 32 * 1024 * 1024
 _digest_cache: dict[bytes, tuple[str, int]] = {}
 _digest_cache_bytes = 0
 _digest_cache_lock = threading.Lock()
+
+# Where orjson's output may not be json.dumps's: an exponent below zero, a small decimal, NaN/infinity.
+_ORJSON_MAY_DIFFER = re.compile(rb"\d[eE]-|0\.0000|null")
 
 _LANGUAGE = r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*"
 _IMAGE_PATTERN = re.compile(rf"(?:(?P<lang>{_LANGUAGE})\.lproj/)?(?:{'|'.join(IMAGE_NAMES)})(?:@[23]x)?\.png")
@@ -98,11 +103,29 @@ def build_pkpass(
     problems.extend(file_problems)
     if problems:
         raise PassValidationError(problems)
-    contents[PASS_JSON] = json.dumps(
-        dict(pass_json), ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
-    ).encode("utf-8")
+    contents[PASS_JSON] = pass_json_bytes(pass_json)
     manifest = manifest_json(contents)
     return _zip_pass(contents, manifest, signer.sign(manifest))
+
+
+def pass_json_bytes(pass_json: Mapping[str, object]) -> bytes:
+    """pass.json as json.dumps writes it (keys sorted, compact, UTF-8), byte for byte.
+
+    orjson writes the same bytes a dozen times faster except for a few numbers (1e-07 against its
+    1e-7, 1e-05 against 0.00001) and NaN/infinity (null); output with any of them, and anything
+    orjson refuses (integers beyond 64 bits, keys that are not strings), goes through json.dumps.
+    """
+    document = pass_json if type(pass_json) is dict else dict(pass_json)
+    try:
+        encoded = orjson.dumps(document, option=orjson.OPT_SORT_KEYS)
+    except TypeError:
+        encoded = None
+    if encoded is None or _ORJSON_MAY_DIFFER.search(encoded):
+        text = json.dumps(
+            pass_json, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
+        )
+        return text.encode("utf-8")
+    return encoded
 
 
 def build_pkpasses(passes: Sequence[bytes]) -> bytes:
