@@ -79,19 +79,21 @@ def typical_pass(serial: int) -> dict[str, object]:
 
 
 def time_builds(serials: range, signer: PassSigner, files: dict[str, bytes]) -> float:
-    start = time.perf_counter()
-    for serial in serials:
-        build_pkpass(typical_pass(serial), files, signer)
-    return time.perf_counter() - start
+    """Seconds to build one pass per serial (the pass.json dicts are made before the clock starts)."""
+    documents = [typical_pass(serial) for serial in serials]
+    start = time.process_time()
+    for document in documents:
+        build_pkpass(document, files, signer)
+    return time.process_time() - start
 
 
 def time_raw_signs(count: int, key: rsa.RSAPrivateKey, manifest: bytes) -> float:
     """The RSA-2048 operation alone: PKCS#1 v1.5 with SHA-256 over a manifest-sized message."""
     algorithm, scheme = hashes.SHA256(), padding.PKCS1v15()
-    start = time.perf_counter()
+    start = time.process_time()
     for _ in range(count):
         key.sign(manifest, scheme, algorithm)
-    return time.perf_counter() - start
+    return time.process_time() - start
 
 
 def measure(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic.alias_generators import to_camel
 from pydantic_core import ErrorDetails
 
@@ -51,6 +51,15 @@ from passmint.apple.passrules import (
 )
 
 
+class _Null:
+    """Stands for a JSON null given as a key's value; reported as MESSAGES["null"] at that key."""
+
+    __slots__ = ()
+
+
+_NULL = _Null()
+
+
 class AppleModel(BaseModel):
     """Shared rules: Apple's camelCase keys, no unknown keys, no type coercion, no nulls."""
 
@@ -58,12 +67,13 @@ class AppleModel(BaseModel):
         strict=True, extra="forbid", alias_generator=to_camel, allow_inf_nan=False, frozen=True
     )
 
-    @field_validator("*", mode="before")
+    @model_validator(mode="before")
     @classmethod
-    def _reject_null(cls, value: object) -> object:
-        if value is None:
-            raise fail("null")
-        return value
+    def _mark_nulls(cls, data: object) -> object:
+        """One call per object (not per key): a null becomes _NULL, which every field type rejects."""
+        if isinstance(data, dict) and None in data.values():
+            return {key: _NULL if value is None else value for key, value in data.items()}
+        return data
 
 
 class PassFieldContent(AppleModel):
@@ -269,6 +279,8 @@ def _problem_from_error(error: ErrorDetails) -> Problem:
     loc = error["loc"]
     kind = error["type"]
     ctx = error.get("ctx") or {}
+    if error.get("input") is _NULL and kind != "extra_forbidden":
+        return Problem(field=field_path(loc), message=MESSAGES["null"])
     if kind == "extra_forbidden":
         key = str(loc[-1])
         special = {"row": "row_outside_auxiliary", "transitType": "transit_type_outside_boarding"}

@@ -45,9 +45,15 @@ _DIGEST_CACHE_MAX_BYTES = 32 * 1024 * 1024
 _digest_cache: dict[bytes, tuple[str, int]] = {}
 _digest_cache_bytes = 0
 _digest_cache_lock = threading.Lock()
+# Zip entries of those files by content and name, dropped with their digests: data referenced, not copied.
+_entry_cache: dict[bytes, dict[str, tuple[bytes, bytes, bytes, bytes]]] = {}
+_LOCAL_PREFIX = struct.pack("<IH", _LOCAL_HEADER, 20)
+_CENTRAL_PREFIX = struct.pack("<IHH", _CENTRAL_HEADER, _MADE_BY_UNIX, 20)
+_CENTRAL_SUFFIX = struct.pack("<HHHHI", 0, 0, 0, 0, ZIP_FILE_MODE)
+_OFFSET = struct.Struct("<I")
 
-# Where orjson's output may not be json.dumps's: an exponent below zero, a small decimal, NaN/infinity.
-_ORJSON_MAY_DIFFER = re.compile(rb"\d[eE]-|0\.0000|null")
+# A number with an exponent below zero, which orjson writes as 1e-7 where json.dumps writes 1e-07.
+_NEGATIVE_EXPONENT = re.compile(rb"\de-")
 
 _LANGUAGE = r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*"
 _IMAGE_PATTERN = re.compile(rf"(?:(?P<lang>{_LANGUAGE})\.lproj/)?(?:{'|'.join(IMAGE_NAMES)})(?:@[23]x)?\.png")
@@ -120,12 +126,19 @@ def pass_json_bytes(pass_json: Mapping[str, object]) -> bytes:
         encoded = orjson.dumps(document, option=orjson.OPT_SORT_KEYS)
     except TypeError:
         encoded = None
-    if encoded is None or _ORJSON_MAY_DIFFER.search(encoded):
+    if encoded is None or _orjson_may_differ(encoded):
         text = json.dumps(
             pass_json, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
         )
         return text.encode("utf-8")
     return encoded
+
+
+def _orjson_may_differ(encoded: bytes) -> bool:
+    """Whether the bytes hold a number or null that json.dumps may write otherwise (substring tests first)."""
+    if b"null" in encoded or b"0.0000" in encoded:
+        return True
+    return b"e-" in encoded and _NEGATIVE_EXPONENT.search(encoded) is not None
 
 
 def build_pkpasses(passes: Sequence[bytes]) -> bytes:
@@ -218,29 +231,40 @@ def _remember(data: bytes, digests: tuple[str, int]) -> None:
         while _digest_cache_bytes > _DIGEST_CACHE_MAX_BYTES:
             oldest = next(iter(_digest_cache))
             del _digest_cache[oldest]
+            _entry_cache.pop(oldest, None)
             _digest_cache_bytes -= len(oldest)
 
 
 def _file_problem(name: str, data: object) -> str | None:
-    if name in RESERVED:
+    kind = _file_kind(name) if isinstance(name, str) else "unsafe"
+    if kind == "reserved":
         return MESSAGES["reserved"]
-    if not isinstance(name, str) or name.startswith("/") or "\\" in name or ".." in name.split("/"):
+    if kind == "unsafe":
         return MESSAGES["unsafe_path"]
     if not isinstance(data, bytes):
         return MESSAGES["not_bytes"]
-    if _IMAGE_PATTERN.fullmatch(name):
-        try:
+    try:
+        if kind == "image":
             png_size(data)
-        except ValueError as exc:
-            return str(exc)
-        return None
-    if _STRINGS_PATTERN.fullmatch(name):
-        try:
+        elif kind == "strings":
             decode_text(data)
-        except ValueError as exc:
-            return str(exc)
-        return None
-    return None if name == PERSONALIZATION else MESSAGES["unknown_file"]
+    except ValueError as exc:
+        return str(exc)
+    return MESSAGES["unknown_file"] if kind == "unknown" else None
+
+
+@functools.lru_cache(maxsize=1024)
+def _file_kind(name: str) -> str:
+    """What a file name is in a pass, remembered: passes repeat the same few names."""
+    if name in RESERVED:
+        return "reserved"
+    if name.startswith("/") or "\\" in name or ".." in name.split("/"):
+        return "unsafe"
+    if _IMAGE_PATTERN.fullmatch(name):
+        return "image"
+    if _STRINGS_PATTERN.fullmatch(name):
+        return "strings"
+    return "personalization" if name == PERSONALIZATION else "unknown"
 
 
 def _add_strings(
@@ -303,28 +327,52 @@ def _zip(members: Sequence[tuple[str, bytes]], *, reuse_digests: bool = True) ->
     Every entry carries the same date (1980-01-01 00:00) and Unix mode (rw-r--r--). JSON and strings
     files of 4 KB or more are deflated; everything else is stored (PNGs, the signature and nested
     passes are compressed already, and deflating a small file costs more than it saves).
-    ``reuse_digests`` takes CRC-32s from the digest cache (files shared by many passes).
+    ``reuse_digests`` takes the entries of large files (shared by many passes) from a cache.
     """
     parts: list[bytes] = []
     directory: list[bytes] = []
     offset = 0
     for name, data in members:
-        encoded = name.encode("utf-8")
-        flags = 0 if encoded.isascii() else _UTF8_NAME
-        cached = reuse_digests and len(data) >= _DIGEST_CACHE_MIN_SIZE
-        crc = file_digests(data)[1] if cached else zlib.crc32(data)
-        worth_deflating = name.endswith(_DEFLATED_SUFFIXES) and len(data) >= _DEFLATE_MIN_SIZE
-        packed, method = _deflate(data) if worth_deflating else (data, _STORED)
-        if max(len(data), offset) >= _ZIP32_LIMIT:
+        if reuse_digests and len(data) >= _DIGEST_CACHE_MIN_SIZE:
+            entry = _cached_entry(name, data)
+        else:
+            entry = _zip_entry(name, data, zlib.crc32(data))
+        local, packed, central, encoded = entry
+        if offset >= _ZIP32_LIMIT:
             raise ValueError(MESSAGES["too_big_for_zip"])
-        entry = struct.pack(_ENTRY, flags, method, 0, _DOS_DATE, crc, len(packed), len(data), len(encoded))
-        parts += (struct.pack("<IH", _LOCAL_HEADER, 20), entry, b"\0\0", encoded, packed)
-        central = struct.pack("<IHH", _CENTRAL_HEADER, _MADE_BY_UNIX, 20) + entry
-        directory.append(central + struct.pack("<HHHHII", 0, 0, 0, 0, ZIP_FILE_MODE, offset) + encoded)
-        offset += 30 + len(encoded) + len(packed)
-    size = sum(len(entry) for entry in directory)
+        parts += (local, packed)
+        directory += (central, _OFFSET.pack(offset), encoded)
+        offset += len(local) + len(packed)
+    size = sum(map(len, directory))
     end = struct.pack("<IHHHHIIH", _END_OF_DIRECTORY, 0, 0, len(members), len(members), size, offset, 0)
     return b"".join([*parts, *directory, end])
+
+
+def _cached_entry(name: str, data: bytes) -> tuple[bytes, bytes, bytes, bytes]:
+    """The zip entry of a large file, kept while its digests are (the digest cache's budget bounds both)."""
+    names = _entry_cache.get(data)
+    entry = names.get(name) if names is not None else None
+    if entry is None:
+        entry = _zip_entry(name, data, file_digests(data)[1])
+        with _digest_cache_lock:
+            if data in _digest_cache:
+                _entry_cache.setdefault(data, {})[name] = entry
+    return entry
+
+
+def _zip_entry(name: str, data: bytes, crc: int) -> tuple[bytes, bytes, bytes, bytes]:
+    """A member's local header with its name, its stored or deflated bytes, and its central entry
+    up to the offset (which the caller packs), and its encoded name."""
+    encoded = name.encode("utf-8")
+    flags = 0 if encoded.isascii() else _UTF8_NAME
+    worth_deflating = name.endswith(_DEFLATED_SUFFIXES) and len(data) >= _DEFLATE_MIN_SIZE
+    packed, method = _deflate(data) if worth_deflating else (data, _STORED)
+    if len(data) >= _ZIP32_LIMIT:
+        raise ValueError(MESSAGES["too_big_for_zip"])
+    entry = struct.pack(_ENTRY, flags, method, 0, _DOS_DATE, crc, len(packed), len(data), len(encoded))
+    local = b"".join((_LOCAL_PREFIX, entry, b"\0\0", encoded))
+    central = b"".join((_CENTRAL_PREFIX, entry, _CENTRAL_SUFFIX))
+    return local, packed, central, encoded
 
 
 def _deflate(data: bytes) -> tuple[bytes, int]:

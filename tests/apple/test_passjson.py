@@ -332,6 +332,19 @@ class TestValidatePassJson:
         problems = problems_of(minimal_pass(logoText=None))
         assert problems == {"logoText": "must not be null; leave the key out instead"}
 
+    def test_nulls_in_nested_objects_are_named_each_at_its_key(self):
+        fields = {"primaryFields": [{"key": "a", "value": "b", "label": None}], "headerFields": None}
+        barcode = {"format": "PKBarcodeFormatQR", "message": "m", "messageEncoding": "utf-8", "altText": None}
+        problems = problems_of(store_card(**fields) | {"barcodes": [barcode], "nfc": None, "unknown": None})
+        null = "must not be null; leave the key out instead"
+        assert problems == {
+            "storeCard.headerFields": null,
+            "storeCard.primaryFields[0].label": null,
+            "barcodes[0].altText": null,
+            "nfc": null,
+            "unknown": "'unknown' is not a key of Apple's pass format here",
+        }
+
     def test_unknown_top_level_keys_are_named(self):
         problems = problems_of(minimal_pass(favouriteColour="blue", stripColour="rgb(1, 2, 3)"))
         assert problems == {

@@ -347,6 +347,20 @@ class TestFileDigests:
         assert pkpass._digest_cache_bytes == 40_000
         assert file_digests(blobs[0]) == (hashlib.sha1(blobs[0]).hexdigest(), zlib.crc32(blobs[0]))
 
+    def test_zip_entries_of_large_files_go_with_their_digests(self, monkeypatch, verified, signer, icon):
+        monkeypatch.setattr(pkpass, "_digest_cache", {})
+        monkeypatch.setattr(pkpass, "_digest_cache_bytes", 0)
+        monkeypatch.setattr(pkpass, "_entry_cache", {})
+        monkeypatch.setattr(pkpass, "_DIGEST_CACHE_MAX_BYTES", 50_000)
+        strips = [make_png(700 + n, 60) + bytes([n]) * 30_000 for n in range(3)]  # trailing bytes: 30 KB each
+        assert all(20_000 < len(strip) < 50_000 for strip in strips)
+        for strip in strips:
+            members = verified(build_pkpass(minimal_pass(), {"icon.png": icon, "strip.png": strip}, signer))
+            assert members["strip.png"] == strip
+        assert list(pkpass._entry_cache) == list(pkpass._digest_cache) == strips[-1:]
+        again = verified(build_pkpass(minimal_pass(), {"icon.png": icon, "strip.png": strips[-1]}, signer))
+        assert again["strip.png"] == strips[-1]
+
 
 class TestPngSize:
     @given(width=st.integers(1, 2**31 - 1), height=st.integers(1, 2**31 - 1))
