@@ -6,8 +6,9 @@ through httpx's ASGI transport (no sockets, no load client on the cores). Per pa
 time per request in milliseconds (the client's share included, which is the same for every build),
 the SQL statements per request, and the Python function calls per request counted by cProfile in a
 second pass (which, unlike times, does not move when other work shares the machine; coroutine
-resumptions count as calls). ``download_vs_sign`` is a raw RSA-2048 signature's CPU time over
-cached download's (issue 13 asks for 0.5: a signed pass served at half the raw signing rate). Use it to see where a change moves a path's cost; ``baseline.py``
+resumptions count as calls). ``download_vs_sign`` is a raw RSA-2048 signature's CPU time over a
+cached download's (issue 13 asks for 0.5: a signed pass served at half the raw signing rate). Use it
+to see where a change moves a path's cost; ``baseline.py``
 measures the same paths over HTTP against the stack's ceiling.
 """
 
