@@ -39,8 +39,9 @@ _STORED, _DEFLATE = 0, 8
 _ENTRY = "<HHHHIIIH"  # flags, method, time, date, crc-32, compressed size, size, name length
 _UTF8_NAME = 0x800
 _ZIP32_LIMIT = 0xFFFFFFFF
-# Digests of large files (template images shared by many passes), keyed by content, so each is hashed once.
-_DIGEST_CACHE_MIN_SIZE = 8 * 1024
+# Digests of large files (template images shared by many passes), keyed by content, so each is hashed once;
+# never those of pass.json, manifest.json and signature, which each pass has its own of.
+_DIGEST_CACHE_MIN_SIZE = 2 * 1024  # an @3x icon and up: hashing them as a key costs less than SHA-1
 _DIGEST_CACHE_MAX_BYTES = 32 * 1024 * 1024
 _digest_cache: dict[bytes, tuple[str, int]] = {}
 _digest_cache_bytes = 0
@@ -191,13 +192,13 @@ def png_size(data: bytes) -> tuple[int, int]:
 
 def manifest_json(contents: Mapping[str, bytes]) -> bytes:
     """manifest.json: every file name mapped to the SHA-1 hex digest of its bytes, keys sorted."""
-    digests = sorted((name, _sha1_hex(data)) for name, data in contents.items())
+    digests = sorted((name, _sha1_hex(name, data)) for name, data in contents.items())
     body = ",".join(f'{_json_string(name)}:"{digest}"' for name, digest in digests)
     return ("{" + body + "}").encode("ascii")
 
 
-def _sha1_hex(data: bytes) -> str:
-    if len(data) < _DIGEST_CACHE_MIN_SIZE:  # no CRC-32 wanted here: the zip takes its own
+def _sha1_hex(name: str, data: bytes) -> str:
+    if len(data) < _DIGEST_CACHE_MIN_SIZE or name in RESERVED:  # no CRC-32 wanted: the zip takes its own
         return hashlib.sha1(data, usedforsecurity=False).hexdigest()
     return file_digests(data)[0]
 
@@ -333,7 +334,7 @@ def _zip(members: Sequence[tuple[str, bytes]], *, reuse_digests: bool = True) ->
     directory: list[bytes] = []
     offset = 0
     for name, data in members:
-        if reuse_digests and len(data) >= _DIGEST_CACHE_MIN_SIZE:
+        if reuse_digests and len(data) >= _DIGEST_CACHE_MIN_SIZE and name not in RESERVED:
             entry = _cached_entry(name, data)
         else:
             entry = _zip_entry(name, data, zlib.crc32(data))

@@ -56,11 +56,10 @@ def p256_public_key() -> str:
 
 
 class TestValidatePassJson:
-    def test_returns_the_model(self):
-        model = validate_pass_json(minimal_pass())
-        assert isinstance(model, PassJson)
-        assert model.store_card is not None and model.store_card.primary_fields is not None
-        assert model.store_card.primary_fields[0].currency_code == "EUR"
+    def test_returns_the_checked_pass_json(self):
+        checked: PassJson = validate_pass_json(minimal_pass())
+        assert checked == minimal_pass()
+        assert checked["storeCard"]["primaryFields"][0]["currencyCode"] == "EUR"
 
     @pytest.mark.parametrize("style", STYLE_KEYS)
     def test_each_style_is_accepted(self, style):
@@ -343,6 +342,14 @@ class TestValidatePassJson:
             "barcodes[0].altText": null,
             "nfc": null,
             "unknown": "'unknown' is not a key of Apple's pass format here",
+        }
+
+    def test_an_object_given_as_another_type_is_named(self):
+        problems = problems_of(minimal_pass(barcodes=[1], nfc="hello", storeCard={"primaryFields": ["a"]}))
+        assert problems == {
+            "barcodes[0]": "must be a JSON object",
+            "nfc": "must be a JSON object",
+            "storeCard.primaryFields[0]": "must be a JSON object",
         }
 
     def test_unknown_top_level_keys_are_named(self):
