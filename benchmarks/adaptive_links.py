@@ -1,12 +1,14 @@
-"""Visits per second to an adaptive link's iPhone address, beside raw .pkpass signing, as one JSON object.
+"""Visits per second to an adaptive link's iPhone and Android addresses and its landing page, beside raw
+.pkpass signing, as one JSON object.
 
 Starts ``passmint serve`` on a free loopback port against a fresh database (SQLite by default, or
-``--database-url postgresql+asyncpg://...``), makes a coupon template and two adaptive links of it through
-the API, one non-personalised (every visit gets the same pass: it is made and signed once) and one
-personalised (every visit makes, stores and signs a new pass), then opens
-``GET /v1/pass/adaptive/{id}/ios`` ``--visits`` times each with ``--concurrency`` in flight, without
-credentials, as phones do, and downloads the shared pass by id with credentials as often (the same
-signed bytes through the authenticated route: the visit's own baseline). The raw rate of building and
+``--database-url postgresql+asyncpg://...``), makes an Apple coupon template and a Google loyalty template
+and two adaptive links of them through the API, one non-personalised (every visit gets the same pass: it
+is made and signed once, its save link minted once per ``SAVE_LINK_KEPT``) and one personalised (every
+visit makes, stores and signs a new pass), then opens ``GET /v1/pass/adaptive/{id}/ios`` and
+``.../android`` ``--visits`` times each with ``--concurrency`` in flight, without credentials, as phones
+do, and downloads the shared pass by id with credentials as often (the same signed bytes through the
+authenticated route: the visit's own baseline). The raw rate of building and
 signing a typical .pkpass in this process (``pkpass_throughput.measure``) is measured in the same run,
 so the figures compare across machines. ``landing_page_views`` opens the non-personalised link as a desktop
 browser (the page drawn once, then kept) and ``landing_page_revalidations`` sends its ETag back (304).
@@ -19,6 +21,7 @@ import asyncio
 import json
 import subprocess
 import sys
+from itertools import product
 from pathlib import Path
 
 import httpx
@@ -26,10 +29,11 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from benchmarks.issue_passes import coupon_template, server
+from benchmarks.issue_passes import server
 from benchmarks.pkpass_throughput import IMAGES, PASS_TYPE_ID, TEAM_ID, make_png, measure
 from benchmarks.webservice import load
 from passmint.apple import PassSigner, make_dev_certificates
+from tests.factories import GOOGLE_TEMPLATE, PROJECT, apple_template
 
 PKPASS = "application/vnd.apple.pkpass"
 DESKTOP = {
@@ -41,30 +45,43 @@ DESKTOP = {
 
 async def visits(url: str, auth: tuple[str, str], count: int, concurrency: int) -> dict[str, object]:
     async with httpx.AsyncClient(base_url=url, auth=auth, timeout=60) as api:
-        template_id = await coupon_template(api)
+        project = (await api.post("/v1/project", json=PROJECT)).raise_for_status().json()
+        made = [
+            await api.post(f"/v1/template/{project['id']}", json=body)
+            for body in (apple_template(), GOOGLE_TEMPLATE)
+        ]
+        template_id, google_id = (answer.raise_for_status().json()["templateId"] for answer in made)
         links = {}
         for name, personal in (("shared", False), ("personalised", True)):
-            body = {"iosTemplateId": template_id, "payload": {}, "isPersonalized": personal}
+            body = {"iosTemplateId": template_id, "androidTemplateId": google_id, "payload": {},
+                    "isPersonalized": personal}  # fmt: skip
             links[name] = (await api.post("/v1/links/adaptive", json=body)).raise_for_status().json()
     limits = httpx.Limits(max_connections=concurrency)
     results: dict[str, object] = {}
     async with httpx.AsyncClient(base_url=url, limits=limits, timeout=60) as phone:
-        for name, link in links.items():
-            path = f"/v1/pass/adaptive/{link['adaptiveLinkId']}/ios"
+        for (name, link), device in product(links.items(), ("ios", "android")):
+            path = f"/v1/pass/adaptive/{link['adaptiveLinkId']}/{device}"
 
-            async def visit(_index: int, path: str = path) -> int:
+            async def visit(_index: int, path: str = path, device: str = device) -> int:
                 response = await phone.get(path)
-                assert response.status_code != 200 or response.headers["content-type"] == PKPASS
+                if device == "ios":
+                    assert response.status_code != 200 or response.headers["content-type"] == PKPASS
+                else:
+                    assert response.status_code != 302 or response.headers["location"].startswith("https://")
                 return response.status_code
 
-            await visit(0)  # the shared pass is made (and signed) by the first visit
-            results[f"{name}_visits"] = await load(count, concurrency, visit)
+            for _ in range(2):  # the shared pass is made by the first visit, kept by the next
+                await visit(0)
+            key = f"{name}_visits" if device == "ios" else f"{name}_android_visits"
+            results[key] = await load(count, concurrency, visit)
         results |= await landing(
             phone, f"/v1/pass/adaptive/{links['shared']['adaptiveLinkId']}", count, concurrency
         )
     async with httpx.AsyncClient(base_url=url, auth=auth, limits=limits, timeout=60) as api:
         made = await api.get(f"/v1/links/adaptive/{links['shared']['adaptiveLinkId']}/passes")
-        pass_id = made.raise_for_status().json()["passes"][0]["id"]
+        pass_id = next(
+            item["id"] for item in made.raise_for_status().json()["passes"] if item["platform"] == "ios"
+        )
 
         async def download(_index: int) -> int:
             return (await api.get(f"/v1/pass/{pass_id}/download")).status_code
@@ -104,6 +121,11 @@ def signing_rate(n: int) -> dict[str, float]:
     return {"pkpass_build_per_s": round(passes_per_s, 1), "raw_sign_per_s": round(sign_per_s, 1)}
 
 
+def _rate(result: object) -> object:
+    assert isinstance(result, dict)
+    return result["per_s"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--visits", type=int, default=2_000, help="visits to each link")
@@ -128,6 +150,8 @@ def main() -> None:
     ratios = {
         "shared_to_pkpass_build": round(shared["per_s"] / signing["pkpass_build_per_s"], 3),
         "personalised_to_pkpass_build": round(personal["per_s"] / signing["pkpass_build_per_s"], 3),
+        "android_shared_visits_per_s": _rate(results["shared_android_visits"]),
+        "android_personalised_visits_per_s": _rate(results["personalised_android_visits"]),
         "landing_page_views_per_s": pages["per_s"],
         "landing_page_revalidations_per_s": revalidations["per_s"],
     }

@@ -9,21 +9,28 @@ import json
 import platform
 import pstats
 import random
+import shutil
 import struct
+import subprocess
 import sys
+import tempfile
 import time
+import zipfile
 import zlib
+from pathlib import Path
 
 import cryptography
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from passmint.apple import PassSigner, build_pkpass, make_dev_certificates
+from passmint.apple.devcerts import DevCertificates
 from passmint.apple.pkpass import manifest_json
 
 PASS_TYPE_ID = "pass.dev.passmint.bench"
 TEAM_ID = "DEVTEAM001"
 # (width, height, share of noisy pixels): @3x icon (~2.5 KB), @3x logo (~10 KB), @2x coupon strip (~45 KB).
+PEERS = Path(__file__).resolve().parent / "peers"
 IMAGES = {"icon.png": (87, 87, 0.03), "logo.png": (480, 150, 0.01), "strip.png": (750, 246, 0.02)}
 
 
@@ -79,19 +86,21 @@ def typical_pass(serial: int) -> dict[str, object]:
 
 
 def time_builds(serials: range, signer: PassSigner, files: dict[str, bytes]) -> float:
-    start = time.perf_counter()
-    for serial in serials:
-        build_pkpass(typical_pass(serial), files, signer)
-    return time.perf_counter() - start
+    """Seconds to build one pass per serial (the pass.json dicts are made before the clock starts)."""
+    documents = [typical_pass(serial) for serial in serials]
+    start = time.process_time()
+    for document in documents:
+        build_pkpass(document, files, signer)
+    return time.process_time() - start
 
 
 def time_raw_signs(count: int, key: rsa.RSAPrivateKey, manifest: bytes) -> float:
     """The RSA-2048 operation alone: PKCS#1 v1.5 with SHA-256 over a manifest-sized message."""
     algorithm, scheme = hashes.SHA256(), padding.PKCS1v15()
-    start = time.perf_counter()
+    start = time.process_time()
     for _ in range(count):
         key.sign(manifest, scheme, algorithm)
-    return time.perf_counter() - start
+    return time.process_time() - start
 
 
 def measure(
@@ -108,11 +117,52 @@ def measure(
     return n / build_seconds, n / sign_seconds
 
 
+def peer_passkit_generator(
+    n: int, certs: DevCertificates, files: dict[str, bytes], passes_per_s: float
+) -> dict[str, object]:
+    """passkit-generator (Node) building the same n passes with the same images and certificate.
+
+    Runs ``benchmarks/peers/passkit_generator.mjs`` when Node and the package are installed there
+    (``npm ci`` in benchmarks/peers); otherwise says why in the result.
+    """
+    result: dict[str, object] = {"name": "passkit-generator"}
+    node = shutil.which("node")
+    if node is None or not (PEERS / "node_modules" / "passkit-generator").is_dir():
+        missing = "node" if node is None else "benchmarks/peers/node_modules (run npm ci there)"
+        return {**result, "installed": False, "reason": f"{missing} not found"}
+    with tempfile.TemporaryDirectory(prefix="passmint-peer-") as folder:
+        directory = Path(folder)
+        material = {"pass.pem": certs.pass_cert, "pass.key": certs.pass_key, "wwdr.pem": certs.wwdr, **files}
+        for name, data in material.items():
+            (directory / name).write_bytes(data)
+        lines = (json.dumps(typical_pass(serial)) for serial in range(n))
+        (directory / "passes.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        command = [node, str(PEERS / "passkit_generator.mjs"), folder]
+        done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=PEERS)
+        if done.returncode != 0:
+            return {**result, "installed": True, "error": done.stderr.strip()[-500:]}
+        figures = json.loads(done.stdout)
+        with zipfile.ZipFile(directory / "sample.pkpass") as sample:
+            complete = {"pass.json", "manifest.json", "signature", "icon.png"} <= set(sample.namelist())
+    peer_per_s = figures["passes"] / figures["cpu_seconds"]
+    return {
+        **result,
+        "installed": True,
+        "version": figures["version"],
+        "node": figures["node"],
+        "complete_pkpass": complete,
+        "passes_per_s": round(peer_per_s, 1),
+        "wall_passes_per_s": round(figures["passes"] / figures["wall_seconds"], 1),
+        "passmint_ratio": round(passes_per_s / peer_per_s, 1),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=500, help="passes to build (and raw signatures to make)")
     parser.add_argument("--rounds", type=int, default=10, help="alternating build/sign rounds")
     parser.add_argument("--profile", action="store_true", help="print a cProfile summary to stderr")
+    parser.add_argument("--peer", action="store_true", help="also build the passes with passkit-generator")
     args = parser.parse_args()
 
     certs = make_dev_certificates(PASS_TYPE_ID, TEAM_ID)
@@ -138,6 +188,8 @@ def main() -> None:
         "python": platform.python_version(),
         "cryptography": cryptography.__version__,
     }
+    if args.peer:
+        result["peer"] = peer_passkit_generator(args.n, certs, files, passes_per_s)
     print(json.dumps(result))
 
 

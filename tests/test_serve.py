@@ -31,7 +31,8 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
         except httpx.TransportError:
             return False
 
-    wait_until(up, f"{url} is up", every=0.1)
+    # a deadline, not a speed check: two processes importing the app on a loaded CI machine take a while
+    wait_until(up, f"{url} is up", seconds=60, every=0.1)
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from datetime import UTC, datetime
 
 from cryptography import x509
@@ -41,10 +42,59 @@ def utc_time(moment: datetime) -> bytes:
     return moment.astimezone(UTC).strftime("%y%m%d%H%M%SZ").encode("ascii")
 
 
-class SignedDataTemplate:
-    """Everything of a signer's SignedData that does not depend on the message, encoded once."""
+class _Clock:
+    """The current second as UTCTime, formatted once per second (every pass signed in it shares it)."""
 
-    __slots__ = ("_certificates", "_ecdsa", "_key", "_pkcs1", "_sha256", "_signature_algorithm", "_signer_id")
+    __slots__ = ("_second", "_text")
+
+    def __init__(self) -> None:
+        self._second = -1
+        self._text = b""
+
+    def now(self) -> bytes:
+        second = int(time.time())
+        if second != self._second:
+            self._text, self._second = (
+                time.strftime("%y%m%d%H%M%SZ", time.gmtime(second)).encode("ascii"),
+                second,
+            )
+        return self._text
+
+
+_CLOCK = _Clock()
+
+
+def _attributes(moment: bytes, digest: bytes) -> bytes:
+    """The signed attributes' content: contentType, signingTime, messageDigest, sMIMECapabilities."""
+    return b"".join(
+        (
+            _CONTENT_TYPE_ATTR,
+            _SIGNING_TIME_PREFIX,
+            moment,
+            _MESSAGE_DIGEST_PREFIX,
+            digest,
+            _SMIME_CAPABILITIES_ATTR,
+        )
+    )
+
+
+class SignedDataTemplate:
+    """Everything of a signer's SignedData that does not depend on the message, encoded once.
+
+    For an RSA key every length is fixed (the attributes' and the signature's, the modulus size), so
+    the output is a prepared head, the attributes, a prepared middle and the signature: one join.
+    """
+
+    __slots__ = (
+        "_certificates",
+        "_ecdsa",
+        "_framing",
+        "_key",
+        "_pkcs1",
+        "_sha256",
+        "_signature_algorithm",
+        "_signer_id",
+    )
 
     def __init__(
         self,
@@ -65,22 +115,30 @@ class SignedDataTemplate:
         self._sha256 = hashes.SHA256()
         self._pkcs1 = padding.PKCS1v15()
         self._ecdsa = ec.ECDSA(self._sha256)
+        self._framing = self._fixed_framing(key) if isinstance(key, rsa.RSAPrivateKey) else None
 
     def sign(self, message: bytes, signing_time: datetime | None = None) -> bytes:
         """DER ContentInfo of a detached SignedData over message, carrying both certificates."""
-        moment = utc_time(signing_time or datetime.now(UTC))
-        digest = hashlib.sha256(message).digest()
-        attributes = b"".join(
-            (
-                _CONTENT_TYPE_ATTR,
-                _SIGNING_TIME_PREFIX,
-                moment,
-                _MESSAGE_DIGEST_PREFIX,
-                digest,
-                _SMIME_CAPABILITIES_ATTR,
-            )
-        )
-        signature = self._signature(der(0x31, attributes))
+        moment = _CLOCK.now() if signing_time is None else utc_time(signing_time)
+        attributes = _attributes(moment, hashlib.sha256(message).digest())
+        if self._framing is not None:
+            key, to_sign, head, middle = self._framing
+            signature = key.sign(to_sign + attributes, self._pkcs1, self._sha256)
+            return b"".join((head, attributes, middle, signature))
+        return self._assemble(attributes, self._signature(der(0x31, attributes)))
+
+    def _fixed_framing(self, key: rsa.RSAPrivateKey) -> tuple[rsa.RSAPrivateKey, bytes, bytes, bytes]:
+        """The key, the SET header signed over, and the bytes before and after the attributes."""
+        attributes = _attributes(b"0" * 13, bytes(32))
+        signature = bytes(key.key_size // 8)  # PKCS#1 v1.5 signatures are exactly the modulus size
+        whole = self._assemble(attributes, signature)
+        middle = self._signature_algorithm + der(0x04, signature)[: -len(signature)]
+        head = whole[: len(whole) - len(signature) - len(middle) - len(attributes)]
+        assert whole == head + attributes + middle + signature
+        to_sign = der(0x31, attributes)[: -len(attributes)]
+        return key, to_sign, head, middle
+
+    def _assemble(self, attributes: bytes, signature: bytes) -> bytes:
         signer_info = der(
             0x30,
             b"".join(

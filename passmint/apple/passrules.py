@@ -173,6 +173,8 @@ def is_json(value: object) -> bool:
 
 
 def _check_json(value: object) -> object:
+    if value is None:
+        raise fail("null")
     if not is_json(value):
         raise fail("json_value")
     return value

@@ -13,6 +13,8 @@ import zipfile
 import zlib
 from collections.abc import Mapping, Sequence
 
+import orjson
+
 from passmint.apple.errors import PassValidationError, Problem
 from passmint.apple.passjson import validate_pass_json
 from passmint.apple.signing import PassSigner
@@ -37,12 +39,22 @@ _STORED, _DEFLATE = 0, 8
 _ENTRY = "<HHHHIIIH"  # flags, method, time, date, crc-32, compressed size, size, name length
 _UTF8_NAME = 0x800
 _ZIP32_LIMIT = 0xFFFFFFFF
-# Digests of large files (template images shared by many passes), keyed by content, so each is hashed once.
-_DIGEST_CACHE_MIN_SIZE = 8 * 1024
+# Digests of large files (template images shared by many passes), keyed by content, so each is hashed once;
+# never those of pass.json, manifest.json and signature, which each pass has its own of.
+_DIGEST_CACHE_MIN_SIZE = 2 * 1024  # an @3x icon and up: hashing them as a key costs less than SHA-1
 _DIGEST_CACHE_MAX_BYTES = 32 * 1024 * 1024
 _digest_cache: dict[bytes, tuple[str, int]] = {}
 _digest_cache_bytes = 0
 _digest_cache_lock = threading.Lock()
+# Zip entries of those files by content and name, dropped with their digests: data referenced, not copied.
+_entry_cache: dict[bytes, dict[str, tuple[bytes, bytes, bytes, bytes]]] = {}
+_LOCAL_PREFIX = struct.pack("<IH", _LOCAL_HEADER, 20)
+_CENTRAL_PREFIX = struct.pack("<IHH", _CENTRAL_HEADER, _MADE_BY_UNIX, 20)
+_CENTRAL_SUFFIX = struct.pack("<HHHHI", 0, 0, 0, 0, ZIP_FILE_MODE)
+_OFFSET = struct.Struct("<I")
+
+# A number with an exponent below zero, which orjson writes as 1e-7 where json.dumps writes 1e-07.
+_NEGATIVE_EXPONENT = re.compile(rb"\de-")
 
 _LANGUAGE = r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*"
 _IMAGE_PATTERN = re.compile(rf"(?:(?P<lang>{_LANGUAGE})\.lproj/)?(?:{'|'.join(IMAGE_NAMES)})(?:@[23]x)?\.png")
@@ -98,11 +110,36 @@ def build_pkpass(
     problems.extend(file_problems)
     if problems:
         raise PassValidationError(problems)
-    contents[PASS_JSON] = json.dumps(
-        dict(pass_json), ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
-    ).encode("utf-8")
+    contents[PASS_JSON] = pass_json_bytes(pass_json)
     manifest = manifest_json(contents)
     return _zip_pass(contents, manifest, signer.sign(manifest))
+
+
+def pass_json_bytes(pass_json: Mapping[str, object]) -> bytes:
+    """pass.json as json.dumps writes it (keys sorted, compact, UTF-8), byte for byte.
+
+    orjson writes the same bytes a dozen times faster except for a few numbers (1e-07 against its
+    1e-7, 1e-05 against 0.00001) and NaN/infinity (null); output with any of them, and anything
+    orjson refuses (integers beyond 64 bits, keys that are not strings), goes through json.dumps.
+    """
+    document = pass_json if type(pass_json) is dict else dict(pass_json)
+    try:
+        encoded = orjson.dumps(document, option=orjson.OPT_SORT_KEYS)
+    except TypeError:
+        encoded = None
+    if encoded is None or _orjson_may_differ(encoded):
+        text = json.dumps(
+            pass_json, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
+        )
+        return text.encode("utf-8")
+    return encoded
+
+
+def _orjson_may_differ(encoded: bytes) -> bool:
+    """Whether the bytes hold a number or null that json.dumps may write otherwise (substring tests first)."""
+    if b"null" in encoded or b"0.0000" in encoded:
+        return True
+    return b"e-" in encoded and _NEGATIVE_EXPONENT.search(encoded) is not None
 
 
 def build_pkpasses(passes: Sequence[bytes]) -> bytes:
@@ -155,13 +192,13 @@ def png_size(data: bytes) -> tuple[int, int]:
 
 def manifest_json(contents: Mapping[str, bytes]) -> bytes:
     """manifest.json: every file name mapped to the SHA-1 hex digest of its bytes, keys sorted."""
-    digests = sorted((name, _sha1_hex(data)) for name, data in contents.items())
+    digests = sorted((name, _sha1_hex(name, data)) for name, data in contents.items())
     body = ",".join(f'{_json_string(name)}:"{digest}"' for name, digest in digests)
     return ("{" + body + "}").encode("ascii")
 
 
-def _sha1_hex(data: bytes) -> str:
-    if len(data) < _DIGEST_CACHE_MIN_SIZE:  # no CRC-32 wanted here: the zip takes its own
+def _sha1_hex(name: str, data: bytes) -> str:
+    if len(data) < _DIGEST_CACHE_MIN_SIZE or name in RESERVED:  # no CRC-32 wanted: the zip takes its own
         return hashlib.sha1(data, usedforsecurity=False).hexdigest()
     return file_digests(data)[0]
 
@@ -195,29 +232,40 @@ def _remember(data: bytes, digests: tuple[str, int]) -> None:
         while _digest_cache_bytes > _DIGEST_CACHE_MAX_BYTES:
             oldest = next(iter(_digest_cache))
             del _digest_cache[oldest]
+            _entry_cache.pop(oldest, None)
             _digest_cache_bytes -= len(oldest)
 
 
 def _file_problem(name: str, data: object) -> str | None:
-    if name in RESERVED:
+    kind = _file_kind(name) if isinstance(name, str) else "unsafe"
+    if kind == "reserved":
         return MESSAGES["reserved"]
-    if not isinstance(name, str) or name.startswith("/") or "\\" in name or ".." in name.split("/"):
+    if kind == "unsafe":
         return MESSAGES["unsafe_path"]
     if not isinstance(data, bytes):
         return MESSAGES["not_bytes"]
-    if _IMAGE_PATTERN.fullmatch(name):
-        try:
+    try:
+        if kind == "image":
             png_size(data)
-        except ValueError as exc:
-            return str(exc)
-        return None
-    if _STRINGS_PATTERN.fullmatch(name):
-        try:
+        elif kind == "strings":
             decode_text(data)
-        except ValueError as exc:
-            return str(exc)
-        return None
-    return None if name == PERSONALIZATION else MESSAGES["unknown_file"]
+    except ValueError as exc:
+        return str(exc)
+    return MESSAGES["unknown_file"] if kind == "unknown" else None
+
+
+@functools.lru_cache(maxsize=1024)
+def _file_kind(name: str) -> str:
+    """What a file name is in a pass, remembered: passes repeat the same few names."""
+    if name in RESERVED:
+        return "reserved"
+    if name.startswith("/") or "\\" in name or ".." in name.split("/"):
+        return "unsafe"
+    if _IMAGE_PATTERN.fullmatch(name):
+        return "image"
+    if _STRINGS_PATTERN.fullmatch(name):
+        return "strings"
+    return "personalization" if name == PERSONALIZATION else "unknown"
 
 
 def _add_strings(
@@ -280,28 +328,52 @@ def _zip(members: Sequence[tuple[str, bytes]], *, reuse_digests: bool = True) ->
     Every entry carries the same date (1980-01-01 00:00) and Unix mode (rw-r--r--). JSON and strings
     files of 4 KB or more are deflated; everything else is stored (PNGs, the signature and nested
     passes are compressed already, and deflating a small file costs more than it saves).
-    ``reuse_digests`` takes CRC-32s from the digest cache (files shared by many passes).
+    ``reuse_digests`` takes the entries of large files (shared by many passes) from a cache.
     """
     parts: list[bytes] = []
     directory: list[bytes] = []
     offset = 0
     for name, data in members:
-        encoded = name.encode("utf-8")
-        flags = 0 if encoded.isascii() else _UTF8_NAME
-        cached = reuse_digests and len(data) >= _DIGEST_CACHE_MIN_SIZE
-        crc = file_digests(data)[1] if cached else zlib.crc32(data)
-        worth_deflating = name.endswith(_DEFLATED_SUFFIXES) and len(data) >= _DEFLATE_MIN_SIZE
-        packed, method = _deflate(data) if worth_deflating else (data, _STORED)
-        if max(len(data), offset) >= _ZIP32_LIMIT:
+        if reuse_digests and len(data) >= _DIGEST_CACHE_MIN_SIZE and name not in RESERVED:
+            entry = _cached_entry(name, data)
+        else:
+            entry = _zip_entry(name, data, zlib.crc32(data))
+        local, packed, central, encoded = entry
+        if offset >= _ZIP32_LIMIT:
             raise ValueError(MESSAGES["too_big_for_zip"])
-        entry = struct.pack(_ENTRY, flags, method, 0, _DOS_DATE, crc, len(packed), len(data), len(encoded))
-        parts += (struct.pack("<IH", _LOCAL_HEADER, 20), entry, b"\0\0", encoded, packed)
-        central = struct.pack("<IHH", _CENTRAL_HEADER, _MADE_BY_UNIX, 20) + entry
-        directory.append(central + struct.pack("<HHHHII", 0, 0, 0, 0, ZIP_FILE_MODE, offset) + encoded)
-        offset += 30 + len(encoded) + len(packed)
-    size = sum(len(entry) for entry in directory)
+        parts += (local, packed)
+        directory += (central, _OFFSET.pack(offset), encoded)
+        offset += len(local) + len(packed)
+    size = sum(map(len, directory))
     end = struct.pack("<IHHHHIIH", _END_OF_DIRECTORY, 0, 0, len(members), len(members), size, offset, 0)
     return b"".join([*parts, *directory, end])
+
+
+def _cached_entry(name: str, data: bytes) -> tuple[bytes, bytes, bytes, bytes]:
+    """The zip entry of a large file, kept while its digests are (the digest cache's budget bounds both)."""
+    names = _entry_cache.get(data)
+    entry = names.get(name) if names is not None else None
+    if entry is None:
+        entry = _zip_entry(name, data, file_digests(data)[1])
+        with _digest_cache_lock:
+            if data in _digest_cache:
+                _entry_cache.setdefault(data, {})[name] = entry
+    return entry
+
+
+def _zip_entry(name: str, data: bytes, crc: int) -> tuple[bytes, bytes, bytes, bytes]:
+    """A member's local header with its name, its stored or deflated bytes, and its central entry
+    up to the offset (which the caller packs), and its encoded name."""
+    encoded = name.encode("utf-8")
+    flags = 0 if encoded.isascii() else _UTF8_NAME
+    worth_deflating = name.endswith(_DEFLATED_SUFFIXES) and len(data) >= _DEFLATE_MIN_SIZE
+    packed, method = _deflate(data) if worth_deflating else (data, _STORED)
+    if len(data) >= _ZIP32_LIMIT:
+        raise ValueError(MESSAGES["too_big_for_zip"])
+    entry = struct.pack(_ENTRY, flags, method, 0, _DOS_DATE, crc, len(packed), len(data), len(encoded))
+    local = b"".join((_LOCAL_PREFIX, entry, b"\0\0", encoded))
+    central = b"".join((_CENTRAL_PREFIX, entry, _CENTRAL_SUFFIX))
+    return local, packed, central, encoded
 
 
 def _deflate(data: bytes) -> tuple[bytes, int]:

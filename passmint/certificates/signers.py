@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections import OrderedDict
 from datetime import datetime
@@ -23,8 +24,9 @@ _cache: OrderedDict[tuple[uuid.UUID, datetime], PassSigner] = OrderedDict()
 _dev_signers: dict[Path, PassSigner] = {}
 
 
+@functools.lru_cache(maxsize=8)
 def key_box(secret_key: str) -> SecretBox:
-    """The box private keys are sealed in."""
+    """The box private keys are sealed in, its key derived once per secret (every download asks)."""
     return SecretBox(secret_key, purpose="certificate-private-keys")
 
 
@@ -59,12 +61,16 @@ def signer_of(box: SecretBox, certificate: Certificate) -> PassSigner:
 
 def dev_signer(data_dir: Path) -> PassSigner:
     """The development signer, its certificates made once into ``DATA_DIR/dev-certs`` (never for devices)."""
+    found = _dev_signers.get(data_dir)  # by the path as given first: resolving it costs system calls
+    if found is not None:
+        return found
     directory = (data_dir / "dev-certs").resolve()
     if directory not in _dev_signers:
         if not all((directory / name).exists() for name in DEV_FILES):
             _write_dev_certificates(directory)
         pem = {name: (directory / name).read_bytes() for name in DEV_FILES}
         _dev_signers[directory] = PassSigner.from_pem(pem["pass.pem"], pem["pass.key"], pem["wwdr.pem"])
+    _dev_signers[data_dir] = _dev_signers[directory]
     return _dev_signers[directory]
 
 

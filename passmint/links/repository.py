@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, type_coerce, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
+from passmint.certificates.google_keys import GOOGLE
 from passmint.kit.sql import insert_for, insert_unless_taken
 from passmint.models import (
+    Account,
     AdaptiveLink,
     AdaptiveLinkPass,
     Certificate,
@@ -36,52 +39,86 @@ async def add_unless_taken(session: AsyncSession, link: AdaptiveLink) -> Adaptiv
 
 
 @dataclass(frozen=True)
-class Stamp:
-    """What a shared pass's signed file is made from besides the pass itself, as versions."""
+class Found:
+    """A link as a visit's one lookup finds it, with what a visit for one platform reads besides: the
+    platform's template, the project and account, the shared pass (when made) and its journey, and the
+    ``stamp`` of that pass (None when there is no shared pass of that template)."""
 
-    vendor: str
-    template_changed_at: datetime
-    versions: tuple[object, ...]
+    link: AdaptiveLink
+    shared: Pass | None
+    template: Template | None
+    project: Project
+    account: Account
+    journey: Journey | None
+    stamp: tuple[object, ...] | None
+    """The versions of all the shared pass's wallet file (or the page drawn from it) is made from besides
+    the pass itself and the settings (see ``_stamp_columns``)."""
+    places: int
+    """How many places the shared pass (else the template) has: none means none to read."""
 
 
-async def by_public_id(
-    session: AsyncSession, public_id: str, pass_column: str | None
-) -> tuple[AdaptiveLink, Pass | None, Stamp | None] | None:
-    """A visit's one lookup: the link by its public id (unique index), with the shared pass its
-    ``pass_column`` (``ios_pass_id``/``android_pass_id``) names, when there is one, and that pass's
-    ``stamp``: the versions of everything its signed file is made from (see ``_stamp_columns``)."""
-    if pass_column is None:
-        link = await session.scalar(select(AdaptiveLink).where(AdaptiveLink.public_id == public_id))
-        return None if link is None else (link, None, None)
+GoogleCertificate = aliased(Certificate)
+
+
+async def by_public_ids(session: AsyncSession, public_ids: Sequence[str], device: str) -> dict[str, Found]:
+    """A visit's one lookup: the links by public id (unique index), each with what ``Found`` holds for
+    ``device`` (``ios``, ``android``, or ``web``: the page shows the iOS half when there is one)."""
+    pass_id, template_id = _half(device)
     statement = (
-        select(AdaptiveLink, Pass, *_stamp_columns())
-        .outerjoin(Pass, Pass.id == getattr(AdaptiveLink, pass_column))
-        .outerjoin(Template, Template.id == Pass.template_id)
-        .outerjoin(Project, Project.id == Template.project_id)
+        select(AdaptiveLink, Pass, Template, Project, Account, Journey, *_stamp_columns(template_id))
+        .join(Project, Project.id == AdaptiveLink.project_id)
+        .join(Account, Account.id == AdaptiveLink.account_id)
+        .outerjoin(Template, Template.id == template_id)
+        .outerjoin(Pass, Pass.id == pass_id)
         .outerjoin(JourneyPass, JourneyPass.pass_id == Pass.id)
         .outerjoin(Journey, Journey.id == JourneyPass.journey_id)
         .outerjoin(Certificate, _signing_certificate())
-        .where(AdaptiveLink.public_id == public_id)
+        .outerjoin(GoogleCertificate, _google_credential())
+        .where(
+            AdaptiveLink.public_id == public_ids[0]
+            if len(public_ids) == 1
+            else AdaptiveLink.public_id.in_(public_ids)
+        )
     )
-    row = (await session.execute(statement)).first()
-    if row is None:
-        return None
-    stamp = None if row[1] is None else Stamp(row[3], row[5], tuple(row[2:]))
-    return row[0], row[1], stamp
+    found = {}
+    for link, shared, template, project, account, journey, *versions in await session.execute(statement):
+        made_of = template is not None and shared is not None and shared.template_id == template.id
+        stamp = None
+        if made_of:
+            assert template is not None
+            stamp = (
+                template.id, template.change_seq, template.updated_at, project.id, project.updated_at,
+                project.apple_certificate_id, project.google_certificate_id,
+                None if journey is None else (journey.id, journey.updated_at), *versions,
+            )  # fmt: skip
+        found[link.public_id] = Found(
+            link, shared, template, project, account, journey, stamp, int(versions[4] or 0)
+        )
+    return found
 
 
-def _stamp_columns() -> list[Any]:
-    """The pass's template and project versions, its journey's, its signing certificate's (the
-    project's own, else the account's default Apple one) and its places' (count and newest id: places
-    are only ever added or deleted, and ids are never reused, so the two name the set)."""
-    near = or_(Location.pass_id == Pass.id, Location.template_id == Pass.template_id)
+def _half(device: str) -> tuple[Any, Any]:
+    """The columns of the link's shared pass and template for ``device``."""
+    if device != "web":
+        return getattr(AdaptiveLink, f"{device}_pass_id"), getattr(AdaptiveLink, f"{device}_template_id")
+    has_ios = AdaptiveLink.ios_template_id.is_not(None)
+    return (
+        case((has_ios, AdaptiveLink.ios_pass_id), else_=AdaptiveLink.android_pass_id),
+        case((has_ios, AdaptiveLink.ios_template_id), else_=AdaptiveLink.android_template_id),
+    )
+
+
+def _stamp_columns(template_id: Any) -> list[Any]:
+    """The versions of the pass's signing certificate (the project's own, else the account's default
+    Apple one) and of its Google credential (likewise), of its places (count and newest id: places are
+    only ever added or deleted, and ids are never reused, so the two name the set; the pass's own, else
+    its template's). The project's Smart Tap merchants, which Google passes show, need no version of their
+    own: adding or deleting one marks its project's Google templates changed (``nfc.service``)."""
+    near = or_(Location.pass_id == Pass.id, Location.template_id == template_id)
     return [
-        Template.id, Template.vendor, Template.change_seq, Template.updated_at,
-        Project.id, Project.updated_at, Project.apple_certificate_id,
-        Certificate.id, Certificate.updated_at,
-        Journey.id, Journey.updated_at,
-        select(func.count(Location.id)).where(near).correlate(Pass).scalar_subquery(),
-        select(func.max(Location.id)).where(near).correlate(Pass).scalar_subquery(),
+        Certificate.id, Certificate.updated_at, GoogleCertificate.id, GoogleCertificate.updated_at,
+        select(func.count(Location.id)).where(near).correlate(Pass, AdaptiveLink).scalar_subquery(),
+        select(func.max(Location.id)).where(near).correlate(Pass, AdaptiveLink).scalar_subquery(),
     ]  # fmt: skip
 
 
@@ -93,8 +130,21 @@ def _signing_certificate() -> ColumnElement[bool]:
         Certificate.is_default.is_(True),
     )
     return and_(
-        Certificate.account_id == Pass.account_id,
+        Certificate.account_id == AdaptiveLink.account_id,
         or_(Certificate.id == Project.apple_certificate_id, default),
+    )
+
+
+def _google_credential() -> ColumnElement[bool]:
+    """The credential ``certificates.google_accounts.project_google_account`` issues Google passes with."""
+    default = and_(
+        Project.google_certificate_id.is_(None),
+        GoogleCertificate.vendor == GOOGLE,
+        GoogleCertificate.is_default.is_(True),
+    )
+    return and_(
+        GoogleCertificate.account_id == AdaptiveLink.account_id,
+        or_(GoogleCertificate.id == Project.google_certificate_id, default),
     )
 
 
@@ -195,14 +245,37 @@ async def take_pass(session: AsyncSession, link_id: int) -> bool:
     return bool((await session.execute(statement)).rowcount)  # type: ignore[attr-defined]
 
 
-async def take_delivery(session: AsyncSession, link_id: int, limit: int | None) -> bool:
-    """Count one more pass handed out by the link, unless its install limit is reached."""
-    statement = update(AdaptiveLink).where(AdaptiveLink.id == link_id)
-    if limit is not None:
-        statement = statement.where(AdaptiveLink.deliveries < limit)
-    statement = statement.values(deliveries=AdaptiveLink.deliveries + 1, updated_at=AdaptiveLink.updated_at)
+async def use(
+    session: AsyncSession, link_id: int, *, take_pass: bool, count: bool, now: datetime, every: timedelta
+) -> bool:
+    """A visit's one conditional update of its link: one of its available passes taken (``take_pass``)
+    unless none is left, one install counted (``count``) unless its install limit is reached, and the
+    link marked active ``now`` when last marked ``every`` ago or more. False (nothing written) when a
+    limit refused it. One statement: atomic on SQLite and PostgreSQL alike, so racing visits cannot
+    both take the last pass or install."""
+    conditions = [AdaptiveLink.id == link_id]
+    stale = AdaptiveLink.active_at <= now - every
+    changes: dict[str, Any] = {
+        "active_at": case(
+            (stale, type_coerce(now, AdaptiveLink.active_at.type)), else_=AdaptiveLink.active_at
+        ),
+        "updated_at": AdaptiveLink.updated_at,
+    }
+    if take_pass:
+        conditions.append(AdaptiveLink.available_passes > 0)
+        changes["available_passes"] = AdaptiveLink.available_passes - 1
+    if count:
+        conditions.append(AdaptiveLink.deliveries < AdaptiveLink.install_limit)
+        changes["deliveries"] = AdaptiveLink.deliveries + 1
+    statement = update(AdaptiveLink).where(*conditions).values(changes)
     result = await session.execute(statement.execution_options(synchronize_session=False))
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def available(session: AsyncSession, link_id: int) -> int:
+    """How many more passes the link may make."""
+    found = await session.scalar(select(AdaptiveLink.available_passes).where(AdaptiveLink.id == link_id))
+    return int(found or 0)
 
 
 async def take_pass_delivery(session: AsyncSession, pass_id: int, limit: int | None) -> bool:
@@ -239,17 +312,6 @@ async def shared_pass(session: AsyncSession, link_id: int, column: str) -> int |
         select(getattr(AdaptiveLink, column)).where(AdaptiveLink.id == link_id)
     )
     return found
-
-
-async def touch(session: AsyncSession, link_id: int, now: datetime, before: datetime) -> None:
-    """Mark the link active now, when it was last marked before ``before`` (so at most once a day)."""
-    statement = (
-        update(AdaptiveLink)
-        .where(AdaptiveLink.id == link_id, AdaptiveLink.active_at < before)
-        .values(active_at=now, updated_at=AdaptiveLink.updated_at)
-        .execution_options(synchronize_session=False)
-    )
-    await session.execute(statement)
 
 
 async def pass_ids(session: AsyncSession, link_id: int) -> list[int]:

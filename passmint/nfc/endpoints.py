@@ -7,32 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 
 from passmint.deps import AccountDep, SessionDep
-from passmint.models import NfcMerchant
 from passmint.nfc import service
 from passmint.nfc.schemas import MerchantBody, MerchantDeleted, MerchantList, MerchantRead, MerchantUpdate
+from passmint.nfc.views import read
 from passmint.routing import ProjectRef
 
 router = APIRouter(prefix="/project", tags=["NFC merchants"])
 PATH = "/{projectId:ref}/nfcMerchants"
 MerchantId = Annotated[str, Path(alias="merchantId", max_length=64)]
-
-
-def read(merchant: NfcMerchant, private_key: str | None = None) -> MerchantRead:
-    return MerchantRead(
-        merchant_id=str(merchant.id),
-        project_id=merchant.project_id,
-        vendor=merchant.vendor,
-        merchant_name=merchant.merchant_name,
-        merchant_email=merchant.merchant_email,
-        terminal_provider=merchant.terminal_provider,
-        public_key_pem=merchant.public_key_pem,
-        private_key_pem=private_key,
-        key_version=merchant.key_version,
-        key_source=merchant.key_source,
-        smart_tap_issuer_id=merchant.smart_tap_issuer_id,
-        smart_tap_collector_id=merchant.smart_tap_collector_id,
-        updated_at=merchant.updated_at,
-    )
 
 
 @router.get(PATH, response_model=MerchantList, summary="List NFC merchants")

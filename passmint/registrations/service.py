@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from passmint.callbacks import service as callbacks
 from passmint.certificates.signers import DEV_PASS_TYPE_ID
 from passmint.config import Settings
-from passmint.designs import Vendor
 from passmint.kit.files import Download
 from passmint.kit.ids import MAX_ID, parse_id
 from passmint.kit.refs import PassLocator, Ref
@@ -27,7 +26,7 @@ from passmint.registrations import repository
 from passmint.registrations.errors import CampaignNotFound, PassNotAuthorized
 from passmint.registrations.schemas import PROJECT_TYPES, CampaignType, RegistrationFilter
 from passmint.registrations.wallet_apps import WalletClient
-from passmint.wallets.apple import PKPASS, AppleWallet, signed_by_stamp
+from passmint.wallets import format_of
 
 
 class Registered(Enum):
@@ -86,7 +85,7 @@ async def latest(
 ) -> Download | Unchanged:
     """The pass's current .pkpass for a device holding it (authenticated by its token), unless it has
     not changed since ``since`` (the device's If-Modified-Since). A pass unchanged since it was last
-    signed costs one indexed lookup: its versions name the signed file kept for it (``wallets.apple``)."""
+    signed costs one indexed lookup: its versions name the signed file its format kept (``kept``)."""
     found = await repository.signed_by_serial(session, serial_number)
     _check_token(token, None if found is None else found.authentication_token)
     assert found is not None  # a pass's token was checked
@@ -94,15 +93,16 @@ async def latest(
     if since is not None and not modified_since(found.changed_at, since):
         return Unchanged(found.changed_at)
     stamp = ("apple-web-service", settings.database, settings.data_dir, settings.base_url, *found.versions)
-    data = signed_by_stamp(stamp, settings) if found.vendor == Vendor.APPLE else None
-    if data is not None:
-        return Download(data, PKPASS, f"pass-{found.pass_id}.pkpass", found.changed_at)
+    wallet = format_of(found.vendor)
+    kept = wallet.kept(stamp, settings) if wallet.delivers_file else None
+    if kept is not None:
+        return kept
     pass_ = await session.get(Pass, found.pass_id)
     assert pass_ is not None  # just read
-    if found.vendor != Vendor.APPLE:
+    if not wallet.delivers_file:
         return await downloads.for_device(session, pass_, settings)
     record = await downloads.record_of(session, pass_)
-    return await AppleWallet().deliver(session, record, settings, stamp=stamp)
+    return await wallet.deliver_many(session, [record], settings, f"pass-{pass_.id}.pkpass", stamp=stamp)
 
 
 async def register(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections import OrderedDict
 from collections.abc import Hashable, Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -45,8 +46,9 @@ PKPASSES = "application/vnd.apple.pkpasses"
 PERSONALIZATION, PERSONALIZATION_LOGO = "personalization", "personalization_logo"
 _signed = BytesLRU()
 """Signed passes by ``_signed_version``: a pass unchanged since it was last signed is not signed again."""
-_stamped: OrderedDict[Hashable, Hashable] = OrderedDict()
-"""``_signed_version`` by a visit's stamp (``signed_by_stamp``), the oldest dropped past ``STAMPS``."""
+_stamped: OrderedDict[Hashable, tuple[Hashable, str, str, datetime]] = OrderedDict()
+"""The key in ``_signed`` (a ``_signed_version``, or a bundle's), media type, file name and last change
+of what was delivered under a stamp (``kept``), the oldest dropped past ``STAMPS``."""
 STAMPS = 10_000
 _shared: dict[Path, FileCache] = {}
 """The file cache of signed passes of each data dir, behind ``_signed``: shared between processes."""
@@ -93,12 +95,12 @@ class AppleWallet:
     async def deliver(
         self, session: AsyncSession, record: PassRecord, settings: Settings, stamp: Hashable | None = None
     ) -> Download:
-        """The signed pass; ``stamp`` (see ``signed_by_stamp``), when given, names it for later visits."""
+        """The signed pass; ``stamp`` (see ``kept``), when given, names it for later visits."""
         signer = await project_signer(session, record.account, record.project, settings)
         key = _signed_version(record, signer, settings)
         data = _signed.get(key)
-        shared = _shared_cache(settings)
         if data is None:
+            shared = _shared_cache(settings)
             data = shared.get(repr(key)) if shared is not None else None
             if data is None:
                 rendered = await _render(session, record, settings, signer)
@@ -106,11 +108,10 @@ class AppleWallet:
                 if shared is not None:
                     await in_thread(shared.put, repr(key), data)
             _signed.put(key, data, int(settings.pkpass_cache_bytes))
+        delivered = Download(data, PKPASS, f"pass-{record.pass_.id}.pkpass", record.changed_at)
         if stamp is not None:
-            _remember(stamp, key)
-            if shared is not None:  # for the other processes, which do not know the stamp
-                await in_thread(shared.put, _stamp_name(stamp), data)
-        return Download(data, PKPASS, f"pass-{record.pass_.id}.pkpass", record.changed_at)
+            await _keep(stamp, key, delivered, settings)
+        return delivered
 
     async def _bundle(self, files: Sequence[Download], filename: str) -> Download:
         newest = max(file.last_modified for file in files)
@@ -118,48 +119,87 @@ class AppleWallet:
         return Download(data, PKPASSES, filename, newest)
 
     async def deliver_many(
-        self, session: AsyncSession, records: Sequence[PassRecord], settings: Settings, filename: str
+        self,
+        session: AsyncSession,
+        records: Sequence[PassRecord],
+        settings: Settings,
+        filename: str,
+        stamp: Hashable | None = None,
     ) -> Download:
-        files = [await self.deliver(session, record, settings) for record in records]
-        return files[0] if len(files) == 1 else await self._bundle(files, filename)
+        if len(records) == 1:
+            return await self.deliver(session, records[0], settings, stamp=stamp)
+        bundle = await self._bundle(
+            [await self.deliver(session, record, settings) for record in records], filename
+        )
+        if stamp is not None:  # the bundle is kept whole (its passes' keys are in the stamp)
+            _signed.put(("pkpasses", stamp), bundle.data, int(settings.pkpass_cache_bytes))
+            await _keep(stamp, ("pkpasses", stamp), bundle, settings)
+        return bundle
+
+    def kept(self, stamp: Hashable, settings: Settings) -> Download | None:
+        """The signed pass (or bundle) ``deliver`` was last given this stamp for, in this process or
+        (through the file cache, under the stamp) another, if still kept: a stamp holds the versions of
+        everything ``_signed_version`` reads (``links.repository.by_public_ids`` and
+        ``wallets.repository.signed_versions`` read them in a request's one lookup), so a pass found by
+        its stamp is the one ``deliver`` would answer."""
+        found = _stamped.get(stamp)
+        data = None if found is None else _signed.get(found[0])
+        if found is not None and data is not None:
+            return Download(data, *found[1:])
+        shared = _shared_cache(settings)
+        if shared is None:
+            return None
+        kept = _unpack(shared.get(_stamp_name(stamp)))
+        if kept is None:
+            return None
+        key = ("stamp", stamp) if found is None else found[0]
+        _signed.put(key, kept.data, int(settings.pkpass_cache_bytes))
+        _remember(stamp, (key, kept.media_type, kept.filename, kept.last_modified))
+        return kept
 
     def design_images(self, design: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
         return {}
 
 
-def signed_by_stamp(stamp: Hashable, settings: Settings) -> bytes | None:
-    """The signed pass ``deliver`` was last given this stamp for, in this process or (through the file
-    cache) another, if still kept: a stamp holds the versions of everything ``_signed_version`` reads
-    (``links.repository.by_public_id`` and ``registrations.repository.signed_by_serial`` read them in
-    one lookup), so a pass found by its stamp is the one ``deliver`` would answer."""
-    key = _stamped.get(stamp)
-    data = None if key is None else _signed.get(key)
-    if data is not None:
-        return data
+async def _keep(stamp: Hashable, key: Hashable, delivered: Download, settings: Settings) -> None:
+    """Name ``delivered`` (kept in ``_signed`` under ``key``) by ``stamp`` for ``kept``, here and, for the
+    other processes of the data dir (which do not know the stamp), in the file cache under the stamp."""
+    _remember(stamp, (key, delivered.media_type, delivered.filename, delivered.last_modified))
     shared = _shared_cache(settings)
-    if shared is None:
-        return None
-    data = None if key is None else shared.get(repr(key))
-    if data is None:
-        key, data = ("stamp", stamp), shared.get(_stamp_name(stamp))
-        if data is None:
-            return None
-        _remember(stamp, key)
-    _signed.put(key, data, int(settings.pkpass_cache_bytes))
-    return data
+    if shared is not None:
+        await in_thread(shared.put, _stamp_name(stamp), _pack(delivered))
 
 
-def _remember(stamp: Hashable, key: Hashable) -> None:
-    _stamped[stamp] = key
+def _remember(stamp: Hashable, delivered: tuple[Hashable, str, str, datetime]) -> None:
+    _stamped[stamp] = delivered
     _stamped.move_to_end(stamp)
     while len(_stamped) > STAMPS:
         _stamped.popitem(last=False)
 
 
 def _stamp_name(stamp: Hashable) -> str:
-    """The file cache's name of the signed pass kept under ``stamp`` (made of plain values, so every
+    """The file cache's name of the delivery kept under ``stamp`` (made of plain values, so every
     process spells it alike)."""
     return repr(("stamp", stamp))
+
+
+def _pack(delivered: Download) -> bytes:
+    """A delivery as the file cache keeps it under a stamp: one line of JSON (media type, file name,
+    last change), then the bytes."""
+    head = [delivered.media_type, delivered.filename, delivered.last_modified.isoformat()]
+    return json.dumps(head).encode() + b"\n" + delivered.data
+
+
+def _unpack(stored: bytes | None) -> Download | None:
+    """What ``_pack`` stored (None for nothing, or for an entry that is not whole)."""
+    head, newline, data = (stored or b"").partition(b"\n")
+    if not newline:
+        return None
+    try:
+        media, filename, changed = json.loads(head)
+        return Download(data, str(media), str(filename), datetime.fromisoformat(changed))
+    except (ValueError, TypeError):
+        return None
 
 
 def _shared_cache(settings: Settings) -> FileCache | None:

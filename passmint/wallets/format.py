@@ -7,7 +7,7 @@ never the vendor, what to check and how to deliver. A new wallet is a new implem
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -83,10 +83,22 @@ class WalletFormat(Protocol):
         ...
 
     async def deliver_many(
-        self, session: AsyncSession, records: Sequence[PassRecord], settings: Settings, filename: str
+        self,
+        session: AsyncSession,
+        records: Sequence[PassRecord],
+        settings: Settings,
+        filename: str,
+        stamp: Hashable | None = None,
     ) -> Download:
         """Several passes as their wallet installs them at once (one file or one save link); one pass
-        alone as ``deliver`` answers it. ``filename`` is the bundle's file name."""
+        alone as ``deliver`` answers it. ``filename`` is the bundle's file name. ``stamp``, when given,
+        keeps the answer for ``kept``: it must hold the versions of everything the answer is made from
+        (the settings it reads included)."""
+        ...
+
+    def kept(self, stamp: Hashable, settings: Settings) -> Download | None:
+        """What ``deliver_many`` answered under ``stamp``, if still kept and still good to hand out: a
+        visit that finds it reads nothing more (the stamp names all the delivery is made from)."""
         ...
 
     def design_images(self, design: Mapping[str, Any]) -> dict[str, tuple[str, str]]:

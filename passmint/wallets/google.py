@@ -1,11 +1,14 @@
 """Google Wallet: a template is a class, a pass an object (``passmint.google``); delivering a pass answers
-its save link, ``PASSMINT_GOOGLE_SAVE_URL`` + a JWT minted per request."""
+its save link, ``PASSMINT_GOOGLE_SAVE_URL`` + a JWT minted per request, or, for a delivery given a stamp
+(a shared pass's repeat visits), kept for ``SAVE_LINK_KEPT`` at most (so its ``iat`` stays recent)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel
@@ -22,6 +25,7 @@ from passmint.google.sources import ClassSource, Design, ObjectSource
 from passmint.images.public import DEFAULT_LOGO_DIGEST, image_url
 from passmint.kit.files import Download
 from passmint.kit.spellings import v2_barcode_type
+from passmint.kit.time import utcnow
 from passmint.models import Account, Journey, Project, Template
 from passmint.wallets import repository
 from passmint.wallets.errors import SaveLinkTooLong
@@ -30,6 +34,12 @@ from passmint.wallets.format import PassRecord
 MODULES = frozenset(module.value for module in GoogleModule)
 SAVE_JSON = "application/json"
 MODULE_IMAGE_KINDS = frozenset({"titleModule", "imageModulesData"})
+SAVE_LINK_KEPT = timedelta(minutes=5)
+"""How long a stamped save link is handed out again: its JWT's ``iat`` is at most this old."""
+STAMPS = 10_000
+_kept: OrderedDict[Hashable, tuple[Download, datetime]] = OrderedDict()
+"""Save links delivered under a stamp, with when they were minted (``kept``), the oldest dropped past
+``STAMPS``."""
 CALLBACK_PATH = "/google/v1/callbacks"
 """Where Google sends save and delete callbacks (``registrations.google_callbacks`` answers there)."""
 
@@ -85,11 +95,17 @@ class GoogleWallet:
         return await self.deliver_many(session, [record], settings, f"pass-{record.pass_.id}")
 
     async def deliver_many(
-        self, session: AsyncSession, records: Sequence[PassRecord], settings: Settings, filename: str
+        self,
+        session: AsyncSession,
+        records: Sequence[PassRecord],
+        settings: Settings,
+        filename: str,
+        stamp: Hashable | None = None,
     ) -> Download:
         """One save link for every pass: ``{saveUrl, jwt, classId, objectId}`` (ids of the first pass,
         ``objectIds`` too when there are several); a 302 to ``saveUrl`` unless JSON is asked for."""
-        link = await save_link(session, records, settings)
+        minted = utcnow()
+        link = await save_link(session, records, settings, issued_at=int(minted.timestamp()))
         answer: dict[str, Any] = {
             "saveUrl": link.save_url,
             "jwt": link.jwt,
@@ -100,7 +116,24 @@ class GoogleWallet:
             answer["objectIds"] = list(link.object_ids)
         changed = max(record.changed_at for record in records)
         data = json.dumps(answer).encode()
-        return Download(data, SAVE_JSON, f"{filename}.json", changed, location=link.save_url)
+        delivered = Download(data, SAVE_JSON, f"{filename}.json", changed, location=link.save_url)
+        if stamp is not None:
+            _kept[stamp] = (delivered, minted)
+            _kept.move_to_end(stamp)
+            while len(_kept) > STAMPS:
+                _kept.popitem(last=False)
+        return delivered
+
+    def kept(self, stamp: Hashable, settings: Settings) -> Download | None:
+        """The save link delivered under ``stamp``, unless minted ``SAVE_LINK_KEPT`` ago or more."""
+        found = _kept.get(stamp)
+        if found is None:
+            return None
+        delivered, minted = found
+        if utcnow() - minted >= SAVE_LINK_KEPT:
+            del _kept[stamp]
+            return None
+        return delivered
 
 
 @dataclass(frozen=True)
@@ -126,9 +159,12 @@ def insert_objects_with(inserter: ObjectsInserter) -> None:
     _inserter[:] = [inserter]
 
 
-async def save_link(session: AsyncSession, records: Sequence[PassRecord], settings: Settings) -> SaveLink:
+async def save_link(
+    session: AsyncSession, records: Sequence[PassRecord], settings: Settings, issued_at: int | None = None
+) -> SaveLink:
     """The save link of ``records`` (passes of one project): one JWT carrying every object whole when it
-    fits Google's limit, else naming them by id once they are inserted through the REST API."""
+    fits Google's limit, else naming them by id once they are inserted through the REST API; its
+    ``iat`` is ``issued_at`` (now when not given)."""
     first = records[0]
     account = await project_google_account(session, first.account, first.project, settings)
     issuers = await redemption_issuers(session, first.project, account.issuer_id)
@@ -140,10 +176,11 @@ async def save_link(session: AsyncSession, records: Sequence[PassRecord], settin
         if source.template.journey_kind
     }
     classes = list(journey_classes.values())
-    token = savelinks.save_jwt(account, objects, classes=classes, origins=settings.google_origins)
+    origins = settings.google_origins
+    token = savelinks.save_jwt(account, objects, classes=classes, origins=origins, issued_at=issued_at)
     if not savelinks.fits(token):
         await _insert(session, records, settings, len(token))
-        token = savelinks.save_jwt(account, savelinks.ids_only(objects), origins=settings.google_origins)
+        token = savelinks.save_jwt(account, savelinks.ids_only(objects), origins=origins, issued_at=issued_at)
     object_ids = tuple(source.object_id for source in sources)
     return SaveLink(settings.google_save_url + token, token, sources[0].template.class_id, object_ids)
 

@@ -56,11 +56,10 @@ def p256_public_key() -> str:
 
 
 class TestValidatePassJson:
-    def test_returns_the_model(self):
-        model = validate_pass_json(minimal_pass())
-        assert isinstance(model, PassJson)
-        assert model.store_card is not None and model.store_card.primary_fields is not None
-        assert model.store_card.primary_fields[0].currency_code == "EUR"
+    def test_returns_the_checked_pass_json(self):
+        checked: PassJson = validate_pass_json(minimal_pass())
+        assert checked == minimal_pass()
+        assert checked["storeCard"]["primaryFields"][0]["currencyCode"] == "EUR"
 
     @pytest.mark.parametrize("style", STYLE_KEYS)
     def test_each_style_is_accepted(self, style):
@@ -331,6 +330,27 @@ class TestValidatePassJson:
     def test_null_is_rejected_rather_than_dropped(self):
         problems = problems_of(minimal_pass(logoText=None))
         assert problems == {"logoText": "must not be null; leave the key out instead"}
+
+    def test_nulls_in_nested_objects_are_named_each_at_its_key(self):
+        fields = {"primaryFields": [{"key": "a", "value": "b", "label": None}], "headerFields": None}
+        barcode = {"format": "PKBarcodeFormatQR", "message": "m", "messageEncoding": "utf-8", "altText": None}
+        problems = problems_of(store_card(**fields) | {"barcodes": [barcode], "nfc": None, "unknown": None})
+        null = "must not be null; leave the key out instead"
+        assert problems == {
+            "storeCard.headerFields": null,
+            "storeCard.primaryFields[0].label": null,
+            "barcodes[0].altText": null,
+            "nfc": null,
+            "unknown": "'unknown' is not a key of Apple's pass format here",
+        }
+
+    def test_an_object_given_as_another_type_is_named(self):
+        problems = problems_of(minimal_pass(barcodes=[1], nfc="hello", storeCard={"primaryFields": ["a"]}))
+        assert problems == {
+            "barcodes[0]": "must be a JSON object",
+            "nfc": "must be a JSON object",
+            "storeCard.primaryFields[0]": "must be a JSON object",
+        }
 
     def test_unknown_top_level_keys_are_named(self):
         problems = problems_of(minimal_pass(favouriteColour="blue", stripColour="rgb(1, 2, 3)"))

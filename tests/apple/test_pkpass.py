@@ -21,7 +21,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from passmint.apple import PassSigner, PassValidationError, build_pkpass, build_pkpasses, pkpass
-from passmint.apple.pkpass import file_digests, png_size
+from passmint.apple.pkpass import file_digests, pass_json_bytes, png_size
 from passmint.apple.strings import StringsSyntaxError, decode_strings, encode_strings
 from passmint.errors import InvalidInput
 from tests.apple.conftest import (
@@ -298,6 +298,39 @@ class TestBuildPkpass:
         assert "No errors detected" in result.stdout
 
 
+JSON_LEAVES = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.floats(min_value=-1e-3, max_value=1e-3)
+    | TEXT
+)
+JSON_DOCUMENTS = st.dictionaries(
+    TEXT,
+    st.recursive(
+        JSON_LEAVES, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(TEXT, inner, max_size=4)
+    ),
+    max_size=6,
+)
+
+
+class TestPassJsonBytes:
+    """pass.json is written by orjson where it writes json.dumps's bytes, by json.dumps elsewhere."""
+
+    @given(JSON_DOCUMENTS)
+    def test_bytes_are_json_dumps_sorted_and_compact(self, document):
+        expected = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        assert pass_json_bytes(document) == expected.encode("utf-8")
+
+    @pytest.mark.parametrize("number", [1e-07, 2.5e-05, 1e-300, 1e16, 123456789.125, 2**64, -(2**63) - 1])
+    def test_numbers_orjson_writes_otherwise_are_json_dumps(self, number):
+        document = {"userInfo": {"n": number}, "serialNumber": "A"}
+        assert (
+            pass_json_bytes(document) == json.dumps(document, sort_keys=True, separators=(",", ":")).encode()
+        )
+
+
 class TestFileDigests:
     def test_match_direct_computation(self):
         for data in (b"", b"small", bytes(range(256)) * 100):
@@ -313,6 +346,20 @@ class TestFileDigests:
         assert list(pkpass._digest_cache) == blobs[2:]
         assert pkpass._digest_cache_bytes == 40_000
         assert file_digests(blobs[0]) == (hashlib.sha1(blobs[0]).hexdigest(), zlib.crc32(blobs[0]))
+
+    def test_zip_entries_of_large_files_go_with_their_digests(self, monkeypatch, verified, signer, icon):
+        monkeypatch.setattr(pkpass, "_digest_cache", {})
+        monkeypatch.setattr(pkpass, "_digest_cache_bytes", 0)
+        monkeypatch.setattr(pkpass, "_entry_cache", {})
+        monkeypatch.setattr(pkpass, "_DIGEST_CACHE_MAX_BYTES", 50_000)
+        strips = [make_png(700 + n, 60) + bytes([n]) * 30_000 for n in range(3)]  # trailing bytes: 30 KB each
+        assert all(20_000 < len(strip) < 50_000 for strip in strips)
+        for strip in strips:
+            members = verified(build_pkpass(minimal_pass(), {"icon.png": icon, "strip.png": strip}, signer))
+            assert members["strip.png"] == strip
+        assert list(pkpass._entry_cache) == list(pkpass._digest_cache) == strips[-1:]
+        again = verified(build_pkpass(minimal_pass(), {"icon.png": icon, "strip.png": strips[-1]}, signer))
+        assert again["strip.png"] == strips[-1]
 
 
 class TestPngSize:

@@ -26,6 +26,13 @@ def test_dev_signer_writes_its_files_once(tmp_path: Path) -> None:
     assert dev_signer(tmp_path).certificate_pem == before
 
 
+def test_the_dev_signer_and_the_key_box_are_made_once_per_data_dir_and_secret(tmp_path: Path) -> None:
+    # Every download asks for both: the box's key derivation and the path's resolution are not repeated.
+    assert dev_signer(tmp_path) is dev_signer(tmp_path) is dev_signer(tmp_path / "." / "")
+    assert key_box("one secret") is key_box("one secret")
+    assert key_box("one secret") is not key_box("another secret")
+
+
 async def signer_for(api: ApiClient, database: Database, settings: Settings, secret: str | None = None):  # type: ignore[no-untyped-def]
     assert settings.secret_key is not None
     box = key_box(secret or settings.secret_key.get_secret_value())

@@ -89,18 +89,24 @@ def shape_problems(expected: Any, actual: Any) -> list[str]:
     return problems
 
 
-@pytest.fixture(autouse=True)
-def google_standin(app: FastAPI, settings: Settings) -> Iterator[None]:
-    """Google's servers, for the examples that reach them (a save link too long to carry its objects
-    inserts them first)."""
+@pytest.fixture(scope="module")
+def standin() -> Iterator[GoogleStandin]:
     with GoogleStandin() as standin:
-        standin.trust(dev_google_account(settings.data_dir))
-        google = {"google_api_url": standin.api_url, "google_token_url": standin.token_url}
-        before, app.state.settings = app.state.settings, settings.model_copy(update=google)
-        try:
-            yield
-        finally:
-            app.state.settings = before
+        yield standin
+
+
+@pytest.fixture(autouse=True)
+def google_standin(standin: GoogleStandin, app: FastAPI, settings: Settings) -> Iterator[None]:
+    """Google's servers, for the examples that reach them (a save link too long to carry its objects
+    inserts them first); one server for the module, emptied for each example."""
+    standin.forget()
+    standin.trust(dev_google_account(settings.data_dir))
+    google = {"google_api_url": standin.api_url, "google_token_url": standin.token_url}
+    before, app.state.settings = app.state.settings, settings.model_copy(update=google)
+    try:
+        yield
+    finally:
+        app.state.settings = before
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda example: example.name)

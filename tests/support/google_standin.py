@@ -86,6 +86,14 @@ class GoogleStandin(LocalServer):
     def keys_url(self) -> str:
         return self.url("/issuer/keys")
 
+    def forget(self) -> None:
+        """Back to no objects, classes or calls (a stand-in shared by several tests)."""
+        with self.lock:
+            self.resources.clear()
+            self.calls.clear()
+            self.notified.clear()
+            self.arrival.clear()
+
     def trust(self, account: ServiceAccount) -> None:
         self.accounts[account.client_email] = account.private_key.public_key()
 
