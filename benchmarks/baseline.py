@@ -2,14 +2,16 @@
 
 Serves, one process each on a free loopback port and a fresh SQLite file, a minimal FastAPI +
 SQLAlchemy-async + aiosqlite app (``hello``, select one row by primary key, insert one row, update one
-row, one page of ten rows with their count; the same SQLite pragmas as passmint) and ``passmint
-serve``. Puts the same load (``--concurrency`` requests in flight for ``--seconds`` per path) on each
-path and prints, per path, requests/s, p50 and p99 in milliseconds and the server's CPU time per
-request, and for passmint's paths the ratio to the baseline path doing the same database work:
-``GET /v1/pass/{id}`` to select one row, ``POST /v1/pass/{templateId}`` to insert one row, ``PUT
-/v1/pass/{id}`` to update one row, ``GET /v1/pass`` to one page. ``ratio`` compares requests/s (the
-load client shares the machine), ``cpu_ratio`` the server's CPU time per request (baseline's / passmint's,
-steadier on a shared machine).
+row, one page of ten rows with their count, one row's stored bytes; the same SQLite pragmas as
+passmint) and ``passmint serve``. Puts the same load (``--concurrency`` requests in flight for
+``--seconds`` per path) on each path and prints, per path, requests/s, p50 and p99 in milliseconds and
+the server's CPU time per request, and for passmint's paths the ratio to the baseline path doing the
+same database work: ``GET /v1/pass/{id}`` to select one row, ``POST /v1/pass/{templateId}`` to insert
+one row, ``PUT /v1/pass/{id}`` to update one row, ``GET /v1/pass`` to one page; and Apple's web service
+(``apple_paths``, on passes of their own, each fetched once by its device before): a new device
+registering to insert one row, a device's updatable passes to one page, a pass's latest version (kept
+signed) to one row's stored bytes. ``ratio`` compares requests/s (the load client shares the machine),
+``cpu_ratio`` the server's CPU time per request (baseline's / passmint's, steadier on a shared machine).
 """
 
 from __future__ import annotations
@@ -29,22 +31,28 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from fastapi import FastAPI, HTTPException
-from sqlalchemy import String, event, func, select
+from fastapi import FastAPI, HTTPException, Response
+from sqlalchemy import LargeBinary, String, event, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from benchmarks.apple_paths import passmint_phones
 from benchmarks.issue_passes import SERVER_PID, coupon_template, free_port, issue_pass, server, wait_until_up
 from passmint.db import SQLITE_PRAGMAS
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_ROWS = 1_000
+FILE_BYTES = 8_000
+"""The size of each stored file of the baseline: about that of a signed pass of the coupon template."""
 SAME_WORK = {
     "get_pass": "select_row",
     "create_pass": "insert_row",
     "update_pass": "update_row",
     "list_passes": "list_rows",
+    "apple_register": "insert_row",
+    "apple_list_updatable": "list_rows",
+    "apple_latest_pass": "select_file",
 }
 """Each passmint path and the baseline path doing the same database work."""
 
@@ -58,6 +66,13 @@ class Row(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     serial: Mapped[str] = mapped_column(String(64))
     data: Mapped[str] = mapped_column(String(1024))
+
+
+class File(Base):
+    __tablename__ = "files"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    serial: Mapped[str] = mapped_column(String(64), unique=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 def baseline_app() -> FastAPI:
@@ -77,6 +92,7 @@ def baseline_app() -> FastAPI:
             await connection.run_sync(Base.metadata.create_all)
         async with sessions.begin() as session:
             session.add_all(Row(serial=f"S{i}", data="x" * 200) for i in range(SEED_ROWS))
+            session.add_all(File(serial=f"S{i}", data=os.urandom(FILE_BYTES)) for i in range(SEED_ROWS))
         yield
         await engine.dispose()
 
@@ -93,6 +109,14 @@ def baseline_app() -> FastAPI:
         if row is None:
             raise HTTPException(404)
         return {"id": row.id, "serial": row.serial, "data": row.data}
+
+    @app.get("/files/{serial}")
+    async def select_file(serial: str) -> Response:
+        async with sessions() as session:
+            data = await session.scalar(select(File.data).where(File.serial == serial))
+        if data is None:
+            raise HTTPException(404)
+        return Response(data, media_type="application/vnd.apple.pkpass")
 
     @app.post("/rows")
     async def insert_row(body: dict[str, Any]) -> dict[str, Any]:
@@ -195,16 +219,22 @@ async def run_baseline(url: str, pid: int, seconds: float, concurrency: int) -> 
         async def list_rows(_index: int) -> None:
             (await client.get("/rows", params={"limit": 10})).raise_for_status()
 
+        async def select_file(index: int) -> None:
+            (await client.get(f"/files/S{index % SEED_ROWS}")).raise_for_status()
+
         paths = {"hello": hello, "select_row": select_row, "insert_row": insert_row,
-                 "update_row": update_row, "list_rows": list_rows}  # fmt: skip
+                 "update_row": update_row, "list_rows": list_rows, "select_file": select_file}  # fmt: skip
         return {name: await load(pid, seconds, concurrency, path) for name, path in paths.items()}
 
 
 async def run_passmint(
-    url: str, pid: int, auth: tuple[str, str], seconds: float, concurrency: int, seed: int
+    url: str, pid: int, auth: tuple[str, str], seconds: float, concurrency: int, seed: int, apple_seed: int
 ) -> dict[str, dict[str, float]]:
     limits = httpx.Limits(max_connections=concurrency)
-    async with httpx.AsyncClient(base_url=url, auth=auth, limits=limits, timeout=60) as client:
+    async with (
+        httpx.AsyncClient(base_url=url, auth=auth, limits=limits, timeout=60) as client,
+        httpx.AsyncClient(base_url=url, limits=limits, timeout=60) as anonymous,
+    ):
         template_id = await coupon_template(client)
         ids: list[int] = []
 
@@ -223,11 +253,30 @@ async def run_passmint(
 
         for index in range(seed):
             await create(index)
-        paths = {"get_pass": get, "create_pass": create, "update_pass": update, "list_passes": list_passes}
+        held = [await issue_pass(client, template_id, index) for index in range(apple_seed)]
+        phones = await passmint_phones(client, anonymous, held, max(1, apple_seed // 10))
+
+        def checked(request: Callable[[int], Awaitable[httpx.Response]]) -> Callable[[int], Awaitable[None]]:
+            async def send(index: int) -> None:
+                (await request(index)).raise_for_status()
+
+            return send
+
+        paths = {
+            "get_pass": get,
+            "create_pass": create,
+            "update_pass": update,
+            "list_passes": list_passes,
+            "apple_list_updatable": checked(phones.updatable),
+            "apple_latest_pass": checked(phones.latest),
+            "apple_register": checked(phones.register),
+        }  # fmt: skip (registering changes its pass: last)
         return {name: await load(pid, seconds, concurrency, path) for name, path in paths.items()}
 
 
-def passmint_figures(seconds: float, concurrency: int, seed: int) -> dict[str, dict[str, float]]:
+def passmint_figures(
+    seconds: float, concurrency: int, seed: int, apple_seed: int
+) -> dict[str, dict[str, float]]:
     with server(None, 1) as (url, env):
         created = subprocess.run(
             [sys.executable, "-m", "passmint", "keys", "create", "--name", "bench", "--json"],
@@ -235,7 +284,17 @@ def passmint_figures(seconds: float, concurrency: int, seed: int) -> dict[str, d
         )  # fmt: skip
         key = json.loads(created.stdout)
         auth = (key["key"], key["secret"])
-        return asyncio.run(run_passmint(url, int(env[SERVER_PID]), auth, seconds, concurrency, seed))
+        pid = int(env[SERVER_PID])
+        return asyncio.run(run_passmint(url, pid, auth, seconds, concurrency, seed, apple_seed))
+
+
+def ratios(measured: dict[str, float], reference: dict[str, float]) -> dict[str, float]:
+    """``measured``'s ratio to ``reference``: requests/s (``ratio``) and CPU time per request
+    (``cpu_ratio``, reference's / measured's): above 1, ``measured`` is the faster."""
+    return {
+        "ratio": round(measured["per_s"] / reference["per_s"], 2),
+        "cpu_ratio": round(reference["cpu_ms"] / measured["cpu_ms"], 2),
+    }
 
 
 def main() -> None:
@@ -243,13 +302,15 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=6.0, help="load time per path")
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--seed", type=int, default=200, help="passes created before the load")
+    parser.add_argument(
+        "--apple-seed", type=int, default=100, help="passes Apple's paths ask for (10 a device)"
+    )
     args = parser.parse_args()
     with baseline_server() as (url, pid):
         baseline = asyncio.run(run_baseline(url, pid, args.seconds, args.concurrency))
-    passmint = passmint_figures(args.seconds, args.concurrency, args.seed)
+    passmint = passmint_figures(args.seconds, args.concurrency, args.seed, args.apple_seed)
     for path, base in SAME_WORK.items():
-        passmint[path]["ratio"] = round(passmint[path]["per_s"] / baseline[base]["per_s"], 2)
-        passmint[path]["cpu_ratio"] = round(baseline[base]["cpu_ms"] / passmint[path]["cpu_ms"], 2)
+        passmint[path] |= ratios(passmint[path], baseline[base])
     print(json.dumps({"database": "sqlite", "workers": 1, "concurrency": args.concurrency,
                       "seconds": args.seconds, "baseline": baseline, "passmint": passmint}))  # fmt: skip
 

@@ -1,7 +1,9 @@
 """What one request of each hot API path costs the server, measured in process; prints JSON.
 
 Builds the app in this process on a fresh database (SQLite by default), makes a template and
-``--seed`` passes through the API, then sends each path's request ``--requests`` times, one at a time,
+``--seed`` passes through the API (with Apple's web service: ``--devices`` devices registered for them,
+each pass fetched once by its device, see ``apple_paths``), then sends each path's request
+``--requests`` times, one at a time,
 through httpx's ASGI transport (no sockets, no load client on the cores). Per path it prints the CPU
 time per request in milliseconds (the client's share included, which is the same for every build),
 the SQL statements per request, and the Python function calls per request counted by cProfile in a
@@ -33,6 +35,7 @@ from pydantic import SecretStr
 from sqlalchemy import event
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from benchmarks.apple_paths import WebService, passmint_phones
 from benchmarks.issue_passes import coupon_template, issue_pass
 from benchmarks.pkpass_throughput import time_raw_signs
 from passmint import migrate
@@ -43,8 +46,11 @@ from passmint.config import Settings
 Request = Callable[[int], Awaitable[httpx.Response]]
 
 
-def paths(client: httpx.AsyncClient, template_id: int, ids: list[int]) -> dict[str, Request]:
-    """The measured requests, each taking the request's index."""
+def paths(
+    client: httpx.AsyncClient, template_id: int, ids: list[int], phones: WebService
+) -> dict[str, Request]:
+    """The measured requests, each taking the request's index (registering last: a device registering
+    marks its pass installed, which changes it)."""
 
     def body(index: int) -> dict[str, Any]:
         return {
@@ -61,6 +67,9 @@ def paths(client: httpx.AsyncClient, template_id: int, ids: list[int]) -> dict[s
         "list_passes": lambda _i: client.get("/v1/pass", params={"pageSize": 10}),
         # A signed pass unchanged since it was last signed: served from the cache of signed bytes.
         "download_pass": lambda i: client.get(f"/v1/pass/{ids[i % len(ids)]}/download"),
+        "apple_list_updatable": phones.updatable,
+        "apple_latest_pass": phones.latest,
+        "apple_register": phones.register,
     }
 
 
@@ -91,7 +100,9 @@ async def measure(request: Request, count: int, engine: Any) -> dict[str, float]
     }
 
 
-async def run(database_url: str | None, requests: int, seed: int) -> dict[str, dict[str, float]]:
+async def run(
+    database_url: str | None, requests: int, seed: int, devices: int
+) -> dict[str, dict[str, float]]:
     directory = Path(tempfile.mkdtemp(prefix="passmint-cost-"))
     url = database_url or f"sqlite+aiosqlite:///{directory / 'passmint.sqlite'}"
     await asyncio.to_thread(migrate.upgrade, url)
@@ -110,20 +121,24 @@ async def run(database_url: str | None, requests: int, seed: int) -> dict[str, d
         ) as client:
             template_id = await coupon_template(client)
             ids = [await issue_pass(client, template_id, index) for index in range(seed)]
-            engine = app.state.db.engine.sync_engine
-            return {
-                name: await measure(request, requests, engine)
-                for name, request in paths(client, template_id, ids).items()
-            }
+            async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as anonymous:
+                held = [await issue_pass(client, template_id, index) for index in range(seed)]
+                phones = await passmint_phones(client, anonymous, held, devices)  # passes of their own
+                engine = app.state.db.engine.sync_engine
+                return {
+                    name: await measure(request, requests, engine)
+                    for name, request in paths(client, template_id, ids, phones).items()
+                }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=500, help="requests per path (each pass)")
     parser.add_argument("--seed", type=int, default=50, help="passes made before measuring")
+    parser.add_argument("--devices", type=int, default=5, help="devices registered for the passes")
     parser.add_argument("--database-url", default=None, help="default: a new SQLite file")
     args = parser.parse_args()
-    figures = asyncio.run(run(args.database_url, args.requests, args.seed))
+    figures = asyncio.run(run(args.database_url, args.requests, args.seed, args.devices))
     sign_ms = raw_sign_ms(args.requests)
     database = "postgresql" if args.database_url else "sqlite"
     download_ratio = round(sign_ms / figures["download_pass"]["cpu_ms"], 3)

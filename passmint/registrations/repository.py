@@ -5,20 +5,106 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
+from typing import Any
 
-from sqlalchemy import Select, delete, func, or_, select, text, update
+from sqlalchemy import BigInteger, Select, bindparam, delete, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint import changes
 from passmint.counters import repository as counters
 from passmint.kit.sql import insert_for, insert_unless_taken
 from passmint.kit.time import utcnow
-from passmint.models import Device, DeviceLog, GoogleCallbackNonce, Pass, Registration, Template
+from passmint.models import (
+    Certificate,
+    ChangeClock,
+    Device,
+    DeviceLog,
+    GoogleCallbackNonce,
+    Journey,
+    JourneyPass,
+    Pass,
+    Project,
+    Registration,
+    Template,
+)
+from passmint.wallets.repository import signed_versions, signing_certificate
 
 
-async def pass_by_serial(session: AsyncSession, serial_number: str) -> Pass | None:
-    return await session.scalar(select(Pass).where(Pass.serial_number == serial_number))
+@dataclass(frozen=True)
+class Found:
+    """A pass named by its serial number, as Apple's web service looks it up."""
+
+    pass_: Pass
+    certificate_type: str | None
+    """The pass type identifier of the certificate it is signed with (None: the development one)."""
+
+
+@dataclass(frozen=True)
+class Signed:
+    """A pass named by its serial number, with what names its signed file (read as plain rows)."""
+
+    pass_id: int
+    authentication_token: str
+    certificate_type: str | None
+    vendor: str
+    changed_at: datetime
+    """The later of its own last change and its template's (its ``Last-Modified``)."""
+    versions: tuple[object, ...]
+    """Its id, serial number, change number and time, and ``wallets.repository.signed_versions``."""
+
+
+async def pass_by_serial(session: AsyncSession, serial_number: str) -> Found | None:
+    """The pass with this serial number and its signing certificate's pass type: one statement, by the
+    serial number's unique index."""
+    row = (await session.execute(_by_serial(), {"serial_number": serial_number})).first()
+    return None if row is None else Found(row[0], row[1])
+
+
+async def signed_by_serial(session: AsyncSession, serial_number: str) -> Signed | None:
+    """The pass with this serial number with the versions of all its signed file is made from: one
+    statement, by the serial number's unique index, run on the session's connection (its rows are
+    values, not objects of the session: a pass served from the signed files kept needs none)."""
+    connection = await session.connection()
+    row = (await connection.execute(_signed_by_serial(), {"serial_number": serial_number})).first()
+    if row is None:
+        return None
+    pass_id, token, certificate_type, vendor, changed, template_changed, *versions = row
+    return Signed(
+        pass_id, token, certificate_type, vendor, max(changed, template_changed), (pass_id, *versions)
+    )
+
+
+def _signing_joins(statement: Select[Any]) -> Select[Any]:
+    return (
+        statement.join(Template, Template.id == Pass.template_id)
+        .join(Project, Project.id == Template.project_id)
+        .outerjoin(Certificate, signing_certificate())
+        .where(Pass.serial_number == bindparam("serial_number"))
+    )
+
+
+@cache
+def _by_serial() -> Select[Any]:
+    """``pass_by_serial``'s statement, built once (its serial number a bound parameter)."""
+    columns: list[Any] = [Pass, Certificate.base_name]
+    return _signing_joins(select(*columns))
+
+
+@cache
+def _signed_by_serial() -> Select[Any]:
+    """``signed_by_serial``'s statement, built once."""
+    columns: list[Any] = [
+        Pass.id, Pass.authentication_token, Certificate.base_name, Template.vendor, Pass.updated_at,
+        Template.updated_at, Pass.serial_number, Pass.change_seq, *signed_versions(),
+    ]  # fmt: skip
+    return (
+        _signing_joins(select(*columns))
+        .outerjoin(JourneyPass, JourneyPass.pass_id == Pass.id)
+        .outerjoin(Journey, Journey.id == JourneyPass.journey_id)
+    )
 
 
 async def device(session: AsyncSession, device_library_identifier: str) -> Device | None:
@@ -164,24 +250,36 @@ async def mark_uninstalled(session: AsyncSession, pass_id: int, now: datetime) -
 
 
 async def updated_serials(
-    session: AsyncSession, device_id: int, pass_type_identifier: str, *, since: int, until: int
-) -> Sequence[str]:
-    """Serial numbers of the device's registered passes of this type changed in (since, until]."""
+    session: AsyncSession, device_library_identifier: str, pass_type_identifier: str, *, since: int
+) -> tuple[Sequence[str], int | None]:
+    """Serial numbers of the device's registered passes of this type changed after ``since``, and the
+    change clock's value they were read at (None when there are none): one statement, so one snapshot,
+    in which every change numbered up to the clock's value is visible (see ``changes``)."""
+    values = {"device": device_library_identifier, "pass_type": pass_type_identifier, "since": since}
+    connection = await session.connection()  # plain rows: no ORM objects to make
+    rows = (await connection.execute(_updated_serials(), values)).all()
+    return [serial for serial, _ in rows], (rows[0][1] if rows else None)
+
+
+@cache
+def _updated_serials() -> Select[Any]:
+    """``updated_serials``'s statement, built once (the device, pass type and tag bound parameters)."""
     changed = changes.seq_of()
-    statement = (
-        select(Pass.serial_number)
+    clock = select(ChangeClock.value).where(ChangeClock.id == 1).scalar_subquery()
+    return (
+        select(Pass.serial_number, clock)
         .join(Registration, Registration.pass_id == Pass.id)
+        .join(Device, Device.id == Registration.device_id)
         .join(Template, Template.id == Pass.template_id)
         .where(
-            Registration.device_id == device_id,
-            Registration.pass_type_identifier == pass_type_identifier,
+            Device.device_library_identifier == bindparam("device"),
+            Registration.pass_type_identifier == bindparam("pass_type"),
             Registration.ended_at.is_(None),
-            changed > since,
-            changed <= until,
+            changed > bindparam("since", type_=BigInteger()),
+            changed <= clock,
         )
         .order_by(Pass.serial_number)
     )
-    return (await session.scalars(statement)).all()
 
 
 def _listing(

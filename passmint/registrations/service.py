@@ -4,25 +4,29 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 from enum import Enum
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from passmint import changes
 from passmint.callbacks import service as callbacks
-from passmint.certificates import repository as certificate_repository
 from passmint.certificates.signers import DEV_PASS_TYPE_ID
+from passmint.config import Settings
+from passmint.kit.files import Download
 from passmint.kit.ids import MAX_ID, parse_id
 from passmint.kit.refs import PassLocator, Ref
 from passmint.kit.security import tokens_equal
-from passmint.kit.time import utcnow
+from passmint.kit.time import modified_since, utcnow
 from passmint.models import Account, DeviceLog, Pass, Registration
+from passmint.passes import downloads
 from passmint.passes import service as pass_service
+from passmint.passes.downloads import Unchanged
 from passmint.projects import repository as project_repository
 from passmint.registrations import repository
 from passmint.registrations.errors import CampaignNotFound, PassNotAuthorized
 from passmint.registrations.schemas import PROJECT_TYPES, CampaignType, RegistrationFilter
 from passmint.registrations.wallet_apps import WalletClient
+from passmint.wallets import format_of
 
 
 class Registered(Enum):
@@ -35,42 +39,70 @@ async def authorized_pass(
 ) -> Pass:
     """The pass named by (type, serial number) whose authentication token is ``token`` (compared in
     constant time); an unknown pair is refused like a wrong token."""
-    pass_ = await repository.pass_by_serial(session, serial_number)
-    expected = pass_.authentication_token if pass_ is not None else "no pass has this token"
-    if token is None or not tokens_equal(token, expected) or pass_ is None:
-        raise PassNotAuthorized("The pass's authentication token is missing or wrong")
-    await _check_pass_type(session, pass_, pass_type_identifier)
-    return pass_
+    found = await repository.pass_by_serial(session, serial_number)
+    _check_token(token, None if found is None else found.pass_.authentication_token)
+    assert found is not None  # a pass's token was checked
+    await _check_pass_type(session, found.pass_.id, found.certificate_type, pass_type_identifier)
+    return found.pass_
 
 
 async def pass_of_type(session: AsyncSession, pass_type_identifier: str, serial_number: str) -> Pass:
     """The pass named by (type, serial number), as Apple names passes; anything else is refused as
     ``PassNotAuthorized`` (Apple's protocol answers 401 for a pass it may not have)."""
-    pass_ = await repository.pass_by_serial(session, serial_number)
-    if pass_ is None:
+    found = await repository.pass_by_serial(session, serial_number)
+    if found is None:
         raise PassNotAuthorized("No pass has this pass type identifier and serial number")
-    await _check_pass_type(session, pass_, pass_type_identifier)
-    return pass_
+    await _check_pass_type(session, found.pass_.id, found.certificate_type, pass_type_identifier)
+    return found.pass_
 
 
-async def pass_type_of(session: AsyncSession, pass_: Pass) -> str:
-    """The pass type identifier the pass is signed with: its project's certificate's, else the account's
-    default certificate's, else the development one (as ``certificates.service.signer_for`` chooses)."""
-    _template, project = await pass_service.project_of(session, pass_)
-    if project.apple_certificate_id is not None:
-        chosen = await certificate_repository.get(session, pass_.account_id, project.apple_certificate_id)
-    else:
-        chosen = await certificate_repository.get_default(session, pass_.account_id)
-    return chosen.base_name if chosen is not None else DEV_PASS_TYPE_ID
+def _check_token(token: str | None, expected: str | None) -> None:
+    """Refuse a missing or wrong token, or no pass (``expected`` None), alike and in constant time."""
+    if token is None or not tokens_equal(token, expected or "no pass has this token") or expected is None:
+        raise PassNotAuthorized("The pass's authentication token is missing or wrong")
 
 
-async def _check_pass_type(session: AsyncSession, pass_: Pass, pass_type_identifier: str) -> None:
-    """Refuse a pass type that is neither the pass's own nor one a device holding it registered with
-    (the pass's certificate may have changed since that device installed it)."""
-    if pass_type_identifier == await pass_type_of(session, pass_):
+async def _check_pass_type(
+    session: AsyncSession, pass_id: int, certificate_type: str | None, pass_type_identifier: str
+) -> None:
+    """Refuse a pass type that is neither the pass's own (its signing certificate's, as
+    ``certificates.service.project_signer`` chooses it, else the development one) nor one a device
+    holding it registered with (the pass's certificate may have changed since that device installed it)."""
+    if pass_type_identifier == (certificate_type or DEV_PASS_TYPE_ID):
         return
-    if not await repository.registered_with_type(session, pass_.id, pass_type_identifier):
+    if not await repository.registered_with_type(session, pass_id, pass_type_identifier):
         raise PassNotAuthorized("No pass has this pass type identifier and serial number")
+
+
+async def latest(
+    session: AsyncSession,
+    pass_type_identifier: str,
+    serial_number: str,
+    token: str | None,
+    settings: Settings,
+    *,
+    since: datetime | None = None,
+) -> Download | Unchanged:
+    """The pass's current .pkpass for a device holding it (authenticated by its token), unless it has
+    not changed since ``since`` (the device's If-Modified-Since). A pass unchanged since it was last
+    signed costs one indexed lookup: its versions name the signed file its format kept (``kept``)."""
+    found = await repository.signed_by_serial(session, serial_number)
+    _check_token(token, None if found is None else found.authentication_token)
+    assert found is not None  # a pass's token was checked
+    await _check_pass_type(session, found.pass_id, found.certificate_type, pass_type_identifier)
+    if since is not None and not modified_since(found.changed_at, since):
+        return Unchanged(found.changed_at)
+    stamp = ("apple-web-service", settings.database, settings.data_dir, settings.base_url, *found.versions)
+    wallet = format_of(found.vendor)
+    kept = wallet.kept(stamp, settings) if wallet.delivers_file else None
+    if kept is not None:
+        return kept
+    pass_ = await session.get(Pass, found.pass_id)
+    assert pass_ is not None  # just read
+    if not wallet.delivers_file:
+        return await downloads.for_device(session, pass_, settings)
+    record = await downloads.record_of(session, pass_)
+    return await wallet.deliver_many(session, [record], settings, f"pass-{pass_.id}.pkpass", stamp=stamp)
 
 
 async def register(
@@ -139,21 +171,17 @@ async def end_by_ids(session: AsyncSession, registration_ids: Sequence[uuid.UUID
 async def updated_since(
     session: AsyncSession, *, device_library_identifier: str, pass_type_identifier: str, tag: str | None
 ) -> tuple[Sequence[str], str]:
-    """Serial numbers of the device's passes of this type changed since ``tag``, and the tag to use next.
+    """Serial numbers of the device's passes of this type changed since ``tag``, and the tag to use next
+    (empty when none changed: the answer is then 204, without one).
 
     Tags are values of the change clock (see changes.py): exact, whatever the timing. A tag
     this server did not issue is read as "since the beginning".
     """
-    until = await changes.now(session)
-    device = await repository.device(session, device_library_identifier)
-    if device is None:
-        return [], str(until)
     issued = None if tag is None else parse_id(tag)
-    since = -1 if issued is None else issued
-    serials = await repository.updated_serials(
-        session, device.id, pass_type_identifier, since=since, until=until
+    serials, until = await repository.updated_serials(
+        session, device_library_identifier, pass_type_identifier, since=-1 if issued is None else issued
     )
-    return serials, str(until)
+    return serials, "" if until is None else str(until)
 
 
 async def listing(

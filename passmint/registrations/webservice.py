@@ -23,6 +23,7 @@ from passmint.kit.schemas import ApiModel, InputModel
 from passmint.kit.time import last_modified
 from passmint.models import Pass
 from passmint.passes import downloads
+from passmint.passes.downloads import Unchanged
 from passmint.registrations import device_logs, personalization
 from passmint.registrations import service as registration_service
 from passmint.registrations.service import Registered
@@ -168,13 +169,18 @@ async def updatable_passes(
     responses={200: {"content": {downloads.PKPASS: {}}}, 304: {"description": "Not modified."}},
 )
 async def latest_pass(
-    pass_: ApplePass,
+    pass_type_id: PassTypeId,
+    serial_number: SerialNumber,
     session: SessionDep,
     settings: SettingsDep,
+    authorization: Annotated[str | None, Header(description="ApplePass <authenticationToken>")] = None,
     if_modified_since: Annotated[str | None, Header(alias="If-Modified-Since")] = None,
 ) -> Response:
-    download = await downloads.for_device(session, pass_, settings, since=_http_date(if_modified_since))
-    if isinstance(download, downloads.Unchanged):
+    download = await registration_service.latest(
+        session, pass_type_id, serial_number, token_of(authorization), settings,
+        since=_http_date(if_modified_since),
+    )  # fmt: skip
+    if isinstance(download, Unchanged):
         stamp = format_datetime(last_modified(download.changed_at), usegmt=True)
         return Response(status_code=304, headers={"Last-Modified": stamp})
     return file_response(download)

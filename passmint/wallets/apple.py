@@ -98,9 +98,6 @@ class AppleWallet:
         """The signed pass; ``stamp`` (see ``kept``), when given, names it for later visits."""
         signer = await project_signer(session, record.account, record.project, settings)
         key = _signed_version(record, signer, settings)
-        filename = f"pass-{record.pass_.id}.pkpass"
-        if stamp is not None:
-            _keep(stamp, (key, PKPASS, filename, record.changed_at))
         data = _signed.get(key)
         if data is None:
             shared = _shared_cache(settings)
@@ -111,7 +108,10 @@ class AppleWallet:
                 if shared is not None:
                     await in_thread(shared.put, repr(key), data)
             _signed.put(key, data, int(settings.pkpass_cache_bytes))
-        return Download(data, PKPASS, filename, record.changed_at)
+        delivered = Download(data, PKPASS, f"pass-{record.pass_.id}.pkpass", record.changed_at)
+        if stamp is not None:
+            await _keep(stamp, key, delivered, settings)
+        return delivered
 
     async def _bundle(self, files: Sequence[Download], filename: str) -> Download:
         newest = max(file.last_modified for file in files)
@@ -133,36 +133,73 @@ class AppleWallet:
         )
         if stamp is not None:  # the bundle is kept whole (its passes' keys are in the stamp)
             _signed.put(("pkpasses", stamp), bundle.data, int(settings.pkpass_cache_bytes))
-            _keep(stamp, (("pkpasses", stamp), PKPASSES, filename, bundle.last_modified))
+            await _keep(stamp, ("pkpasses", stamp), bundle, settings)
         return bundle
 
     def kept(self, stamp: Hashable, settings: Settings) -> Download | None:
-        """The signed pass (or bundle) ``deliver`` was last given this stamp for, if still kept: a stamp
-        holds the versions of everything ``_signed_version`` reads (``links.repository.by_public_ids``
-        reads them in a visit's one lookup), so a pass found by its stamp is the one ``deliver`` would
-        answer."""
+        """The signed pass (or bundle) ``deliver`` was last given this stamp for, in this process or
+        (through the file cache, under the stamp) another, if still kept: a stamp holds the versions of
+        everything ``_signed_version`` reads (``links.repository.by_public_ids`` and
+        ``wallets.repository.signed_versions`` read them in a request's one lookup), so a pass found by
+        its stamp is the one ``deliver`` would answer."""
         found = _stamped.get(stamp)
-        if found is None:
+        data = None if found is None else _signed.get(found[0])
+        if found is not None and data is not None:
+            return Download(data, *found[1:])
+        shared = _shared_cache(settings)
+        if shared is None:
             return None
-        key, media, filename, changed = found
-        data = _signed.get(key)
-        if data is None:
-            shared = _shared_cache(settings)
-            data = shared.get(repr(key)) if shared is not None else None
-            if data is None:
-                return None
-            _signed.put(key, data, int(settings.pkpass_cache_bytes))
-        return Download(data, media, filename, changed)
+        kept = _unpack(shared.get(_stamp_name(stamp)))
+        if kept is None:
+            return None
+        key = ("stamp", stamp) if found is None else found[0]
+        _signed.put(key, kept.data, int(settings.pkpass_cache_bytes))
+        _remember(stamp, (key, kept.media_type, kept.filename, kept.last_modified))
+        return kept
 
     def design_images(self, design: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
         return {}
 
 
-def _keep(stamp: Hashable, delivered: tuple[Hashable, str, str, datetime]) -> None:
+async def _keep(stamp: Hashable, key: Hashable, delivered: Download, settings: Settings) -> None:
+    """Name ``delivered`` (kept in ``_signed`` under ``key``) by ``stamp`` for ``kept``, here and, for the
+    other processes of the data dir (which do not know the stamp), in the file cache under the stamp."""
+    _remember(stamp, (key, delivered.media_type, delivered.filename, delivered.last_modified))
+    shared = _shared_cache(settings)
+    if shared is not None:
+        await in_thread(shared.put, _stamp_name(stamp), _pack(delivered))
+
+
+def _remember(stamp: Hashable, delivered: tuple[Hashable, str, str, datetime]) -> None:
     _stamped[stamp] = delivered
     _stamped.move_to_end(stamp)
     while len(_stamped) > STAMPS:
         _stamped.popitem(last=False)
+
+
+def _stamp_name(stamp: Hashable) -> str:
+    """The file cache's name of the delivery kept under ``stamp`` (made of plain values, so every
+    process spells it alike)."""
+    return repr(("stamp", stamp))
+
+
+def _pack(delivered: Download) -> bytes:
+    """A delivery as the file cache keeps it under a stamp: one line of JSON (media type, file name,
+    last change), then the bytes."""
+    head = [delivered.media_type, delivered.filename, delivered.last_modified.isoformat()]
+    return json.dumps(head).encode() + b"\n" + delivered.data
+
+
+def _unpack(stored: bytes | None) -> Download | None:
+    """What ``_pack`` stored (None for nothing, or for an entry that is not whole)."""
+    head, newline, data = (stored or b"").partition(b"\n")
+    if not newline:
+        return None
+    try:
+        media, filename, changed = json.loads(head)
+        return Download(data, str(media), str(filename), datetime.fromisoformat(changed))
+    except (ValueError, TypeError):
+        return None
 
 
 def _shared_cache(settings: Settings) -> FileCache | None:

@@ -1,13 +1,14 @@
-"""SQL of the wallet formats: what a project's NFC merchants give its Google passes."""
+"""SQL of the wallet formats: Google passes' NFC merchants; the versions a signed pass is made from."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from passmint.models import NfcMerchant
+from passmint.models import Certificate, Journey, Location, NfcMerchant, Pass, Project, Template
 
 SMART_TAP_VENDORS = ("GOOGLE", "ANY")
 
@@ -22,3 +23,33 @@ async def smart_tap_issuer_ids(session: AsyncSession, project_id: int) -> Sequen
     )
     found = (await session.scalars(statement)).all()
     return found or None
+
+
+def signing_certificate() -> ColumnElement[bool]:
+    """Joins the certificate ``certificates.service.project_signer`` signs a pass with, when stored: its
+    project's own, else its account's default Apple one (none joined: the development certificate)."""
+    default = and_(
+        Project.apple_certificate_id.is_(None),
+        Certificate.vendor == "Apple",
+        Certificate.is_default.is_(True),
+    )
+    return and_(
+        Certificate.account_id == Pass.account_id,
+        or_(Certificate.id == Project.apple_certificate_id, default),
+    )
+
+
+def signed_versions() -> list[Any]:
+    """Columns naming, by their versions, all a pass's signed file is made from besides the pass itself
+    (a query of passes joined with their template, project, journey and ``signing_certificate``): its
+    template's, project's, journey's and certificate's versions and its places' (count and newest id:
+    places are only ever added or deleted, and ids are never reused, so the two name the set)."""
+    near = or_(Location.pass_id == Pass.id, Location.template_id == Pass.template_id)
+    return [
+        Template.id, Template.vendor, Template.change_seq, Template.updated_at,
+        Project.id, Project.updated_at, Project.apple_certificate_id,
+        Certificate.id, Certificate.updated_at,
+        Journey.id, Journey.updated_at,
+        select(func.count(Location.id)).where(near).correlate(Pass).scalar_subquery(),
+        select(func.max(Location.id)).where(near).correlate(Pass).scalar_subquery(),
+    ]  # fmt: skip

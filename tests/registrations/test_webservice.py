@@ -433,23 +433,41 @@ async def test_not_modified_builds_nothing(
 
 
 async def test_latest_pass_statements(phone: Phone, database: Database) -> None:
-    """The pass by serial, its template with its project (read once: the type check and the download
-    share them), the certificate for the type check, the account, its places, the flight or event it
-    shows, the signer's certificate; the signed bytes come from the cache."""
+    """A pass unchanged since it was last signed: one statement, the pass by its serial number with the
+    versions of all its signed file is made from (and its certificate's pass type, for the type check);
+    the signed bytes come from the cache."""
     assert (await phone.latest()).status_code == 200
     with statements(database) as sent:
         response = await phone.latest()
     assert response.status_code == 200
-    assert len(sent) == 7, "\\n\\n".join(sent)
-    assert sum("JOIN projects" in statement for statement in sent) == 1
+    assert len(sent) == 1, "\n\n".join(sent)
+
+
+async def test_not_modified_statements(phone: Phone, database: Database, utc_clock: AheadClock) -> None:
+    """A 304 is the pass's one lookup."""
+    utc_clock.advance(1)
+    fetched = await phone.latest()
+    with statements(database) as sent:
+        response = await phone.latest(since=fetched.headers["last-modified"])
+    assert response.status_code == 304
+    assert len(sent) == 1, "\n\n".join(sent)
 
 
 async def test_register_statements(phone: Phone, database: Database) -> None:
-    """Registering again: the pass, its template and project, its certificate, the pass's lock
-    (PostgreSQL only: SQLite locks no rows), the device, the registration (already there)."""
+    """Registering again: the pass with its certificate's pass type, the pass's lock (PostgreSQL only:
+    SQLite locks no rows), the device, the registration (already there)."""
     assert (await phone.register()).status_code == 201
     with statements(database) as sent:
         response = await phone.register()
     assert response.status_code == 200
-    expected = 6 if database.url.get_backend_name() == "postgresql" else 5
-    assert len(sent) == expected, "\\n\\n".join(sent)
+    expected = 4 if database.url.get_backend_name() == "postgresql" else 3
+    assert len(sent) == expected, "\n\n".join(sent)
+
+
+async def test_updatable_statements(phone: Phone, database: Database) -> None:
+    """The device's changed passes and the change clock's value: one statement."""
+    await phone.register()
+    with statements(database) as sent:
+        response = await phone.updated()
+    assert response.status_code == 200
+    assert len(sent) == 1, "\n\n".join(sent)
