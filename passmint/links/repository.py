@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, type_coerce, update
+from sqlalchemy import ColumnElement, Select, and_, case, or_, select, type_coerce, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -21,11 +21,11 @@ from passmint.models import (
     DynamicLink,
     Journey,
     JourneyPass,
-    Location,
     Pass,
     Project,
     Template,
 )
+from passmint.wallets.repository import chosen, place_versions, signing_certificate
 
 
 async def add_unless_taken(session: AsyncSession, link: AdaptiveLink) -> AdaptiveLink | None:
@@ -72,7 +72,7 @@ async def by_public_ids(session: AsyncSession, public_ids: Sequence[str], device
         .outerjoin(Pass, Pass.id == pass_id)
         .outerjoin(JourneyPass, JourneyPass.pass_id == Pass.id)
         .outerjoin(Journey, Journey.id == JourneyPass.journey_id)
-        .outerjoin(Certificate, _signing_certificate())
+        .outerjoin(Certificate, signing_certificate(AdaptiveLink.account_id))
         .outerjoin(GoogleCertificate, _google_credential())
         .where(
             AdaptiveLink.public_id == public_ids[0]
@@ -108,44 +108,20 @@ def _half(device: str) -> tuple[Any, Any]:
     )
 
 
-def _stamp_columns(template_id: Any) -> list[Any]:
-    """The versions of the pass's signing certificate (the project's own, else the account's default
-    Apple one) and of its Google credential (likewise), of its places (count and newest id: places are
-    only ever added or deleted, and ids are never reused, so the two name the set; the pass's own, else
-    its template's). The project's Smart Tap merchants, which Google passes show, need no version of their
-    own: adding or deleting one marks its project's Google templates changed (``nfc.service``)."""
-    near = or_(Location.pass_id == Pass.id, Location.template_id == template_id)
-    return [
-        Certificate.id, Certificate.updated_at, GoogleCertificate.id, GoogleCertificate.updated_at,
-        select(func.count(Location.id)).where(near).correlate(Pass, AdaptiveLink).scalar_subquery(),
-        select(func.max(Location.id)).where(near).correlate(Pass, AdaptiveLink).scalar_subquery(),
-    ]  # fmt: skip
-
-
-def _signing_certificate() -> ColumnElement[bool]:
-    """The certificate ``certificates.service.project_signer`` signs the pass with (if stored)."""
-    default = and_(
-        Project.apple_certificate_id.is_(None),
-        Certificate.vendor == "Apple",
-        Certificate.is_default.is_(True),
-    )
-    return and_(
-        Certificate.account_id == AdaptiveLink.account_id,
-        or_(Certificate.id == Project.apple_certificate_id, default),
-    )
-
-
 def _google_credential() -> ColumnElement[bool]:
     """The credential ``certificates.google_accounts.project_google_account`` issues Google passes with."""
-    default = and_(
-        Project.google_certificate_id.is_(None),
-        GoogleCertificate.vendor == GOOGLE,
-        GoogleCertificate.is_default.is_(True),
-    )
-    return and_(
-        GoogleCertificate.account_id == AdaptiveLink.account_id,
-        or_(GoogleCertificate.id == Project.google_certificate_id, default),
-    )
+    return chosen(GoogleCertificate, GOOGLE, Project.google_certificate_id, AdaptiveLink.account_id)
+
+
+def _stamp_columns(template_id: Any) -> list[Any]:
+    """The versions of the pass's signing certificate and of its Google credential (each the project's
+    own, else the account's default) and of its places (``wallets.repository.place_versions``). The
+    project's Smart Tap merchants, which Google passes show, need no version of their own: adding or
+    deleting one marks its project's Google templates changed (``nfc.service``)."""
+    return [
+        Certificate.id, Certificate.updated_at, GoogleCertificate.id, GoogleCertificate.updated_at,
+        *place_versions(template_id, AdaptiveLink),
+    ]  # fmt: skip
 
 
 async def of_account(session: AsyncSession, account_id: int, public_id: str) -> AdaptiveLink | None:
