@@ -18,6 +18,7 @@ from passmint.certificates.endpoints import router as certificates_router
 from passmint.config import Settings, load_settings
 from passmint.db import BeforeCommit, Database
 from passmint.deps import check_api_revision
+from passmint.dispatch import PrefixDispatch
 from passmint.googleapi import planning as google_planning
 from passmint.googleapi import service as googleapi_service
 from passmint.googleapi import tasks as googleapi_tasks
@@ -152,14 +153,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.key_cache = KeyCache(settings.api_key_cache_seconds)
-    v1 = APIRouter(
-        prefix="/v1",
-        dependencies=[Depends(check_api_revision)],
-        responses=http_errors.documented(400, 401, 404),
-    )
-    for router in V1_ROUTERS:
-        v1.include_router(router)
-    app.include_router(v1)
+    for router in V1_ROUTERS:  # each its own entry, so PrefixDispatch skips those a path cannot be under
+        app.include_router(
+            router,
+            prefix="/v1",
+            dependencies=[Depends(check_api_revision)],
+            responses=http_errors.documented(400, 401, 404),
+        )
     # the reference's /templates examples leave out /v1
     app.include_router(templates.documents, responses=http_errors.documented(400, 401, 404))
     app.include_router(apple_web_service)
@@ -168,6 +168,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(images_router)
     http_errors.install(app)
     openapi.install(app)
+    PrefixDispatch.install(app.router)
     app.add_middleware(Authenticate)  # the last added runs first: RequestLog, BodyLimit, Authenticate
     app.add_middleware(BodyLimit, limit_for=body_limits(settings))
     app.add_middleware(RequestLog)
