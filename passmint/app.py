@@ -17,7 +17,7 @@ from passmint.callbacks.endpoints import router as callbacks_router
 from passmint.certificates.endpoints import router as certificates_router
 from passmint.config import Settings, load_settings
 from passmint.db import BeforeCommit, Database
-from passmint.deps import check_api_revision
+from passmint.deps import check_api_request
 from passmint.dispatch import PrefixDispatch
 from passmint.googleapi import planning as google_planning
 from passmint.googleapi import service as googleapi_service
@@ -149,7 +149,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
-        dependencies=[Depends(refuse_unstorable_parameters)],
     )
     app.state.settings = settings
     app.state.key_cache = KeyCache(settings.api_key_cache_seconds)
@@ -157,15 +156,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(
             router,
             prefix="/v1",
-            dependencies=[Depends(check_api_revision)],
+            dependencies=[Depends(check_api_request)],  # the parameters' check and Api-Revision's, in one
             responses=http_errors.documented(400, 401, 404),
         )
     # the reference's /templates examples leave out /v1
-    app.include_router(templates.documents, responses=http_errors.documented(400, 401, 404))
-    app.include_router(apple_web_service)
-    app.include_router(google_callbacks)
-    app.include_router(registrations_v2)
-    app.include_router(images_router)
+    checked = [Depends(refuse_unstorable_parameters)]  # every route's parameters, as check_api_request does
+    app.include_router(
+        templates.documents, dependencies=checked, responses=http_errors.documented(400, 401, 404)
+    )
+    for router in (apple_web_service, google_callbacks, registrations_v2, images_router):
+        app.include_router(router, dependencies=checked)
     http_errors.install(app)
     openapi.install(app)
     PrefixDispatch.install(app.router)
