@@ -152,8 +152,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.key_cache = KeyCache(settings.api_key_cache_seconds)
-    for router in V1_ROUTERS:  # each its own entry, so PrefixDispatch skips those a path cannot be under
-        app.include_router(
+    routes = PrefixDispatch.install(app.router)  # a request meets only the routes under its path
+    for router in V1_ROUTERS:
+        routes.include_router(
             router,
             prefix="/v1",
             dependencies=[Depends(check_api_request)],  # the parameters' check and Api-Revision's, in one
@@ -161,14 +162,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     # the reference's /templates examples leave out /v1
     checked = [Depends(refuse_unstorable_parameters)]  # every route's parameters, as check_api_request does
-    app.include_router(
+    routes.include_router(
         templates.documents, dependencies=checked, responses=http_errors.documented(400, 401, 404)
     )
     for router in (apple_web_service, google_callbacks, registrations_v2, images_router):
-        app.include_router(router, dependencies=checked)
+        routes.include_router(router, dependencies=checked)
     http_errors.install(app)
     openapi.install(app)
-    PrefixDispatch.install(app.router)
     app.add_middleware(Authenticate)  # the last added runs first: RequestLog, BodyLimit, Authenticate
     app.add_middleware(BodyLimit, limit_for=body_limits(settings))
     app.add_middleware(RequestLog)

@@ -1,23 +1,24 @@
 """Route lookup that does not grow with the number of routes: a request is matched only against the
-top-level routes whose literal path prefix it starts with.
+routes whose literal path prefix its path starts with.
 
 FastAPI matches a request by walking every top-level route, every included router and every route in
 it, in order, and walks the chosen router once more to handle it. ``PrefixDispatch`` sits where the
-app's router starts (``Router.middleware_stack``, the hook Starlette gives a router for middleware)
-and hands an HTTP request to a router holding only the candidates: the entries of ``app.router.routes``
-(a route, or a router included with ``include_router``) whose every path begins with segments the
-request's path also begins with. The order is kept, and a route outside the candidates cannot match
-the path, so the first full match, the first partial match (a 405), the trailing-slash redirect and the
-404 are those the whole table would give. ``app.router`` keeps the whole table for everything else
-(the OpenAPI document, ``url_path_for``, the ``Allow`` header of a 405).
+app's router starts (``Router.middleware_stack``, the hook Starlette gives a router for middleware) and
+hands an HTTP request to a router holding only the candidates: the routes whose every path begins with
+segments the request's path also begins with. A router included through ``PrefixDispatch.include_router``
+is included there again holding only its candidate routes, with the same options; any other entry is
+kept whole. The order is kept and a route left out cannot match the path, so the first full match, the
+first partial match (a 405), the trailing-slash redirect and the 404 are those the whole table gives.
+``app.router`` keeps the whole table for everything else (the OpenAPI document, ``url_path_for``, the
+``Allow`` header of a 405).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from fastapi.routing import APIRouter, iter_route_contexts
+from fastapi.routing import APIRoute, APIRouter, iter_route_contexts
 from starlette._utils import get_route_path
 from starlette.routing import BaseRoute
 from starlette.types import Receive, Scope, Send
@@ -39,53 +40,72 @@ def literal_segments(path: str | None) -> Segments:
     return tuple(pieces)
 
 
-def entry_segments(entry: BaseRoute) -> Segments:
-    """The segments every path of ``entry`` (a route, or an included router and all it holds) starts with."""
-    common: Segments | None = None
-    for context in iter_route_contexts([entry]):
-        segments = literal_segments(context.path)
-        if common is None:
-            common = segments
-            continue
+def _common(paths: list[Segments]) -> Segments:
+    common = paths[0] if paths else ()
+    for segments in paths[1:]:
         length = 0
         while length < min(len(common), len(segments)) and common[length] == segments[length]:
             length += 1
         common = common[:length]
-    return common or ()
+    return common
+
+
+@dataclass(frozen=True)
+class _Inclusion:
+    """A router included with ``include_router(router, **options)``, and its entry in the app's routes."""
+
+    entry: BaseRoute
+    router: APIRouter
+    options: dict[str, Any]
 
 
 @dataclass
 class _Node:
-    """The routers a path reaching this node of the segment tree is matched against."""
+    """A node of the segment tree: the entries whose routes all start with its segments."""
 
     children: dict[str, _Node] = field(default_factory=dict)
     entries: list[int] = field(default_factory=list)
+    at: Segments = ()
     router: APIRouter | None = None
+    by_method: dict[str, APIRouter] = field(default_factory=dict)
 
 
 class PrefixDispatch:
-    """The ASGI entry of ``router`` (install with ``PrefixDispatch.install``): an HTTP request goes to a
-    router holding only ``router``'s top-level entries that can match its path; any other scope
-    (lifespan) to ``router`` itself. The tree is built on the first request and again whenever the
-    number of top-level entries changes (a route added after the app was made, as tests do)."""
+    """The ASGI entry of ``router`` (see ``install``): an HTTP request goes to a router holding only the
+    routes of ``router`` that can match its path; any other scope (lifespan) to ``router`` itself. The
+    tree is built on the first request and again whenever the number of top-level entries changes (a
+    route added after the app was made, as tests do)."""
 
     def __init__(self, router: APIRouter) -> None:
         self.router = router
+        self._inclusions: dict[int, _Inclusion] = {}
         self._root = _Node()
+        self._paths: list[list[Segments]] = []
         self._built_for = -1
 
     @classmethod
-    def install(cls, router: APIRouter) -> None:
-        router.middleware_stack = cls(router)
+    def install(cls, router: APIRouter) -> PrefixDispatch:
+        dispatch = cls(router)
+        router.middleware_stack = dispatch
+        return dispatch
+
+    def include_router(self, router: APIRouter, **options: Any) -> None:
+        """``self.router.include_router(router, **options)``; a router holding only routes (no included
+        routers of its own) is then included in each lookup router with only the routes that fit."""
+        self.router.include_router(router, **options)
+        entry = self.router.routes[-1]
+        self._inclusions[id(entry)] = _Inclusion(entry, router, options)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.router.app(scope, receive, send)
         scope.setdefault("router", self.router)
-        await self.router_for(get_route_path(scope)).app(scope, receive, send)
+        await self.router_for(get_route_path(scope), scope["method"]).app(scope, receive, send)
 
-    def router_for(self, path: str) -> APIRouter:
-        """The router holding the top-level entries that can match ``path``, in their order."""
+    def router_for(self, path: str, method: str | None = None) -> APIRouter:
+        """The router holding the routes that can match ``path``, in their order; with a ``method``, the
+        routes among them that take it, handing a request none of them serves (a 405, a redirect or a
+        404) to the former."""
         if self._built_for != len(self.router.routes):
             self._build()
         node = self._root
@@ -95,26 +115,93 @@ class PrefixDispatch:
                 break
             node = child
         assert node.router is not None
-        return node.router
+        if method is None:
+            return node.router
+        router = node.by_method.get(method)
+        if router is None:
+            router = node.by_method[method] = self._lookup_router(node.at, node.entries, method, node.router)
+        return router
+
+    def _inclusion(self, entry: BaseRoute) -> _Inclusion | None:
+        """How ``entry`` was included, when through ``include_router`` and its router holds only routes
+        (whose paths then line up with ``iter_route_contexts``)."""
+        inclusion = self._inclusions.get(id(entry))
+        if inclusion is None or inclusion.entry is not entry:
+            return None
+        return inclusion if all(isinstance(route, APIRoute) for route in inclusion.router.routes) else None
 
     def _build(self) -> None:
         routes = self.router.routes
         root = _Node()
-        for index, entry in enumerate(routes):
+        self._paths = [
+            [literal_segments(context.path) for context in iter_route_contexts([entry])] for entry in routes
+        ]
+        for index, paths in enumerate(self._paths):
             node = root
-            for segment in entry_segments(entry):
+            for segment in _common(paths):
                 node = node.children.setdefault(segment, _Node())
             node.entries.append(index)
-        self._give_routers(root, [], routes)
+            for segments in paths:  # a node for every route's own segments, where its router is cut
+                node = root
+                for segment in segments:
+                    node = node.children.setdefault(segment, _Node())
+        self._give_routers(root, (), [], routes)
         self._root, self._built_for = root, len(routes)
 
-    def _give_routers(self, node: _Node, inherited: list[int], routes: Sequence[BaseRoute]) -> None:
-        entries = sorted([*inherited, *node.entries])
-        node.router = APIRouter(
-            routes=[routes[index] for index in entries],
-            redirect_slashes=self.router.redirect_slashes,
-            default=self.router.default,
+    def _give_routers(self, node: _Node, at: Segments, inherited: list[int], routes: list[BaseRoute]) -> None:
+        node.entries = sorted([*inherited, *node.entries])
+        node.at = at
+        node.router = self._lookup_router(at, node.entries)
+        entries = node.entries
+        for segment, child in node.children.items():
+            self._give_routers(child, (*at, segment), entries, routes)
+
+    def _lookup_router(
+        self, at: Segments, entries: list[int], method: str | None = None, otherwise: APIRouter | None = None
+    ) -> APIRouter:
+        """A router with ``self.router``'s options over ``entries``, each included router cut to the
+        routes whose segments lead to ``at`` (and that take ``method``, when given; a request none of
+        them matches goes on to ``otherwise``)."""
+        top = self.router
+        lookup = APIRouter(
+            redirect_slashes=top.redirect_slashes and otherwise is None,
+            default=top.default if otherwise is None else otherwise.app,
+            dependency_overrides_provider=top.dependency_overrides_provider,
+            dependencies=top.dependencies,
+            tags=top.tags,
+            responses=top.responses,
+            callbacks=top.callbacks,
+            deprecated=top.deprecated,
+            include_in_schema=top.include_in_schema,
+            default_response_class=top.default_response_class,
+            generate_unique_id_function=top.generate_unique_id_function,
+            strict_content_type=top.strict_content_type,
+            form_limits=top.form_limits,
         )
-        node.router.form_limits = self.router.form_limits
-        for child in node.children.values():
-            self._give_routers(child, entries, routes)
+        for index in entries:
+            entry = self.router.routes[index]
+            inclusion = self._inclusion(entry)
+            if inclusion is None:
+                if _takes(entry, method):
+                    lookup.routes.append(entry)
+                continue
+            fitting = [
+                route
+                for route, segments in zip(inclusion.router.routes, self._paths[index], strict=True)
+                if at[: len(segments)] == segments and _takes(route, method)
+            ]
+            if fitting:
+                part = APIRouter(
+                    routes=fitting,
+                    form_limits=inclusion.router.form_limits,
+                    max_body_size=inclusion.router.max_body_size,
+                )
+                lookup.include_router(part, **inclusion.options)
+        return lookup
+
+
+def _takes(route: BaseRoute, method: str | None) -> bool:
+    """Whether ``route`` may serve ``method`` (any route may when no method is given, and a route that
+    names no methods, a mount or an included router, takes them all)."""
+    methods = getattr(route, "methods", None)
+    return method is None or methods is None or method in methods
