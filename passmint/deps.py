@@ -11,7 +11,6 @@ import httpx
 from fastapi import Depends, Header, Query, Request
 from fastapi.security import HTTPBasic
 from sqlalchemy.ext.asyncio import AsyncSession
-from starlette.requests import HTTPConnection
 
 from passmint.accounts import service as account_service
 from passmint.accounts.cache import KeyCache
@@ -96,36 +95,27 @@ basic_auth = HTTPBasic(
 )
 
 
-class _DocumentedBasic(HTTPBasic):
-    """``basic_auth`` as the OpenAPI document shows it, reading nothing: by the time a route's
-    dependencies are solved, ``middleware.Authenticate`` has checked the credentials (or
-    ``current_account`` checks them with ``basic_auth``)."""
+class _AccountScheme(HTTPBasic):
+    """The calling account, as a dependency that is also the API's documented security scheme (HTTP
+    Basic): one dependency to solve per request where a separate scheme dependency would add another."""
 
-    async def __call__(self, request: HTTPConnection) -> None:
-        return None
+    async def __call__(self, request: Request, session: SessionDep) -> Account:  # type: ignore[override]
+        """The account whose key and secret came in ``Authorization: Basic``, as an object of ``session``.
+
+        ``middleware.Authenticate`` has usually checked them already, before the body was read, and left
+        the account in the request's state; otherwise they are checked here, the same way.
+        """
+        checked = getattr(request.state, "account", None)
+        account = checked if isinstance(checked, Account) else await authenticate_request(request)
+        return await account_service.in_session(session, account)
 
 
-documented_basic_auth = _DocumentedBasic(
-    scheme_name="HTTPBasic",
+current_account = _AccountScheme(
+    scheme_name="HTTPBasic",  # the name FastAPI gives ``basic_auth``'s scheme in the OpenAPI document
     auto_error=False,
     realm=basic_auth.realm,
     description=basic_auth.model.description,
 )
-
-
-async def current_account(
-    request: Request,
-    session: SessionDep,
-    _credentials: Annotated[None, Depends(documented_basic_auth)],  # documents the scheme
-) -> Account:
-    """The account whose key and secret came in ``Authorization: Basic``, as an object of ``session``.
-
-    ``middleware.Authenticate`` has usually checked them already, before the body was read, and left
-    the account in the request's state; otherwise they are checked here, the same way.
-    """
-    checked = getattr(request.state, "account", None)
-    account = checked if isinstance(checked, Account) else await authenticate_request(request)
-    return await account_service.in_session(session, account)
 
 
 async def authenticate_request(request: Request) -> Account:

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import iter_route_contexts
 
-from passmint.deps import check_api_request, documented_basic_auth
+from passmint.deps import check_api_request
 
 
 def solved(dependant: Dependant) -> Iterator[str]:
@@ -44,13 +44,8 @@ def test_getting_a_pass_solves_only_what_does_work(app: FastAPI) -> None:
     assert list(solved(dependant)) == [
         "check_api_request",
         "pass_at",  # reads its slot itself, no Ref dependency under it
-        "current_account",
+        "_AccountScheme",  # the account, and the documented security scheme
         "get_session",
-        "_DocumentedBasic",
         "get_session",  # the same one, from the cache
         "_settings",
     ]
-
-
-async def test_the_documented_scheme_reads_nothing() -> None:
-    assert await documented_basic_auth(None) is None  # type: ignore[arg-type]
