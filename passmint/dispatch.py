@@ -24,6 +24,9 @@ from starlette.routing import BaseRoute
 from starlette.types import Receive, Scope, Send
 
 Segments = tuple[str, ...]
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+"""The methods a router of their own is made for (on first use): any other method a client sends is
+looked up among all the path's routes, so what clients send cannot grow the lookup's memory."""
 
 
 def literal_segments(path: str | None) -> Segments:
@@ -115,7 +118,7 @@ class PrefixDispatch:
                 break
             node = child
         assert node.router is not None
-        if method is None:
+        if method is None or method not in METHODS:  # a method no route names: the 405 or the 404
             return node.router
         router = node.by_method.get(method)
         if router is None:

@@ -106,3 +106,11 @@ async def test_a_trailing_slash_redirects_as_before(api: httpx.AsyncClient) -> N
     response = await api.get("/v1/project/")
     assert response.status_code == 307
     assert response.headers["location"].endswith("/v1/project")
+
+
+async def test_an_unknown_method_is_a_405_and_makes_no_router(app: FastAPI, api: httpx.AsyncClient) -> None:
+    dispatch = dispatch_of(app)
+    response = await api.request("BREW", "/v1/project")
+    assert response.status_code == 405
+    assert response.headers["Allow"] == "GET, POST"
+    assert "BREW" not in dispatch._root.children["v1"].children["project"].by_method
