@@ -88,6 +88,10 @@ class PrefixDispatch:
 
     @classmethod
     def install(cls, router: APIRouter) -> PrefixDispatch:
+        """Make a new ``PrefixDispatch`` the entry of ``router``, which must have no middleware of its own
+        (``Router(middleware=...)``, ``max_body_size``): they would be left out."""
+        if router.middleware_stack != router.app:
+            raise ValueError("the router has middleware of its own, which PrefixDispatch would skip")
         dispatch = cls(router)
         router.middleware_stack = dispatch
         return dispatch

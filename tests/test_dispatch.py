@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 
 import httpx
 import pytest
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.routing import iter_route_contexts
 from starlette.routing import BaseRoute, Match
 
@@ -114,3 +114,8 @@ async def test_an_unknown_method_is_a_405_and_makes_no_router(app: FastAPI, api:
     assert response.status_code == 405
     assert response.headers["Allow"] == "GET, POST"
     assert "BREW" not in dispatch._root.children["v1"].children["project"].by_method
+
+
+def test_a_router_with_middleware_of_its_own_is_refused() -> None:
+    with pytest.raises(ValueError, match="middleware of its own"):
+        PrefixDispatch.install(APIRouter(max_body_size=10))
