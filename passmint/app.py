@@ -17,7 +17,8 @@ from passmint.callbacks.endpoints import router as callbacks_router
 from passmint.certificates.endpoints import router as certificates_router
 from passmint.config import Settings, load_settings
 from passmint.db import BeforeCommit, Database
-from passmint.deps import check_api_revision
+from passmint.deps import check_api_request
+from passmint.dispatch import PrefixDispatch
 from passmint.googleapi import planning as google_planning
 from passmint.googleapi import service as googleapi_service
 from passmint.googleapi import tasks as googleapi_tasks
@@ -148,24 +149,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
-        dependencies=[Depends(refuse_unstorable_parameters)],
     )
     app.state.settings = settings
     app.state.key_cache = KeyCache(settings.api_key_cache_seconds)
-    v1 = APIRouter(
-        prefix="/v1",
-        dependencies=[Depends(check_api_revision)],
-        responses=http_errors.documented(400, 401, 404),
-    )
+    routes = PrefixDispatch.install(app.router)  # a request meets only the routes under its path
     for router in V1_ROUTERS:
-        v1.include_router(router)
-    app.include_router(v1)
+        routes.include_router(
+            router,
+            prefix="/v1",
+            dependencies=[Depends(check_api_request)],  # the parameters' check and Api-Revision's, in one
+            responses=http_errors.documented(400, 401, 404),
+        )
     # the reference's /templates examples leave out /v1
-    app.include_router(templates.documents, responses=http_errors.documented(400, 401, 404))
-    app.include_router(apple_web_service)
-    app.include_router(google_callbacks)
-    app.include_router(registrations_v2)
-    app.include_router(images_router)
+    checked = [Depends(refuse_unstorable_parameters)]  # every route's parameters, as check_api_request does
+    routes.include_router(
+        templates.documents, dependencies=checked, responses=http_errors.documented(400, 401, 404)
+    )
+    for router in (apple_web_service, google_callbacks, registrations_v2, images_router):
+        routes.include_router(router, dependencies=checked)
     http_errors.install(app)
     openapi.install(app)
     app.add_middleware(Authenticate)  # the last added runs first: RequestLog, BodyLimit, Authenticate

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import httpx
 from fastapi import Depends, Header, Query, Request
-from fastapi.security import HTTPBasic, HTTPBasicCredentials
+from fastapi.security import HTTPBasic
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.accounts import service as account_service
@@ -22,6 +22,7 @@ from passmint.images.sources import ImageSource
 from passmint.kit.ids import Id
 from passmint.kit.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Direction, PageRequest
 from passmint.models import Account
+from passmint.routing import refuse_unstorable_parameters
 
 API_REVISIONS = ("1.2",)
 
@@ -94,19 +95,27 @@ basic_auth = HTTPBasic(
 )
 
 
-async def current_account(
-    request: Request,
-    session: SessionDep,
-    _credentials: Annotated[HTTPBasicCredentials | None, Depends(basic_auth)],  # documents the scheme
-) -> Account:
-    """The account whose key and secret came in ``Authorization: Basic``, as an object of ``session``.
+class _AccountScheme(HTTPBasic):
+    """The calling account, as a dependency that is also the API's documented security scheme (HTTP
+    Basic): one dependency to solve per request where a separate scheme dependency would add another."""
 
-    ``middleware.Authenticate`` has usually checked them already, before the body was read, and left
-    the account in the request's state; otherwise they are checked here, the same way.
-    """
-    checked = getattr(request.state, "account", None)
-    account = checked if isinstance(checked, Account) else await authenticate_request(request)
-    return await account_service.in_session(session, account)
+    async def __call__(self, request: Request, session: SessionDep) -> Account:  # type: ignore[override]
+        """The account whose key and secret came in ``Authorization: Basic``, as an object of ``session``.
+
+        ``middleware.Authenticate`` has usually checked them already, before the body was read, and left
+        the account in the request's state; otherwise they are checked here, the same way.
+        """
+        checked = getattr(request.state, "account", None)
+        account = checked if isinstance(checked, Account) else await authenticate_request(request)
+        return await account_service.in_session(session, account)
+
+
+current_account = _AccountScheme(
+    scheme_name="HTTPBasic",  # the name FastAPI gives ``basic_auth``'s scheme in the OpenAPI document
+    auto_error=False,
+    realm=basic_auth.realm,
+    description=basic_auth.model.description,
+)
 
 
 async def authenticate_request(request: Request) -> Account:
@@ -134,22 +143,30 @@ def _missing_credentials() -> MissingCredentials:
 AccountDep = Annotated[Account, Depends(current_account)]
 
 
-async def check_api_revision(
-    api_revision: Annotated[
-        str | None,
-        Header(
-            alias="Api-Revision",
-            description="`1.2`; a request without it is read as 1.2.",
-            json_schema_extra={"enum": list(API_REVISIONS)},
-        ),
-    ] = None,
-) -> None:
+ApiRevisionHeader = Annotated[
+    str | None,
+    Header(
+        alias="Api-Revision",
+        description="`1.2`; a request without it is read as 1.2.",
+        json_schema_extra={"enum": list(API_REVISIONS)},
+    ),
+]
+
+
+async def check_api_revision(api_revision: ApiRevisionHeader = None) -> None:
     """Refuse an ``Api-Revision`` other than the one this API speaks; a missing header means 1.2."""
     if api_revision is not None and api_revision.strip() not in API_REVISIONS:
         raise UnsupportedApiRevision(
             f"Api-Revision '{api_revision}' is not supported; this server speaks {', '.join(API_REVISIONS)}",
             details=[{"field": "Api-Revision", "location": "header", "message": "supported: 1.2"}],
         )
+
+
+async def check_api_request(request: Request, api_revision: ApiRevisionHeader = None) -> None:
+    """What every ``/v1`` request is checked for, in one dependency (each costs a solve per request): its
+    path and query parameters (``routing.refuse_unstorable_parameters``), then its ``Api-Revision``."""
+    await refuse_unstorable_parameters(request)
+    await check_api_revision(api_revision)
 
 
 def _query_error(field: str, message: str) -> InvalidQuery:

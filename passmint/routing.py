@@ -43,18 +43,22 @@ register_url_convertor("ref", RefConvertor())
 REF_DESCRIPTION = "The numeric id, or `id/` followed by the external id you assigned (e.g. `id/summer-sale`)."
 
 
+def _slot(name: str) -> inspect.Parameter:
+    """Path slot ``name`` (``{name:ref}``) as a parameter, documented under that name; an id no stored
+    object can have (beyond ``kit.ids.MAX_ID``) is a 400 naming the slot."""
+    annotation = Annotated[
+        str, Path(description=REF_DESCRIPTION, pattern=f"^(?:{REF_PATTERN})$"), AfterValidator(checked_ref)
+    ]
+    return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation)
+
+
 def _ref(name: str) -> Any:
-    """A dependency reading path slot ``name`` into a ``Ref``, documented under that name; an id
-    no stored object can have (beyond ``kit.ids.MAX_ID``) is a 400 naming the slot."""
+    """A dependency reading path slot ``name`` into a ``Ref`` (see ``_slot``)."""
 
     async def resolve(**path: str) -> Ref:
         return Ref.parse(path[name])
 
-    annotation = Annotated[
-        str, Path(description=REF_DESCRIPTION, pattern=f"^(?:{REF_PATTERN})$"), AfterValidator(checked_ref)
-    ]
-    slot = inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation)
-    resolve.__signature__ = inspect.Signature([slot], return_annotation=Ref)  # type: ignore[attr-defined]
+    resolve.__signature__ = inspect.Signature([_slot(name)], return_annotation=Ref)  # type: ignore[attr-defined]
     return Depends(resolve)
 
 
@@ -71,9 +75,16 @@ PassRef = Annotated[Ref, _ref("passId")]
 PassExternalId = Annotated[str, Path(alias="passExternalId", max_length=255)]
 
 
-async def pass_at(ref: PassRef) -> PassLocator:
-    """``/pass/{id}`` or ``/pass/id/{externalId}``."""
+async def pass_at(**path: str) -> PassLocator:
+    """``/pass/{id}`` or ``/pass/id/{externalId}``: slot ``passId`` read here rather than by a ``PassRef``
+    dependency of its own, one dependency fewer to solve on every request to a pass."""
+    ref = Ref.parse(path["passId"])
     return PassLocator(pass_id=ref.id, external_id=ref.external_id)
+
+
+pass_at.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+    [_slot("passId")], return_annotation=PassLocator
+)
 
 
 async def pass_in_template(template: TemplateRef, external_id: PassExternalId) -> PassLocator:
