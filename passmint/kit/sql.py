@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, TextClause, inspect
+from sqlalchemy import ColumnElement, Table, TextClause, inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,8 +18,8 @@ Insert = postgresql.Insert | sqlite.Insert
 RowT = TypeVar("RowT")
 
 
-def insert_for(session: AsyncSession, model: type[Any]) -> Insert:
-    """An ``INSERT`` into ``model``'s table with ``on_conflict_do_nothing``/``_do_update`` available."""
+def insert_for(session: AsyncSession, model: type[Any] | Table) -> Insert:
+    """An ``INSERT`` into ``model``'s table (or a table) with ``on_conflict_do_nothing``/``_do_update`` available."""
     assert session.bind is not None
     if session.bind.dialect.name == "postgresql":
         return postgresql.insert(model)
