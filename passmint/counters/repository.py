@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Executable, case, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from passmint.kit.sql import insert_for
+from passmint.kit.sql import insert_for, table_of
 from passmint.models import DailyCount, Pass, Registration, Template, TemplateCount
 
 EVENTS = ("created", "installed", "uninstalled")
@@ -88,7 +88,7 @@ def _upsert(
     key = (session.bind.dialect.name, model.__tablename__)
     found = _UPSERTS.get(key)
     if found is None:
-        table = model.metadata.tables[model.__tablename__]
+        table = table_of(model)
         insert = insert_for(session, table)
         counted = [column for column in table.columns if column.name not in keys]
         set_ = {

@@ -38,7 +38,7 @@ async def after_change(session: AsyncSession, change: Change) -> None:
     for ticket_id, pass_ids in by_ticket.items():
         known = [pass_id for pass_id in pass_ids if google[pass_id]]
         if ticket_id is not None and len(known) < len(pass_ids):
-            await session.execute(ticket_repository.advance(ticket_id, len(pass_ids) - len(known)))
+            await ticket_repository.advance(session, ticket_id, len(pass_ids) - len(known))
         mode = await _mode(session, ticket_id)
         for batch in batches(known):
             await enqueue(session, SyncPasses.of(batch, mode, ticket_id))

@@ -4,13 +4,26 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import NamedTuple, TypeVar
+from datetime import datetime
+from typing import Any, NamedTuple, TypeVar
 
-from sqlalchemy import ColumnElement, Select, delete, exists, func, inspect, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    bindparam,
+    delete,
+    exists,
+    func,
+    inspect,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from passmint.kit.pagination import PageRequest, paginate
-from passmint.kit.sql import insert_for, insert_unless_taken
+from passmint.kit.sql import insert_for, insert_unless_taken, table_of
 from passmint.kit.time import utcnow
 from passmint.models import (
     DynamicLink,
@@ -101,6 +114,21 @@ async def get(session: AsyncSession, account_id: int, pass_id: int) -> Pass | No
     return await session.scalar(select(Pass).where(Pass.account_id == account_id, Pass.id == pass_id))
 
 
+_WITH_TEMPLATE = (
+    select(Pass, Template, Project)
+    .join(Template, Template.id == Pass.template_id)
+    .join(Project, Project.id == Template.project_id)
+    .where(Pass.account_id == bindparam("account_id"), Pass.id == bindparam("pass_id"))
+)
+"""A pass with its template and project. The statements of the hot paths are built once, with the
+values as parameters, so SQLAlchemy reuses their compiled form and cache key on every request."""
+_VIEWED = _WITH_TEMPLATE.add_columns(
+    select(func.count()).where(Registration.pass_id == Pass.id).scalar_subquery(),
+    exists().where(PassTag.pass_id == Pass.id),
+    exists().where(Location.pass_id == Pass.id),
+)
+
+
 class Viewed(NamedTuple):
     """A pass with its template (and the template's project) and what printing it needs to know."""
 
@@ -114,21 +142,7 @@ class Viewed(NamedTuple):
 async def viewed(session: AsyncSession, account_id: int, pass_id: int) -> Viewed | None:
     """The account's pass ``pass_id`` with its template, project, install count and whether it has
     tags and locations of its own, in one statement (tags and locations are read only if it has any)."""
-    row = (
-        await session.execute(
-            select(
-                Pass,
-                Template,
-                Project,
-                select(func.count()).where(Registration.pass_id == Pass.id).scalar_subquery(),
-                exists().where(PassTag.pass_id == Pass.id),
-                exists().where(Location.pass_id == Pass.id),
-            )
-            .join(Template, Template.id == Pass.template_id)
-            .join(Project, Project.id == Template.project_id)
-            .where(Pass.account_id == account_id, Pass.id == pass_id)
-        )
-    ).first()
+    row = (await session.execute(_VIEWED, {"account_id": account_id, "pass_id": pass_id})).first()
     if row is None:
         return None
     return Viewed(row[0], row[1], int(row[3] or 0), bool(row[4]), bool(row[5]))
@@ -187,15 +201,29 @@ async def with_template(
     session: AsyncSession, account_id: int, pass_id: int
 ) -> tuple[Pass, Template, Project] | None:
     """The account's pass ``pass_id`` with its template and the template's project, in one query."""
-    row = (
-        await session.execute(
-            select(Pass, Template, Project)
-            .join(Template, Template.id == Pass.template_id)
-            .join(Project, Project.id == Template.project_id)
-            .where(Pass.account_id == account_id, Pass.id == pass_id)
-        )
-    ).first()
+    row = (await session.execute(_WITH_TEMPLATE, {"account_id": account_id, "pass_id": pass_id})).first()
     return None if row is None else (row[0], row[1], row[2])
+
+
+async def rewrite(
+    session: AsyncSession, pass_: Pass, values: dict[str, Any], image_digests: dict[str, str], now: datetime
+) -> None:
+    """Store the pass's new values and images, changed at ``now`` (one Core update, compiled once; the
+    pass in the session shows them as stored)."""
+    changed = {"values": values, "image_digests": image_digests, "updated_at": now}
+    await session.execute(
+        _REWRITE, {"pass_id": pass_.id, **{f"new_{key}": value for key, value in changed.items()}}
+    )
+    for key, value in changed.items():
+        set_committed_value(pass_, key, value)
+
+
+_PASSES = table_of(Pass)
+_REWRITE = (
+    update(_PASSES)
+    .where(_PASSES.c.id == bindparam("pass_id"))
+    .values({key: bindparam(f"new_{key}") for key in ("values", "image_digests", "updated_at")})
+)
 
 
 async def vendors(session: AsyncSession, template_ids: set[int]) -> dict[int, str]:

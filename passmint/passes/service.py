@@ -232,9 +232,8 @@ async def update(
     # every image is fetched before the first write (see images/sources.py)
     ticket = await ticket_service.open_ticket(session, account, "pass.update", total=len(checked))
     for pass_, stored, fetched in checked:
-        pass_.image_digests = await fetched.store(session)
-        pass_.values = stored
-        _changed(session, pass_, ticket)
+        await repository.rewrite(session, pass_, stored, await fetched.store(session), utcnow())
+        changes.mark_passes(session, [pass_.id], ticket_id=ticket.id)
         await _lists_and_tags(session, account, pass_, body)
     return ticket
 
