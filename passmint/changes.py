@@ -17,8 +17,8 @@ a session whose transaction has no ``Publisher`` raises, so no change is ever ma
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import ColumnElement, bindparam, case, select, update
@@ -29,7 +29,7 @@ from passmint.kit.sql import table_of
 from passmint.models import ChangeClock, Pass, Template
 
 _PASSES, _TEMPLATES = "passmint.changed_passes", "passmint.changed_templates"
-_CREATED = "passmint.created_passes"
+_CREATED, _VENDORS = "passmint.created_passes", "passmint.changed_vendors"
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,8 @@ class Change:
     passes: dict[int, int | None]
     templates: frozenset[int]
     created: frozenset[int] = frozenset()
+    vendors: Mapping[int, str] = field(default_factory=dict)
+    """The vendor of those of the passes whose marker knew it (a planner need not look up the others')."""
 
     @property
     def to_deliver(self) -> dict[int, int | None]:
@@ -66,18 +68,29 @@ class Publisher:
     async def __call__(self, session: AsyncSession) -> None:
         passes, templates = session.info.pop(_PASSES, {}), session.info.pop(_TEMPLATES, set())
         created = frozenset(session.info.pop(_CREATED, ()))
+        vendors = session.info.pop(_VENDORS, {})
         if not passes and not templates:
             return
-        change = Change(passes, frozenset(templates), created)
+        change = Change(passes, frozenset(templates), created, vendors)
         for subscriber in self.subscribers:
             await subscriber(session, change)
         await _stamp(session, change)
 
 
-def mark_passes(session: AsyncSession, pass_ids: Iterable[int], *, ticket_id: int | None = None) -> None:
-    """These passes change in this transaction; ``ticket_id`` counts each as done once phones are told."""
+def mark_passes(
+    session: AsyncSession,
+    pass_ids: Iterable[int],
+    *,
+    ticket_id: int | None = None,
+    vendor: str | None = None,
+) -> None:
+    """These passes change in this transaction; ``ticket_id`` counts each as done once phones are told;
+    ``vendor``: their templates' vendor, when the caller knows it."""
+    pass_ids = list(pass_ids)
     marked: dict[int, int | None] = _published(session).setdefault(_PASSES, {})
     marked.update(dict.fromkeys(pass_ids, ticket_id))
+    if vendor is not None:
+        session.info.setdefault(_VENDORS, {}).update(dict.fromkeys(pass_ids, vendor))
 
 
 def mark_created(session: AsyncSession, pass_id: int) -> None:

@@ -67,12 +67,25 @@ async def paginate(
     sort_columns: Mapping[str, InstrumentedAttribute[Any]],
 ) -> tuple[Sequence[T], int]:
     """One page of ``statement``'s rows, sorted as asked (ties broken by ``id``), and the total count."""
+    total = await count(session, statement)
+    rows = await session.scalars(page_of(statement, request, sort_columns))
+    return rows.all(), total
+
+
+async def count(session: AsyncSession, statement: Select[Any]) -> int:
+    """How many rows ``statement`` selects."""
     total = await session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
+    return total or 0
+
+
+def page_of(
+    statement: Select[T], request: PageRequest, sort_columns: Mapping[str, InstrumentedAttribute[Any]]
+) -> Select[T]:
+    """``statement`` limited to the page asked for, sorted as asked (ties broken by ``id``)."""
     column = sort_columns[request.order]
     tie_breaker = sort_columns["id"]
     ordering = [column.asc(), tie_breaker.asc()]
     if request.direction is Direction.DESC:
         ordering = [column.desc(), tie_breaker.desc()]
     offset = min(request.start, MAX_ID)  # a page past every row that can exist is empty, not an error
-    rows = await session.scalars(statement.order_by(*ordering).offset(offset).limit(request.page_size))
-    return rows.all(), total or 0
+    return statement.order_by(*ordering).offset(offset).limit(request.page_size)

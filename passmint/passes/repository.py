@@ -22,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
-from passmint.kit.pagination import PageRequest, paginate
+from passmint.kit.pagination import PageRequest, count, page_of
 from passmint.kit.sql import insert_for, insert_unless_taken, table_of
 from passmint.kit.time import utcnow
 from passmint.models import (
@@ -69,13 +69,19 @@ async def page(
     template_id: int | None = None,
     status: InstallStatus | None = None,
     where: ColumnElement[bool] | None = None,
-) -> tuple[Sequence[Pass], int]:
+) -> tuple[Sequence[Pass], int, dict[int, str]]:
+    """One page of the account's passes, how many there are, and the vendor of each of their templates
+    (read with the page)."""
     statement = select(Pass).where(Pass.account_id == account_id)
     if where is not None:
         statement = statement.where(where)
     if template_id is not None:
         statement = statement.where(Pass.template_id == template_id)
-    return await paginate(session, _status_filter(statement, status), request, SORT_COLUMNS)
+    statement = _status_filter(statement, status)
+    total = await count(session, statement)
+    with_vendor = statement.add_columns(Template.vendor).join(Template, Template.id == Pass.template_id)
+    rows = (await session.execute(page_of(with_vendor, request, SORT_COLUMNS))).all()
+    return [row[0] for row in rows], total, {row[0].template_id: row[1] for row in rows}
 
 
 async def extent(
@@ -122,15 +128,20 @@ _WITH_TEMPLATE = (
 )
 """A pass with its template and project. The statements of the hot paths are built once, with the
 values as parameters, so SQLAlchemy reuses their compiled form and cache key on every request."""
-_VIEWED = _WITH_TEMPLATE.add_columns(
-    select(func.count()).where(Registration.pass_id == Pass.id).scalar_subquery(),
-    exists().where(PassTag.pass_id == Pass.id),
-    exists().where(Location.pass_id == Pass.id),
+_VIEWED = (
+    select(Pass, Template)
+    .join(Template, Template.id == Pass.template_id)
+    .where(Pass.account_id == bindparam("account_id"), Pass.id == bindparam("pass_id"))
+    .add_columns(
+        select(func.count()).where(Registration.pass_id == Pass.id).scalar_subquery(),
+        exists().where(PassTag.pass_id == Pass.id),
+        exists().where(Location.pass_id == Pass.id),
+    )
 )
 
 
 class Viewed(NamedTuple):
-    """A pass with its template (and the template's project) and what printing it needs to know."""
+    """A pass with its template and what printing it needs to know."""
 
     pass_: Pass
     template: Template
@@ -140,12 +151,12 @@ class Viewed(NamedTuple):
 
 
 async def viewed(session: AsyncSession, account_id: int, pass_id: int) -> Viewed | None:
-    """The account's pass ``pass_id`` with its template, project, install count and whether it has
+    """The account's pass ``pass_id`` with its template, its install count and whether it has
     tags and locations of its own, in one statement (tags and locations are read only if it has any)."""
     row = (await session.execute(_VIEWED, {"account_id": account_id, "pass_id": pass_id})).first()
     if row is None:
         return None
-    return Viewed(row[0], row[1], int(row[3] or 0), bool(row[4]), bool(row[5]))
+    return Viewed(row[0], row[1], int(row[2] or 0), bool(row[3]), bool(row[4]))
 
 
 async def by_external_id(
@@ -224,12 +235,6 @@ _REWRITE = (
     .where(_PASSES.c.id == bindparam("pass_id"))
     .values({key: bindparam(f"new_{key}") for key in ("values", "image_digests", "updated_at")})
 )
-
-
-async def vendors(session: AsyncSession, template_ids: set[int]) -> dict[int, str]:
-    """The vendor of each of these templates."""
-    rows = await session.execute(select(Template.id, Template.vendor).where(Template.id.in_(template_ids)))
-    return {template_id: vendor for template_id, vendor in rows}
 
 
 async def installs(session: AsyncSession, pass_id: int) -> int:

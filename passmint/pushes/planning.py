@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.changes import Change
+from passmint.designs import Vendor
 from passmint.jobs.queue import enqueue
 from passmint.pushes import repository
 from passmint.pushes.tasks import PlanTemplate, Send, batches
@@ -23,7 +24,8 @@ async def after_change(session: AsyncSession, change: Change) -> None:
     """Queue the pushes for these changed passes (each with the ticket counting it) and templates."""
     passes, held = change.to_deliver, set[int]()
     if passes:  # Google passes are googleapi.planning's (they have no devices to push)
-        pushable = await repository.pushable_passes(session, list(passes))
+        candidates = [pass_id for pass_id in passes if change.vendors.get(pass_id) != Vendor.GOOGLE]
+        pushable = await repository.pushable_passes(session, candidates) if candidates else {}
         passes = {pass_id: ticket_id for pass_id, ticket_id in passes.items() if pass_id in pushable}
         held = {pass_id for pass_id, is_held in pushable.items() if is_held}
     for template_id in sorted(change.templates):
