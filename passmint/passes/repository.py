@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
@@ -22,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
-from passmint.kit.pagination import PageRequest, count, page_of
+from passmint.kit.pagination import Direction, PageRequest, count, counting, page_of, window
 from passmint.kit.sql import insert_for, insert_unless_taken, table_of
 from passmint.kit.time import utcnow
 from passmint.models import (
@@ -72,16 +73,36 @@ async def page(
 ) -> tuple[Sequence[Pass], int, dict[int, str]]:
     """One page of the account's passes, how many there are, and the vendor of each of their templates
     (read with the page)."""
-    statement = select(Pass).where(Pass.account_id == account_id)
-    if where is not None:
-        statement = statement.where(where)
-    if template_id is not None:
-        statement = statement.where(Pass.template_id == template_id)
-    statement = _status_filter(statement, status)
-    total = await count(session, statement)
-    with_vendor = statement.add_columns(Template.vendor).join(Template, Template.id == Pass.template_id)
-    rows = (await session.execute(page_of(with_vendor, request, SORT_COLUMNS))).all()
+    if where is None:  # the common listings: their statements are built once per shape
+        counted, listed = _listing(status, template_id is not None, request.order, request.direction)
+        params = {"account_id": account_id, "template_id": template_id} | window(request)
+        total = int(await session.scalar(counted, params) or 0)
+        rows = (await session.execute(listed, params)).all()
+    else:
+        statement = _status_filter(select(Pass).where(Pass.account_id == account_id, where), status)
+        if template_id is not None:
+            statement = statement.where(Pass.template_id == template_id)
+        total = await count(session, statement)
+        rows = (await session.execute(page_of(_with_vendor(statement), request, SORT_COLUMNS))).all()
     return [row[0] for row in rows], total, {row[0].template_id: row[1] for row in rows}
+
+
+@functools.lru_cache(maxsize=128)
+def _listing(
+    status: InstallStatus | None, by_template: bool, order: str, direction: Direction
+) -> tuple[Select[int], Select[Pass, str]]:
+    """The count and the page (each pass with its template's vendor) of a listing of passes, with the
+    account, the template, the offset and the limit as parameters."""
+    statement = select(Pass).where(Pass.account_id == bindparam("account_id"))
+    if by_template:
+        statement = statement.where(Pass.template_id == bindparam("template_id"))
+    statement = _status_filter(statement, status)
+    shape = PageRequest(order=order, direction=direction)
+    return counting(statement), page_of(_with_vendor(statement), shape, SORT_COLUMNS, bound=True)
+
+
+def _with_vendor(statement: Select[Pass]) -> Select[Pass, str]:
+    return statement.add_columns(Template.vendor).join(Template, Template.id == Pass.template_id)
 
 
 async def extent(
