@@ -17,18 +17,19 @@ a session whose transaction has no ``Publisher`` raises, so no change is ever ma
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, select, update
+from sqlalchemy import ColumnElement, bindparam, case, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.db import BEFORE_COMMIT
+from passmint.kit.sql import table_of
 from passmint.models import ChangeClock, Pass, Template
 
 _PASSES, _TEMPLATES = "passmint.changed_passes", "passmint.changed_templates"
-_CREATED = "passmint.created_passes"
+_CREATED, _VENDORS = "passmint.created_passes", "passmint.changed_vendors"
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,8 @@ class Change:
     passes: dict[int, int | None]
     templates: frozenset[int]
     created: frozenset[int] = frozenset()
+    vendors: Mapping[int, str] = field(default_factory=dict)
+    """The vendor of those of the passes whose marker knew it (a planner need not look up the others')."""
 
     @property
     def to_deliver(self) -> dict[int, int | None]:
@@ -65,18 +68,29 @@ class Publisher:
     async def __call__(self, session: AsyncSession) -> None:
         passes, templates = session.info.pop(_PASSES, {}), session.info.pop(_TEMPLATES, set())
         created = frozenset(session.info.pop(_CREATED, ()))
+        vendors = session.info.pop(_VENDORS, {})
         if not passes and not templates:
             return
-        change = Change(passes, frozenset(templates), created)
+        change = Change(passes, frozenset(templates), created, vendors)
         for subscriber in self.subscribers:
             await subscriber(session, change)
         await _stamp(session, change)
 
 
-def mark_passes(session: AsyncSession, pass_ids: Iterable[int], *, ticket_id: int | None = None) -> None:
-    """These passes change in this transaction; ``ticket_id`` counts each as done once phones are told."""
+def mark_passes(
+    session: AsyncSession,
+    pass_ids: Iterable[int],
+    *,
+    ticket_id: int | None = None,
+    vendor: str | None = None,
+) -> None:
+    """These passes change in this transaction; ``ticket_id`` counts each as done once phones are told;
+    ``vendor``: their templates' vendor, when the caller knows it."""
+    pass_ids = list(pass_ids)
     marked: dict[int, int | None] = _published(session).setdefault(_PASSES, {})
     marked.update(dict.fromkeys(pass_ids, ticket_id))
+    if vendor is not None:
+        session.info.setdefault(_VENDORS, {}).update(dict.fromkeys(pass_ids, vendor))
 
 
 def mark_created(session: AsyncSession, pass_id: int) -> None:
@@ -105,16 +119,29 @@ async def now(session: AsyncSession) -> int:
     return int((await session.execute(select(ChangeClock.value).where(ChangeClock.id == 1))).scalar_one())
 
 
+_CLOCK = table_of(ChangeClock)
+_TICK = update(_CLOCK).where(_CLOCK.c.id == 1).values(value=_CLOCK.c.value + 1).returning(_CLOCK.c.value)
+_STAMPS = tuple(
+    (
+        key,
+        # updated_at as it is: the change itself set it
+        update(table)
+        .where(table.c.id.in_(bindparam("ids", expanding=True)))
+        .values(change_seq=bindparam("seq"), updated_at=table.c.updated_at),
+    )
+    for key, table in (("passes", table_of(Pass)), ("templates", table_of(Template)))
+)
+"""The tick and the stamps, built once, in Core: SQLAlchemy reuses their compiled form (an ORM update
+built per call costs a cache key and the ORM's bulk-update machinery on every change)."""
+
+
 async def _stamp(session: AsyncSession, change: Change) -> None:
     """Take the clock's next value (its row stays locked until the commit) and stamp the change with it."""
-    tick = update(ChangeClock).where(ChangeClock.id == 1).values(value=ChangeClock.value + 1)
-    value = (await session.execute(tick.returning(ChangeClock.value))).scalar_one()
-    for model, ids in ((Pass, list(change.passes)), (Template, list(change.templates))):
-        if ids:  # updated_at as it is: the change itself set it
-            stamp = (
-                update(model).where(model.id.in_(ids)).values(change_seq=value, updated_at=model.updated_at)
-            )
-            await session.execute(stamp, execution_options={"synchronize_session": False})
+    value = (await session.execute(_TICK)).scalar_one()
+    ids = {"passes": list(change.passes), "templates": list(change.templates)}
+    for key, stamp in _STAMPS:
+        if ids[key]:
+            await session.execute(stamp, {"ids": ids[key], "seq": value})
 
 
 def seq_of() -> ColumnElement[int]:

@@ -8,7 +8,9 @@ On SQLite, writing transactions of one process take turns through a ``WriteGate`
 write, in arrival order, instead of polling in SQLite's busy handler (where a writer can lose every
 turn until ``busy_timeout`` runs out). Transactions start at their first write (the sqlite3 module
 begins one only before INSERT, UPDATE or DELETE), so a transaction that read first never upgrades a
-stale snapshot. Across processes, ``busy_timeout`` still applies.
+stale snapshot. Once it writes, a transaction runs its statements and its commit without leaving the
+event loop's thread (``kit.sqlite_driver``), so the gate is held for the writer's own work only. Across
+processes, ``busy_timeout`` still applies (the wait happens in the connection's thread).
 
 A database is built with what every transaction must do just before it commits (``before_commit``):
 the effects of a change, such as numbering changed passes and queueing the pushes that announce them,
@@ -45,7 +47,9 @@ SQLITE_PRAGMAS = (
     "PRAGMA foreign_keys=ON",
     "PRAGMA synchronous=NORMAL",
 )
-_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+SQLITE_POOL = 32
+"""SQLite connections kept open (and as many more opened for a burst): one per transaction in flight."""
+_WRITES = sqlite_driver.WRITES
 _WROTE = "passmint.wrote"
 BEFORE_COMMIT = "passmint.before_commit"
 """``Session.info`` key: the hooks the session's transaction awaits before it commits."""
@@ -219,6 +223,8 @@ class Database:
         options: dict[str, Any] = {"pool_pre_ping": not self.is_sqlite}
         if not self.is_sqlite:
             options.update(pool_size=10, max_overflow=20)
+        else:  # each connection is a thread of aiosqlite's: keep enough not to open one per burst
+            options.update(pool_size=SQLITE_POOL, max_overflow=SQLITE_POOL)
         engine_url = self.url
         if engine_url.drivername == "sqlite+aiosqlite":  # one trip to aiosqlite's thread a statement
             engine_url = engine_url.set(drivername=f"sqlite+{sqlite_driver.DRIVER}")

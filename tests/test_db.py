@@ -10,6 +10,7 @@ import asyncio
 import base64
 import errno
 import sqlite3
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,7 @@ from passmint.accounts import service as account_service
 from passmint.app import BEFORE_COMMIT, create_app
 from passmint.config import Settings
 from passmint.db import (
+    BUSY_TIMEOUT,
     Database,
     DatabaseBusy,
     DatabaseFull,
@@ -145,6 +147,24 @@ class TestLockHeldByAnotherProcess:
 
 
 class TestWritersTakeTurns:
+    async def test_a_write_waits_for_another_process_without_holding_up_the_event_loop(
+        self, server: Server
+    ) -> None:
+        """A write that finds the lock held by another process waits in the connection's thread (SQLite's
+        busy handler), while the event loop serves on; it succeeds once the lock is free."""
+        other = sqlite3.connect(server.url.removeprefix("sqlite+aiosqlite:///"), isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")  # holds the write lock, as another process's writer would
+            write = asyncio.create_task(server.client.post("/v1/project", json=PROJECT))
+            started = time.monotonic()
+            await asyncio.sleep(0.2)  # the write waits; the loop runs (not held for busy_timeout's 10 s)
+            assert not write.done() and time.monotonic() - started < BUSY_TIMEOUT / 2
+            assert (await server.client.get("/v1/project")).status_code == 200
+            other.execute("ROLLBACK")
+            assert (await write).status_code == 200
+        finally:
+            other.close()
+
     """In one process, writers queue in the event loop: none waits in SQLite's busy handler."""
 
     async def test_many_writers_at_once_all_succeed_without_any_busy_wait(self, server: Server) -> None:
@@ -285,5 +305,34 @@ async def test_a_sqlite_statement_is_one_trip_to_the_connections_thread(
         rows = (await session.execute(text("SELECT 1 UNION ALL SELECT 2"))).scalars().all()
         assert rows == [1, 2] and len(trips) == 1
         changed = await session.execute(text("UPDATE change_clock SET value = value WHERE id = 1"))
-        assert changed.rowcount == 1 and len(trips) == 2  # type: ignore[attr-defined]
+        assert changed.rowcount == 1 and len(trips) == 1  # type: ignore[attr-defined]  # a write: no trip
         await session.rollback()
+
+
+async def test_a_writing_transaction_runs_without_a_trip_once_it_writes(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 13: a transaction's writes, its reads after them and its commit run in the event loop's thread,
+    without a hand-off to the connection's thread (nothing can make them wait once the write lock is held,
+    and a hand-off lets other requests run while every other writer waits for this one). Its reads before
+    its first write still go to the thread."""
+    if not database.is_sqlite:
+        pytest.skip("SQLite's driver")
+    trips: list[object] = []
+    execute = aiosqlite.Connection._execute
+
+    async def counted(self: aiosqlite.Connection, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        trips.append(fn)
+        return await execute(self, fn, *args, **kwargs)
+
+    async with database.transaction() as session:
+        await session.execute(text("SELECT 1"))  # the connection is checked out
+        monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+        before = (await session.execute(text("SELECT value FROM change_clock WHERE id = 1"))).scalar_one()
+        await session.execute(text("UPDATE change_clock SET value = value + 1 WHERE id = 1"))
+        after = (await session.execute(text("SELECT value FROM change_clock WHERE id = 1"))).scalar_one()
+        assert after == before + 1
+    assert len(trips) == 1  # the first read only: the update, the read after it and the commit made none
+    async with database.transaction() as session:
+        stored = (await session.execute(text("SELECT value FROM change_clock WHERE id = 1"))).scalar_one()
+    assert stored == after  # committed

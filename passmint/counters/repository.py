@@ -4,15 +4,15 @@ and registrations (what ``passmint stats rebuild`` writes, and what a deleted pa
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, delete, func, select
+from sqlalchemy import ColumnElement, Executable, case, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from passmint.kit.sql import insert_for
+from passmint.kit.sql import insert_for, table_of
 from passmint.models import DailyCount, Pass, Registration, Template, TemplateCount
 
 EVENTS = ("created", "installed", "uninstalled")
@@ -62,13 +62,8 @@ async def add_days(session: AsyncSession, days: dict[DayKey, list[int]]) -> None
         {"template_id": t, "day": d, "platform": p, **dict(zip(EVENTS, counts, strict=True))}
         for (t, d, p), counts in days.items()
     ]
-    for chunk in _chunks(rows):
-        insert = insert_for(session, DailyCount).values(chunk)
-        excluded = insert.excluded
-        set_ = {name: getattr(DailyCount, name) + getattr(excluded, name) for name in EVENTS}
-        await session.execute(
-            insert.on_conflict_do_update(index_elements=["template_id", "day", "platform"], set_=set_)
-        )
+    if rows:
+        await session.execute(_upsert(session, DailyCount, ("template_id", "day", "platform")), rows)
 
 
 async def add_states(session: AsyncSession, states: dict[int, list[int]], now: datetime) -> None:
@@ -76,16 +71,34 @@ async def add_states(session: AsyncSession, states: dict[int, list[int]], now: d
         {"template_id": t, "updated_at": now, **dict(zip(STATES, counts, strict=True))}
         for t, counts in states.items()
     ]
-    for chunk in _chunks(rows):
-        insert = insert_for(session, TemplateCount).values(chunk)
-        excluded = insert.excluded
-        set_ = {name: getattr(TemplateCount, name) + getattr(excluded, name) for name in STATES}
-        set_["updated_at"] = excluded.updated_at
-        await session.execute(insert.on_conflict_do_update(index_elements=["template_id"], set_=set_))
+    if rows:
+        await session.execute(_upsert(session, TemplateCount, ("template_id",)), rows)
 
 
-def _chunks(rows: Sequence[dict[str, object]], size: int = 500) -> Iterable[Sequence[dict[str, object]]]:
-    return (rows[start : start + size] for start in range(0, len(rows), size))
+_UPSERTS: dict[tuple[str, str], Executable] = {}
+
+
+def _upsert(
+    session: AsyncSession, model: type[DailyCount | TemplateCount], keys: tuple[str, ...]
+) -> Executable:
+    """``model``'s upsert that adds the counts of each parameter row to those stored (and sets
+    ``updated_at``), built once per dialect and run with the rows as parameters: a statement built per
+    call with ``.values(rows)`` missed SQLAlchemy's compiled cache and was compiled on every write."""
+    assert session.bind is not None
+    key = (session.bind.dialect.name, model.__tablename__)
+    found = _UPSERTS.get(key)
+    if found is None:
+        table = table_of(model)
+        insert = insert_for(session, table)
+        counted = [column for column in table.columns if column.name not in keys]
+        set_ = {
+            column.name: insert.excluded[column.name]
+            if column.name == "updated_at"
+            else column + insert.excluded[column.name]
+            for column in counted
+        }
+        found = _UPSERTS[key] = insert.on_conflict_do_update(index_elements=list(keys), set_=set_)
+    return found
 
 
 def utc_day(session: AsyncSession, column: Any) -> ColumnElement[date]:

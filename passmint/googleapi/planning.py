@@ -12,6 +12,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.changes import Change
+from passmint.designs import Vendor
 from passmint.googleapi import repository
 from passmint.googleapi.sync import Mode
 from passmint.googleapi.tasks import SyncPasses, SyncTemplate, batches
@@ -31,14 +32,17 @@ async def after_change(session: AsyncSession, change: Change) -> None:
     passes = change.to_deliver
     if not passes:
         return
-    google = await repository.google_passes(session, list(passes))
+    candidates = [
+        pass_id for pass_id in passes if change.vendors.get(pass_id, Vendor.GOOGLE) == Vendor.GOOGLE
+    ]
+    google = await repository.google_passes(session, candidates) if candidates else {}
     by_ticket: dict[int | None, list[int]] = {}
     for pass_id in google:
         by_ticket.setdefault(passes[pass_id], []).append(pass_id)
     for ticket_id, pass_ids in by_ticket.items():
         known = [pass_id for pass_id in pass_ids if google[pass_id]]
         if ticket_id is not None and len(known) < len(pass_ids):
-            await session.execute(ticket_repository.advance(ticket_id, len(pass_ids) - len(known)))
+            await ticket_repository.advance(session, ticket_id, len(pass_ids) - len(known))
         mode = await _mode(session, ticket_id)
         for batch in batches(known):
             await enqueue(session, SyncPasses.of(batch, mode, ticket_id))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, case, delete, exists, literal, or_, select, update
+from sqlalchemy import ColumnElement, bindparam, case, delete, exists, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.designs import Vendor
@@ -41,14 +41,19 @@ def _known() -> ColumnElement[bool]:
     return or_(inserted, saved)
 
 
+_GOOGLE_PASSES = (
+    select(Pass.id, _known())
+    .join(Template, Template.id == Pass.template_id)
+    .where(Pass.id.in_(bindparam("ids", expanding=True)), Template.vendor == Vendor.GOOGLE)
+)
+"""Built once, so SQLAlchemy reuses its compiled form and cache key (every change to a pass runs it)."""
+
+
 async def google_passes(session: AsyncSession, pass_ids: Sequence[int]) -> dict[int, bool]:
     """Which of these passes are Google passes: each one's id and whether Google knows its object."""
-    statement = (
-        select(Pass.id, _known())
-        .join(Template, Template.id == Pass.template_id)
-        .where(Pass.id.in_(pass_ids), Template.vendor == Vendor.GOOGLE)
-    )
-    return {pass_id: bool(known) for pass_id, known in await session.execute(statement)}
+    return {
+        pass_id: bool(known) for pass_id, known in await session.execute(_GOOGLE_PASSES, {"ids": pass_ids})
+    }
 
 
 async def is_google_template(session: AsyncSession, template_id: int) -> bool:

@@ -10,27 +10,44 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, TextClause, inspect
+from sqlalchemy import Column, ColumnElement, Executable, Table, TextClause, inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 Insert = postgresql.Insert | sqlite.Insert
 RowT = TypeVar("RowT")
 
 
-def insert_for(session: AsyncSession, model: type[Any]) -> Insert:
-    """An ``INSERT`` into ``model``'s table with ``on_conflict_do_nothing``/``_do_update`` available."""
+def insert_for(session: AsyncSession, model: type[Any] | Table) -> Insert:
+    """An ``INSERT`` into ``model``'s table (or into a table) with ``on_conflict_do_nothing`` and
+    ``on_conflict_do_update`` available."""
     assert session.bind is not None
     if session.bind.dialect.name == "postgresql":
         return postgresql.insert(model)
     return sqlite.insert(model)
 
 
+def table_of(model: type[Any]) -> Table:
+    """A mapped class's table, for Core statements built once (they skip the ORM's per-call work)."""
+    table: Table = model.__table__
+    return table
+
+
 def column_values(row: object) -> dict[str, Any]:
-    """The column values set on an unsaved ORM object (defaults are left to the insert)."""
-    mapper = inspect(type(row))
-    values = {attribute.key: getattr(row, attribute.key) for attribute in mapper.column_attrs}
-    return {key: value for key, value in values.items() if value is not None}
+    """The column values set on an unsaved ORM object (defaults are left to the insert), by column key."""
+    return {
+        column.key: value for key, column in _columns(type(row)) if (value := getattr(row, key)) is not None
+    }
+
+
+async def insert_row(session: AsyncSession, row: RowT) -> RowT:
+    """Insert the unsaved ``row`` (one ``INSERT ... RETURNING``) and answer it, stored and in the session."""
+    statement = _insert(session, type(row), None)
+    stored = await _inserted(session, row, statement)
+    assert stored is not None
+    return stored
 
 
 async def insert_unless_taken(
@@ -43,11 +60,52 @@ async def insert_unless_taken(
     """Insert the unsaved ``row`` and answer the stored row, or None (and nothing written) when a row
     with the same values in the ``unique`` columns exists: the database's unique constraint decides,
     so two requests racing for the same value cannot both win, and neither fails."""
-    statement = (
-        insert_for(session, type(row))
-        .values(column_values(row))
-        .on_conflict_do_nothing(index_elements=list(unique), index_where=where)
-        .returning(type(row))
-    )
-    stored: RowT | None = await session.scalar(statement)
-    return stored
+    if where is None:
+        statement = _insert(session, type(row), tuple(unique))
+    else:
+        statement = (
+            insert_for(session, table_of(type(row)))
+            .on_conflict_do_nothing(index_elements=list(unique), index_where=where)
+            .returning(*table_of(type(row)).columns)
+        )
+    return await _inserted(session, row, statement)
+
+
+_STATEMENTS: dict[tuple[str, type[Any], tuple[str, ...] | None], Executable] = {}
+_COLUMNS: dict[type[Any], list[tuple[str, Column[Any]]]] = {}
+
+
+def _columns(model: type[Any]) -> list[tuple[str, Column[Any]]]:
+    """Each column attribute of a mapped class, with its column."""
+    found = _COLUMNS.get(model)
+    if found is None:
+        found = _COLUMNS[model] = [(prop.key, prop.columns[0]) for prop in inspect(model).column_attrs]
+    return found
+
+
+def _insert(session: AsyncSession, model: type[Any], unique: tuple[str, ...] | None) -> Executable:
+    """``INSERT ... RETURNING`` every column of ``model``'s table (``ON CONFLICT (unique) DO NOTHING``
+    when given), in Core, built once per dialect and run with the row's values as parameters: SQLAlchemy
+    compiles it once, and the ORM's unit of work (a flush, or an ORM insert) is not paid on every row."""
+    assert session.bind is not None
+    key = (session.bind.dialect.name, model, unique)
+    found = _STATEMENTS.get(key)
+    if found is None:
+        insert = insert_for(session, table_of(model))
+        if unique is not None:
+            insert = insert.on_conflict_do_nothing(index_elements=list(unique))
+        found = _STATEMENTS[key] = insert.returning(*table_of(model).columns)
+    return found
+
+
+async def _inserted(session: AsyncSession, row: RowT, statement: Executable) -> RowT | None:
+    """Run an insert of the unsaved ``row`` returning its columns; the row, now stored, joins the
+    session as if loaded (or None when the insert wrote nothing)."""
+    stored = (await session.execute(statement, column_values(row))).first()
+    if stored is None:
+        return None
+    for key, column in _columns(type(row)):
+        set_committed_value(row, key, stored._mapping[column])
+    make_transient_to_detached(row)
+    session.add(row)
+    return row

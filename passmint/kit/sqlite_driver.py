@@ -5,6 +5,16 @@ calls for a statement (open a cursor, execute, fetch the rows, close), each a ha
 event loop and that thread. This dialect's cursor does all four in one call, so a statement costs one
 hand-off. Everything else (connections, transactions, errors, pooling) is SQLAlchemy's aiosqlite
 dialect as it is. Used for ``sqlite+aiosqlite`` URLs by ``passmint.db.Database``.
+
+A writing transaction makes no hand-off at all once it writes: its first write runs in the event loop's
+thread when SQLite's write lock is free (with ``busy_timeout`` 0 for that statement; when another
+process holds the lock, the write goes to the thread and waits there, in SQLite's busy handler), and its
+statements after that, and its commit, run there too: holding the write lock, nothing can make them wait
+(in WAL mode readers never block a writer, and a commit appends to the log). A hand-off would let the
+other requests in flight run their own work meanwhile, while every other writer of the process waits for
+this one at ``passmint.db.WriteGate``: the writes of a process would take turns at the pace of the
+whole event loop instead of the pace of their own work. A roll back or commit with no transaction open
+(the pool resets every connection it takes back) makes no hand-off either.
 """
 
 from __future__ import annotations
@@ -28,6 +38,8 @@ DRIVER = "passmint_aiosqlite"
 """The driver name of this dialect in a URL: ``sqlite+passmint_aiosqlite:///...``."""
 
 _Outcome = tuple[Any, list[Any], int, int | None]
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+"""How a statement that writes begins (the sqlite3 module begins a transaction before these only)."""
 
 
 def _run(connection: sqlite3.Connection, operation: str, parameters: Any, many: bool) -> _Outcome:
@@ -81,32 +93,89 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
 
     def execute(self, operation: Any, parameters: Any = None) -> Any:
         try:
-            return await_(self._trip(operation, parameters, many=False))
+            self._outcome(operation, parameters, many=False)
         except Exception as error:
             self._adapt_connection._handle_exception(error)
 
     def executemany(self, operation: Any, seq_of_parameters: Sequence[Any]) -> Any:
         try:
-            return await_(self._trip(operation, seq_of_parameters, many=True))
+            self._outcome(operation, seq_of_parameters, many=True)
         except Exception as error:
             self._adapt_connection._handle_exception(error)
 
-    async def _trip(self, operation: Any, parameters: Any, *, many: bool) -> None:
+    def _outcome(self, operation: Any, parameters: Any, *, many: bool) -> None:
+        connection = self._adapt_connection
+        assert isinstance(connection, OneTripConnection)
+        sqlite = self._connection._conn
+        outcome = None
+        if not connection._execute_mutex.locked():  # the thread has nothing of this connection's to do
+            if connection.writing and sqlite.in_transaction:
+                outcome = _run(sqlite, operation, parameters, many)
+            elif not sqlite.in_transaction and operation.lstrip()[:7].upper().startswith(WRITES):
+                outcome = connection.first_write(operation, parameters, many)
+        if outcome is None:
+            outcome = await_(self._trip(operation, parameters, many=many))
+        connection.writing = sqlite.in_transaction
+        self._description, rows, self._rowcount, self._lastrowid = outcome
+        self._rows = collections.deque(rows)
+
+    async def _trip(self, operation: Any, parameters: Any, *, many: bool) -> _Outcome:
         async with self._adapt_connection._execute_mutex:
             outcome: _Outcome = await self._connection._execute(
                 _run, self._connection._conn, operation, parameters, many
             )
-        self._description, rows, self._rowcount, self._lastrowid = outcome
-        self._rows = collections.deque(rows)
+        return outcome
 
 
 class OneTripConnection(AsyncAdapt_aiosqlite_connection):
-    __slots__ = ()
+    __slots__ = ("busy_timeout", "writing")
     _cursor_cls = OneTripCursor  # type: ignore[assignment]  # a subclass (mypy reads the base as invariant)
+
+    def __init__(self, dbapi: Any, connection: Any) -> None:
+        super().__init__(dbapi, connection)
+        self.writing = False
+        """A write of the open transaction succeeded: the connection holds SQLite's write lock."""
+        self.busy_timeout: int | None = None
+        """The connection's ``busy_timeout`` (ms), read at its first write."""
+
+    def first_write(self, operation: Any, parameters: Any, many: bool) -> _Outcome | None:
+        """A transaction's first write, run here if SQLite's write lock is free; None (nothing done) if
+        another process holds it: then the write waits in the connection's thread, in the busy handler."""
+        sqlite = self._connection._conn
+        if self.busy_timeout is None:
+            self.busy_timeout = int(sqlite.execute("PRAGMA busy_timeout").fetchone()[0])
+        sqlite.execute("PRAGMA busy_timeout = 0")
+        try:
+            return _run(sqlite, operation, parameters, many)
+        except sqlite3.OperationalError as error:
+            if getattr(error, "sqlite_errorcode", 0) & 0xFF != sqlite3.SQLITE_BUSY:
+                raise
+            sqlite.rollback()  # the implicit BEGIN: the write starts again in the thread
+            return None
+        finally:
+            sqlite.execute(f"PRAGMA busy_timeout = {self.busy_timeout}")
+
+    def rollback(self) -> None:
+        if self._connection._connection and self._connection._conn.in_transaction:
+            super().rollback()  # else nothing to roll back (the pool resets every connection it takes back)
+        self.writing = False
+
+    def commit(self) -> None:
+        sqlite = self._connection._conn if self._connection._connection else None
+        if sqlite is not None and sqlite.in_transaction:
+            if self.writing and not self._execute_mutex.locked():
+                try:
+                    sqlite.commit()  # see the module's docstring: a writer's commit waits for nothing
+                except Exception as error:
+                    self._handle_exception(error)
+            else:
+                super().commit()
+        self.writing = False
 
 
 class OneTripDBAPI(AsyncAdapt_aiosqlite_dbapi):
     def connect(self, *arg: Any, **kw: Any) -> OneTripConnection:
+        kw.setdefault("check_same_thread", False)  # a writing transaction's statements run in the loop
         adapted = super().connect(*arg, **kw)
         return OneTripConnection(self, adapted._connection)
 

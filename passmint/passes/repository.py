@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Sequence
-from typing import NamedTuple, TypeVar
+from datetime import datetime
+from typing import Any, NamedTuple, TypeVar
 
-from sqlalchemy import ColumnElement, Select, delete, exists, func, inspect, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    bindparam,
+    delete,
+    exists,
+    func,
+    inspect,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
-from passmint.kit.pagination import PageRequest, paginate
-from passmint.kit.sql import insert_for, insert_unless_taken
+from passmint.kit.pagination import Direction, PageRequest, count, counting, page_of, window
+from passmint.kit.sql import insert_for, insert_unless_taken, table_of
 from passmint.kit.time import utcnow
 from passmint.models import (
     DynamicLink,
@@ -56,13 +70,39 @@ async def page(
     template_id: int | None = None,
     status: InstallStatus | None = None,
     where: ColumnElement[bool] | None = None,
-) -> tuple[Sequence[Pass], int]:
-    statement = select(Pass).where(Pass.account_id == account_id)
-    if where is not None:
-        statement = statement.where(where)
-    if template_id is not None:
-        statement = statement.where(Pass.template_id == template_id)
-    return await paginate(session, _status_filter(statement, status), request, SORT_COLUMNS)
+) -> tuple[Sequence[Pass], int, dict[int, str]]:
+    """One page of the account's passes, how many there are, and the vendor of each of their templates
+    (read with the page)."""
+    if where is None:  # the common listings: their statements are built once per shape
+        counted, listed = _listing(status, template_id is not None, request.order, request.direction)
+        params = {"account_id": account_id, "template_id": template_id} | window(request)
+        total = int(await session.scalar(counted, params) or 0)
+        rows = (await session.execute(listed, params)).all()
+    else:
+        statement = _status_filter(select(Pass).where(Pass.account_id == account_id, where), status)
+        if template_id is not None:
+            statement = statement.where(Pass.template_id == template_id)
+        total = await count(session, statement)
+        rows = (await session.execute(page_of(_with_vendor(statement), request, SORT_COLUMNS))).all()
+    return [row[0] for row in rows], total, {row[0].template_id: row[1] for row in rows}
+
+
+@functools.lru_cache(maxsize=128)
+def _listing(
+    status: InstallStatus | None, by_template: bool, order: str, direction: Direction
+) -> tuple[Select[int], Select[Pass, str]]:
+    """The count and the page (each pass with its template's vendor) of a listing of passes, with the
+    account, the template, the offset and the limit as parameters."""
+    statement = select(Pass).where(Pass.account_id == bindparam("account_id"))
+    if by_template:
+        statement = statement.where(Pass.template_id == bindparam("template_id"))
+    statement = _status_filter(statement, status)
+    shape = PageRequest(order=order, direction=direction)
+    return counting(statement), page_of(_with_vendor(statement), shape, SORT_COLUMNS, bound=True)
+
+
+def _with_vendor(statement: Select[Pass]) -> Select[Pass, str]:
+    return statement.add_columns(Template.vendor).join(Template, Template.id == Pass.template_id)
 
 
 async def extent(
@@ -101,8 +141,28 @@ async def get(session: AsyncSession, account_id: int, pass_id: int) -> Pass | No
     return await session.scalar(select(Pass).where(Pass.account_id == account_id, Pass.id == pass_id))
 
 
+_WITH_TEMPLATE = (
+    select(Pass, Template, Project)
+    .join(Template, Template.id == Pass.template_id)
+    .join(Project, Project.id == Template.project_id)
+    .where(Pass.account_id == bindparam("account_id"), Pass.id == bindparam("pass_id"))
+)
+"""A pass with its template and project. The statements of the hot paths are built once, with the
+values as parameters, so SQLAlchemy reuses their compiled form and cache key on every request."""
+_VIEWED = (
+    select(Pass, Template)
+    .join(Template, Template.id == Pass.template_id)
+    .where(Pass.account_id == bindparam("account_id"), Pass.id == bindparam("pass_id"))
+    .add_columns(
+        select(func.count()).where(Registration.pass_id == Pass.id).scalar_subquery(),
+        exists().where(PassTag.pass_id == Pass.id),
+        exists().where(Location.pass_id == Pass.id),
+    )
+)
+
+
 class Viewed(NamedTuple):
-    """A pass with its template (and the template's project) and what printing it needs to know."""
+    """A pass with its template and what printing it needs to know."""
 
     pass_: Pass
     template: Template
@@ -112,26 +172,12 @@ class Viewed(NamedTuple):
 
 
 async def viewed(session: AsyncSession, account_id: int, pass_id: int) -> Viewed | None:
-    """The account's pass ``pass_id`` with its template, project, install count and whether it has
+    """The account's pass ``pass_id`` with its template, its install count and whether it has
     tags and locations of its own, in one statement (tags and locations are read only if it has any)."""
-    row = (
-        await session.execute(
-            select(
-                Pass,
-                Template,
-                Project,
-                select(func.count()).where(Registration.pass_id == Pass.id).scalar_subquery(),
-                exists().where(PassTag.pass_id == Pass.id),
-                exists().where(Location.pass_id == Pass.id),
-            )
-            .join(Template, Template.id == Pass.template_id)
-            .join(Project, Project.id == Template.project_id)
-            .where(Pass.account_id == account_id, Pass.id == pass_id)
-        )
-    ).first()
+    row = (await session.execute(_VIEWED, {"account_id": account_id, "pass_id": pass_id})).first()
     if row is None:
         return None
-    return Viewed(row[0], row[1], int(row[3] or 0), bool(row[4]), bool(row[5]))
+    return Viewed(row[0], row[1], int(row[2] or 0), bool(row[3]), bool(row[4]))
 
 
 async def by_external_id(
@@ -187,21 +233,29 @@ async def with_template(
     session: AsyncSession, account_id: int, pass_id: int
 ) -> tuple[Pass, Template, Project] | None:
     """The account's pass ``pass_id`` with its template and the template's project, in one query."""
-    row = (
-        await session.execute(
-            select(Pass, Template, Project)
-            .join(Template, Template.id == Pass.template_id)
-            .join(Project, Project.id == Template.project_id)
-            .where(Pass.account_id == account_id, Pass.id == pass_id)
-        )
-    ).first()
+    row = (await session.execute(_WITH_TEMPLATE, {"account_id": account_id, "pass_id": pass_id})).first()
     return None if row is None else (row[0], row[1], row[2])
 
 
-async def vendors(session: AsyncSession, template_ids: set[int]) -> dict[int, str]:
-    """The vendor of each of these templates."""
-    rows = await session.execute(select(Template.id, Template.vendor).where(Template.id.in_(template_ids)))
-    return {template_id: vendor for template_id, vendor in rows}
+async def rewrite(
+    session: AsyncSession, pass_: Pass, values: dict[str, Any], image_digests: dict[str, str], now: datetime
+) -> None:
+    """Store the pass's new values and images, changed at ``now`` (one Core update, compiled once; the
+    pass in the session shows them as stored)."""
+    changed = {"values": values, "image_digests": image_digests, "updated_at": now}
+    await session.execute(
+        _REWRITE, {"pass_id": pass_.id, **{f"new_{key}": value for key, value in changed.items()}}
+    )
+    for key, value in changed.items():
+        set_committed_value(pass_, key, value)
+
+
+_PASSES = table_of(Pass)
+_REWRITE = (
+    update(_PASSES)
+    .where(_PASSES.c.id == bindparam("pass_id"))
+    .values({key: bindparam(f"new_{key}") for key in ("values", "image_digests", "updated_at")})
+)
 
 
 async def installs(session: AsyncSession, pass_id: int) -> int:

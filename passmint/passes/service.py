@@ -105,10 +105,10 @@ async def list_passes(
     """One page of the account's passes, of one template or all (or those ``where`` selects), filtered
     by install status."""
     template_id = None if template is None else (await template_service.get(session, account, template)).id
-    rows, count = await repository.page(
+    rows, count, vendors = await repository.page(
         session, account.id, page, template_id=template_id, status=status, where=where
     )
-    return PassPage(rows, count, await repository.vendors(session, {row.template_id for row in rows}))
+    return PassPage(rows, count, vendors)
 
 
 @dataclass(frozen=True)
@@ -224,17 +224,16 @@ async def update(
     The change is made before the answer; the ticket counts each pass done once the phones holding it
     have been pushed (at once when none does).
     """
-    checked: list[tuple[Pass, dict[str, Any], Fetched]] = []
+    checked: list[tuple[Pass, Template, dict[str, Any], Fetched]] = []
     for pass_, template, project in await _targets(session, account, locator, body):
         merged = await nfc.with_key(session, template, project, values.merged(pass_.values, body))
         stored = values.check(template, project, merged, body)
-        checked.append((pass_, stored, await _fetch_images(stored, images, previous=pass_)))
+        checked.append((pass_, template, stored, await _fetch_images(stored, images, previous=pass_)))
     # every image is fetched before the first write (see images/sources.py)
     ticket = await ticket_service.open_ticket(session, account, "pass.update", total=len(checked))
-    for pass_, stored, fetched in checked:
-        pass_.image_digests = await fetched.store(session)
-        pass_.values = stored
-        _changed(session, pass_, ticket)
+    for pass_, template, stored, fetched in checked:
+        await repository.rewrite(session, pass_, stored, await fetched.store(session), utcnow())
+        changes.mark_passes(session, [pass_.id], ticket_id=ticket.id, vendor=template.vendor)
         await _lists_and_tags(session, account, pass_, body)
     return ticket
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.changes import Change
+from passmint.designs import Vendor
 from passmint.jobs.queue import enqueue
 from passmint.pushes import repository
 from passmint.pushes.tasks import PlanTemplate, Send, batches
@@ -23,8 +24,8 @@ async def after_change(session: AsyncSession, change: Change) -> None:
     """Queue the pushes for these changed passes (each with the ticket counting it) and templates."""
     passes, held = change.to_deliver, set[int]()
     if passes:  # Google passes are googleapi.planning's (they have no devices to push)
-        rows = await session.execute(repository.pushable_passes(list(passes)))
-        pushable = {pass_id: bool(is_held) for pass_id, is_held in rows}
+        candidates = [pass_id for pass_id in passes if change.vendors.get(pass_id) != Vendor.GOOGLE]
+        pushable = await repository.pushable_passes(session, candidates) if candidates else {}
         passes = {pass_id: ticket_id for pass_id, ticket_id in passes.items() if pass_id in pushable}
         held = {pass_id for pass_id, is_held in pushable.items() if is_held}
     for template_id in sorted(change.templates):
@@ -38,6 +39,6 @@ async def after_change(session: AsyncSession, change: Change) -> None:
     for ticket_id, pass_ids in by_ticket.items():
         to_push = [pass_id for pass_id in pass_ids if pass_id in held]
         if ticket_id is not None and len(to_push) < len(pass_ids):
-            await session.execute(ticket_repository.advance(ticket_id, len(pass_ids) - len(to_push)))
+            await ticket_repository.advance(session, ticket_id, len(pass_ids) - len(to_push))
         for batch in batches(to_push):
             await enqueue(session, Send.of_passes(batch, ticket_id))

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, exists, select
+from sqlalchemy import Select, and_, bindparam, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.designs import Vendor
@@ -29,15 +29,18 @@ class Target:
     project_id: int
 
 
-def pushable_passes(pass_ids: Sequence[int]) -> Select[int, bool]:
+async def pushable_passes(session: AsyncSession, pass_ids: Sequence[int]) -> dict[int, bool]:
     """Which of these passes are of a template of any vendor but Google (whose changes go to Google),
     each with whether some device holds it."""
-    held = exists(select(Registration.id).where(Registration.pass_id == Pass.id, _ACTIVE))
-    return (
-        select(Pass.id, held)
-        .join(Template, Template.id == Pass.template_id)
-        .where(Pass.id.in_(pass_ids), Template.vendor != Vendor.GOOGLE)
-    )
+    return {pass_id: bool(held) for pass_id, held in await session.execute(_PUSHABLE, {"ids": pass_ids})}
+
+
+_PUSHABLE = (
+    select(Pass.id, exists(select(Registration.id).where(Registration.pass_id == Pass.id, _ACTIVE)))
+    .join(Template, Template.id == Pass.template_id)
+    .where(Pass.id.in_(bindparam("ids", expanding=True)), Template.vendor != Vendor.GOOGLE)
+)
+"""Built once, so SQLAlchemy reuses its compiled form and cache key (every change to a pass runs it)."""
 
 
 def template_is_registered(template_id: int) -> Select[bool]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Select, delete, select
+from sqlalchemy import Select, bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.kit.pagination import PageRequest, paginate
@@ -33,17 +33,27 @@ async def get(session: AsyncSession, account_id: int, ref: Ref) -> Template | No
     return await session.scalar(statement)
 
 
+_WITH_PROJECT = (
+    select(Template, Project)
+    .join(Project, Project.id == Template.project_id)
+    .where(Template.account_id == bindparam("account_id"), Template.deleted_at.is_(None))
+)
+_WITH_PROJECT_BY_ID = _WITH_PROJECT.where(Template.id == bindparam("key"))
+_WITH_PROJECT_BY_EXTERNAL_ID = _WITH_PROJECT.where(Template.external_id == bindparam("key"))
+"""Built once, with the values as parameters, so SQLAlchemy reuses their compiled form and cache key
+(every new pass reads its template this way)."""
+
+
 async def get_with_project(
     session: AsyncSession, account_id: int, ref: Ref
 ) -> tuple[Template, Project] | None:
     """``get``, with the template's project, in one query."""
-    statement = select(Template, Project).join(Project, Project.id == Template.project_id)
-    statement = statement.where(Template.account_id == account_id, Template.deleted_at.is_(None))
+    key: str | int | None
     if ref.external_id is not None:
-        statement = statement.where(Template.external_id == ref.external_id)
+        statement, key = _WITH_PROJECT_BY_EXTERNAL_ID, ref.external_id
     else:
-        statement = statement.where(Template.id == ref.id)
-    row = (await session.execute(statement)).first()
+        statement, key = _WITH_PROJECT_BY_ID, ref.id
+    row = (await session.execute(statement, {"account_id": account_id, "key": key})).first()
     return None if row is None else (row[0], row[1])
 
 

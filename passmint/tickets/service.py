@@ -42,9 +42,9 @@ async def complete(session: AsyncSession, ticket: Ticket, *, done: int, failed: 
 
 async def advance(session: AsyncSession, ticket_id: int, done: int) -> None:
     """Count ``done`` more items of the ticket; it completes when all are done (safe from parallel jobs)."""
-    await session.execute(repository.advance(ticket_id, done))
+    await repository.advance(session, ticket_id, done)
 
 
 async def settle_total(session: AsyncSession, ticket_id: int, total: int) -> None:
     """The ticket's final total, once the operation knows it; completes it if all are done already."""
-    await session.execute(repository.settle_total(ticket_id, total))
+    await repository.settle_total(session, ticket_id, total)

@@ -1,4 +1,5 @@
-"""What the common read costs the database: the statements ``GET /v1/pass/{id}`` sends, pinned."""
+"""What the hot pass paths cost the database: the statements each sends, pinned, and that none of them
+is compiled again once a first request has compiled it."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 
 from passmint.db import Database
 from tests.factories import create_pass
-from tests.support.statements import statements
+from tests.support.statements import compiled, statements
 
 PLAIN: dict[str, Any] = {"fields": {"Coupon": {"value": "10%"}}}
 TAGGED_AND_PLACED: dict[str, Any] = PLAIN | {
@@ -50,10 +51,45 @@ async def test_create_pass_statements(api: httpx.AsyncClient, template_id: int, 
 
 async def test_update_pass_statements(api: httpx.AsyncClient, template_id: int, database: Database) -> None:
     """Updating a pass: the pass with its template and project in one statement, the ticket, the
-    update, one look per wallet's planner (Apple: the phones holding it; Google: whether Google knows
-    it), the ticket's count, and the change clock's tick and stamp."""
+    update, one look by the planner of its wallet (Apple: the phones holding it; the Google planner,
+    told the pass's vendor, looks for nothing), the ticket's count, and the change clock's tick and
+    stamp."""
     created = await create_pass(api, template_id, PLAIN)
     with statements(database) as sent:
         response = await api.put(f"/v1/pass/{created['id']}", json={"fields": {"Coupon": {"value": "2%"}}})
     assert response.status_code == 200
-    assert len(sent) == 8, "\n\n".join(sent)
+    assert len(sent) == 7, "\n\n".join(sent)
+    assert not any("google_objects" in statement for statement in sent)
+
+
+async def test_list_passes_statements(api: httpx.AsyncClient, template_id: int, database: Database) -> None:
+    """Listing passes: how many there are, then the page with each pass's template vendor (its
+    platform) in the same statement."""
+    for _ in range(2):
+        await create_pass(api, template_id, PLAIN)
+    assert (await api.get("/v1/pass")).status_code == 200  # the key is remembered now
+    with statements(database) as sent:
+        response = await api.get("/v1/pass", params={"pageSize": 10})
+    assert response.status_code == 200
+    assert len(sent) == 2, "\n\n".join(sent)
+    listed = response.json()
+    assert listed["count"] == 2 and {read["platform"] for read in listed["passes"]} == {"ios"}
+
+
+async def test_hot_paths_compile_nothing_twice(
+    api: httpx.AsyncClient, template_id: int, database: Database
+) -> None:
+    """Get, create, update and list send only statements SQLAlchemy compiled before (a statement built
+    anew each time, such as a counter upsert with its rows in ``.values()``, is compiled on every write)."""
+
+    async def each_path(index: int) -> None:
+        created = await create_pass(api, template_id, {"fields": {"Coupon": {"value": f"{index}%"}}})
+        assert (await api.get(f"/v1/pass/{created['id']}")).status_code == 200
+        update = {"fields": {"Coupon": {"value": f"{index + 1}%"}}}
+        assert (await api.put(f"/v1/pass/{created['id']}", json=update)).status_code == 200
+        assert (await api.get("/v1/pass", params={"pageSize": 10})).status_code == 200
+
+    await each_path(1)
+    with compiled(database) as fresh:
+        await each_path(2)
+    assert fresh == []

@@ -26,3 +26,28 @@ def statements(database: Database) -> Iterator[list[str]]:
         yield sent
     finally:
         event.remove(engine, "before_cursor_execute", note)
+
+
+@contextmanager
+def compiled(database: Database) -> Iterator[list[str]]:
+    """The SQL of each statement ``database`` sends inside the block that SQLAlchemy compiled afresh
+    (a miss of its compiled-statement cache, or a statement it cannot cache): after a first request
+    has warmed the cache, a hot path should compile nothing."""
+    sent: list[str] = []
+    engine = database.engine.sync_engine
+
+    def note(
+        _connection: Any, _cursor: Any, statement: str, _parameters: Any, context: Any, _many: bool
+    ) -> None:
+        if (
+            context is not None
+            and context.compiled is not None
+            and context.cache_hit != context.dialect.CACHE_HIT
+        ):
+            sent.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
