@@ -8,7 +8,8 @@ import inspect
 import typing
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from email.utils import format_datetime
+from datetime import datetime
+from email.utils import format_datetime, parsedate_to_datetime
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Header, Path, Request
@@ -235,6 +236,26 @@ def file_response(download: Download, accept: str | None = None) -> Response:
         "Content-Disposition": f'attachment; filename="{download.filename}"',
     }
     return Response(download.data, media_type=download.media_type, headers=headers)
+
+
+IfModifiedSinceHeader = Annotated[str | None, Header(alias="If-Modified-Since")]
+"""A client's ``If-Modified-Since`` (read with ``http_date``): a download answers 304 when unchanged."""
+
+
+def http_date(value: str | None) -> datetime | None:
+    """An HTTP date as sent; None for none, or for one that does not read as a date (then ignored)."""
+    if value is None:
+        return None
+    try:
+        return parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def not_modified(changed_at: datetime) -> Response:
+    """HTTP 304 for content last changed at ``changed_at``, dated as ``file_response`` dates it."""
+    stamp = format_datetime(last_modified(changed_at), usegmt=True)
+    return Response(status_code=304, headers={"Last-Modified": stamp})
 
 
 class UnstorableParameter(InvalidInput):

@@ -5,7 +5,7 @@ bundles of several passes come here; what the file holds is the format's busines
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -29,13 +29,26 @@ from passmint.templates import service as template_service
 from passmint.wallets import PassRecord, format_of
 from passmint.wallets.apple import PKPASS as PKPASS  # the media type the download routes document
 from passmint.wallets.google import SaveLink, save_link
+from passmint.wallets.repository import Signed
 
 
 async def pkpass(
-    session: AsyncSession, account: Account, locator: PassLocator, settings: Settings
-) -> Download:
-    """The pass's current .pkpass."""
-    pass_ = await pass_service.get(session, account, locator)
+    session: AsyncSession,
+    account: Account,
+    locator: PassLocator,
+    settings: Settings,
+    *,
+    since: datetime | None = None,
+) -> Download | Unchanged:
+    """The pass's current .pkpass, unless it has not changed since ``since`` (If-Modified-Since). A pass
+    unchanged since it was last signed costs one indexed lookup (``repository.signed_at``): its stamp
+    names the signed file its format kept (``kept``), and a 304 needs nothing more."""
+    found = await repository.signed_at(session, account.id, locator)
+    if found is not None and format_of(found.vendor).delivers_file:
+        if since is not None and not modified_since(found.changed_at, since):
+            return Unchanged(found.changed_at)
+        return kept(found, settings) or await signed_file(session, found, settings)
+    pass_ = await pass_service.get(session, account, locator)  # none, several, or a link to save it
     return await _download(session, account, pass_, settings)
 
 
@@ -44,6 +57,29 @@ class Unchanged:
     """The device's copy is current (HTTP 304); the pass last changed at ``changed_at``."""
 
     changed_at: datetime
+
+
+def kept(found: Signed, settings: Settings) -> Download | None:
+    """The signed file kept for the pass as it is (by ``signed_stamp``), if its format delivers one."""
+    wallet = format_of(found.vendor)
+    return wallet.kept(signed_stamp(found, settings), settings) if wallet.delivers_file else None
+
+
+async def signed_file(session: AsyncSession, found: Signed, settings: Settings) -> Download:
+    """The pass's signed file made (or found by what it is made from), then kept under its stamp."""
+    pass_ = await session.get(Pass, found.pass_id)
+    assert pass_ is not None  # just read
+    record = await record_of(session, pass_)
+    filename = f"pass-{pass_.id}.pkpass"
+    stamp = signed_stamp(found, settings)
+    return await format_of(found.vendor).deliver_many(session, [record], settings, filename, stamp=stamp)
+
+
+def signed_stamp(found: Signed, settings: Settings) -> Hashable:
+    """The key of a pass's signed file in its format's ``kept``: the versions of all it is made from (the
+    lookup's, and the settings it reads), so every path serving the file (a download by id or public
+    link, Apple's web service) shares it."""
+    return ("signed-pass", settings.database, settings.data_dir, settings.base_url, *found.versions)
 
 
 async def for_device(
@@ -79,6 +115,10 @@ async def public_pkpass(
     browser (see ``kit.useragents``), or ``form="page"``, gets the landing page instead, whose Apple
     button is this URL with ``form="pkpass"`` (always the file). ``headers`` by lower-case name."""
     headers = headers or {}
+    if form == "pkpass" or (form is None and not is_desktop_browser(headers)):
+        found = await repository.signed_by_public_token(session, token)
+        if found is not None and format_of(found.vendor).delivers_file:
+            return kept(found, settings) or await signed_file(session, found, settings)
     pass_ = await repository.by_public_token(session, token)
     if pass_ is None:
         raise PassNotFound("No pass at this link")

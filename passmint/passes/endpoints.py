@@ -41,12 +41,15 @@ from passmint.passes.schemas import (
 from passmint.routing import (
     AcceptHeader,
     At,
+    IfModifiedSinceHeader,
     InTemplate,
     PassAt,
     PassExternalId,
     TemplateRef,
     at_every_address,
     file_response,
+    http_date,
+    not_modified,
 )
 
 router = APIRouter(prefix="/pass", tags=["Passes"])
@@ -336,7 +339,7 @@ async def put_beacons(
     At("Download pass"),
     At("Download pass by template and external ID", name="download_in_template"),
     response_class=Response,
-    responses=PKPASS_RESPONSE,
+    responses={**PKPASS_RESPONSE, 304: {"description": "An Apple pass not changed since If-Modified-Since."}},
 )
 async def download_pass(
     locator: PassLocator,
@@ -344,8 +347,13 @@ async def download_pass(
     session: SessionDep,
     settings: SettingsDep,
     accept: AcceptHeader = None,
+    if_modified_since: IfModifiedSinceHeader = None,
 ) -> Response:
-    return file_response(await downloads.pkpass(session, account, locator, settings), accept)
+    since = http_date(if_modified_since)
+    download = await downloads.pkpass(session, account, locator, settings, since=since)
+    if isinstance(download, downloads.Unchanged):
+        return not_modified(download.changed_at)
+    return file_response(download, accept)
 
 
 @router.get("/{passId:ref}/viewJSONPass", summary="View the pass.json of a pass", responses=documented(501))

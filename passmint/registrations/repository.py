@@ -23,14 +23,11 @@ from passmint.models import (
     Device,
     DeviceLog,
     GoogleCallbackNonce,
-    Journey,
-    JourneyPass,
     Pass,
-    Project,
     Registration,
     Template,
 )
-from passmint.wallets.repository import signed_versions, signing_certificate
+from passmint.wallets.repository import Signed, signed, signed_statement, with_signing
 
 
 @dataclass(frozen=True)
@@ -42,20 +39,6 @@ class Found:
     """The pass type identifier of the certificate it is signed with (None: the development one)."""
 
 
-@dataclass(frozen=True)
-class Signed:
-    """A pass named by its serial number, with what names its signed file (read as plain rows)."""
-
-    pass_id: int
-    authentication_token: str
-    certificate_type: str | None
-    vendor: str
-    changed_at: datetime
-    """The later of its own last change and its template's (its ``Last-Modified``)."""
-    versions: tuple[object, ...]
-    """Its id, serial number, change number and time, and ``wallets.repository.signed_versions``."""
-
-
 async def pass_by_serial(session: AsyncSession, serial_number: str) -> Found | None:
     """The pass with this serial number and its signing certificate's pass type: one statement, by the
     serial number's unique index."""
@@ -65,46 +48,22 @@ async def pass_by_serial(session: AsyncSession, serial_number: str) -> Found | N
 
 async def signed_by_serial(session: AsyncSession, serial_number: str) -> Signed | None:
     """The pass with this serial number with the versions of all its signed file is made from: one
-    statement, by the serial number's unique index, run on the session's connection (its rows are
-    values, not objects of the session: a pass served from the signed files kept needs none)."""
-    connection = await session.connection()
-    row = (await connection.execute(_signed_by_serial(), {"serial_number": serial_number})).first()
-    if row is None:
-        return None
-    pass_id, token, certificate_type, vendor, changed, template_changed, *versions = row
-    return Signed(
-        pass_id, token, certificate_type, vendor, max(changed, template_changed), (pass_id, *versions)
-    )
-
-
-def _signing_joins(statement: Select[Any]) -> Select[Any]:
-    return (
-        statement.join(Template, Template.id == Pass.template_id)
-        .join(Project, Project.id == Template.project_id)
-        .outerjoin(Certificate, signing_certificate())
-        .where(Pass.serial_number == bindparam("serial_number"))
-    )
+    statement, by the serial number's unique index (``wallets.repository.signed``)."""
+    found = await signed(session, _signed_by_serial(), {"serial_number": serial_number})
+    return found[0] if found else None
 
 
 @cache
 def _by_serial() -> Select[Any]:
     """``pass_by_serial``'s statement, built once (its serial number a bound parameter)."""
     columns: list[Any] = [Pass, Certificate.base_name]
-    return _signing_joins(select(*columns))
+    return with_signing(select(*columns)).where(Pass.serial_number == bindparam("serial_number"))
 
 
 @cache
 def _signed_by_serial() -> Select[Any]:
     """``signed_by_serial``'s statement, built once."""
-    columns: list[Any] = [
-        Pass.id, Pass.authentication_token, Certificate.base_name, Template.vendor, Pass.updated_at,
-        Template.updated_at, Pass.serial_number, Pass.change_seq, *signed_versions(),
-    ]  # fmt: skip
-    return (
-        _signing_joins(select(*columns))
-        .outerjoin(JourneyPass, JourneyPass.pass_id == Pass.id)
-        .outerjoin(Journey, Journey.id == JourneyPass.journey_id)
-    )
+    return signed_statement(Pass.serial_number == bindparam("serial_number"))
 
 
 async def device(session: AsyncSession, device_library_identifier: str) -> Device | None:

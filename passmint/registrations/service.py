@@ -85,24 +85,21 @@ async def latest(
 ) -> Download | Unchanged:
     """The pass's current .pkpass for a device holding it (authenticated by its token), unless it has
     not changed since ``since`` (the device's If-Modified-Since). A pass unchanged since it was last
-    signed costs one indexed lookup: its versions name the signed file its format kept (``kept``)."""
+    signed costs one indexed lookup: its versions name the signed file kept for it (``downloads.kept``)."""
     found = await repository.signed_by_serial(session, serial_number)
     _check_token(token, None if found is None else found.authentication_token)
     assert found is not None  # a pass's token was checked
     await _check_pass_type(session, found.pass_id, found.certificate_type, pass_type_identifier)
     if since is not None and not modified_since(found.changed_at, since):
         return Unchanged(found.changed_at)
-    stamp = ("apple-web-service", settings.database, settings.data_dir, settings.base_url, *found.versions)
-    wallet = format_of(found.vendor)
-    kept = wallet.kept(stamp, settings) if wallet.delivers_file else None
-    if kept is not None:
-        return kept
+    download = downloads.kept(found, settings)
+    if download is not None:
+        return download
+    if format_of(found.vendor).delivers_file:
+        return await downloads.signed_file(session, found, settings)
     pass_ = await session.get(Pass, found.pass_id)
     assert pass_ is not None  # just read
-    if not wallet.delivers_file:
-        return await downloads.for_device(session, pass_, settings)
-    record = await downloads.record_of(session, pass_)
-    return await wallet.deliver_many(session, [record], settings, f"pass-{pass_.id}.pkpass", stamp=stamp)
+    return await downloads.for_device(session, pass_, settings)
 
 
 async def register(

@@ -8,8 +8,7 @@ https://developer.apple.com/documentation/walletpasses/adding-a-web-service-to-u
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from email.utils import format_datetime, parsedate_to_datetime
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request
@@ -20,7 +19,6 @@ from passmint.deps import SessionDep, SettingsDep
 from passmint.http_errors import documented
 from passmint.kit.ratelimit import RateLimit
 from passmint.kit.schemas import ApiModel, InputModel
-from passmint.kit.time import last_modified
 from passmint.models import Pass
 from passmint.passes import downloads
 from passmint.passes.downloads import Unchanged
@@ -28,7 +26,7 @@ from passmint.registrations import device_logs, personalization
 from passmint.registrations import service as registration_service
 from passmint.registrations.service import Registered
 from passmint.registrations.wallet_apps import recognize, token_of
-from passmint.routing import file_response
+from passmint.routing import file_response, http_date, not_modified
 
 router = APIRouter(prefix="/apple/v1", tags=["Apple web service"], responses=documented(400, 401))
 PRINTABLE = r"^[^\x00-\x1f\x7f]+$"
@@ -178,11 +176,10 @@ async def latest_pass(
 ) -> Response:
     download = await registration_service.latest(
         session, pass_type_id, serial_number, token_of(authorization), settings,
-        since=_http_date(if_modified_since),
+        since=http_date(if_modified_since),
     )  # fmt: skip
     if isinstance(download, Unchanged):
-        stamp = format_datetime(last_modified(download.changed_at), usegmt=True)
-        return Response(status_code=304, headers={"Last-Modified": stamp})
+        return not_modified(download.changed_at)
     return file_response(download)
 
 
@@ -245,12 +242,3 @@ LOGGED = {"description": "Kept (an empty JSON object).", "content": {"applicatio
 async def log(body: LogEntries, client: ClientDep, guards: GuardsDep, session: SessionDep) -> JSONResponse:
     await device_logs.log(session, body.logs, client=client, limit=guards.log_entries, pruner=guards.pruner)
     return JSONResponse({})
-
-
-def _http_date(value: str | None) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        return parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.designs import Vendor
-from passmint.models import Certificate, Journey, Location, NfcMerchant, Pass, Project, Template
+from passmint.models import Certificate, Journey, JourneyPass, Location, NfcMerchant, Pass, Project, Template
 
 SMART_TAP_VENDORS = ("GOOGLE", "ANY")
 
@@ -60,3 +62,59 @@ def signed_versions() -> list[Any]:
         Journey.id, Journey.updated_at,
         *place_versions(Pass.template_id),
     ]  # fmt: skip
+
+
+def with_signing(statement: Select[Any]) -> Select[Any]:
+    """``statement`` over passes joined with their template, project and ``signing_certificate``."""
+    return (
+        statement.join(Template, Template.id == Pass.template_id)
+        .join(Project, Project.id == Template.project_id)
+        .outerjoin(Certificate, signing_certificate())
+    )
+
+
+@dataclass(frozen=True)
+class Signed:
+    """A pass with what names its signed file, read as plain rows (see ``signed_statement``)."""
+
+    pass_id: int
+    authentication_token: str
+    certificate_type: str | None
+    """The pass type identifier of the certificate it is signed with (None: the development one)."""
+    vendor: str
+    changed_at: datetime
+    """The later of its own last change and its template's (its ``Last-Modified``)."""
+    versions: tuple[object, ...]
+    """Its id, serial number, change number and time, and ``signed_versions``: the stamp's part that
+    is the database's (``wallets.signed_stamp`` adds the settings')."""
+
+
+def signed_statement(*where: ColumnElement[bool]) -> Select[Any]:
+    """The passes meeting ``where`` with the columns ``signed`` reads: one statement over the pass's
+    indexes and its joins. Callers build it once (with bound parameters) and keep it."""
+    columns: list[Any] = [
+        Pass.id, Pass.authentication_token, Certificate.base_name, Template.vendor, Pass.updated_at,
+        Template.updated_at, Pass.serial_number, Pass.change_seq, *signed_versions(),
+    ]  # fmt: skip
+    return (
+        with_signing(select(*columns))
+        .outerjoin(JourneyPass, JourneyPass.pass_id == Pass.id)
+        .outerjoin(Journey, Journey.id == JourneyPass.journey_id)
+        .where(*where)
+    )
+
+
+async def signed(
+    session: AsyncSession, statement: Select[Any], values: Mapping[str, object], *, most: int = 1
+) -> list[Signed]:
+    """The rows of a ``signed_statement`` (at most ``most``), run on the session's connection: values,
+    not objects of the session (a pass served from the signed files kept needs none)."""
+    connection = await session.connection()
+    rows = (await connection.execute(statement, values)).fetchmany(most)
+    return [_signed(row) for row in rows]
+
+
+def _signed(row: Sequence[Any]) -> Signed:
+    pass_id, token, certificate_type, vendor, changed, template_changed, *versions = row
+    changed_at = max(changed, template_changed)
+    return Signed(pass_id, token, certificate_type, vendor, changed_at, (pass_id, changed, *versions))
