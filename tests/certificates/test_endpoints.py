@@ -6,6 +6,7 @@ import base64
 
 import httpx
 import pytest
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, pkcs12
 from sqlalchemy import func, select
 
 from passmint.db import Database
@@ -90,8 +91,14 @@ class TestAddCertificate:
         async with database.transaction() as session:
             row = await session.scalar(select(Certificate))
         assert row is not None
-        assert b"PRIVATE KEY" not in row.sealed_private_key
-        assert b"\x30\x82" not in row.sealed_private_key[:40]  # no DER private key at the start
+        key, _certificate, _chain = pkcs12.load_key_and_certificates(
+            base64.b64decode(upload.certificate), upload.password.encode() if upload.password else None
+        )
+        assert key is not None
+        for encoding, form in ((Encoding.PEM, PrivateFormat.PKCS8), (Encoding.DER, PrivateFormat.PKCS8),
+                               (Encoding.DER, PrivateFormat.TraditionalOpenSSL)):  # fmt: skip
+            plain = key.private_bytes(encoding, form, NoEncryption())
+            assert plain[-64:] not in row.sealed_private_key  # no part of the key in the clear
 
     async def test_second_certificate_is_not_default_unless_asked(
         self, api: httpx.AsyncClient, coupon_cert: Upload, ticket_cert: Upload
