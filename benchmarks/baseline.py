@@ -12,6 +12,8 @@ one row, ``PUT /v1/pass/{id}`` to update one row, ``GET /v1/pass`` to one page; 
 registering to insert one row, a device's updatable passes to one page, a pass's latest version (kept
 signed) to one row's stored bytes. ``ratio`` compares requests/s (the load client shares the machine),
 ``cpu_ratio`` the server's CPU time per request (baseline's / passmint's, steadier on a shared machine).
+With two CPUs or more, each server runs on the last CPU and the load client on the others (``--shared``
+lets them share every CPU), so a server's latency is its own, not the Python load client's scheduling.
 ``download_pass`` (``GET /v1/pass/{id}/download`` of passes unchanged since each was downloaded once) is
 compared with raw RSA-2048 signing on one core of the same run (``signing``: signatures per CPU second
 of this process, measured right after that load): issue 13 asks for 0.5.
@@ -204,7 +206,27 @@ async def load(
     }
 
 
+SERVER_CPUS: set[int] = set()
+"""The CPUs each server is pinned to (``apart``); none: servers and client share every CPU."""
+
+
+def apart() -> None:
+    """The servers on the last CPU, this process (the load client) on the others: ``pin`` each server."""
+    cpus = sorted(os.sched_getaffinity(0))
+    if len(cpus) > 1:
+        SERVER_CPUS.add(cpus[-1])
+        os.sched_setaffinity(0, set(cpus[:-1]))
+
+
+def pin(pid: int) -> None:
+    """Every thread of server ``pid`` onto ``SERVER_CPUS`` (the threads it starts later inherit it)."""
+    if SERVER_CPUS:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            os.sched_setaffinity(int(task.name), SERVER_CPUS)
+
+
 async def run_baseline(url: str, pid: int, seconds: float, concurrency: int) -> dict[str, dict[str, float]]:
+    pin(pid)
     limits = httpx.Limits(max_connections=concurrency)
     async with httpx.AsyncClient(base_url=url, limits=limits, timeout=60) as client:
 
@@ -236,6 +258,7 @@ async def run_baseline(url: str, pid: int, seconds: float, concurrency: int) -> 
 async def run_passmint(
     url: str, pid: int, auth: tuple[str, str], seconds: float, concurrency: int, seed: int, apple_seed: int
 ) -> dict[str, dict[str, float]]:
+    pin(pid)
     limits = httpx.Limits(max_connections=concurrency)
     async with (
         httpx.AsyncClient(base_url=url, auth=auth, limits=limits, timeout=60) as client,
@@ -323,7 +346,10 @@ def main() -> None:
     parser.add_argument(
         "--apple-seed", type=int, default=100, help="passes Apple's paths ask for (10 a device)"
     )
+    parser.add_argument("--shared", action="store_true", help="servers and client share every CPU")
     args = parser.parse_args()
+    if not args.shared:
+        apart()
     with baseline_server() as (url, pid):
         baseline = asyncio.run(run_baseline(url, pid, args.seconds, args.concurrency))
     passmint = passmint_figures(args.seconds, args.concurrency, args.seed, args.apple_seed)
@@ -331,7 +357,8 @@ def main() -> None:
         passmint[path] |= ratios(passmint[path], baseline[base])
     signing = passmint.pop("signing")
     passmint["download_pass"] |= ratios(passmint["download_pass"], signing)
-    print(json.dumps({"database": "sqlite", "workers": 1, "concurrency": args.concurrency,
+    print(json.dumps({"database": "sqlite", "workers": 1, "server_cpus": sorted(SERVER_CPUS) or "shared",
+                      "concurrency": args.concurrency,
                       "seconds": args.seconds, "baseline": baseline, "signing": signing,
                       "passmint": passmint}))  # fmt: skip
 
