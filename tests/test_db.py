@@ -284,6 +284,19 @@ async def test_a_full_disk_outside_the_database_is_503(app: FastAPI) -> None:
     assert_503(response, "database_full", "60")
 
 
+def counted_trips(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """From now on, each hand-off to a SQLite connection's thread, in order."""
+    trips: list[object] = []
+    execute = aiosqlite.Connection._execute
+
+    async def counted(self: aiosqlite.Connection, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        trips.append(fn)
+        return await execute(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+    return trips
+
+
 async def test_a_sqlite_statement_is_one_trip_to_the_connections_thread(
     database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -292,16 +305,9 @@ async def test_a_sqlite_statement_is_one_trip_to_the_connections_thread(
     before."""
     if not database.is_sqlite:
         pytest.skip("SQLite's driver")
-    trips: list[object] = []
-    execute = aiosqlite.Connection._execute
-
-    async def counted(self: aiosqlite.Connection, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        trips.append(fn)
-        return await execute(self, fn, *args, **kwargs)
-
     async with database.transaction() as session:
         await session.execute(text("SELECT 1"))  # the connection is checked out and begun
-        monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+        trips = counted_trips(monkeypatch)
         rows = (await session.execute(text("SELECT 1 UNION ALL SELECT 2"))).scalars().all()
         assert rows == [1, 2] and len(trips) == 1
         changed = await session.execute(text("UPDATE change_clock SET value = value WHERE id = 1"))
@@ -318,16 +324,9 @@ async def test_a_writing_transaction_runs_without_a_trip_once_it_writes(
     its first write still go to the thread."""
     if not database.is_sqlite:
         pytest.skip("SQLite's driver")
-    trips: list[object] = []
-    execute = aiosqlite.Connection._execute
-
-    async def counted(self: aiosqlite.Connection, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        trips.append(fn)
-        return await execute(self, fn, *args, **kwargs)
-
     async with database.transaction() as session:
         await session.execute(text("SELECT 1"))  # the connection is checked out
-        monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+        trips = counted_trips(monkeypatch)
         before = (await session.execute(text("SELECT value FROM change_clock WHERE id = 1"))).scalar_one()
         await session.execute(text("UPDATE change_clock SET value = value + 1 WHERE id = 1"))
         after = (await session.execute(text("SELECT value FROM change_clock WHERE id = 1"))).scalar_one()
