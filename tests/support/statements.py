@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -15,17 +15,8 @@ from passmint.db import Database
 def statements(database: Database) -> Iterator[list[str]]:
     """The SQL of each statement ``database`` sends inside the block, in order (savepoints and
     transaction control are the driver's, not statements, and are not counted)."""
-    sent: list[str] = []
-    engine = database.engine.sync_engine
-
-    def note(_connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        sent.append(statement)
-
-    event.listen(engine, "before_cursor_execute", note)
-    try:
+    with _noted(database, lambda _context: True) as sent:
         yield sent
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
 
 
 @contextmanager
@@ -33,17 +24,28 @@ def compiled(database: Database) -> Iterator[list[str]]:
     """The SQL of each statement ``database`` sends inside the block that SQLAlchemy compiled afresh
     (a miss of its compiled-statement cache, or a statement it cannot cache): after a first request
     has warmed the cache, a hot path should compile nothing."""
+
+    def fresh(context: Any) -> bool:
+        return (
+            context is not None
+            and context.compiled is not None
+            and context.cache_hit != context.dialect.CACHE_HIT
+        )
+
+    with _noted(database, fresh) as sent:
+        yield sent
+
+
+@contextmanager
+def _noted(database: Database, kept: Callable[[Any], bool]) -> Iterator[list[str]]:
+    """The SQL of each statement sent inside the block whose execution context ``kept`` accepts."""
     sent: list[str] = []
     engine = database.engine.sync_engine
 
     def note(
         _connection: Any, _cursor: Any, statement: str, _parameters: Any, context: Any, _many: bool
     ) -> None:
-        if (
-            context is not None
-            and context.compiled is not None
-            and context.cache_hit != context.dialect.CACHE_HIT
-        ):
+        if kept(context):
             sent.append(statement)
 
     event.listen(engine, "before_cursor_execute", note)
