@@ -81,7 +81,9 @@ class GoogleWallet:
 
     async def render(self, session: AsyncSession, record: PassRecord, settings: Settings) -> dict[str, Any]:
         """The pass's class and object, as Google's REST API takes them."""
-        account = await project_google_account(session, record.account, record.project, settings)
+        account = await project_google_account(
+            session, record.account, record.project, settings, record.credentials
+        )
         issuers = await redemption_issuers(session, record.project, account.issuer_id)
         source = object_source(record, account.issuer_id, settings, issuers)
         return {
@@ -166,7 +168,7 @@ async def save_link(
     fits Google's limit, else naming them by id once they are inserted through the REST API; its
     ``iat`` is ``issued_at`` (now when not given)."""
     first = records[0]
-    account = await project_google_account(session, first.account, first.project, settings)
+    account = await project_google_account(session, first.account, first.project, settings, first.credentials)
     issuers = await redemption_issuers(session, first.project, account.issuer_id)
     sources = [object_source(record, account.issuer_id, settings, issuers) for record in records]
     objects = [(object_type(source.template), google_object(source)) for source in sources]
