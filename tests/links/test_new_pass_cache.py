@@ -1,11 +1,13 @@
 """A visit that makes a new pass signs it with the signer (and issues it with the Google credential) kept
 by the version its one lookup read, and its images kept by digest: a renewed certificate, a new default
-certificate, a changed Google credential or a changed template image reaches the next new pass."""
+certificate, a changed Google credential, a Smart Tap merchant or a changed template image reaches the next
+new pass."""
 
 from __future__ import annotations
 
 import io
 import zipfile
+from typing import Any
 
 import httpx
 import jwt
@@ -53,7 +55,7 @@ async def test_an_uploaded_google_credential_issues_new_passes_unread(
     ).status_code == 201
     link = await make_link(isPersonalized=True)
     sent = await cost(anonymous, database, local(link["androidUrl"]), ANDROID, 302)
-    assert sent == [*MADE, "SELECT nfc_merchants", *NUMBERED]
+    assert sent == MADE + NUMBERED
 
 
 async def test_a_renewed_certificate_reaches_the_next_new_pass(
@@ -106,3 +108,28 @@ async def test_a_changed_template_image_reaches_the_next_new_pass(
     assert (await api.patch(f"/v1/templates/{templates['ios']}", json=patch)).status_code == 200
     files = zipfile.ZipFile(io.BytesIO(await new_pass(anonymous, link)))
     assert files.read("logo.png") == logo
+
+
+async def test_a_smart_tap_merchant_reaches_the_next_new_pass(
+    api: httpx.AsyncClient, anonymous: httpx.AsyncClient, make_link: MakeLink, project: dict[str, Any]
+) -> None:
+    """The merchants are kept by the template's change number, which adding or deleting one moves."""
+    link = await make_link(isPersonalized=True)
+    assert [await smart_tap(anonymous, link) for _ in range(3)] == [False] * 3
+    merchant = {"vendor": "GOOGLE", "smartTapIssuerId": "3388000000012345"}
+    added = await api.post(f"/v1/project/{project['id']}/nfcMerchants", json=merchant)
+    assert added.status_code == 200, added.text
+    assert [await smart_tap(anonymous, link) for _ in range(2)] == [True] * 2
+    deleted = await api.delete(f"/v1/project/{project['id']}/nfcMerchants/{added.json()['merchantId']}")
+    assert deleted.status_code == 200, deleted.text
+    assert await smart_tap(anonymous, link) is False
+
+
+async def smart_tap(anonymous: httpx.AsyncClient, link: dict[str, object]) -> bool:
+    """Whether the new pass's object in its save link is read by Smart Tap terminals (its class has
+    redemption issuers)."""
+    response = await anonymous.get(local(str(link["androidUrl"])), headers=ANDROID)
+    assert response.status_code == 302, response.text
+    payload = jwt.decode(response.headers["location"].rsplit("/", 1)[1], options={"verify_signature": False})
+    objects = payload["payload"]["loyaltyObjects"]
+    return "smartTapRedemptionValue" in objects[0]

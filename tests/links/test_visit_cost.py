@@ -148,6 +148,6 @@ class TestNewPass:
 
 SIGNING: dict[str, list[str]] = {
     "iosUrl": [],  # the signer kept by the certificate's version the lookup read; images by digest
-    "androidUrl": ["SELECT nfc_merchants"],  # the credential kept likewise; the Smart Tap issuers read
+    "androidUrl": [],  # the credential kept likewise; the Smart Tap merchants by the template's version
 }
 """What signing or issuing a new pass reads besides the lookup, once the process has signed one."""
