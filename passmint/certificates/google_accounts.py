@@ -7,8 +7,9 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.certificates import repository
-from passmint.certificates.google_keys import GOOGLE, account_of
+from passmint.certificates.google_keys import GOOGLE, account_of, kept_account
 from passmint.certificates.signers import key_box
+from passmint.certificates.versions import Credentials
 from passmint.config import Settings
 from passmint.google import ServiceAccount, make_development_account, parse_service_account
 from passmint.google.credentials import DEVELOPMENT_ISSUER_ID
@@ -20,11 +21,20 @@ _dev_accounts: dict[Path, ServiceAccount] = {}
 
 
 async def project_google_account(
-    session: AsyncSession, account: Account, project: Project, settings: Settings
-) -> ServiceAccount:
+    session: AsyncSession, account: Account, project: Project, settings: Settings,
+    read: Credentials | None = None,
+) -> ServiceAccount:  # fmt: skip
     """The service account that issues the project's Google passes: the project's chosen credential,
     else the account's default Google credential, else the development account (Google does not know
-    it: its save links work only against a local stand-in)."""
+    it: its save links work only against a local stand-in). Given the credential's version as the
+    request's lookup ``read`` it, the account kept for that version, or the development one, is used
+    unread."""
+    if read is not None:
+        if read.google is None and project.google_certificate_id is None:
+            return dev_google_account(settings.data_dir)
+        kept = None if read.google is None else kept_account(read.google)
+        if kept is not None:
+            return kept
     if project.google_certificate_id is not None:
         chosen = await repository.get(session, account.id, project.google_certificate_id)
     else:

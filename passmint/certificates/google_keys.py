@@ -82,6 +82,11 @@ def account_of(box: SecretBox, certificate: Certificate) -> ServiceAccount:
     return account
 
 
+def kept_account(version: tuple[uuid.UUID, datetime]) -> ServiceAccount | None:
+    """The service account ``account_of`` opened for this version of a credential row, if kept (no read)."""
+    return _cache.get(version)
+
+
 def _invalid(field: str, message: str) -> CertificateUploadInvalid:
     return CertificateUploadInvalid(
         f"{field}: {message}", details=[{"field": field, "location": "body", "message": message}]

@@ -19,8 +19,9 @@ from passmint.certificates.errors import (
 )
 from passmint.certificates.google_keys import GOOGLE, put_google_material, read_google_upload
 from passmint.certificates.schemas import CertificateCreate, CertificateUpdate
-from passmint.certificates.signers import dev_signer, key_box, seal_key, signer_of
+from passmint.certificates.signers import dev_signer, kept_signer, key_box, seal_key, signer_of
 from passmint.certificates.uploads import read_upload
+from passmint.certificates.versions import Credentials
 from passmint.config import Settings
 from passmint.google import ServiceAccount
 from passmint.kit.crypto import SecretBox
@@ -210,9 +211,18 @@ async def signer_for(
 
 
 async def project_signer(
-    session: AsyncSession, account: Account, project: Project, settings: Settings
-) -> PassSigner:
-    """The signer of the project's passes: its own certificate, else as ``signer_for`` chooses."""
+    session: AsyncSession, account: Account, project: Project, settings: Settings,
+    read: Credentials | None = None,
+) -> PassSigner:  # fmt: skip
+    """The signer of the project's passes: its own certificate, else as ``signer_for`` chooses. Given
+    the certificate's version as the request's lookup ``read`` it (``wallets.repository.signing_certificate``
+    joins the same one), a signer kept for that version, or the development one, is used unread."""
+    if read is not None:
+        if read.apple is None and project.apple_certificate_id is None:
+            return dev_signer(settings.data_dir)
+        kept = None if read.apple is None else kept_signer(read.apple)
+        if kept is not None:
+            return kept
     assert settings.secret_key is not None
     box = key_box(settings.secret_key.get_secret_value())
     return await signer_for(session, account, box, settings.data_dir, project.apple_certificate_id)

@@ -88,3 +88,11 @@ def _write_dev_certificates(directory: Path) -> None:
         path.write_bytes(data)
         if name.endswith(".key"):
             path.chmod(0o600)
+
+
+def kept_signer(version: tuple[uuid.UUID, datetime]) -> PassSigner | None:
+    """The signer ``signer_of`` parsed for this version of a certificate row, if still kept (no read)."""
+    found = _cache.get(version)
+    if found is not None:
+        _cache.move_to_end(version)
+    return found

@@ -10,8 +10,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from passmint.images import convert, fetch, repository
 from passmint.images.errors import ImageNotFound, ImagesError
 from passmint.images.fetch import FETCH_TIMEOUT, MAX_BYTES
+from passmint.kit.lru import BytesLRU
 from passmint.kit.threads import in_thread
 from passmint.models import Image
+
+KEPT_BYTES = 32 * 1024 * 1024
+"""The budget of ``_kept``: a pass's images are a few kilobytes to a few hundred."""
+_kept = BytesLRU()
+"""Image bytes by digest, the least recently used dropped past ``KEPT_BYTES``: a digest is the SHA-256
+of the bytes and a stored image is never changed or deleted, so what is kept never goes stale."""
 
 
 async def load(
@@ -57,6 +64,18 @@ async def get(session: AsyncSession, digest: str) -> Image | None:
 async def get_many(session: AsyncSession, digests: Collection[str]) -> dict[str, Image]:
     """The stored images with these digests, by digest (one query)."""
     return await repository.get_many(session, digests)
+
+
+async def data_many(session: AsyncSession, digests: Collection[str]) -> dict[str, bytes]:
+    """The PNG bytes of the stored images with these digests, by digest: those kept in this process
+    unread, the others in one query (then kept)."""
+    found = {digest: data for digest in digests if (data := _kept.get(digest)) is not None}
+    missing = [digest for digest in digests if digest not in found]
+    if missing:
+        for digest, image in (await repository.get_many(session, missing)).items():
+            _kept.put(digest, image.data, KEPT_BYTES)
+            found[digest] = image.data
+    return found
 
 
 async def data_of(session: AsyncSession, digest: str) -> bytes:

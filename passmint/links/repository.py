@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -12,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from passmint.certificates.google_keys import GOOGLE
+from passmint.certificates.versions import Credentials, Version
 from passmint.kit.sql import insert_for, insert_unless_taken
 from passmint.models import (
     Account,
@@ -55,6 +57,9 @@ class Found:
     the pass itself and the settings (see ``_stamp_columns``)."""
     places: int
     """How many places the shared pass (else the template) has: none means none to read."""
+    credentials: Credentials
+    """The versions of the project's signing certificate and Google credential: a pass of the link is
+    signed or issued without reading them again when their parsed forms are kept."""
 
 
 GoogleCertificate = aliased(Certificate)
@@ -91,10 +96,15 @@ async def by_public_ids(session: AsyncSession, public_ids: Sequence[str], device
                 project.apple_certificate_id, project.google_certificate_id,
                 None if journey is None else (journey.id, journey.updated_at), *versions,
             )  # fmt: skip
+        credentials = Credentials(_version(*versions[0:2]), _version(*versions[2:4]))
         found[link.public_id] = Found(
-            link, shared, template, project, account, journey, stamp, int(versions[4] or 0)
+            link, shared, template, project, account, journey, stamp, int(versions[4] or 0), credentials
         )
     return found
+
+
+def _version(certificate_id: uuid.UUID | None, updated_at: datetime | None) -> Version | None:
+    return None if certificate_id is None or updated_at is None else (certificate_id, updated_at)
 
 
 def _half(device: str) -> tuple[Any, Any]:

@@ -125,7 +125,9 @@ async def _record(session: AsyncSession, found: Found, pass_: Pass) -> PassRecor
         journey = await session.get(Journey, found.link.journey_id)
     changed = max(pass_.updated_at, template.updated_at)
     locations = [place.data for place in places]
-    return PassRecord(found.account, pass_, template, found.project, locations, changed, journey)
+    return PassRecord(
+        found.account, pass_, template, found.project, locations, changed, journey, found.credentials
+    )
 
 
 async def _landing(

@@ -89,14 +89,14 @@ class AppleWallet:
         return barcode_format(value) or value
 
     async def render(self, session: AsyncSession, record: PassRecord, settings: Settings) -> dict[str, Any]:
-        signer = await project_signer(session, record.account, record.project, settings)
+        signer = await project_signer(session, record.account, record.project, settings, record.credentials)
         return dict((await _render(session, record, settings, signer)).pass_json)
 
     async def deliver(
         self, session: AsyncSession, record: PassRecord, settings: Settings, stamp: Hashable | None = None
     ) -> Download:
         """The signed pass; ``stamp`` (see ``kept``), when given, names it for later visits."""
-        signer = await project_signer(session, record.account, record.project, settings)
+        signer = await project_signer(session, record.account, record.project, settings, record.credentials)
         key = _signed_version(record, signer, settings)
         data = _signed.get(key)
         if data is None:
@@ -296,5 +296,5 @@ def _with_personalization(rendered: RenderedPass, record: PassRecord, logo: byte
 
 
 async def _images(session: AsyncSession, digests: dict[str, str]) -> dict[str, bytes]:
-    stored = await image_service.get_many(session, set(digests.values()))
-    return {name: stored[digest].data for name, digest in digests.items() if digest in stored}
+    stored = await image_service.data_many(session, set(digests.values()))
+    return {name: stored[digest] for name, digest in digests.items() if digest in stored}

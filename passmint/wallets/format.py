@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.apple.errors import Problem
+from passmint.certificates.versions import Credentials
 from passmint.config import Settings
 from passmint.designs import Vendor
 from passmint.kit.files import Download
@@ -35,6 +36,9 @@ class PassRecord:
     """When what the pass shows last changed (its own change, or its template's if later)."""
     journey: Journey | None = None
     """The flight or event the pass shows, if any (its fields and semantic tags go on the pass)."""
+    credentials: Credentials | None = None
+    """The project's signing certificate and Google credential as the request's lookup read them (None:
+    not read; signing reads them)."""
 
 
 class WalletFormat(Protocol):

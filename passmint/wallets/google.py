@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from cachetools import LRUCache
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -40,6 +41,8 @@ STAMPS = 10_000
 _kept: OrderedDict[Hashable, tuple[Download, datetime]] = OrderedDict()
 """Save links delivered under a stamp, with when they were minted (``kept``), the oldest dropped past
 ``STAMPS``."""
+_merchants: LRUCache[Hashable, tuple[str | None, ...]] = LRUCache(maxsize=4096)
+"""The Smart Tap issuer ids of a project's merchants, by ``_merchants_as_read``."""
 CALLBACK_PATH = "/google/v1/callbacks"
 """Where Google sends save and delete callbacks (``registrations.google_callbacks`` answers there)."""
 
@@ -81,8 +84,12 @@ class GoogleWallet:
 
     async def render(self, session: AsyncSession, record: PassRecord, settings: Settings) -> dict[str, Any]:
         """The pass's class and object, as Google's REST API takes them."""
-        account = await project_google_account(session, record.account, record.project, settings)
-        issuers = await redemption_issuers(session, record.project, account.issuer_id)
+        account = await project_google_account(
+            session, record.account, record.project, settings, record.credentials
+        )
+        issuers = await redemption_issuers(
+            session, record.project, account.issuer_id, _merchants_as_read(record)
+        )
         source = object_source(record, account.issuer_id, settings, issuers)
         return {
             "classType": class_type(source.template),
@@ -166,8 +173,8 @@ async def save_link(
     fits Google's limit, else naming them by id once they are inserted through the REST API; its
     ``iat`` is ``issued_at`` (now when not given)."""
     first = records[0]
-    account = await project_google_account(session, first.account, first.project, settings)
-    issuers = await redemption_issuers(session, first.project, account.issuer_id)
+    account = await project_google_account(session, first.account, first.project, settings, first.credentials)
+    issuers = await redemption_issuers(session, first.project, account.issuer_id, _merchants_as_read(first))
     sources = [object_source(record, account.issuer_id, settings, issuers) for record in records]
     objects = [(object_type(source.template), google_object(source)) for source in sources]
     journey_classes = {  # a journey's class is not inserted with the template's: the link carries it
@@ -208,14 +215,33 @@ async def google_class(
     return class_type(source), google_class_body(source)
 
 
-async def redemption_issuers(session: AsyncSession, project: Project, issuer_id: str) -> tuple[str, ...]:
+async def redemption_issuers(
+    session: AsyncSession, project: Project, issuer_id: str, version: Hashable | None = None
+) -> tuple[str, ...]:
     """Smart Tap's redemption issuers when the project has a Google (or ANY) NFC merchant: the project's
-    issuer, then the merchants' own ``smartTapIssuerId`` (numeric, as Google's ids are); else none."""
-    merchants = await repository.smart_tap_issuer_ids(session, project.id)
+    issuer, then the merchants' own ``smartTapIssuerId`` (numeric, as Google's ids are); else none. The
+    merchants are kept by ``version`` when given (``_merchants_as_read``)."""
+    merchants = _merchants.get(version) if version is not None else None
     if merchants is None:
+        merchants = tuple(await repository.smart_tap_issuer_ids(session, project.id) or ())
+        if version is not None:
+            _merchants[version] = merchants
+    if not merchants:
         return ()
     given = [issuer.strip() for issuer in merchants if issuer and issuer.strip().isdigit()]
     return tuple(dict.fromkeys([issuer_id, *given]))
+
+
+def _merchants_as_read(record: PassRecord) -> Hashable | None:
+    """What names the project's Smart Tap merchants as ``record``'s template was read by the request's
+    one lookup (``record.credentials`` given: a visit, whose transaction adds no merchant): adding or
+    deleting a Google (or ANY) merchant marks every live Google template of its project changed
+    (``nfc.service``), and a merchant's issuer id never changes. The template's creation time keeps
+    apart rows of the same id (another database, or one emptied)."""
+    if record.credentials is None:
+        return None
+    template = record.template
+    return (template.id, template.created_at, template.change_seq)
 
 
 def class_source(

@@ -17,6 +17,7 @@ from passmint.images import repository, service
 from passmint.images.errors import ImageFetchFailed, ImageInvalid, ImageTooLarge, ImageUrlNotAllowed
 from passmint.models import Image
 from tests.images import JPEG, PNG, ImageServer
+from tests.support.statements import statements
 
 
 async def ingest(session: AsyncSession, client: httpx.AsyncClient, url: str, **options: object) -> Image:
@@ -50,6 +51,21 @@ class TestStored:
             assert image is not None
             assert image.data == PNG
             assert await service.get(session, "0" * 64) is None
+
+    async def test_bytes_by_digest_are_read_once_per_process(
+        self, database: Database, client: httpx.AsyncClient, server: ImageServer
+    ) -> None:
+        """Signing a pass reads its images' bytes by digest (the SHA-256 of the bytes, a row never
+        changed): read once, then kept; a digest not stored is not found."""
+        async with database.transaction() as session:
+            digest = (await ingest(session, client, server.url("/logo.png"))).digest
+        missing = "0" * 64
+        async with database.transaction() as session:
+            assert await service.data_many(session, {digest, missing}) == {digest: PNG}
+            with statements(database) as sent:
+                assert await service.data_many(session, {digest}) == {digest: PNG}
+                assert await service.data_many(session, {digest, missing}) == {digest: PNG}
+        assert len(sent) == 1  # the missing digest only
 
     @pytest.mark.parametrize("path", ["/photo.jpg", "/photo-as-octets"])
     async def test_a_jpeg_is_stored_as_png(
