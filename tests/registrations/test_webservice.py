@@ -454,14 +454,22 @@ async def test_not_modified_statements(phone: Phone, database: Database, utc_clo
 
 
 async def test_register_statements(phone: Phone, database: Database) -> None:
-    """Registering again: the pass with its certificate's pass type, the pass's lock (PostgreSQL only:
-    SQLite locks no rows), the device, the registration (already there)."""
+    """Registering again: the pass with its certificate's pass type and callback spec, locked (on
+    PostgreSQL) in the same statement, the device, the registration (already there)."""
     assert (await phone.register()).status_code == 201
     with statements(database) as sent:
         response = await phone.register()
     assert response.status_code == 200
-    expected = 4 if database.url.get_backend_name() == "postgresql" else 3
-    assert len(sent) == expected, "\n\n".join(sent)
+    assert len(sent) == 3, "\n\n".join(sent)
+
+
+async def test_new_register_statements(phone: Phone, database: Database) -> None:
+    """A new registration: the pass (locked, with its callback spec), the device, the registration, the
+    pass marked installed, the day's install counted; the callback spec is not looked up again."""
+    with statements(database) as sent:
+        response = await phone.register()
+    assert response.status_code == 201
+    assert len(sent) == 6, "\n\n".join(sent)
 
 
 async def test_updatable_statements(phone: Phone, database: Database) -> None:
