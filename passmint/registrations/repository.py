@@ -119,6 +119,25 @@ async def add_active(session: AsyncSession, registration: Registration) -> bool:
     return (await session.execute(_built(session, _add_active), values)).first() is not None
 
 
+async def add_for_device(
+    session: AsyncSession, registration: Registration, device_library_identifier: str, push_token: str
+) -> bool:
+    """``put_device`` then ``add_active`` for the registration (its device id set): False when the pair
+    had an active registration (the push token is given all the same). On PostgreSQL one statement,
+    the device's upsert a CTE of the registration's insert; SQLite has no writes in a CTE: two."""
+    assert session.bind is not None
+    if session.bind.dialect.name != "postgresql":
+        registration.device_id = await put_device(session, device_library_identifier, push_token)
+        return await add_active(session, registration)
+    values = {f"r_{name}": getattr(registration, name) for name in _REGISTERED}
+    values.update(r_id=uuid.uuid4(), d_id=device_library_identifier, d_push_token=push_token, d_now=utcnow())
+    return (await session.execute(_built(session, _add_for_device), values)).first() is not None
+
+
+_REGISTERED = ("pass_id", "pass_type_identifier", "wallet", "device_os", "user_agent", "created_at")
+"""The registration's columns ``add_for_device`` binds (besides its new id and its device's)."""
+
+
 _BUILT: dict[tuple[str, Callable[[AsyncSession], Executable]], Executable] = {}
 
 
@@ -138,6 +157,27 @@ def _put_device(session: AsyncSession) -> Executable:
     set_ = {"push_token": insert.excluded.push_token, "updated_at": insert.excluded.updated_at}
     statement = insert.on_conflict_do_update(index_elements=["device_library_identifier"], set_=set_)
     return statement.returning(table_of(Device).c.id)
+
+
+def _add_for_device(session: AsyncSession) -> Executable:
+    """``add_for_device``'s statement (PostgreSQL): ``WITH device AS (upsert RETURNING id) INSERT INTO
+    registrations SELECT ... FROM device ON CONFLICT DO NOTHING RETURNING id``."""
+    devices, registrations = table_of(Device), table_of(Registration)
+    upsert = insert_for(session, devices).values(
+        device_library_identifier=bindparam("d_id"),
+        push_token=bindparam("d_push_token"),
+        created_at=bindparam("d_now"),
+        updated_at=bindparam("d_now"),
+    )
+    set_ = {"push_token": upsert.excluded.push_token, "updated_at": upsert.excluded.updated_at}
+    device = upsert.on_conflict_do_update(index_elements=["device_library_identifier"], set_=set_)
+    stored = device.returning(devices.c.id).cte("device")
+    names = ("id", *_REGISTERED)
+    row = select(*(bindparam(f"r_{name}", type_=registrations.c[name].type) for name in names), stored.c.id)
+    insert = insert_for(session, registrations).from_select([*names, "device_id"], row).add_cte(stored)
+    return insert.on_conflict_do_nothing(
+        index_elements=["pass_id", "device_id"], index_where=text("ended_at IS NULL")
+    ).returning(registrations.c.id)
 
 
 def _add_active(session: AsyncSession) -> Executable:

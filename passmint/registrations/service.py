@@ -184,11 +184,9 @@ async def _add(
 ) -> bool:
     """Store the device (or give it ``push_token``) and the registration; False when the pair had an
     active registration already (the device's push token is updated all the same)."""
-    if device_library_identifier is not None:
-        registration.device_id = await repository.put_device(
-            session, device_library_identifier, push_token or ""
-        )
-    return await repository.add_active(session, registration)
+    if device_library_identifier is None:
+        return await repository.add_active(session, registration)
+    return await repository.add_for_device(session, registration, device_library_identifier, push_token or "")
 
 
 async def unregister(session: AsyncSession, pass_: Pass, *, device_library_identifier: str) -> None:
