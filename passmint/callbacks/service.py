@@ -117,15 +117,42 @@ async def emit(
 
     The body is fixed now (a snapshot of the pass) with a new delivery id, so every attempt sends the
     same bytes under the same ``webhook-id``; the URL, headers and secret are read when it is sent."""
+    reported = _reported(event, platform)
+    await repository.load_attributes(session, pass_, PASS_ATTRIBUTES)
+    project_id = await repository.project_with_spec(session, pass_.template_id)
+    if project_id is not None:
+        await _queue(session, project_id, pass_, event, reported, personalization)
+
+
+async def emit_to(
+    session: AsyncSession, project_id: int | None, pass_: Pass, event: Event, *, platform: str
+) -> None:
+    """``emit`` when the caller read already whether the pass's project has a callback spec
+    (``project_id``: the project's id if it has one, else None), so no lookup is needed."""
+    reported = _reported(event, platform)
+    if project_id is not None:
+        await repository.load_attributes(session, pass_, PASS_ATTRIBUTES)
+        await _queue(session, project_id, pass_, event, reported, None)
+
+
+def _reported(event: Event, platform: str) -> str:
+    """The reference's platform for a device's system; a ValueError for an unknown event or system."""
     if event not in EVENT_PATHS:
         raise ValueError(f"unknown callback event {event!r}")
     reported = PLATFORMS.get(platform.lower())
     if reported is None:
         raise ValueError(f"platform must be one of {', '.join(PLATFORMS)}, not {platform!r}")
-    await repository.load_attributes(session, pass_, PASS_ATTRIBUTES)
-    project_id = await repository.project_with_spec(session, pass_.template_id)
-    if project_id is None:
-        return
+    return reported
+
+
+async def _queue(
+    session: AsyncSession,
+    project_id: int,
+    pass_: Pass,
+    event: Event,
+    reported: str,
+    personalization: dict[str, str] | None,
+) -> None:
     payload = Deliver(
         project_id=project_id,
         delivery_id=str(uuid.uuid4()),

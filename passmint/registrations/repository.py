@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import BigInteger, Select, bindparam, delete, func, or_, select, text, update
+from sqlalchemy import BigInteger, Executable, Select, bindparam, delete, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from passmint import changes
 from passmint.counters import repository as counters
-from passmint.kit.sql import insert_for, insert_unless_taken
+from passmint.kit.sql import column_values, insert_for, insert_unless_taken, table_of
 from passmint.kit.time import utcnow
 from passmint.models import (
+    CallbackSpec,
     Certificate,
     ChangeClock,
     Device,
@@ -37,6 +39,8 @@ class Found:
     pass_: Pass
     certificate_type: str | None
     """The pass type identifier of the certificate it is signed with (None: the development one)."""
+    callback_project: int | None = None
+    """The id of the pass's project when it has a callback spec (read by ``pass_to_register`` only)."""
 
 
 async def pass_by_serial(session: AsyncSession, serial_number: str) -> Found | None:
@@ -44,6 +48,14 @@ async def pass_by_serial(session: AsyncSession, serial_number: str) -> Found | N
     serial number's unique index."""
     row = (await session.execute(_by_serial(), {"serial_number": serial_number})).first()
     return None if row is None else Found(row[0], row[1])
+
+
+async def pass_to_register(session: AsyncSession, serial_number: str) -> Found | None:
+    """``pass_by_serial``'s pass locked until the transaction ends (PostgreSQL, as ``lock_passes`` does;
+    SQLite locks no rows), with its project's callback spec if any: one statement."""
+    parameters = {"serial_number": serial_number}
+    row = (await session.execute(_to_register(), parameters, execution_options=_FRESH)).first()
+    return None if row is None else Found(row[0], row[1], row[2])
 
 
 async def signed_by_serial(session: AsyncSession, serial_number: str) -> Signed | None:
@@ -58,6 +70,19 @@ def _by_serial() -> Select[Any]:
     """``pass_by_serial``'s statement, built once (its serial number a bound parameter)."""
     columns: list[Any] = [Pass, Certificate.base_name]
     return with_signing(select(*columns)).where(Pass.serial_number == bindparam("serial_number"))
+
+
+@cache
+def _to_register() -> Select[Any]:
+    """``pass_to_register``'s statement, built once: ``_by_serial``'s with the callback spec (an outer
+    join on the project's unique spec) and ``FOR UPDATE OF passes``."""
+    spec = CallbackSpec.project_id
+    statement = _by_serial().add_columns(spec).outerjoin(CallbackSpec, spec == Template.project_id)
+    return statement.with_for_update(of=Pass)
+
+
+_FRESH = {"populate_existing": True}
+"""A locked row's state as the lock found it (see ``lock_passes``)."""
 
 
 @cache
@@ -76,24 +101,91 @@ async def put_device(session: AsyncSession, device_library_identifier: str, push
     """The device's id, the device stored now with ``push_token`` or given it (one statement, so two
     registrations of the same new device at the same moment both succeed)."""
     now = utcnow()
-    insert = insert_for(session, Device).values(
-        device_library_identifier=device_library_identifier,
-        push_token=push_token,
-        created_at=now,
-        updated_at=now,
-    )
-    statement = insert.on_conflict_do_update(
-        index_elements=[Device.device_library_identifier], set_={"push_token": push_token, "updated_at": now}
-    ).returning(Device.id)
-    device_id: int = (await session.execute(statement)).scalar_one()
+    values = {
+        "device_library_identifier": device_library_identifier,
+        "push_token": push_token,
+        "created_at": now,
+        "updated_at": now,
+    }
+    device_id: int = (await session.execute(_built(session, _put_device), values)).scalar_one()
     return device_id
 
 
-async def add_active(session: AsyncSession, registration: Registration) -> Registration | None:
-    """Store the registration unless the pair has an active one already (then None, nothing written)."""
-    return await insert_unless_taken(
-        session, registration, ("pass_id", "device_id"), where=text("ended_at IS NULL")
+async def add_active(session: AsyncSession, registration: Registration) -> bool:
+    """Store the registration unless the pair has an active one already (then False, nothing written).
+    A Core insert of the row's values: the row does not join the session."""
+    values = column_values(registration)
+    values.setdefault("id", uuid.uuid4())
+    return (await session.execute(_built(session, _add_active), values)).first() is not None
+
+
+async def add_for_device(
+    session: AsyncSession, registration: Registration, device_library_identifier: str, push_token: str
+) -> bool:
+    """``put_device`` then ``add_active`` for the registration (its device id set): False when the pair
+    had an active registration (the push token is given all the same). On PostgreSQL one statement,
+    the device's upsert a CTE of the registration's insert; SQLite has no writes in a CTE: two."""
+    assert session.bind is not None
+    if session.bind.dialect.name != "postgresql":
+        registration.device_id = await put_device(session, device_library_identifier, push_token)
+        return await add_active(session, registration)
+    values = {f"r_{name}": getattr(registration, name) for name in _REGISTERED}
+    values.update(r_id=uuid.uuid4(), d_id=device_library_identifier, d_push_token=push_token, d_now=utcnow())
+    return (await session.execute(_built(session, _add_for_device), values)).first() is not None
+
+
+_REGISTERED = ("pass_id", "pass_type_identifier", "wallet", "device_os", "user_agent", "created_at")
+"""The registration's columns ``add_for_device`` binds (besides its new id and its device's)."""
+
+
+_BUILT: dict[tuple[str, Callable[[AsyncSession], Executable]], Executable] = {}
+
+
+def _built(session: AsyncSession, build: Callable[[AsyncSession], Executable]) -> Executable:
+    """``build``'s statement for the session's dialect, built once (run with bound parameters)."""
+    assert session.bind is not None
+    key = (session.bind.dialect.name, build)
+    found = _BUILT.get(key)
+    if found is None:
+        found = _BUILT[key] = build(session)
+    return found
+
+
+def _put_device(session: AsyncSession) -> Executable:
+    """``put_device``'s upsert: a new device, or the stored one given the push token."""
+    insert = insert_for(session, table_of(Device))
+    set_ = {"push_token": insert.excluded.push_token, "updated_at": insert.excluded.updated_at}
+    statement = insert.on_conflict_do_update(index_elements=["device_library_identifier"], set_=set_)
+    return statement.returning(table_of(Device).c.id)
+
+
+def _add_for_device(session: AsyncSession) -> Executable:
+    """``add_for_device``'s statement (PostgreSQL): ``WITH device AS (upsert RETURNING id) INSERT INTO
+    registrations SELECT ... FROM device ON CONFLICT DO NOTHING RETURNING id``."""
+    devices, registrations = table_of(Device), table_of(Registration)
+    upsert = insert_for(session, devices).values(
+        device_library_identifier=bindparam("d_id"),
+        push_token=bindparam("d_push_token"),
+        created_at=bindparam("d_now"),
+        updated_at=bindparam("d_now"),
     )
+    set_ = {"push_token": upsert.excluded.push_token, "updated_at": upsert.excluded.updated_at}
+    device = upsert.on_conflict_do_update(index_elements=["device_library_identifier"], set_=set_)
+    stored = device.returning(devices.c.id).cte("device")
+    names = ("id", *_REGISTERED)
+    row = select(*(bindparam(f"r_{name}", type_=registrations.c[name].type) for name in names), stored.c.id)
+    insert = insert_for(session, registrations).from_select([*names, "device_id"], row).add_cte(stored)
+    return insert.on_conflict_do_nothing(
+        index_elements=["pass_id", "device_id"], index_where=text("ended_at IS NULL")
+    ).returning(registrations.c.id)
+
+
+def _add_active(session: AsyncSession) -> Executable:
+    """``add_active``'s insert: nothing when the pair has an active registration (the partial index)."""
+    insert = insert_for(session, table_of(Registration)).on_conflict_do_nothing(
+        index_elements=["pass_id", "device_id"], index_where=text("ended_at IS NULL")
+    )
+    return insert.returning(table_of(Registration).c.id)
 
 
 async def active(session: AsyncSession, pass_id: int, device_id: int) -> Registration | None:
@@ -178,17 +270,29 @@ async def end_active(
     return ended
 
 
-async def mark_installed(session: AsyncSession, pass_id: int, now: datetime, platform: str) -> None:
-    """A device (of ``platform``) took the pass at ``now``: the pass is installed, and the counters
-    count the install and the pass's move to installed (when it was not installed yet)."""
-    pass_ = await session.get(Pass, pass_id)
-    assert pass_ is not None  # locked by the caller
-    before, template_id = counters.state_of(pass_), pass_.template_id
-    statement = update(Pass).where(Pass.id == pass_id).values(installed_at=now, uninstalled_at=None)
-    await session.execute(statement, execution_options={"synchronize_session": "fetch"})
-    await counters.add_event(session, template_id, now, platform, "installed")
+async def mark_installed(session: AsyncSession, pass_: Pass, now: datetime, platform: str) -> None:
+    """A device (of ``platform``) took the pass (locked by the caller) at ``now``: the pass is installed,
+    and the counters count the install and the pass's move to installed (when it was not installed yet).
+    One Core update built once; ``pass_`` is given the values it wrote."""
+    before = counters.state_of(pass_)
+    parameters = {"pass_id": pass_.id, "now": now}
+    updated_at = (await session.execute(_built(session, _mark_installed), parameters)).scalar_one()
+    for key, value in (("installed_at", now), ("uninstalled_at", None), ("updated_at", updated_at)):
+        set_committed_value(pass_, key, value)
+    await counters.add_event(session, pass_.template_id, now, platform, "installed")
     if before != "installed":
-        await counters.move_state(session, template_id, before, "installed", now)
+        await counters.move_state(session, pass_.template_id, before, "installed", now)
+
+
+def _mark_installed(_session: AsyncSession) -> Executable:
+    """``mark_installed``'s update (``updated_at`` set by its column's ``onupdate``, and returned)."""
+    passes = table_of(Pass)
+    return (
+        update(passes)
+        .where(passes.c.id == bindparam("pass_id"))
+        .values(installed_at=bindparam("now"), uninstalled_at=None)
+        .returning(passes.c.updated_at)
+    )
 
 
 async def mark_uninstalled(session: AsyncSession, pass_id: int, now: datetime) -> bool:

@@ -24,6 +24,7 @@ from passmint.passes.downloads import Unchanged
 from passmint.projects import repository as project_repository
 from passmint.registrations import repository
 from passmint.registrations.errors import CampaignNotFound, PassNotAuthorized
+from passmint.registrations.repository import Found as Found  # the lookup Apple's register hands on
 from passmint.registrations.schemas import PROJECT_TYPES, CampaignType, RegistrationFilter
 from passmint.registrations.wallet_apps import WalletClient
 from passmint.wallets import format_of
@@ -120,24 +121,72 @@ async def register(
     Safe under concurrency: a phone adding several passes at once registers itself for each at the
     same moment, and a phone may send the same registration again while the first is under way."""
     await repository.lock_passes(session, [pass_.id])  # take turns with ends (see ``end``)
-    device_id = None
-    if device_library_identifier is not None:
-        device_id = await repository.put_device(session, device_library_identifier, push_token or "")
-    now = utcnow()
-    registration = Registration(
-        created_at=now,
+    registration = _registration(pass_, pass_type_identifier, client, user_agent)
+    if not await _add(session, registration, device_library_identifier, push_token):
+        return Registered.ALREADY
+    await repository.mark_installed(session, pass_, registration.created_at, client.device_os)
+    await callbacks.emit(session, pass_, "install", platform=client.device_os)
+    return Registered.CREATED
+
+
+async def authorized_to_register(
+    session: AsyncSession, pass_type_identifier: str, serial_number: str, token: str | None
+) -> Found:
+    """``authorized_pass`` for Apple's register: the pass locked (as ``register`` locks it) and whether
+    its project has a callback spec, read in the same one statement (``register_device`` uses both)."""
+    found = await repository.pass_to_register(session, serial_number)
+    _check_token(token, None if found is None else found.pass_.authentication_token)
+    assert found is not None  # a pass's token was checked
+    await _check_pass_type(session, found.pass_.id, found.certificate_type, pass_type_identifier)
+    return found
+
+
+async def register_device(
+    session: AsyncSession,
+    found: Found,
+    *,
+    device_library_identifier: str,
+    pass_type_identifier: str,
+    push_token: str,
+    client: WalletClient,
+    user_agent: str | None,
+) -> Registered:
+    """``register`` for a device of Apple's web service, the pass read by ``authorized_to_register``
+    (locked, with its callback spec): no statement besides the writes."""
+    pass_ = found.pass_
+    registration = _registration(pass_, pass_type_identifier, client, user_agent)
+    if not await _add(session, registration, device_library_identifier, push_token):
+        return Registered.ALREADY
+    await repository.mark_installed(session, pass_, registration.created_at, client.device_os)
+    await callbacks.emit_to(session, found.callback_project, pass_, "install", platform=client.device_os)
+    return Registered.CREATED
+
+
+def _registration(
+    pass_: Pass, pass_type_identifier: str, client: WalletClient, user_agent: str | None
+) -> Registration:
+    """A new registration of ``pass_`` (its device set by ``_add``), made before the first write."""
+    return Registration(
+        created_at=utcnow(),
         pass_id=pass_.id,
-        device_id=device_id,
         pass_type_identifier=pass_type_identifier,
         wallet=client.wallet,
         device_os=client.device_os,
         user_agent=(user_agent or "")[:255] or None,
     )
-    if await repository.add_active(session, registration) is None:
-        return Registered.ALREADY
-    await repository.mark_installed(session, pass_.id, now, client.device_os)
-    await callbacks.emit(session, pass_, "install", platform=client.device_os)
-    return Registered.CREATED
+
+
+async def _add(
+    session: AsyncSession,
+    registration: Registration,
+    device_library_identifier: str | None,
+    push_token: str | None,
+) -> bool:
+    """Store the device (or give it ``push_token``) and the registration; False when the pair had an
+    active registration already (the device's push token is updated all the same)."""
+    if device_library_identifier is None:
+        return await repository.add_active(session, registration)
+    return await repository.add_for_device(session, registration, device_library_identifier, push_token or "")
 
 
 async def unregister(session: AsyncSession, pass_: Pass, *, device_library_identifier: str) -> None:

@@ -24,7 +24,7 @@ from passmint.passes import downloads
 from passmint.passes.downloads import Unchanged
 from passmint.registrations import device_logs, personalization
 from passmint.registrations import service as registration_service
-from passmint.registrations.service import Registered
+from passmint.registrations.service import Found, Registered
 from passmint.registrations.wallet_apps import recognize, token_of
 from passmint.routing import file_response, http_date, not_modified
 
@@ -100,6 +100,17 @@ async def authorized_pass(
 ApplePass = Annotated[Pass, Depends(authorized_pass)]
 
 
+async def pass_to_register(
+    session: SessionDep,
+    pass_type_id: PassTypeId,
+    serial_number: SerialNumber,
+    authorization: Annotated[str | None, Header(description="ApplePass <authenticationToken>")] = None,
+) -> Found:
+    return await registration_service.authorized_to_register(
+        session, pass_type_id, serial_number, token_of(authorization)
+    )
+
+
 @router.post(
     REGISTRATION,
     status_code=201,
@@ -110,14 +121,14 @@ ApplePass = Annotated[Pass, Depends(authorized_pass)]
 async def register(
     device_id: DeviceId,
     pass_type_id: PassTypeId,
-    pass_: ApplePass,
+    found: Annotated[Found, Depends(pass_to_register)],
     body: PushToken,
     request: Request,
     session: SessionDep,
 ) -> Response:
-    result = await registration_service.register(
+    result = await registration_service.register_device(
         session,
-        pass_,
+        found,
         device_library_identifier=device_id,
         pass_type_identifier=pass_type_id,
         push_token=body.push_token,

@@ -12,16 +12,18 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from passmint import changes
 from passmint.apple import PassSigner, make_dev_certificates
+from passmint.callbacks import service as callbacks_service
 from passmint.db import Database
 from passmint.kit.time import utcnow
-from passmint.models import DeviceLog, Pass
+from passmint.models import Device, DeviceLog, Job, Pass, Registration
 from passmint.registrations import device_logs
 from passmint.registrations.webservice import Guards
 from passmint.wallets import apple as wallets_apple
+from tests.callbacks import set_callback
 from tests.conftest import AddressedClient, ApiClient
 from tests.factories import create_pass, create_project, create_template
 from tests.support.clock import AheadClock
@@ -453,15 +455,69 @@ async def test_not_modified_statements(phone: Phone, database: Database, utc_clo
     assert len(sent) == 1, "\n\n".join(sent)
 
 
+async def test_registering_again_gives_the_device_its_new_push_token(
+    phone: Phone, database: Database
+) -> None:
+    """A known registration answers 200, and its device keeps the push token sent last."""
+    assert (await phone.register()).status_code == 201
+    again = await phone.client.post(phone.registration, json={"pushToken": "renewed"}, headers=phone.auth())
+    assert again.status_code == 200
+    async with database.transaction() as session:
+        devices = (await session.scalars(select(Device))).all()
+        registered = await session.scalar(select(func.count()).select_from(Registration))
+    assert [(device.device_library_identifier, device.push_token) for device in devices] == [
+        (phone.device, "renewed")
+    ]
+    assert registered == 1
+
+
+async def test_a_new_registration_queues_the_install_callback(
+    api: ApiClient, phone: Phone, database: Database
+) -> None:
+    """With a callback spec on the pass's project, a new registration queues one install callback (its
+    body the pass as installed, ``updatedAt`` included) in one more statement; a repeat queues none."""
+    template = (await api.get(f"/v1/template/{phone.pass_['templateId']}")).json()
+    project_id = template["templateHeader"]["projectId"]
+    await set_callback(api, project_id, "https://hooks.example.com")
+    with statements(database) as sent:
+        assert (await phone.register()).status_code == 201
+    assert len(sent) == (6 if database.url.get_backend_name() == "postgresql" else 7), "\n\n".join(sent)
+    assert (await phone.register()).status_code == 200
+    async with database.transaction() as session:
+        jobs = (await session.scalars(select(Job).where(Job.name == callbacks_service.DELIVER))).all()
+    [job] = jobs
+    read = (await api.get(f"/v1/pass/{phone.pass_['id']}")).json()
+    assert read["status"] == "installed"
+    assert (job.payload["project_id"], job.payload["path"]) == (project_id, "/v1/pass/install")
+    assert json.loads(job.payload["body"]) == {
+        "passId": phone.pass_["id"],
+        "templateId": phone.pass_["templateId"],
+        "serialNumber": read["serialNumber"],
+        "createdAt": read["createdAt"],
+        "updatedAt": read["updatedAt"],
+        "platform": "ios",
+    }
+
+
 async def test_register_statements(phone: Phone, database: Database) -> None:
-    """Registering again: the pass with its certificate's pass type, the pass's lock (PostgreSQL only:
-    SQLite locks no rows), the device, the registration (already there)."""
+    """Registering again: the pass with its certificate's pass type and callback spec, locked (on
+    PostgreSQL) in the same statement, then the device and the registration (already there): one
+    statement on PostgreSQL, two on SQLite (no writes in a CTE there)."""
     assert (await phone.register()).status_code == 201
     with statements(database) as sent:
         response = await phone.register()
     assert response.status_code == 200
-    expected = 4 if database.url.get_backend_name() == "postgresql" else 3
-    assert len(sent) == expected, "\n\n".join(sent)
+    assert len(sent) == (2 if database.url.get_backend_name() == "postgresql" else 3), "\n\n".join(sent)
+
+
+async def test_new_register_statements(phone: Phone, database: Database) -> None:
+    """A new registration: the pass (locked, with its callback spec), the device and the registration
+    (one statement on PostgreSQL), the pass marked installed, the day's install and the template's
+    installed passes counted; the callback spec is not looked up again."""
+    with statements(database) as sent:
+        response = await phone.register()
+    assert response.status_code == 201
+    assert len(sent) == (5 if database.url.get_backend_name() == "postgresql" else 6), "\n\n".join(sent)
 
 
 async def test_updatable_statements(phone: Phone, database: Database) -> None:
