@@ -255,7 +255,7 @@ _PASS_JSON: TypeAdapter[PassJson] = TypeAdapter(PassJson)
 
 def validate_pass_json(data: Mapping[str, object]) -> PassJson:
     """Check pass.json against Apple's format; raise PassValidationError listing every problem."""
-    if not isinstance(data, Mapping):
+    if type(data) is not dict and not isinstance(data, Mapping):  # dict first: no ABC check
         raise PassValidationError([Problem(field="pass.json", message=MESSAGES["not_object"])])
     passing_through = PASS_THROUGH_KEYS.keys() & data.keys()
     modelled = data

@@ -93,8 +93,10 @@ def build_pkpass(
         validate_pass_json(pass_json)
     except PassValidationError as exc:
         problems.extend(exc.problems)
-    problems.extend(_identity_problems(pass_json, signer))
-    has_nfc = isinstance(pass_json, Mapping) and "nfc" in pass_json
+    is_mapping = type(pass_json) is dict or isinstance(pass_json, Mapping)  # dict first: no ABC check
+    if is_mapping:
+        problems.extend(_identity_problems(pass_json, signer))
+    has_nfc = is_mapping and "nfc" in pass_json
     shared, file_problems = _shared_files(files, strings, has_nfc)
     problems.extend(file_problems)
     if problems or shared is None:
@@ -322,7 +324,7 @@ def _identity_problems(pass_json: Mapping[str, object], signer: PassSigner) -> l
         "teamIdentifier": signer.team_identifier,
     }
     for field, value in expected.items():
-        given = pass_json.get(field) if isinstance(pass_json, Mapping) else None
+        given = pass_json.get(field)
         if isinstance(given, str) and given != value:
             message = MESSAGES["identity"].format(given=given, expected=value)
             problems.append(Problem(field=field, message=message))
