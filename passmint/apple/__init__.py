@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from passmint.apple.bundles import build_pkpasses
 from passmint.apple.devcerts import DevCertificates, make_dev_certificates
 from passmint.apple.errors import CertificateError, PassValidationError
-from passmint.apple.pkpass import build_pkpass, build_pkpasses
+from passmint.apple.pkpass import build_pkpass
 from passmint.apple.signing import PassSigner
 
 __all__ = [

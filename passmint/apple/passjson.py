@@ -255,10 +255,13 @@ _PASS_JSON: TypeAdapter[PassJson] = TypeAdapter(PassJson)
 
 def validate_pass_json(data: Mapping[str, object]) -> PassJson:
     """Check pass.json against Apple's format; raise PassValidationError listing every problem."""
-    if not isinstance(data, Mapping):
+    if type(data) is not dict and not isinstance(data, Mapping):  # dict first: no ABC check
         raise PassValidationError([Problem(field="pass.json", message=MESSAGES["not_object"])])
-    modelled = dict(data)
-    problems = _pass_through_problems(modelled)
+    passing_through = PASS_THROUGH_KEYS.keys() & data.keys()
+    modelled = data
+    if passing_through or type(data) is not dict:  # a copy only when something is taken out or it is no dict
+        modelled = {key: value for key, value in data.items() if key not in passing_through}
+    problems = _pass_through_problems(data, passing_through)
     model: PassJson | None = None
     try:
         model = _PASS_JSON.validate_python(modelled)
@@ -270,13 +273,13 @@ def validate_pass_json(data: Mapping[str, object]) -> PassJson:
     return model
 
 
-def _pass_through_problems(modelled: dict[str, object]) -> list[Problem]:
-    """Take the newer pass-through keys out of ``modelled`` and check their JSON type."""
+def _pass_through_problems(data: Mapping[str, object], keys: set[str]) -> list[Problem]:
+    """Check the JSON type of the newer pass-through keys given (in PASS_THROUGH_KEYS's order)."""
     problems: list[Problem] = []
-    for key, kind in PASS_THROUGH_KEYS.items():
-        if key not in modelled:
+    for key, kind in PASS_THROUGH_KEYS.items() if keys else ():
+        if key not in keys:
             continue
-        value = modelled.pop(key)
+        value = data[key]
         if not isinstance(value, kind) or not is_json(value):
             message = MESSAGES["pass_through_type"].format(kind=JSON_TYPE_NAMES[kind])
             problems.append(Problem(field=key, message=message))
@@ -337,6 +340,8 @@ def _structure_problems(data: Mapping[str, object]) -> list[Problem]:
 
 
 def _duplicate_key_problems(data: Mapping[str, object], styles: list[str]) -> list[Problem]:
+    if not _has_duplicate_keys(data, styles):  # the common case, in one comprehension
+        return []
     problems: list[Problem] = []
     first_use: dict[str, tuple[str, str, int]] = {}
     for style in styles:
@@ -359,3 +364,16 @@ def _duplicate_key_problems(data: Mapping[str, object], styles: list[str]) -> li
 
 def _key_path(style: str, group: str, index: int) -> str:
     return f"{style}.{group}[{index}].key"
+
+
+def _has_duplicate_keys(data: Mapping[str, object], styles: list[str]) -> bool:
+    keys = [
+        key
+        for style in styles
+        if isinstance(structure := data.get(style), dict)
+        for group in FIELD_GROUPS
+        if isinstance(fields := structure.get(group), list)
+        for field in fields
+        if isinstance(field, dict) and isinstance(key := field.get("key"), str)
+    ]
+    return len(set(keys)) != len(keys)

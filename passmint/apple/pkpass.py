@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
-import io
 import json
 import re
 import struct
 import threading
-import zipfile
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 import orjson
 
 from passmint.apple.errors import PassValidationError, Problem
 from passmint.apple.passjson import validate_pass_json
+from passmint.apple.pkzip import OFFSET, TOO_BIG, ZIP32_LIMIT, ZipEntry, end_record, zip_entry
 from passmint.apple.signing import PassSigner
 from passmint.apple.strings import decode_text, encode_strings
 
@@ -29,16 +29,6 @@ IMAGE_NAMES = ("icon", "logo", "strip", "thumbnail", "background", "footer", "pe
 MAX_PASSES_PER_BUNDLE = 10  # Apple: "up to 10 passes or 150 MB for a bundle of passes"
 MAX_BUNDLE_BYTES = 150 * 1024 * 1024
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-ZIP_FILE_MODE = 0o100644 << 16  # regular file, rw-r--r--
-_DOS_DATE = (1 << 5) | 1  # 1980-01-01; the time field stays 0 (00:00:00)
-_DEFLATED_SUFFIXES = (".json", ".strings")
-_DEFLATE_MIN_SIZE = 4 * 1024  # smaller text files are stored: deflating them costs more time than it saves
-_LOCAL_HEADER, _CENTRAL_HEADER, _END_OF_DIRECTORY = 0x04034B50, 0x02014B50, 0x06054B50
-_MADE_BY_UNIX = (3 << 8) | 20
-_STORED, _DEFLATE = 0, 8
-_ENTRY = "<HHHHIIIH"  # flags, method, time, date, crc-32, compressed size, size, name length
-_UTF8_NAME = 0x800
-_ZIP32_LIMIT = 0xFFFFFFFF
 # Digests of large files (template images shared by many passes), keyed by content, so each is hashed once;
 # never those of pass.json, manifest.json and signature, which each pass has its own of.
 _DIGEST_CACHE_MIN_SIZE = 2 * 1024  # an @3x icon and up: hashing them as a key costs less than SHA-1
@@ -47,11 +37,10 @@ _digest_cache: dict[bytes, tuple[str, int]] = {}
 _digest_cache_bytes = 0
 _digest_cache_lock = threading.Lock()
 # Zip entries of those files by content and name, dropped with their digests: data referenced, not copied.
-_entry_cache: dict[bytes, dict[str, tuple[bytes, bytes, bytes, bytes]]] = {}
-_LOCAL_PREFIX = struct.pack("<IH", _LOCAL_HEADER, 20)
-_CENTRAL_PREFIX = struct.pack("<IHH", _CENTRAL_HEADER, _MADE_BY_UNIX, 20)
-_CENTRAL_SUFFIX = struct.pack("<HHHHI", 0, 0, 0, 0, ZIP_FILE_MODE)
-_OFFSET = struct.Struct("<I")
+_entry_cache: dict[bytes, dict[str, ZipEntry]] = {}
+# Prepared files of whole passes (_SharedFiles) by the files given, within the same byte budget.
+_shared_cache: dict[tuple[object, ...], _SharedFiles] = {}
+_shared_cache_bytes = 0
 
 # A number with an exponent below zero, which orjson writes as 1e-7 where json.dumps writes 1e-07.
 _NEGATIVE_EXPONENT = re.compile(rb"\de-")
@@ -82,7 +71,7 @@ MESSAGES = {
     "no_passes": "a bundle needs at least one pass",
     "too_many_passes": "a bundle holds at most 10 passes; got {count}",
     "bundle_too_big": "the passes add up to {size} bytes; a bundle may hold at most 150 MB",
-    "too_big_for_zip": "the bundle is too large for a zip file without zip64 extensions",
+    "too_big_for_zip": TOO_BIG,
     "not_a_pkpass": "is not a .pkpass (a zip holding pass.json, manifest.json and signature)",
 }
 
@@ -104,15 +93,17 @@ def build_pkpass(
         validate_pass_json(pass_json)
     except PassValidationError as exc:
         problems.extend(exc.problems)
-    problems.extend(_identity_problems(pass_json, signer))
-    has_nfc = isinstance(pass_json, Mapping) and "nfc" in pass_json
-    contents, file_problems = check_files(files, strings=strings, has_nfc=has_nfc)
+    is_mapping = type(pass_json) is dict or isinstance(pass_json, Mapping)  # dict first: no ABC check
+    if is_mapping:
+        problems.extend(_identity_problems(pass_json, signer))
+    has_nfc = is_mapping and "nfc" in pass_json
+    shared, file_problems = _shared_files(files, strings, has_nfc)
     problems.extend(file_problems)
-    if problems:
+    if problems or shared is None:
         raise PassValidationError(problems)
-    contents[PASS_JSON] = pass_json_bytes(pass_json)
-    manifest = manifest_json(contents)
-    return _zip_pass(contents, manifest, signer.sign(manifest))
+    document = pass_json_bytes(pass_json)
+    manifest = shared.manifest(hashlib.sha1(document, usedforsecurity=False).hexdigest())
+    return shared.zip(document, manifest, signer.sign(manifest))
 
 
 def pass_json_bytes(pass_json: Mapping[str, object]) -> bytes:
@@ -140,15 +131,6 @@ def _orjson_may_differ(encoded: bytes) -> bool:
     if b"null" in encoded or b"0.0000" in encoded:
         return True
     return b"e-" in encoded and _NEGATIVE_EXPONENT.search(encoded) is not None
-
-
-def build_pkpasses(passes: Sequence[bytes]) -> bytes:
-    """Bundle .pkpass files into one .pkpasses file (application/vnd.apple.pkpasses)."""
-    problems = _bundle_problems(passes)
-    if problems:
-        raise PassValidationError(problems)
-    members = [(f"pass{number}.pkpass", data) for number, data in enumerate(passes, start=1)]
-    return _zip(members, reuse_digests=False)
 
 
 def check_files(
@@ -236,6 +218,40 @@ def _remember(data: bytes, digests: tuple[str, int]) -> None:
             _digest_cache_bytes -= len(oldest)
 
 
+def _shared_files(
+    files: Mapping[str, bytes], strings: Mapping[str, Mapping[str, str]] | None, has_nfc: bool
+) -> tuple[_SharedFiles | None, list[Problem]]:
+    """The prepared files of a pass, kept for files given again (without strings, which change per pass)."""
+    key: tuple[object, ...] | None = None
+    if not strings:
+        key = (has_nfc, *files.items())
+        try:
+            shared = _shared_cache.get(key)
+        except TypeError:  # an unhashable value, which check_files reports
+            key = shared = None
+        if shared is not None:
+            return shared, []
+    contents, problems = check_files(files, strings=strings, has_nfc=has_nfc)
+    if problems:
+        return None, problems
+    shared = _SharedFiles(contents)
+    if key is not None:
+        _keep_shared(key, shared)
+    return shared, []
+
+
+def _keep_shared(key: tuple[object, ...], shared: _SharedFiles) -> None:
+    """Add to the prepared files, dropping the oldest beyond the digest cache's byte budget."""
+    global _shared_cache_bytes
+    with _digest_cache_lock:
+        if key in _shared_cache or shared.size > _DIGEST_CACHE_MAX_BYTES:
+            return
+        _shared_cache[key] = shared
+        _shared_cache_bytes += shared.size
+        while _shared_cache_bytes > _DIGEST_CACHE_MAX_BYTES:
+            _shared_cache_bytes -= _shared_cache.pop(next(iter(_shared_cache))).size
+
+
 def _file_problem(name: str, data: object) -> str | None:
     kind = _file_kind(name) if isinstance(name, str) else "unsafe"
     if kind == "reserved":
@@ -308,102 +324,74 @@ def _identity_problems(pass_json: Mapping[str, object], signer: PassSigner) -> l
         "teamIdentifier": signer.team_identifier,
     }
     for field, value in expected.items():
-        given = pass_json.get(field) if isinstance(pass_json, Mapping) else None
+        given = pass_json.get(field)
         if isinstance(given, str) and given != value:
             message = MESSAGES["identity"].format(given=given, expected=value)
             problems.append(Problem(field=field, message=message))
     return problems
 
 
-def _zip_pass(contents: Mapping[str, bytes], manifest: bytes, signature: bytes) -> bytes:
-    """pass.json first, the other files sorted, then manifest.json and signature last."""
-    names = sorted(name for name in contents if name != PASS_JSON)
-    members = [(PASS_JSON, contents[PASS_JSON]), *((name, contents[name]) for name in names)]
-    return _zip([*members, (MANIFEST, manifest), (SIGNATURE, signature)])
+class _SharedFiles:
+    """A pass's files but the three it writes, checked, digested and zipped once for all passes using them.
 
-
-def _zip(members: Sequence[tuple[str, bytes]], *, reuse_digests: bool = True) -> bytes:
-    """A zip archive written in one pass: identical members give identical bytes.
-
-    Every entry carries the same date (1980-01-01 00:00) and Unix mode (rw-r--r--). JSON and strings
-    files of 4 KB or more are deflated; everything else is stored (PNGs, the signature and nested
-    passes are compressed already, and deflating a small file costs more than it saves).
-    ``reuse_digests`` takes the entries of large files (shared by many passes) from a cache.
+    A pass then adds pass.json's digest to the prepared manifest entries and writes the zip as pass.json,
+    the prepared entries of the other files (sorted), manifest.json and signature: the same bytes as
+    ``manifest_json`` and ``_zip`` of all members, without per-file work.
     """
-    parts: list[bytes] = []
-    directory: list[bytes] = []
-    offset = 0
-    for name, data in members:
-        if reuse_digests and len(data) >= _DIGEST_CACHE_MIN_SIZE and name not in RESERVED:
-            entry = _cached_entry(name, data)
-        else:
-            entry = _zip_entry(name, data, zlib.crc32(data))
-        local, packed, central, encoded = entry
-        if offset >= _ZIP32_LIMIT:
-            raise ValueError(MESSAGES["too_big_for_zip"])
-        parts += (local, packed)
-        directory += (central, _OFFSET.pack(offset), encoded)
-        offset += len(local) + len(packed)
-    size = sum(map(len, directory))
-    end = struct.pack("<IHHHHIIH", _END_OF_DIRECTORY, 0, 0, len(members), len(members), size, offset, 0)
-    return b"".join([*parts, *directory, end])
+
+    __slots__ = ("_centrals", "_locals", "_manifest_head", "_manifest_tail", "size")
+
+    def __init__(self, contents: Mapping[str, bytes]) -> None:
+        names = sorted(contents)
+        entries = [f'{_json_string(name)}:"{_sha1_hex(name, contents[name])}"' for name in names]
+        before = bisect.bisect(names, PASS_JSON)
+        self._manifest_head = "{" + "".join(entry + "," for entry in entries[:before])
+        self._manifest_tail = "".join("," + entry for entry in entries[before:]) + "}"
+        self._locals: list[bytes] = []
+        self._centrals: list[tuple[bytes, int, bytes]] = []
+        offset = 0
+        for name in names:
+            data = contents[name]
+            if len(data) >= _DIGEST_CACHE_MIN_SIZE:
+                local, packed, central, encoded = _cached_entry(name, data)
+            else:
+                local, packed, central, encoded = zip_entry(name, data, zlib.crc32(data))
+            self._locals += (local, packed)
+            self._centrals.append((central, offset, encoded))
+            offset += len(local) + len(packed)
+        self.size = offset
+
+    def manifest(self, pass_json_digest: str) -> bytes:
+        """manifest.json with pass.json's SHA-1 hex digest among the prepared ones."""
+        return f'{self._manifest_head}"pass.json":"{pass_json_digest}"{self._manifest_tail}'.encode("ascii")
+
+    def zip(self, pass_json: bytes, manifest: bytes, signature: bytes) -> bytes:
+        """pass.json first, the other files sorted, then manifest.json and signature last."""
+        local, packed, central, encoded = zip_entry(PASS_JSON, pass_json, zlib.crc32(pass_json))
+        base = len(local) + len(packed)
+        parts = [local, packed, *self._locals]
+        directory = [central, OFFSET.pack(0), encoded]
+        for central, offset, encoded in self._centrals:
+            directory += (central, OFFSET.pack(base + offset), encoded)
+        offset = base + self.size
+        for name, data in ((MANIFEST, manifest), (SIGNATURE, signature)):
+            if offset >= ZIP32_LIMIT:
+                raise ValueError(TOO_BIG)
+            local, packed, central, encoded = zip_entry(name, data, zlib.crc32(data))
+            parts += (local, packed)
+            directory += (central, OFFSET.pack(offset), encoded)
+            offset += len(local) + len(packed)
+        end = end_record(len(self._centrals) + 3, sum(map(len, directory)), offset)
+        return b"".join([*parts, *directory, end])
 
 
-def _cached_entry(name: str, data: bytes) -> tuple[bytes, bytes, bytes, bytes]:
+def _cached_entry(name: str, data: bytes) -> ZipEntry:
     """The zip entry of a large file, kept while its digests are (the digest cache's budget bounds both)."""
     names = _entry_cache.get(data)
     entry = names.get(name) if names is not None else None
     if entry is None:
-        entry = _zip_entry(name, data, file_digests(data)[1])
+        entry = zip_entry(name, data, file_digests(data)[1])
         with _digest_cache_lock:
             if data in _digest_cache:
                 _entry_cache.setdefault(data, {})[name] = entry
     return entry
-
-
-def _zip_entry(name: str, data: bytes, crc: int) -> tuple[bytes, bytes, bytes, bytes]:
-    """A member's local header with its name, its stored or deflated bytes, and its central entry
-    up to the offset (which the caller packs), and its encoded name."""
-    encoded = name.encode("utf-8")
-    flags = 0 if encoded.isascii() else _UTF8_NAME
-    worth_deflating = name.endswith(_DEFLATED_SUFFIXES) and len(data) >= _DEFLATE_MIN_SIZE
-    packed, method = _deflate(data) if worth_deflating else (data, _STORED)
-    if len(data) >= _ZIP32_LIMIT:
-        raise ValueError(MESSAGES["too_big_for_zip"])
-    entry = struct.pack(_ENTRY, flags, method, 0, _DOS_DATE, crc, len(packed), len(data), len(encoded))
-    local = b"".join((_LOCAL_PREFIX, entry, b"\0\0", encoded))
-    central = b"".join((_CENTRAL_PREFIX, entry, _CENTRAL_SUFFIX))
-    return local, packed, central, encoded
-
-
-def _deflate(data: bytes) -> tuple[bytes, int]:
-    """Raw DEFLATE with a window sized to the data (far cheaper to set up for small files)."""
-    window = min(15, max(10, (len(data) - 1).bit_length()))
-    compressor = zlib.compressobj(6, zlib.DEFLATED, -window, max(1, window - 7))
-    packed = compressor.compress(data) + compressor.flush()
-    return (packed, _DEFLATE) if len(packed) < len(data) else (data, _STORED)
-
-
-def _bundle_problems(passes: Sequence[bytes]) -> list[Problem]:
-    if not passes:
-        return [Problem(field="passes", message=MESSAGES["no_passes"])]
-    if len(passes) > MAX_PASSES_PER_BUNDLE:
-        return [Problem(field="passes", message=MESSAGES["too_many_passes"].format(count=len(passes)))]
-    size = sum(len(data) for data in passes)
-    problems: list[Problem] = []
-    if size > MAX_BUNDLE_BYTES:
-        problems.append(Problem(field="passes", message=MESSAGES["bundle_too_big"].format(size=size)))
-    for index, data in enumerate(passes):
-        if not _looks_like_pkpass(data):
-            problems.append(Problem(field=f"passes[{index}]", message=MESSAGES["not_a_pkpass"]))
-    return problems
-
-
-def _looks_like_pkpass(data: object) -> bool:
-    if not isinstance(data, bytes):
-        return False
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return RESERVED.issubset(archive.namelist())
-    except zipfile.BadZipFile:
-        return False

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from passmint.apple import PassSigner, PassValidationError, build_pkpass, build_pkpasses, pkpass
 from passmint.apple.pkpass import file_digests, pass_json_bytes, png_size
+from passmint.apple.pkzip import zip_archive
 from passmint.apple.strings import StringsSyntaxError, decode_strings, encode_strings
 from passmint.errors import InvalidInput
 from tests.apple.conftest import (
@@ -360,6 +361,68 @@ class TestFileDigests:
         assert list(pkpass._entry_cache) == list(pkpass._digest_cache) == strips[-1:]
         again = verified(build_pkpass(minimal_pass(), {"icon.png": icon, "strip.png": strips[-1]}, signer))
         assert again["strip.png"] == strips[-1]
+
+
+class TestSharedFiles:
+    """A pass's other files are prepared once (manifest entries, zip entries) and reused by later passes."""
+
+    @pytest.mark.parametrize("strings", [None, {"de": {"a": "b"}}])
+    def test_bytes_are_those_of_the_whole_manifest_and_zip(self, dev_certs, icon, strings):
+        fixed = FixedSignatureSigner.from_pem(dev_certs.pass_cert, dev_certs.pass_key, dev_certs.wwdr)
+        files = {
+            "strip.png": make_png(375, 123),
+            "icon.png": icon,
+            "logo.png": make_png(160, 50),
+            "fr.lproj/pass.strings": encode_strings({f"k{n}": "v" * 40 for n in range(120)}),  # deflated
+        }
+        document = minimal_pass(serialNumber="ünïcode", userInfo={"n": 1e-07})
+        contents = {**files, "pass.json": pass_json_bytes(document)}
+        if strings:
+            contents["de.lproj/pass.strings"] = encode_strings(strings["de"])
+        manifest = pkpass.manifest_json(contents)
+        others = sorted(name for name in contents if name != "pass.json")
+        expected = zip_archive(
+            [
+                ("pass.json", contents["pass.json"]),
+                *((name, contents[name]) for name in others),
+                ("manifest.json", manifest),
+                ("signature", b"fixed signature bytes"),
+            ]
+        )
+        for _ in range(2):  # prepared, then taken from the cache when strings are not given
+            assert build_pkpass(document, files, fixed, strings=strings) == expected
+
+    def test_nfc_is_asked_for_again_with_the_same_files(self, verified, signer, icon):
+        files = {
+            "icon.png": icon,
+            "personalization.json": b'{"requiredPersonalizationFields": ["PKPassPersonalizationFieldName"]}',
+            "personalizationLogo@2x.png": make_png(150, 40),
+        }
+        verified(build_pkpass(minimal_pass(nfc={"message": "member-1"}), files, signer))
+        with pytest.raises(PassValidationError) as caught:
+            build_pkpass(minimal_pass(), files, signer)
+        assert problem_fields(caught.value) == ["personalization.json"]
+
+    def test_changed_files_are_prepared_anew(self, verified, signer, icon):
+        first = verified(build_pkpass(minimal_pass(), {"icon.png": icon}, signer))
+        other = make_png(29, 30)
+        second = verified(build_pkpass(minimal_pass(), {"icon.png": other}, signer))
+        assert (first["icon.png"], second["icon.png"]) == (icon, other)
+
+    def test_files_that_cannot_be_keys_are_checked(self, signer, icon):
+        with pytest.raises(PassValidationError) as caught:
+            build_pkpass(minimal_pass(), {"icon.png": bytearray(icon)}, signer)  # type: ignore[dict-item]
+        assert problem_fields(caught.value) == ["icon.png"]
+
+    def test_prepared_files_stay_within_the_byte_budget(self, monkeypatch, verified, signer, icon):
+        monkeypatch.setattr(pkpass, "_shared_cache", {})
+        monkeypatch.setattr(pkpass, "_shared_cache_bytes", 0)
+        monkeypatch.setattr(pkpass, "_DIGEST_CACHE_MAX_BYTES", 50_000)
+        strips = [make_png(700 + n, 60) + bytes([n]) * 30_000 for n in range(3)]
+        for strip in strips:
+            verified(build_pkpass(minimal_pass(), {"icon.png": icon, "strip.png": strip}, signer))
+        assert len(pkpass._shared_cache) == 1
+        assert pkpass._shared_cache_bytes < 50_000
 
 
 class TestPngSize:
