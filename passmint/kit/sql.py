@@ -56,12 +56,14 @@ async def insert_unless_taken(
     unique: Iterable[str],
     *,
     where: ColumnElement[bool] | TextClause | None = None,
+    computed: tuple[tuple[str, ColumnElement[Any]], ...] = (),
 ) -> RowT | None:
     """Insert the unsaved ``row`` and answer the stored row, or None (and nothing written) when a row
     with the same values in the ``unique`` columns exists: the database's unique constraint decides,
-    so two requests racing for the same value cannot both win, and neither fails."""
+    so two requests racing for the same value cannot both win, and neither fails. ``computed``: columns
+    whose values SQL computes in the insert (the same expressions on every call: the statement is kept)."""
     if where is None:
-        statement = _insert(session, type(row), tuple(unique))
+        statement = _insert(session, type(row), tuple(unique), computed)
     else:
         statement = (
             insert_for(session, table_of(type(row)))
@@ -71,7 +73,7 @@ async def insert_unless_taken(
     return await _inserted(session, row, statement)
 
 
-_STATEMENTS: dict[tuple[str, type[Any], tuple[str, ...] | None], Executable] = {}
+_STATEMENTS: dict[tuple[str, type[Any], tuple[str, ...] | None, tuple[str, ...]], Executable] = {}
 _COLUMNS: dict[type[Any], list[tuple[str, Column[Any]]]] = {}
 
 
@@ -83,15 +85,22 @@ def _columns(model: type[Any]) -> list[tuple[str, Column[Any]]]:
     return found
 
 
-def _insert(session: AsyncSession, model: type[Any], unique: tuple[str, ...] | None) -> Executable:
+def _insert(
+    session: AsyncSession,
+    model: type[Any],
+    unique: tuple[str, ...] | None,
+    computed: tuple[tuple[str, ColumnElement[Any]], ...] = (),
+) -> Executable:
     """``INSERT ... RETURNING`` every column of ``model``'s table (``ON CONFLICT (unique) DO NOTHING``
     when given), in Core, built once per dialect and run with the row's values as parameters: SQLAlchemy
     compiles it once, and the ORM's unit of work (a flush, or an ORM insert) is not paid on every row."""
     assert session.bind is not None
-    key = (session.bind.dialect.name, model, unique)
+    key = (session.bind.dialect.name, model, unique, tuple(name for name, _ in computed))
     found = _STATEMENTS.get(key)
     if found is None:
         insert = insert_for(session, table_of(model))
+        if computed:
+            insert = insert.values(dict(computed))
         if unique is not None:
             insert = insert.on_conflict_do_nothing(index_elements=list(unique))
         found = _STATEMENTS[key] = insert.returning(*table_of(model).columns)
