@@ -14,7 +14,7 @@ from sqlalchemy import Column, ColumnElement, Executable, Table, TextClause, ins
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.attributes import instance_dict
 
 Insert = postgresql.Insert | sqlite.Insert
 RowT = TypeVar("RowT")
@@ -36,10 +36,11 @@ def table_of(model: type[Any]) -> Table:
 
 
 def column_values(row: object) -> dict[str, Any]:
-    """The column values set on an unsaved ORM object (defaults are left to the insert), by column key."""
-    return {
-        column.key: value for key, column in _columns(type(row)) if (value := getattr(row, key)) is not None
-    }
+    """The column values set on an unsaved ORM object (defaults are left to the insert), by column key
+    (read from the object's own dict: an unset attribute is absent there, a read through the mapped
+    attribute costs an attribute event per column)."""
+    set_ = instance_dict(row)
+    return {column.key: value for key, column in _columns(type(row)) if (value := set_.get(key)) is not None}
 
 
 async def insert_row(session: AsyncSession, row: RowT) -> RowT:
@@ -113,8 +114,9 @@ async def _inserted(session: AsyncSession, row: RowT, statement: Executable) -> 
     stored = (await session.execute(statement, column_values(row))).first()
     if stored is None:
         return None
+    values, mapping = instance_dict(row), stored._mapping
     for key, column in _columns(type(row)):
-        set_committed_value(row, key, stored._mapping[column])
-    make_transient_to_detached(row)
+        values[key] = mapping[column]
+    make_transient_to_detached(row)  # every value as loaded: no history, nothing to flush
     session.add(row)
     return row
