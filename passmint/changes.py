@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, case, select, update
+from sqlalchemy import ColumnElement, Table, Update, bindparam, case, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.db import BEFORE_COMMIT
@@ -120,28 +120,62 @@ async def now(session: AsyncSession) -> int:
 
 
 _CLOCK = table_of(ChangeClock)
-_TICK = update(_CLOCK).where(_CLOCK.c.id == 1).values(value=_CLOCK.c.value + 1).returning(_CLOCK.c.value)
-_STAMPS = tuple(
-    (
-        key,
-        # updated_at as it is: the change itself set it
+_TICK = update(_CLOCK).where(_CLOCK.c.id == 1).values(value=_CLOCK.c.value + 1)
+_NOW = select(_CLOCK.c.value).where(_CLOCK.c.id == 1).scalar_subquery()
+_NEXT = select(_CLOCK.c.value + 1).where(_CLOCK.c.id == 1).scalar_subquery()
+_TABLES = {"passes": table_of(Pass), "templates": table_of(Template)}
+
+
+def _stamp_of(table: Table, value: ColumnElement[int]) -> Update:
+    """Stamp the rows ``ids`` of a table with ``value``; updated_at as it is (the change itself set it)."""
+    return (
         update(table)
         .where(table.c.id.in_(bindparam("ids", expanding=True)))
-        .values(change_seq=bindparam("seq"), updated_at=table.c.updated_at),
+        .values(change_seq=value, updated_at=table.c.updated_at)
     )
-    for key, table in (("passes", table_of(Pass)), ("templates", table_of(Template)))
-)
+
+
+def _ticked_stamp(table: Table) -> Update:
+    """PostgreSQL: the tick and the stamp in one statement (the tick a data-modifying ``WITH``, which
+    runs once, whatever rows the stamp matches)."""
+    tick = _TICK.returning(_CLOCK.c.value).cte("tick")
+    return _stamp_of(table, select(tick.c.value).scalar_subquery()).add_cte(tick)
+
+
+_STAMPS = {key: _stamp_of(table, _NOW) for key, table in _TABLES.items()}
+_TICKED_STAMPS = {key: _ticked_stamp(table) for key, table in _TABLES.items()}
 """The tick and the stamps, built once, in Core: SQLAlchemy reuses their compiled form (an ORM update
-built per call costs a cache key and the ORM's bulk-update machinery on every change)."""
+built per call costs a cache key and the ORM's bulk-update machinery on every change). A stamp after
+the tick takes the clock's value in SQL: the transaction sees its own tick."""
+
+
+def numbered_in_insert(session: AsyncSession) -> tuple[tuple[str, ColumnElement[int]], ...]:
+    """What a pass's insert sets so that, made in this transaction (``mark_created``), it needs no stamp:
+    on SQLite its change number, the clock's next value, which is this transaction's tick (it holds the
+    database's write lock from its first write to its commit, so no other tick comes between); nothing
+    on PostgreSQL, where another transaction may tick first (there the tick and the stamp are one
+    statement instead)."""
+    return (("change_seq", _NEXT),) if _dialect(session) == "sqlite" else ()
 
 
 async def _stamp(session: AsyncSession, change: Change) -> None:
-    """Take the clock's next value (its row stays locked until the commit) and stamp the change with it."""
-    value = (await session.execute(_TICK)).scalar_one()
-    ids = {"passes": list(change.passes), "templates": list(change.templates)}
-    for key, stamp in _STAMPS:
-        if ids[key]:
-            await session.execute(stamp, {"ids": ids[key], "seq": value})
+    """Take the clock's next value (its row stays locked until the commit) and stamp the change with it:
+    on SQLite the passes made in this transaction have it already (``numbered_in_insert``)."""
+    on_sqlite = _dialect(session) == "sqlite"
+    passes = [pass_id for pass_id in change.passes if not (on_sqlite and pass_id in change.created)]
+    stamps = [(key, ids) for key, ids in (("passes", passes), ("templates", list(change.templates))) if ids]
+    if on_sqlite or not stamps:
+        await session.execute(_TICK)
+    else:
+        key, ids = stamps.pop(0)
+        await session.execute(_TICKED_STAMPS[key], {"ids": ids})
+    for key, ids in stamps:
+        await session.execute(_STAMPS[key], {"ids": ids})
+
+
+def _dialect(session: AsyncSession) -> str:
+    assert session.bind is not None
+    return session.bind.dialect.name
 
 
 def seq_of() -> ColumnElement[int]:

@@ -7,9 +7,11 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Executable, case, delete, func, select
+from sqlalchemy import ColumnElement, Executable, bindparam, case, delete, func, select
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.kit.sql import insert_for, table_of
@@ -38,6 +40,39 @@ def state_of(pass_: Pass) -> str | None:
 async def add_event(session: AsyncSession, template_id: int, at: datetime, platform: str, event: str) -> None:
     """One more ``event`` (created, installed, uninstalled) for the template on ``at``'s UTC day."""
     await add_days(session, {(template_id, at.date(), platform): [int(event == name) for name in EVENTS]})
+
+
+async def add_created(session: AsyncSession, template_id: int, at: datetime, platform: str) -> None:
+    """One more pass made for the template on ``at``: its day's ``created`` event and the template's
+    ``total`` (``add_event`` and ``move_state``; on PostgreSQL both upserts in one statement)."""
+    assert session.bind is not None
+    if session.bind.dialect.name == "postgresql":
+        values = {"template_id": template_id, "day": at.date(), "platform": platform, "at": at}
+        await session.execute(_created_upserts(), values)
+        return
+    await add_event(session, template_id, at, platform, "created")
+    await move_state(session, template_id, None, None, at, new=1)
+
+
+@cache
+def _created_upserts() -> Executable:
+    """PostgreSQL: the day's upsert as a data-modifying ``WITH`` of the template's (each runs once, to
+    completion), built once."""
+    days, states = table_of(DailyCount), table_of(TemplateCount)
+    day = postgresql.insert(days).values(
+        template_id=bindparam("template_id"), day=bindparam("day"), platform=bindparam("platform"),
+        created=1, installed=0, uninstalled=0,
+    )  # fmt: skip
+    day = day.on_conflict_do_update(
+        index_elements=["template_id", "day", "platform"], set_={"created": days.c.created + 1}
+    )
+    state = postgresql.insert(states).values(
+        template_id=bindparam("template_id"), total=1, installed=0, uninstalled=0, updated_at=bindparam("at")
+    )
+    return state.on_conflict_do_update(
+        index_elements=["template_id"],
+        set_={"total": states.c.total + 1, "updated_at": state.excluded.updated_at},
+    ).add_cte(day.cte("created_day"))
 
 
 async def move_state(

@@ -14,7 +14,7 @@ from sqlalchemy import Column, ColumnElement, Executable, Table, TextClause, ins
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.attributes import instance_dict
 
 Insert = postgresql.Insert | sqlite.Insert
 RowT = TypeVar("RowT")
@@ -36,10 +36,11 @@ def table_of(model: type[Any]) -> Table:
 
 
 def column_values(row: object) -> dict[str, Any]:
-    """The column values set on an unsaved ORM object (defaults are left to the insert), by column key."""
-    return {
-        column.key: value for key, column in _columns(type(row)) if (value := getattr(row, key)) is not None
-    }
+    """The column values set on an unsaved ORM object (defaults are left to the insert), by column key
+    (read from the object's own dict: an unset attribute is absent there, a read through the mapped
+    attribute costs an attribute event per column)."""
+    set_ = instance_dict(row)
+    return {column.key: value for key, column in _columns(type(row)) if (value := set_.get(key)) is not None}
 
 
 async def insert_row(session: AsyncSession, row: RowT) -> RowT:
@@ -56,12 +57,14 @@ async def insert_unless_taken(
     unique: Iterable[str],
     *,
     where: ColumnElement[bool] | TextClause | None = None,
+    computed: tuple[tuple[str, ColumnElement[Any]], ...] = (),
 ) -> RowT | None:
     """Insert the unsaved ``row`` and answer the stored row, or None (and nothing written) when a row
     with the same values in the ``unique`` columns exists: the database's unique constraint decides,
-    so two requests racing for the same value cannot both win, and neither fails."""
+    so two requests racing for the same value cannot both win, and neither fails. ``computed``: columns
+    whose values SQL computes in the insert (the same expressions on every call: the statement is kept)."""
     if where is None:
-        statement = _insert(session, type(row), tuple(unique))
+        statement = _insert(session, type(row), tuple(unique), computed)
     else:
         statement = (
             insert_for(session, table_of(type(row)))
@@ -71,7 +74,7 @@ async def insert_unless_taken(
     return await _inserted(session, row, statement)
 
 
-_STATEMENTS: dict[tuple[str, type[Any], tuple[str, ...] | None], Executable] = {}
+_STATEMENTS: dict[tuple[str, type[Any], tuple[str, ...] | None, tuple[str, ...]], Executable] = {}
 _COLUMNS: dict[type[Any], list[tuple[str, Column[Any]]]] = {}
 
 
@@ -83,15 +86,22 @@ def _columns(model: type[Any]) -> list[tuple[str, Column[Any]]]:
     return found
 
 
-def _insert(session: AsyncSession, model: type[Any], unique: tuple[str, ...] | None) -> Executable:
+def _insert(
+    session: AsyncSession,
+    model: type[Any],
+    unique: tuple[str, ...] | None,
+    computed: tuple[tuple[str, ColumnElement[Any]], ...] = (),
+) -> Executable:
     """``INSERT ... RETURNING`` every column of ``model``'s table (``ON CONFLICT (unique) DO NOTHING``
     when given), in Core, built once per dialect and run with the row's values as parameters: SQLAlchemy
     compiles it once, and the ORM's unit of work (a flush, or an ORM insert) is not paid on every row."""
     assert session.bind is not None
-    key = (session.bind.dialect.name, model, unique)
+    key = (session.bind.dialect.name, model, unique, tuple(name for name, _ in computed))
     found = _STATEMENTS.get(key)
     if found is None:
         insert = insert_for(session, table_of(model))
+        if computed:
+            insert = insert.values(dict(computed))
         if unique is not None:
             insert = insert.on_conflict_do_nothing(index_elements=list(unique))
         found = _STATEMENTS[key] = insert.returning(*table_of(model).columns)
@@ -104,8 +114,9 @@ async def _inserted(session: AsyncSession, row: RowT, statement: Executable) -> 
     stored = (await session.execute(statement, column_values(row))).first()
     if stored is None:
         return None
+    values, mapping = instance_dict(row), stored._mapping
     for key, column in _columns(type(row)):
-        set_committed_value(row, key, stored._mapping[column])
-    make_transient_to_detached(row)
+        values[key] = mapping[column]
+    make_transient_to_detached(row)  # every value as loaded: no history, nothing to flush
     session.add(row)
     return row

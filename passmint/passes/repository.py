@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, Select, bindparam, delete, exists, func, i
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
+from passmint import changes
 from passmint.kit.pagination import Direction, PageRequest, count, counting, page_of, window
 from passmint.kit.refs import PassLocator
 from passmint.kit.sql import insert_for, insert_unless_taken, table_of
@@ -325,7 +326,9 @@ async def set_tags(session: AsyncSession, account_id: int, pass_id: int, names: 
 
 async def add_unless_taken(session: AsyncSession, row: Pass) -> Pass | None:
     """The stored pass, or None (nothing written) when its template has a pass with its external id."""
-    return await insert_unless_taken(session, row, ("template_id", "external_id"))
+    return await insert_unless_taken(
+        session, row, ("template_id", "external_id"), computed=changes.numbered_in_insert(session)
+    )
 
 
 async def remove(session: AsyncSession, row: Pass | Location) -> None:

@@ -191,8 +191,7 @@ async def issue(session: AsyncSession, account: Account, template: Template, dra
         )
     pass_ = created
     changes.mark_created(session, pass_.id)
-    await counters.add_event(session, template.id, pass_.created_at, platform_of(template.vendor), "created")
-    await counters.move_state(session, template.id, None, None, pass_.created_at, new=1)
+    await counters.add_created(session, template.id, pass_.created_at, platform_of(template.vendor))
     if draft.locations is not None:
         await repository.replace_locations(session, pass_.id, draft.locations)
     if draft.tags is not None:

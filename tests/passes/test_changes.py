@@ -12,7 +12,7 @@ from passmint import changes
 from passmint.app import BEFORE_COMMIT
 from passmint.changes import Change, Publisher
 from passmint.db import Database
-from passmint.models import ChangeClock, Pass
+from passmint.models import ChangeClock, Pass, Template
 from tests.factories import create_pass
 
 
@@ -85,3 +85,32 @@ class TestPublisher:
             assert kept is not None
             assert kept.values == original
         assert await clock(database) == before
+
+
+class TestNumbers:
+    async def test_a_new_pass_has_the_number_of_its_transactions_tick(
+        self, api: httpx.AsyncClient, template_id: int, database: Database
+    ) -> None:
+        """On SQLite the insert takes the number, on PostgreSQL the tick stamps it: either way the pass
+        made is numbered with the clock's value its transaction committed, above every earlier one."""
+        for _ in range(2):
+            before = await clock(database)
+            made = await create_pass(api, template_id)
+            async with database.transaction() as session:
+                stored = await session.get(Pass, made["id"])
+            assert stored is not None
+            assert stored.change_seq == await clock(database) == before + 1
+
+    async def test_passes_and_templates_changed_together_share_one_number(
+        self, database: Database, pass_id: int, template_id: int
+    ) -> None:
+        """A transaction that changes a pass and a whole template ticks once and stamps both."""
+        before = await clock(database)
+        async with database.transaction() as session:
+            changes.mark_passes(session, [pass_id])
+            changes.mark_template(session, template_id)
+        async with database.transaction() as session:
+            stored = await session.get(Pass, pass_id)
+            template = await session.get(Template, template_id)
+        assert stored is not None and template is not None
+        assert stored.change_seq == template.change_seq == await clock(database) == before + 1
