@@ -22,7 +22,7 @@ from tests.certificates.test_projects import signer_of
 from tests.certificates.test_projects import upload as upload_certificate
 from tests.factories import data_url, png
 from tests.links.conftest import ANDROID, IPHONE, MakeLink, local
-from tests.links.test_visit_cost import MADE, NUMBERED, cost
+from tests.links.test_visit_cost import cost, made, numbered
 
 
 async def new_pass(anonymous: httpx.AsyncClient, link: dict[str, object]) -> bytes:
@@ -44,7 +44,9 @@ async def test_an_uploaded_certificate_signs_new_passes_unread(
 ) -> None:  # fmt: skip
     await upload_certificate(api, coupon_cert)
     link = await make_link(isPersonalized=True)
-    assert await cost(anonymous, database, local(link["iosUrl"]), IPHONE, 200) == MADE + NUMBERED
+    assert await cost(anonymous, database, local(link["iosUrl"]), IPHONE, 200) == made(database) + numbered(
+        database
+    )
 
 
 async def test_an_uploaded_google_credential_issues_new_passes_unread(
@@ -55,7 +57,7 @@ async def test_an_uploaded_google_credential_issues_new_passes_unread(
     ).status_code == 201
     link = await make_link(isPersonalized=True)
     sent = await cost(anonymous, database, local(link["androidUrl"]), ANDROID, 302)
-    assert sent == MADE + NUMBERED
+    assert sent == made(database) + numbered(database)
 
 
 async def test_a_renewed_certificate_reaches_the_next_new_pass(

@@ -142,7 +142,7 @@ class TestNewPass:
     ) -> None:  # fmt: skip
         link = await make_link(isPersonalized=True)
         sent = await cost(anonymous, database, local(link[form]), headers, status)
-        assert sent == made(database) + SIGNING[form] + numbered(database)
+        assert sent == made(database) + numbered(database)
 
     async def test_a_visit_whose_query_sets_values_is_the_lookup_and_the_pass_it_makes(
         self, anonymous: httpx.AsyncClient, make_link: MakeLink, database: Database
@@ -150,7 +150,7 @@ class TestNewPass:
         link = await make_link()
         url = local(link["iosUrl"]) + "?Coupon=20%25&barcode=ABC"
         sent = await cost(anonymous, database, url, IPHONE, 200)
-        assert sent == made(database) + SIGNING["iosUrl"] + numbered(database)
+        assert sent == made(database) + numbered(database)
 
     async def test_a_repeat_visit_with_an_external_id_hands_out_its_pass(
         self, anonymous: httpx.AsyncClient, make_link: MakeLink, database: Database
@@ -158,10 +158,3 @@ class TestNewPass:
         link = await make_link()
         sent = await cost(anonymous, database, local(link["iosUrl"]) + "?exid=guest-1", IPHONE, 200)
         assert sent == [LOOKUP, "SELECT passes", "UPDATE adaptive_link_passes"]
-
-
-SIGNING: dict[str, list[str]] = {
-    "iosUrl": [],  # the signer kept by the certificate's version the lookup read; images by digest
-    "androidUrl": [],  # the credential kept likewise; the Smart Tap merchants by the template's version
-}
-"""What signing or issuing a new pass reads besides the lookup, once the process has signed one."""
