@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import subprocess
 import sys
 from itertools import product
 from pathlib import Path
@@ -29,7 +28,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from benchmarks.issue_passes import server
+from benchmarks.issue_passes import api_key, server
 from benchmarks.pkpass_throughput import IMAGES, PASS_TYPE_ID, TEAM_ID, make_png, measure
 from benchmarks.webservice import load
 from passmint.apple import PassSigner, make_dev_certificates
@@ -135,12 +134,8 @@ def main() -> None:
     parser.add_argument("--database-url", default=None, help="default: a new SQLite file")
     args = parser.parse_args()
     with server(args.database_url, args.workers) as (url, env):
-        created = subprocess.run(
-            [sys.executable, "-m", "passmint", "keys", "create", "--name", "bench", "--json"],
-            env=env, capture_output=True, check=True,
-        )  # fmt: skip
-        key = json.loads(created.stdout)
-        results = asyncio.run(visits(url, (key["key"], key["secret"]), args.visits, args.concurrency))
+        auth = api_key(env)
+        results = asyncio.run(visits(url, auth, args.visits, args.concurrency))
     signing = signing_rate(args.signs)
     shared = results["shared_visits"]
     personal = results["personalised_visits"]

@@ -18,7 +18,6 @@ import argparse
 import asyncio
 import json
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,7 +30,7 @@ import httpx
 from sqlalchemy import select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from benchmarks.issue_passes import server
+from benchmarks.issue_passes import api_key, server
 from benchmarks.push_fanout import standin, stats, wait_for_pushes
 from passmint.app import open_database
 from passmint.audiences import parse, where
@@ -139,9 +138,7 @@ def main() -> None:
             "PASSMINT_EMBEDDED_WORKER": "true",
         }
         url, env = stack.enter_context(server(args.database_url, 1, settings))
-        command = [sys.executable, "-m", "passmint", "keys", "create", "--name", "bench", "--json"]
-        key = json.loads(subprocess.run(command, env=env, capture_output=True, check=True).stdout)
-        auth = (key["key"], key["secret"])
+        auth = api_key(env)
         project = httpx.post(f"{url}/v1/project", json=PROJECT, auth=auth).raise_for_status().json()
         created = httpx.post(f"{url}/v1/template/{project['id']}", json=apple_template(), auth=auth)
         template_id = created.raise_for_status().json()["templateId"]

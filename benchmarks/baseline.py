@@ -43,7 +43,15 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.apple_paths import passmint_phones
-from benchmarks.issue_passes import SERVER_PID, coupon_template, free_port, issue_pass, server, wait_until_up
+from benchmarks.issue_passes import (
+    SERVER_PID,
+    api_key,
+    coupon_template,
+    free_port,
+    issue_pass,
+    server,
+    wait_until_up,
+)
 from benchmarks.pkpass_throughput import raw_sign_ms
 from passmint.db import SQLITE_PRAGMAS
 
@@ -319,12 +327,7 @@ def passmint_figures(
     seconds: float, concurrency: int, seed: int, apple_seed: int
 ) -> dict[str, dict[str, float]]:
     with server(None, 1) as (url, env):
-        created = subprocess.run(
-            [sys.executable, "-m", "passmint", "keys", "create", "--name", "bench", "--json"],
-            env=env, capture_output=True, check=True,
-        )  # fmt: skip
-        key = json.loads(created.stdout)
-        auth = (key["key"], key["secret"])
+        auth = api_key(env)
         pid = int(env[SERVER_PID])
         return asyncio.run(run_passmint(url, pid, auth, seconds, concurrency, seed, apple_seed))
 

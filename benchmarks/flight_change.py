@@ -26,7 +26,7 @@ import httpx
 from sqlalchemy import insert, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from benchmarks.issue_passes import server
+from benchmarks.issue_passes import api_key, server
 from benchmarks.push_fanout import seed, standin, wait_for_pushes
 from passmint.app import open_database
 from passmint.certificates.signers import dev_signer
@@ -77,9 +77,7 @@ def main() -> None:
             stack.callback(worker.wait, 20)
             stack.callback(worker.terminate)
 
-        command = [sys.executable, "-m", "passmint", "keys", "create", "--name", "bench", "--json"]
-        key = json.loads(subprocess.run(command, env=env, capture_output=True, check=True).stdout)
-        auth = (key["key"], key["secret"])
+        auth = api_key(env)
         body = PROJECT | {"name": "Air", "projectType": "boardingPass"}
         project = httpx.post(f"{url}/v1/project", json=body, auth=auth).raise_for_status().json()
         template = apple_template(projectType="boardingPass", fields=copy.deepcopy(BOARDING_FIELDS))

@@ -20,6 +20,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -69,6 +70,21 @@ def server(
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def created_key(env: dict[str, str]) -> dict[str, Any]:
+    """A new API key made with ``passmint keys create`` in the server's environment ``env``: its JSON."""
+    command = [sys.executable, "-m", "passmint", "keys", "create", "--name", "bench", "--json"]
+    created: dict[str, Any] = json.loads(
+        subprocess.run(command, env=env, capture_output=True, check=True).stdout
+    )
+    return created
+
+
+def api_key(env: dict[str, str]) -> tuple[str, str]:
+    """A new API key and its secret (``created_key``), as httpx's basic auth takes them."""
+    created = created_key(env)
+    return created["key"], created["secret"]
 
 
 async def timed(count: int, concurrency: int, request: Callable[[int], Awaitable[None]]) -> float:
@@ -132,14 +148,8 @@ def main() -> None:
     parser.add_argument("--database-url", default=None, help="default: a new SQLite file")
     args = parser.parse_args()
     with server(args.database_url, args.workers) as (url, env):
-        created = subprocess.run(
-            [sys.executable, "-m", "passmint", "keys", "create", "--name", "bench", "--json"],
-            env=env, capture_output=True, check=True,
-        )  # fmt: skip
-        key = json.loads(created.stdout)
-        rates = asyncio.run(
-            run(url, (key["key"], key["secret"]), args.passes, args.downloads, args.concurrency)
-        )
+        auth = api_key(env)
+        rates = asyncio.run(run(url, auth, args.passes, args.downloads, args.concurrency))
     database = "postgresql" if args.database_url else "sqlite"
     print(json.dumps({"database": database, "workers": args.workers, "concurrency": args.concurrency,
                       "passes": args.passes, "downloads": args.downloads, **rates}))  # fmt: skip

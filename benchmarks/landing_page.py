@@ -11,14 +11,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import subprocess
 import sys
 from pathlib import Path
 
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from benchmarks.issue_passes import coupon_template, issue_pass, server, timed
+from benchmarks.issue_passes import api_key, coupon_template, issue_pass, server, timed
 
 DESKTOP = {
     "accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
@@ -78,12 +77,8 @@ def main() -> None:
     parser.add_argument("--database-url", default=None, help="default: a new SQLite file")
     args = parser.parse_args()
     with server(args.database_url, args.workers) as (url, env):
-        created = subprocess.run(
-            [sys.executable, "-m", "passmint", "keys", "create", "--name", "bench", "--json"],
-            env=env, capture_output=True, check=True,
-        )  # fmt: skip
-        key = json.loads(created.stdout)
-        rates = asyncio.run(run(url, (key["key"], key["secret"]), args.passes, args.views, args.concurrency))
+        auth = api_key(env)
+        rates = asyncio.run(run(url, auth, args.passes, args.views, args.concurrency))
     database = "postgresql" if args.database_url else "sqlite"
     print(json.dumps({"database": database, "workers": args.workers, "concurrency": args.concurrency,
                       "passes": args.passes, "views": args.views, **rates}))  # fmt: skip

@@ -18,7 +18,6 @@ import asyncio
 import json
 import random
 import statistics
-import subprocess
 import sys
 import time
 from collections import Counter
@@ -30,7 +29,7 @@ from typing import Any
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from benchmarks.issue_passes import server
+from benchmarks.issue_passes import api_key, server
 from tests.factories import PROJECT, apple_template
 
 KINDS = {  # kind: weight (out of 100)
@@ -228,9 +227,8 @@ def main() -> None:
     parser.add_argument("--database-url", default=None, help="default: a new SQLite file")
     args = parser.parse_args()
     with server(args.database_url, args.workers) as (url, env):
-        command = [sys.executable, "-m", "passmint", "keys", "create", "--name", "bench", "--json"]
-        key = json.loads(subprocess.run(command, env=env, capture_output=True, check=True).stdout)
-        results = asyncio.run(run(url, (key["key"], key["secret"]), args.duration, args.concurrency))
+        auth = api_key(env)
+        results = asyncio.run(run(url, auth, args.duration, args.concurrency))
     database = "postgresql" if args.database_url else "sqlite"
     print(json.dumps({"database": database, "workers": args.workers, "concurrency": args.concurrency,
                       "duration_s": args.duration, **results}))  # fmt: skip

@@ -28,7 +28,7 @@ import httpx
 from sqlalchemy import insert, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from benchmarks.issue_passes import free_port, server
+from benchmarks.issue_passes import api_key, free_port, server
 from passmint.app import open_database
 from passmint.certificates.signers import DEV_PASS_TYPE_ID, dev_signer
 from passmint.kit.security import new_token
@@ -128,9 +128,7 @@ def main() -> None:
             stack.callback(worker.wait, 20)
             stack.callback(worker.terminate)
 
-        command = [sys.executable, "-m", "passmint", "keys", "create", "--name", "bench", "--json"]
-        key = json.loads(subprocess.run(command, env=env, capture_output=True, check=True).stdout)
-        auth = (key["key"], key["secret"])
+        auth = api_key(env)
         project = httpx.post(f"{url}/v1/project", json=PROJECT, auth=auth).raise_for_status().json()
         created = httpx.post(f"{url}/v1/template/{project['id']}", json=apple_template(), auth=auth)
         template_id = created.raise_for_status().json()["templateId"]

@@ -17,7 +17,6 @@ import asyncio
 import json
 import random
 import statistics
-import subprocess
 import sys
 import time
 import uuid
@@ -30,7 +29,7 @@ import httpx
 from sqlalchemy import insert, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from benchmarks.issue_passes import server
+from benchmarks.issue_passes import created_key, server
 from passmint.app import open_database
 from passmint.models import Device, Pass, Registration
 from passmint.stats import service as stats_service
@@ -138,9 +137,9 @@ def main() -> None:
     parser.add_argument("--database-url", default=None, help="default: a new SQLite file")
     args = parser.parse_args()
     with server(args.database_url, 1) as (url, env):
-        command = [sys.executable, "-m", "passmint", "keys", "create", "--name", "bench", "--json"]
-        key = json.loads(subprocess.run(command, env=env, capture_output=True, check=True).stdout)
-        with httpx.Client(base_url=url, auth=(key["key"], key["secret"]), timeout=120) as client:
+        key = created_key(env)
+        auth = key["key"], key["secret"]
+        with httpx.Client(base_url=url, auth=auth, timeout=120) as client:
             project = client.post("/v1/project", json=PROJECT).raise_for_status().json()
             template_ids = [
                 client.post(f"/v1/template/{project['id']}", json=apple_template())

@@ -13,7 +13,6 @@ import argparse
 import asyncio
 import json
 import statistics
-import subprocess
 import sys
 import time
 import uuid
@@ -24,7 +23,7 @@ import httpx
 from sqlalchemy import insert, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from benchmarks.issue_passes import server
+from benchmarks.issue_passes import api_key, server
 from passmint.app import open_database
 from passmint.kit.security import new_token
 from passmint.models import Device, Pass, Registration, Template
@@ -130,10 +129,7 @@ def main() -> None:
     parser.add_argument("--database-url", default=None, help="default: a new SQLite file")
     args = parser.parse_args()
     with server(args.database_url, args.workers) as (url, env):
-        command = [sys.executable, "-m", "passmint", "keys", "create", "--name", "bench", "--json"]
-        created = subprocess.run(command, env=env, capture_output=True, check=True)
-        key = json.loads(created.stdout)
-        auth = (key["key"], key["secret"])
+        auth = api_key(env)
         project = httpx.post(f"{url}/v1/project", json=PROJECT, auth=auth).raise_for_status().json()
         template = httpx.post(
             f"{url}/v1/template/{project['id']}", json=apple_template(), auth=auth

@@ -27,7 +27,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.baseline import SERVER_CPUS, apart, pin
-from benchmarks.issue_passes import SERVER_PID, coupon_template, issue_pass, server
+from benchmarks.issue_passes import SERVER_PID, api_key, coupon_template, issue_pass, server
 
 SCRIPT = """wrk.method = "{method}"
 wrk.headers["Content-Type"] = "application/json"
@@ -68,13 +68,9 @@ async def prepare(url: str, auth: tuple[str, str]) -> tuple[int, int]:
 def run(connections: int, seconds: int) -> dict[str, dict[str, float]]:
     with server(None, 1) as (url, env), tempfile.TemporaryDirectory() as scripts:
         pin(int(env[SERVER_PID]))
-        created = subprocess.run(
-            [sys.executable, "-m", "passmint", "keys", "create", "--name", "bench", "--json"],
-            env=env, capture_output=True, check=True,
-        )  # fmt: skip
-        key = json.loads(created.stdout)
-        template_id, pass_id = asyncio.run(prepare(url, (key["key"], key["secret"])))
-        authorization = "Basic " + b64encode(f"{key['key']}:{key['secret']}".encode()).decode()
+        auth = api_key(env)
+        template_id, pass_id = asyncio.run(prepare(url, auth))
+        authorization = "Basic " + b64encode(":".join(auth).encode()).decode()
         paths = {
             "get": f"/v1/pass/{pass_id}",
             "create": f"/v1/pass/{template_id}",

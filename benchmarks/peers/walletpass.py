@@ -35,7 +35,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from benchmarks.apple_paths import PASS_TYPE, WebService
 from benchmarks.baseline import load, ratios
-from benchmarks.issue_passes import SERVER_PID, free_port, server, wait_until_up
+from benchmarks.issue_passes import SERVER_PID, api_key, free_port, server, wait_until_up
 from benchmarks.webservice import seed
 from passmint.apple import make_dev_certificates
 from tests.factories import PROJECT, apple_template
@@ -117,9 +117,7 @@ def merged(runs: Sequence[dict[str, float]]) -> dict[str, float]:
 
 def passmint_passes(url: str, env: dict[str, str], args: argparse.Namespace) -> list[tuple[str, str]]:
     """passmint's passes and registrations (``webservice.seed``): the (serial, token) of each pass."""
-    command = [sys.executable, "-m", "passmint", "keys", "create", "--name", "bench", "--json"]
-    key = json.loads(subprocess.run(command, env=env, capture_output=True, check=True).stdout)
-    auth = (key["key"], key["secret"])
+    auth = api_key(env)
     project = httpx.post(f"{url}/v1/project", json=PROJECT, auth=auth).raise_for_status().json()
     template = httpx.post(f"{url}/v1/template/{project['id']}", json=apple_template(), auth=auth)
     database_url = f"sqlite+aiosqlite:///{env['PASSMINT_DATA_DIR']}/passmint.db"
