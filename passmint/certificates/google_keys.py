@@ -10,9 +10,10 @@ from datetime import UTC, datetime
 from cachetools import LRUCache
 from cryptography.hazmat.primitives import serialization
 
-from passmint.certificates.errors import CertificateUploadInvalid, PrivateKeyUnreadable
+from passmint.certificates.errors import CertificateUploadInvalid
+from passmint.certificates.signers import private_key_pem
 from passmint.google import GoogleCredentialError, ServiceAccount, parse_service_account
-from passmint.kit.crypto import SealedDataUnreadable, SecretBox
+from passmint.kit.crypto import SecretBox
 from passmint.models import Certificate
 
 GOOGLE = "Google"
@@ -65,16 +66,7 @@ def account_of(box: SecretBox, certificate: Certificate) -> ServiceAccount:
     found = _cache.get(version)
     if found is not None:
         return found
-    try:
-        der = box.open(certificate.sealed_private_key, context=certificate.id.bytes)
-    except SealedDataUnreadable:
-        raise PrivateKeyUnreadable(
-            f"The private key of credential {certificate.id} cannot be decrypted: "
-            "PASSMINT_SECRET_KEY is not the one it was stored with"
-        ) from None
-    pem = serialization.load_der_private_key(der, None).private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
+    pem = private_key_pem(box, certificate, "credential")
     account = ServiceAccount(
         certificate.base_name, certificate.team_identifier, certificate.google_key_id or "", pem
     )

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import functools
 import uuid
-from collections import OrderedDict
 from datetime import datetime
 from pathlib import Path
 
+from cachetools import LRUCache
 from cryptography.hazmat.primitives import serialization
 
 from passmint.apple import PassSigner, make_dev_certificates
@@ -20,7 +20,7 @@ DEV_TEAM_ID = "DEVTEAM001"
 DEV_FILES = ("ca.pem", "wwdr.pem", "pass.pem", "pass.key")
 CACHE_SIZE = 64
 
-_cache: OrderedDict[tuple[uuid.UUID, datetime], PassSigner] = OrderedDict()
+_cache: LRUCache[tuple[uuid.UUID, datetime], PassSigner] = LRUCache(maxsize=CACHE_SIZE)
 _dev_signers: dict[Path, PassSigner] = {}
 
 
@@ -37,26 +37,28 @@ def seal_key(box: SecretBox, certificate_id: uuid.UUID, signer: PassSigner) -> b
 def signer_of(box: SecretBox, certificate: Certificate) -> PassSigner:
     """The signer of a stored certificate, parsed once per version of the row."""
     version = (certificate.id, certificate.updated_at)
-    if version in _cache:
-        _cache.move_to_end(version)
-        return _cache[version]
+    found = _cache.get(version)
+    if found is None:
+        key_pem = private_key_pem(box, certificate, "certificate")
+        found = _cache[version] = PassSigner.from_pem(
+            certificate.certificate_pem.encode(), key_pem, certificate.wwdr_pem.encode(), allow_expired=True
+        )
+    return found
+
+
+def private_key_pem(box: SecretBox, certificate: Certificate, noun: str) -> bytes:
+    """The stored private key of ``certificate`` (a ``noun``: certificate, credential), opened as PKCS#8
+    PEM; ``PrivateKeyUnreadable`` when this deployment's secret key is not the one it was sealed with."""
     try:
         key_der = box.open(certificate.sealed_private_key, context=certificate.id.bytes)
     except SealedDataUnreadable:
         raise PrivateKeyUnreadable(
-            f"The private key of certificate {certificate.id} cannot be decrypted: "
+            f"The private key of {noun} {certificate.id} cannot be decrypted: "
             "PASSMINT_SECRET_KEY is not the one it was stored with"
         ) from None
-    key_pem = serialization.load_der_private_key(key_der, None).private_bytes(
+    return serialization.load_der_private_key(key_der, None).private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
-    signer = PassSigner.from_pem(
-        certificate.certificate_pem.encode(), key_pem, certificate.wwdr_pem.encode(), allow_expired=True
-    )
-    _cache[version] = signer
-    if len(_cache) > CACHE_SIZE:
-        _cache.popitem(last=False)
-    return signer
 
 
 def dev_signer(data_dir: Path) -> PassSigner:
@@ -92,7 +94,4 @@ def _write_dev_certificates(directory: Path) -> None:
 
 def kept_signer(version: tuple[uuid.UUID, datetime]) -> PassSigner | None:
     """The signer ``signer_of`` parsed for this version of a certificate row, if still kept (no read)."""
-    found = _cache.get(version)
-    if found is not None:
-        _cache.move_to_end(version)
-    return found
+    return _cache.get(version)
