@@ -8,12 +8,12 @@ again until anything it is made from changes."""
 from __future__ import annotations
 
 import json
-from collections import OrderedDict
 from collections.abc import Hashable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from cachetools import LRUCache
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -46,10 +46,10 @@ PKPASSES = "application/vnd.apple.pkpasses"
 PERSONALIZATION, PERSONALIZATION_LOGO = "personalization", "personalization_logo"
 _signed = BytesLRU()
 """Signed passes by ``_signed_version``: a pass unchanged since it was last signed is not signed again."""
-_stamped: OrderedDict[Hashable, tuple[Hashable, str, str, datetime]] = OrderedDict()
-"""The key in ``_signed`` (a ``_signed_version``, or a bundle's), media type, file name and last change
-of what was delivered under a stamp (``kept``), the oldest dropped past ``STAMPS``."""
 STAMPS = 10_000
+_stamped: LRUCache[Hashable, tuple[Hashable, str, str, datetime]] = LRUCache(maxsize=STAMPS)
+"""The key in ``_signed`` (a ``_signed_version``, or a bundle's), media type, file name and last change
+of what was delivered under a stamp (``kept``), the least recently used dropped past ``STAMPS``."""
 _shared: dict[Path, FileCache] = {}
 """The file cache of signed passes of each data dir, behind ``_signed``: shared between processes."""
 APPLE_FIELDS = {
@@ -154,7 +154,7 @@ class AppleWallet:
             return None
         key = ("stamp", stamp) if found is None else found[0]
         _signed.put(key, kept.data, int(settings.pkpass_cache_bytes))
-        _remember(stamp, (key, kept.media_type, kept.filename, kept.last_modified))
+        _stamped[stamp] = (key, kept.media_type, kept.filename, kept.last_modified)
         return kept
 
     def design_images(self, design: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
@@ -164,17 +164,10 @@ class AppleWallet:
 async def _keep(stamp: Hashable, key: Hashable, delivered: Download, settings: Settings) -> None:
     """Name ``delivered`` (kept in ``_signed`` under ``key``) by ``stamp`` for ``kept``, here and, for the
     other processes of the data dir (which do not know the stamp), in the file cache under the stamp."""
-    _remember(stamp, (key, delivered.media_type, delivered.filename, delivered.last_modified))
+    _stamped[stamp] = (key, delivered.media_type, delivered.filename, delivered.last_modified)
     shared = _shared_cache(settings)
     if shared is not None:
         await in_thread(shared.put, _stamp_name(stamp), _pack(delivered))
-
-
-def _remember(stamp: Hashable, delivered: tuple[Hashable, str, str, datetime]) -> None:
-    _stamped[stamp] = delivered
-    _stamped.move_to_end(stamp)
-    while len(_stamped) > STAMPS:
-        _stamped.popitem(last=False)
 
 
 def _stamp_name(stamp: Hashable) -> str:

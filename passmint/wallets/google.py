@@ -5,7 +5,6 @@ its save link, ``PASSMINT_GOOGLE_SAVE_URL`` + a JWT minted per request, or, for 
 from __future__ import annotations
 
 import json
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -38,9 +37,9 @@ MODULE_IMAGE_KINDS = frozenset({"titleModule", "imageModulesData"})
 SAVE_LINK_KEPT = timedelta(minutes=5)
 """How long a stamped save link is handed out again: its JWT's ``iat`` is at most this old."""
 STAMPS = 10_000
-_kept: OrderedDict[Hashable, tuple[Download, datetime]] = OrderedDict()
-"""Save links delivered under a stamp, with when they were minted (``kept``), the oldest dropped past
-``STAMPS``."""
+_kept: LRUCache[Hashable, tuple[Download, datetime]] = LRUCache(maxsize=STAMPS)
+"""Save links delivered under a stamp, with when they were minted (``kept``), the least recently used
+dropped past ``STAMPS``."""
 _merchants: LRUCache[Hashable, tuple[str | None, ...]] = LRUCache(maxsize=4096)
 """The Smart Tap issuer ids of a project's merchants, by ``_merchants_as_read``."""
 CALLBACK_PATH = "/google/v1/callbacks"
@@ -126,9 +125,6 @@ class GoogleWallet:
         delivered = Download(data, SAVE_JSON, f"{filename}.json", changed, location=link.save_url)
         if stamp is not None:
             _kept[stamp] = (delivered, minted)
-            _kept.move_to_end(stamp)
-            while len(_kept) > STAMPS:
-                _kept.popitem(last=False)
         return delivered
 
     def kept(self, stamp: Hashable, settings: Settings) -> Download | None:
