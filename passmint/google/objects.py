@@ -102,12 +102,18 @@ def _title(source: ClassSource, modules: Modules) -> str:
     return modules.title or source.template_name or source.issuer_name
 
 
+def _account_labels(modules: Modules, keys: tuple[str, str]) -> dict[str, str]:
+    """The labels of the account fields (name or number, then id or PIN), under the class's ``keys``."""
+    pairs = zip(modules.accounts, keys, strict=False)
+    return {key: label for (_name, entry), key in pairs if (label := text_of(entry.get("label")))}
+
+
 def _loyalty_class(source: ClassSource, modules: Modules) -> dict[str, Any]:
-    body = {"programName": _title(source, modules), "programLogo": _logo(source, modules)}
-    for (_name, entry), key in zip(modules.accounts, ("accountNameLabel", "accountIdLabel"), strict=False):
-        if label := text_of(entry.get("label")):
-            body[key] = label
-    return body
+    return {
+        "programName": _title(source, modules),
+        "programLogo": _logo(source, modules),
+        **_account_labels(modules, ("accountNameLabel", "accountIdLabel")),
+    }
 
 
 def _offer_class(source: ClassSource, modules: Modules) -> dict[str, Any]:
@@ -122,11 +128,11 @@ def _offer_class(source: ClassSource, modules: Modules) -> dict[str, Any]:
 
 
 def _gift_card_class(source: ClassSource, modules: Modules) -> dict[str, Any]:
-    body = {"merchantName": _title(source, modules), "programLogo": _logo(source, modules)}
-    for (_name, entry), key in zip(modules.accounts, ("cardNumberLabel", "pinLabel"), strict=False):
-        if label := text_of(entry.get("label")):
-            body[key] = label
-    return body
+    return {
+        "merchantName": _title(source, modules),
+        "programLogo": _logo(source, modules),
+        **_account_labels(modules, ("cardNumberLabel", "pinLabel")),
+    }
 
 
 def _event_class(source: ClassSource, modules: Modules) -> dict[str, Any]:
