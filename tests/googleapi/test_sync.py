@@ -4,23 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import copy
-import uuid
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from passmint.db import Database
 from passmint.google.ids import class_id, object_id
 from passmint.googleapi import service as google_service
 from passmint.jobs.registry import JobContext
 from passmint.jobs.worker import Worker
-from passmint.kit.security import new_token
 from passmint.models import Job, Pass
 from passmint.passes.downloads import record_of
 from tests.conftest import ApiClient
-from tests.factories import GOOGLE_TEMPLATE, create_pass, create_project, create_template
+from tests.factories import GOOGLE_TEMPLATE, create_pass, create_project, create_template, passes_like
 from tests.support.google_standin import GoogleStandin
 from tests.support.waiting import poll
 
@@ -117,19 +115,7 @@ async def many_known_passes(
     """``PASSES`` passes Google knows: ``first`` and new ones written straight to the database and the
     stand-in."""
     async with database.transaction() as session:
-        account_id = await session.scalar(select(Pass.account_id).where(Pass.id == first))
-        rows: list[dict[str, object]] = [
-            {
-                "account_id": account_id,
-                "template_id": template_id,
-                "serial_number": str(uuid.uuid4()),
-                "authentication_token": new_token(),
-                "public_token": new_token(),
-                "values": {},
-            }
-            for _ in range(PASSES - 1)
-        ]
-        pass_ids = [first, *await session.scalars(insert(Pass).returning(Pass.id), rows)]
+        pass_ids = await passes_like(session, template_id, first, PASSES)
         await google_service.mark_known(session, pass_ids)
     klass = class_id(DEV_ISSUER, template_id)
     standin.resources["loyaltyClass"] = {

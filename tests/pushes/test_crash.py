@@ -8,19 +8,17 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from passmint.config import Settings
 from passmint.db import Database
-from passmint.kit.security import new_token
-from passmint.models import Job, Pass
+from passmint.models import Job
 from tests.conftest import ApiClient
-from tests.factories import create_pass, create_project, create_template
+from tests.factories import create_pass, create_project, create_template, passes_like
 from tests.pushes.apns_standin import ApnsStandIn
 from tests.pushes.conftest import hold
 from tests.support.waiting import poll
@@ -103,20 +101,7 @@ async def held_by(database: Database, pid: int) -> int:
 async def many_passes(database: Database, template_id: int, *, first: int) -> list[int]:
     """``PASSES`` passes of the template: ``first`` and new ones written straight to the database."""
     async with database.transaction() as session:
-        account_id = await session.scalar(select(Pass.account_id).where(Pass.id == first))
-        rows: list[dict[str, object]] = [
-            {
-                "account_id": account_id,
-                "template_id": template_id,
-                "serial_number": str(uuid.uuid4()),
-                "authentication_token": new_token(),
-                "public_token": new_token(),
-                "values": {},
-            }
-            for _ in range(PASSES - 1)
-        ]
-        created = await session.scalars(insert(Pass).returning(Pass.id), rows)
-        return [first, *created]
+        return await passes_like(session, template_id, first, PASSES)
 
 
 def start_worker(settings: Settings, apns: ApnsStandIn, log: Path) -> subprocess.Popen[bytes]:
