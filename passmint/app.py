@@ -28,6 +28,7 @@ from passmint.jobs.registry import JobContext
 from passmint.jobs.worker import Worker
 from passmint.journeys import endpoints as journeys
 from passmint.journeys import tasks as journeys_tasks
+from passmint.kept_files import KeptFiles
 from passmint.links import endpoints as links
 from passmint.middleware import Authenticate, BodyLimit, RequestLog, body_limits
 from passmint.nfc.endpoints import router as nfc_router
@@ -180,7 +181,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         routes.include_router(router, dependencies=checked)
     http_errors.install(app)
     openapi.install(app)
-    app.add_middleware(Authenticate)  # the last added runs first: RequestLog, BodyLimit, Authenticate
+    app.add_middleware(KeptFiles)  # the last added runs first: RequestLog, BodyLimit, Authenticate, KeptFiles
+    app.add_middleware(Authenticate)
     app.add_middleware(BodyLimit, limit_for=body_limits(settings))
     app.add_middleware(RequestLog)
     return app

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import stat
@@ -84,12 +85,19 @@ class Settings(BaseSettings):
     @property
     def database(self) -> str:
         """The database URL in force."""
-        return self.database_url or f"sqlite+aiosqlite:///{(self.data_dir / 'passmint.db').resolve()}"
+        return self.database_url or _sqlite_url(self.data_dir, os.getcwd())
 
     @property
     def base_url(self) -> str:
         """``public_url`` without a trailing slash."""
         return self.public_url.rstrip("/")
+
+
+@functools.lru_cache(maxsize=64)
+def _sqlite_url(data_dir: Path, cwd: str) -> str:
+    """The URL of the SQLite file in ``data_dir`` (relative to ``cwd``), resolved once: resolving reads
+    the file system, and the URL is part of the key of every kept signed file."""
+    return f"sqlite+aiosqlite:///{(Path(cwd) / data_dir / 'passmint.db').resolve()}"
 
 
 def load_settings() -> Settings:

@@ -232,6 +232,7 @@ class Database:
         self.gate = WriteGate(write_wait) if self.is_sqlite else None
         engine = self.engine.sync_engine
         event.listen(engine, "begin", _began)
+        event.listen(engine, "commit", self._committing)
         event.listen(engine, "handle_error", _translated)
         event.listen(engine, "do_connect", _connect)
         event.listen(engine, "before_cursor_execute", self._before_execute)
@@ -255,7 +256,6 @@ class Database:
                 yield session
                 for hook in self.before_commit:
                     await hook(session)
-                wrote = session.in_transaction() and bool((await session.connection()).info.get(_WROTE))
                 await session.commit()
             except BaseException as error:
                 await _rolled_back(session)
@@ -264,8 +264,6 @@ class Database:
                 if isinstance(error, Unavailable):
                     self._note(error)
                 raise
-            if wrote:
-                self.write_failure = None
 
     async def ping(self) -> None:
         """Raise ``Unavailable`` if the database cannot be reached."""
@@ -300,6 +298,10 @@ class Database:
             if self.gate is not None:
                 self.gate.enter(connection.connection.dbapi_connection)
             connection.info[_WROTE] = True
+
+    def _committing(self, connection: Connection) -> None:
+        if connection.info.get(_WROTE):  # a failed commit notes its failure again (``transaction``)
+            self.write_failure = None
 
     def _returned(self, dbapi_connection: Any, *_args: Any) -> None:
         assert self.gate is not None

@@ -2,7 +2,8 @@
 
 Added in ``app.create_app`` so that a request meets them in this order: ``RequestLog`` (outermost, sees
 every answer), ``BodyLimit`` (no database, refuses an announced oversize body at once), then
-``Authenticate``; only then does FastAPI route the request and read its body.
+``Authenticate``, then ``kept_files.KeptFiles`` (a signed pass's repeat fetches, answered from the file
+kept for it); only then does FastAPI route the request and read its body.
 """
 
 from __future__ import annotations

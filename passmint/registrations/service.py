@@ -16,7 +16,7 @@ from passmint.kit.files import Download
 from passmint.kit.ids import MAX_ID, parse_id
 from passmint.kit.refs import PassLocator, Ref
 from passmint.kit.security import tokens_equal
-from passmint.kit.time import modified_since, utcnow
+from passmint.kit.time import utcnow
 from passmint.models import Account, DeviceLog, Pass, Registration
 from passmint.passes import downloads
 from passmint.passes import service as pass_service
@@ -28,6 +28,7 @@ from passmint.registrations.repository import Found as Found  # the lookup Apple
 from passmint.registrations.schemas import PROJECT_TYPES, CampaignType, RegistrationFilter
 from passmint.registrations.wallet_apps import WalletClient
 from passmint.wallets import format_of
+from passmint.wallets.repository import Signed
 
 
 class Registered(Enum):
@@ -87,13 +88,8 @@ async def latest(
     """The pass's current .pkpass for a device holding it (authenticated by its token), unless it has
     not changed since ``since`` (the device's If-Modified-Since). A pass unchanged since it was last
     signed costs one indexed lookup: its versions name the signed file kept for it (``downloads.kept``)."""
-    found = await repository.signed_by_serial(session, serial_number)
-    _check_token(token, None if found is None else found.authentication_token)
-    assert found is not None  # a pass's token was checked
-    await _check_pass_type(session, found.pass_id, found.certificate_type, pass_type_identifier)
-    if since is not None and not modified_since(found.changed_at, since):
-        return Unchanged(found.changed_at)
-    download = downloads.kept(found, settings)
+    found = await _held(session, pass_type_identifier, serial_number, token)
+    download = downloads.answered(found, settings, since)
     if download is not None:
         return download
     if format_of(found.vendor).delivers_file:
@@ -101,6 +97,33 @@ async def latest(
     pass_ = await session.get(Pass, found.pass_id)
     assert pass_ is not None  # just read
     return await downloads.for_device(session, pass_, settings)
+
+
+async def kept_latest(
+    session: AsyncSession,
+    pass_type_identifier: str,
+    serial_number: str,
+    token: str | None,
+    settings: Settings,
+    *,
+    since: datetime | None = None,
+) -> Download | Unchanged | None:
+    """What ``latest`` answers from its lookup alone (a 304, or the signed file kept for the pass as it
+    is); None when it has more to do. Refuses what ``latest`` refuses, alike."""
+    found = await _held(session, pass_type_identifier, serial_number, token)
+    return downloads.answered(found, settings, since)
+
+
+async def _held(
+    session: AsyncSession, pass_type_identifier: str, serial_number: str, token: str | None
+) -> Signed:
+    """The lookup of ``latest``: the pass with the versions of its signed file, for a device that holds
+    it (its token and pass type checked)."""
+    found = await repository.signed_by_serial(session, serial_number)
+    _check_token(token, None if found is None else found.authentication_token)
+    assert found is not None  # a pass's token was checked
+    await _check_pass_type(session, found.pass_id, found.certificate_type, pass_type_identifier)
+    return found
 
 
 async def register(
