@@ -34,9 +34,12 @@ PUBLIC_PREFIXES = ("/v1/download/pass/", "/v1/pass/dynamic/", "/v1/pass/adaptive
 """Public install links (``/v1/download/pass/{token}``): the token in the path is the credential."""
 
 
+_API_PREFIXES = tuple(f"{family}/" for family in API_FAMILIES)
+
+
 def in_api(path: str) -> bool:
     """Whether ``path`` belongs to the ``/v1``, ``/v2`` or ``/templates`` family."""
-    return any(path == family or path.startswith(family + "/") for family in API_FAMILIES)
+    return path.startswith(_API_PREFIXES) or path in API_FAMILIES
 
 
 def needs_account(path: str) -> bool:
