@@ -114,6 +114,8 @@ def run(url: str, file: Path, connections: int, seconds: float, first: int = 0) 
         "per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),  # type: ignore[union-attr]
     }
     for share in ("50", "90", "99"):
-        value, unit = re.search(rf"^\s+{share}%\s+([\d.]+)(us|ms|s|m)$", out, re.M).groups()  # type: ignore[union-attr]
-        found[f"p{share}_ms"] = round(float(value) * UNITS[unit], 1)
+        latency = re.search(rf"^\s+{share}%\s+([\d.]+)(us|ms|s|m)[ \t]*$", out, re.M)
+        if latency is None:
+            raise SystemExit(f"no {share}% latency in wrk's report on {url} ({file.name}):\n{out}")
+        found[f"p{share}_ms"] = round(float(latency.group(1)) * UNITS[latency.group(2)], 1)
     return found
