@@ -1,7 +1,8 @@
 """A phone's requests to Apple's web service, shared by the benchmarks that load those paths.
 
 ``WebService`` sends the three hot requests of Apple's protocol (register a device, list updatable
-passes, latest pass) to any server speaking it under ``prefix``: passmint (``/apple/v1``) or a peer.
+passes, latest pass) to any server speaking it under ``prefix``: passmint (``/apple/v1``) or a peer; its
+``requests`` describe them for wrk as well (``wrk.Requests``).
 ``passmint_phones`` sets passmint up for them through its API: passes, their authentication tokens,
 devices registered for them, and each pass fetched once (as the phone installing it did).
 """
@@ -9,10 +10,14 @@ devices registered for them, and each pass fetched once (as the phone installing
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import httpx
+
+from benchmarks.wrk import JSON, Requests
 
 PASS_TYPE = "pass.dev.passmint"
 """The pass type identifier of passes signed by the development certificate."""
@@ -31,26 +36,41 @@ class WebService:
     pass_type: str = PASS_TYPE
     _new: itertools.count[int] = field(default_factory=itertools.count)
 
+    @cached_property
+    def requests(self) -> dict[str, Requests]:
+        """The three requests, for httpx or wrk: the n-th ``register`` is device ``new-device-{n}``, seen
+        for the first time, registering pass n; the n-th ``updatable`` asks for device n's passes that
+        changed (no tag: all of them); the n-th ``latest`` asks for pass n's latest version."""
+        devices = f"{self.prefix}/devices"
+        new = f"{devices}/new-device-{{n}}/registrations/{self.pass_type}"
+        tokens = [(serial, {"Authorization": f"ApplePass {token}"}) for serial, token in self.passes]
+        registered = range(self.devices)
+        return {
+            "register": Requests(
+                "POST",
+                [(f"{new}/{serial}", JSON | token) for serial, token in tokens],
+                json.dumps({"pushToken": "push-new-device-{n}"}),
+            ),
+            "updatable": Requests(
+                "GET", [(f"{devices}/device-{k}/registrations/{self.pass_type}", {}) for k in registered]
+            ),
+            "latest": Requests(
+                "GET",
+                [(f"{self.prefix}/passes/{self.pass_type}/{serial}", token) for serial, token in tokens],
+            ),
+        }
+
     async def register(self, index: int) -> httpx.Response:
-        """A device seen for the first time registers pass ``index`` (a new registration: 201)."""
-        serial, token = self.passes[index % len(self.passes)]
-        device = f"new-device-{next(self._new)}"
-        return await self.client.post(
-            f"{self.prefix}/devices/{device}/registrations/{self.pass_type}/{serial}",
-            json={"pushToken": f"push-{device}"},
-            headers={"Authorization": f"ApplePass {token}"},
-        )
+        """A device seen for the first time registers a pass (a new registration: 201)."""
+        return await self.requests["register"].send(self.client, next(self._new))
 
     async def updatable(self, index: int) -> httpx.Response:
         """Device ``index`` asks which of its passes changed (no tag: all of them)."""
-        device = f"device-{index % self.devices}"
-        return await self.client.get(f"{self.prefix}/devices/{device}/registrations/{self.pass_type}")
+        return await self.requests["updatable"].send(self.client, index)
 
     async def latest(self, index: int) -> httpx.Response:
         """The latest version of pass ``index``."""
-        serial, token = self.passes[index % len(self.passes)]
-        headers = {"Authorization": f"ApplePass {token}"}
-        return await self.client.get(f"{self.prefix}/passes/{self.pass_type}/{serial}", headers=headers)
+        return await self.requests["latest"].send(self.client, index)
 
 
 async def passmint_phones(

@@ -5,18 +5,27 @@ SQLAlchemy-async + aiosqlite app (``hello``, select one row by primary key, inse
 row, one page of ten rows with their count, one row's stored bytes; the same SQLite pragmas as
 passmint) and ``passmint serve``. Puts the same load (``--concurrency`` requests in flight for
 ``--seconds`` per path) on each path and prints, per path, requests/s, p50 and p99 in milliseconds and
-the server's CPU time per request, and for passmint's paths the ratio to the baseline path doing the
-same database work: ``GET /v1/pass/{id}`` to select one row, ``POST /v1/pass/{templateId}`` to insert
-one row, ``PUT /v1/pass/{id}`` to update one row, ``GET /v1/pass`` to one page; and Apple's web service
-(``apple_paths``, on passes of their own, each fetched once by its device before): a new device
-registering to insert one row, a device's updatable passes to one page, a pass's latest version (kept
-signed) to one row's stored bytes. ``ratio`` compares requests/s (the load client shares the machine),
-``cpu_ratio`` the server's CPU time per request (baseline's / passmint's, steadier on a shared machine).
-With two CPUs or more, each server runs on the last CPU and the load client on the others (``--shared``
-lets them share every CPU), so a server's latency is its own, not the Python load client's scheduling.
-``download_pass`` (``GET /v1/pass/{id}/download`` of passes unchanged since each was downloaded once) is
-compared with raw RSA-2048 signing on one core of the same run (``signing``: signatures per CPU second
-of this process, measured right after that load): issue 13 asks for 0.5.
+the server's CPU time per request (from ``/proc``), and for passmint's paths the ratio to the baseline
+path doing the same database work: ``GET /v1/pass/{id}`` to select one row, ``POST /v1/pass/{templateId}``
+to insert one row, ``PUT /v1/pass/{id}`` to update one row, ``GET /v1/pass`` to one page; and Apple's
+web service (``apple_paths``, on passes of their own, each fetched once by its device before): a new
+device registering to insert one row, a device's updatable passes to one page, a pass's latest version
+(kept signed) to one row's stored bytes. ``ratio`` compares requests/s, ``cpu_ratio`` the server's CPU
+time per request (baseline's / passmint's, steadier on a shared machine).
+
+The load client is wrk (Debian's ``wrk``) where it is installed, the Python one (httpx, ``load``)
+otherwise or with ``--client python``; the JSON says which (``client``). The Python client tops out
+near 670 requests/s on a 2-core machine, so any path near that figure shows a ratio near 1 whatever it
+costs the server; wrk (one thread, ``--concurrency`` connections, after a ``WARM_UP`` of each path; its
+``--latency`` percentiles, p90 as well) does not. Each path's requests differ where the work does
+(``wrk.Requests``, written into wrk's Lua script): gets, updates and downloads take the next of the
+rows or passes, each insert or create makes a new one, each registering device is a new device; a
+failed request fails the run. With two CPUs or more, each server runs on the last CPU and the load
+client on the others (``--shared`` lets them share every CPU), so a server's latency is its own, not
+the load client's scheduling. ``download_pass`` (``GET /v1/pass/{id}/download`` of passes unchanged
+since each was downloaded once) is compared with raw RSA-2048 signing on one core of the same run
+(``signing``: signatures per CPU second of this process, measured right after that load): issue 13
+asks for 0.5.
 """
 
 from __future__ import annotations
@@ -42,6 +51,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_asyn
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from benchmarks import wrk
 from benchmarks.apple_paths import passmint_phones
 from benchmarks.issue_passes import (
     SERVER_PID,
@@ -49,10 +59,12 @@ from benchmarks.issue_passes import (
     coupon_template,
     free_port,
     issue_pass,
+    pass_body,
     server,
     wait_until_up,
 )
 from benchmarks.pkpass_throughput import raw_sign_ms
+from benchmarks.wrk import Requests, basic
 from passmint.db import SQLITE_PRAGMAS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,6 +73,12 @@ SIGNATURES = 2_000
 """Raw signatures timed for ``signing``."""
 FILE_BYTES = 8_000
 """The size of each stored file of the baseline: about that of a signed pass of the coupon template."""
+CHANGE = {"fields": {"Coupon": {"value": "{n}%"}}}
+"""The body of the n-th update (and of the baseline's n-th insert): a coupon of its own."""
+WARM_UP = 2.0
+"""Seconds of load on each path before wrk measures it: caches filled, statements compiled."""
+MEASURED = 1_000_000_000
+"""The n of wrk's first measured request: past any warm-up's, so each new device is new."""
 SAME_WORK = {
     "get_pass": "select_row",
     "create_pass": "insert_row",
@@ -233,103 +251,111 @@ def pin(pid: int) -> None:
             os.sched_setaffinity(int(task.name), SERVER_CPUS)
 
 
-async def run_baseline(url: str, pid: int, seconds: float, concurrency: int) -> dict[str, dict[str, float]]:
-    pin(pid)
-    limits = httpx.Limits(max_connections=concurrency)
-    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=60) as client:
-
-        async def hello(_index: int) -> None:
-            (await client.get("/hello")).raise_for_status()
-
-        async def select_row(index: int) -> None:
-            (await client.get(f"/rows/{index % SEED_ROWS + 1}")).raise_for_status()
-
-        async def insert_row(index: int) -> None:
-            body = {"serial": f"M{index}", "fields": {"Coupon": {"value": f"{index % 90}%"}}}
-            (await client.post("/rows", json=body)).raise_for_status()
-
-        async def update_row(index: int) -> None:
-            body = {"fields": {"Coupon": {"value": f"{index % 90}%"}}}
-            (await client.put(f"/rows/{index % SEED_ROWS + 1}", json=body)).raise_for_status()
-
-        async def list_rows(_index: int) -> None:
-            (await client.get("/rows", params={"limit": 10})).raise_for_status()
-
-        async def select_file(index: int) -> None:
-            (await client.get(f"/files/S{index % SEED_ROWS}")).raise_for_status()
-
-        paths = {"hello": hello, "select_row": select_row, "insert_row": insert_row,
-                 "update_row": update_row, "list_rows": list_rows, "select_file": select_file}  # fmt: skip
-        return {name: await load(pid, seconds, concurrency, path) for name, path in paths.items()}
+def baseline_paths() -> dict[str, Requests]:
+    """The minimal app's paths: rows and files in turn, each insert a new row, each update a new value."""
+    rows = [f"/rows/{row_id}" for row_id in range(1, SEED_ROWS + 1)]
+    return {
+        "hello": Requests.of("GET", ["/hello"], {}),
+        "select_row": Requests.of("GET", rows, {}),
+        "insert_row": Requests.of("POST", ["/rows"], {}, {"serial": "M{n}", **CHANGE}),
+        "update_row": Requests.of("PUT", rows, {}, CHANGE),
+        "list_rows": Requests.of("GET", ["/rows?limit=10"], {}),
+        "select_file": Requests.of("GET", [f"/files/S{index}" for index in range(SEED_ROWS)], {}),
+    }
 
 
-async def run_passmint(
-    url: str, pid: int, auth: tuple[str, str], seconds: float, concurrency: int, seed: int, apple_seed: int
-) -> dict[str, dict[str, float]]:
-    pin(pid)
-    limits = httpx.Limits(max_connections=concurrency)
+async def passmint_paths(url: str, auth: tuple[str, str], seed: int, apple_seed: int) -> dict[str, Requests]:
+    """passmint's paths, in the order they are loaded, on ``seed`` passes each downloaded once (signed)
+    and Apple's on ``apple_seed`` passes of their own (``passmint_phones``): each get, update and download
+    the next of those passes, each create a new pass, each registering device a new device."""
     async with (
-        httpx.AsyncClient(base_url=url, auth=auth, limits=limits, timeout=60) as client,
-        httpx.AsyncClient(base_url=url, limits=limits, timeout=60) as anonymous,
+        httpx.AsyncClient(base_url=url, auth=auth, timeout=60) as client,
+        httpx.AsyncClient(base_url=url, timeout=60) as anonymous,
     ):
         template_id = await coupon_template(client)
-        ids: list[int] = []
-
-        async def create(index: int) -> None:
-            ids.append(await issue_pass(client, template_id, index))
-
-        async def get(index: int) -> None:
-            (await client.get(f"/v1/pass/{ids[index % seed]}")).raise_for_status()
-
-        async def update(index: int) -> None:
-            body = {"fields": {"Coupon": {"value": f"{index % 90}%"}}}
-            (await client.put(f"/v1/pass/{ids[index % seed]}", json=body)).raise_for_status()
-
-        async def list_passes(_index: int) -> None:
-            (await client.get("/v1/pass", params={"pageSize": 10})).raise_for_status()
-
-        async def download(index: int) -> None:
-            (await client.get(f"/v1/pass/{ids[index % seed]}/download")).raise_for_status()
-
-        for index in range(seed):
-            await create(index)
-        for index in range(seed):  # each pass signed once: the load downloads passes unchanged since
-            await download(index)
+        ids = [await issue_pass(client, template_id, index) for index in range(seed)]
+        for pass_id in ids:  # each pass signed once: the load downloads passes unchanged since
+            (await client.get(f"/v1/pass/{pass_id}/download")).raise_for_status()
         held = [await issue_pass(client, template_id, index) for index in range(apple_seed)]
-        phones = await passmint_phones(client, anonymous, held, max(1, apple_seed // 10))
+        phones = (await passmint_phones(client, anonymous, held, max(1, apple_seed // 10))).requests
+    passes, key = [f"/v1/pass/{pass_id}" for pass_id in ids], basic(auth)
+    return {
+        "get_pass": Requests.of("GET", passes, key),
+        "download_pass": Requests.of("GET", [f"{path}/download" for path in passes], key),  # before changes
+        "create_pass": Requests.of("POST", [f"/v1/pass/{template_id}"], key, pass_body("M{n}", "{n}%")),
+        "update_pass": Requests.of("PUT", passes, key, CHANGE),
+        "list_passes": Requests.of("GET", ["/v1/pass?pageSize=10"], key),
+        "apple_list_updatable": phones["updatable"],
+        "apple_latest_pass": phones["latest"],
+        "apple_register": phones["register"],  # registering changes its pass: last
+    }
 
-        def checked(request: Callable[[int], Awaitable[httpx.Response]]) -> Callable[[int], Awaitable[None]]:
-            async def send(index: int) -> None:
-                (await request(index)).raise_for_status()
 
-            return send
+Load = Callable[[str, Requests], dict[str, float]]
+"""Loads one path of a server (its name, its requests): its figures."""
 
-        paths = {
-            "get_pass": get,
-            "download_pass": download,  # before anything changes the passes
-            "create_pass": create,
-            "update_pass": update,
-            "list_passes": list_passes,
-            "apple_list_updatable": checked(phones.updatable),
-            "apple_latest_pass": checked(phones.latest),
-            "apple_register": checked(phones.register),
-        }  # fmt: skip (registering changes its pass: last)
-        figures = {}
-        for name, path in paths.items():
-            figures[name] = await load(pid, seconds, concurrency, path)
-            if name == "download_pass":  # the same machine's state as the download's load
-                sign_ms = raw_sign_ms(SIGNATURES)
-                figures["signing"] = {"per_s": round(1000 / sign_ms, 1), "cpu_ms": sign_ms}
-        return figures
+
+@contextmanager
+def wrk_loads(url: str, pid: int, seconds: float, concurrency: int) -> Iterator[Load]:
+    """Loads by wrk (``wrk.run``): ``WARM_UP`` seconds, then ``seconds`` measured from request
+    ``MEASURED`` on (new rows, passes and devices, not the warm-up's), with the CPU time server ``pid``
+    spent per request (ms)."""
+    with tempfile.TemporaryDirectory(prefix="passmint-wrk-") as scripts:
+
+        def measure(name: str, requests: Requests) -> dict[str, float]:
+            script = wrk.script(Path(scripts) / f"{name}.lua", requests)
+            wrk.run(url, script, concurrency, min(seconds, WARM_UP))
+            cpu = cpu_seconds(pid)
+            found = wrk.run(url, script, concurrency, seconds, first=MEASURED)
+            return found | {"cpu_ms": round((cpu_seconds(pid) - cpu) * 1000 / found["requests"], 2)}
+
+        yield measure
+
+
+@contextmanager
+def python_loads(url: str, pid: int, seconds: float, concurrency: int) -> Iterator[Load]:
+    """Loads by this process (httpx, ``load``), on an event loop of its own."""
+    runner = asyncio.Runner()
+    client = httpx.AsyncClient(base_url=url, limits=httpx.Limits(max_connections=concurrency), timeout=60)
+
+    def measure(_name: str, requests: Requests) -> dict[str, float]:
+        async def send(index: int) -> None:
+            (await requests.send(client, index)).raise_for_status()
+
+        return runner.run(load(pid, seconds, concurrency, send))
+
+    with runner:
+        try:
+            yield measure
+        finally:
+            runner.run(client.aclose())
+
+
+LOADS = {"wrk": wrk_loads, "python": python_loads}
+"""The load clients: ``wrk`` where it is installed."""
+
+
+def baseline_figures(client: str, seconds: float, concurrency: int) -> dict[str, dict[str, float]]:
+    with baseline_server() as (url, pid), LOADS[client](url, pid, seconds, concurrency) as measure:
+        pin(pid)
+        return {name: measure(name, requests) for name, requests in baseline_paths().items()}
 
 
 def passmint_figures(
-    seconds: float, concurrency: int, seed: int, apple_seed: int
+    client: str, seconds: float, concurrency: int, seed: int, apple_seed: int
 ) -> dict[str, dict[str, float]]:
     with server(None, 1) as (url, env):
-        auth = api_key(env)
         pid = int(env[SERVER_PID])
-        return asyncio.run(run_passmint(url, pid, auth, seconds, concurrency, seed, apple_seed))
+        pin(pid)
+        paths = asyncio.run(passmint_paths(url, api_key(env), seed, apple_seed))
+        figures = {}
+        with LOADS[client](url, pid, seconds, concurrency) as measure:
+            for name, requests in paths.items():
+                figures[name] = measure(name, requests)
+                if name == "download_pass":  # the same machine's state as the download's load
+                    sign_ms = raw_sign_ms(SIGNATURES)
+                    figures["signing"] = {"per_s": round(1000 / sign_ms, 1), "cpu_ms": sign_ms}
+        return figures
 
 
 def ratios(measured: dict[str, float], reference: dict[str, float]) -> dict[str, float]:
@@ -350,18 +376,25 @@ def main() -> None:
         "--apple-seed", type=int, default=100, help="passes Apple's paths ask for (10 a device)"
     )
     parser.add_argument("--shared", action="store_true", help="servers and client share every CPU")
+    parser.add_argument(
+        "--client",
+        choices=sorted(LOADS),
+        default="wrk" if wrk.installed() else "python",
+        help="the load client (default: wrk where it is installed)",
+    )
     args = parser.parse_args()
+    if args.client == "wrk" and not wrk.installed():
+        raise SystemExit("wrk is not installed (apt-get install wrk), or use --client python")
     if not args.shared:
         apart()
-    with baseline_server() as (url, pid):
-        baseline = asyncio.run(run_baseline(url, pid, args.seconds, args.concurrency))
-    passmint = passmint_figures(args.seconds, args.concurrency, args.seed, args.apple_seed)
+    baseline = baseline_figures(args.client, args.seconds, args.concurrency)
+    passmint = passmint_figures(args.client, args.seconds, args.concurrency, args.seed, args.apple_seed)
     for path, base in SAME_WORK.items():
         passmint[path] |= ratios(passmint[path], baseline[base])
     signing = passmint.pop("signing")
     passmint["download_pass"] |= ratios(passmint["download_pass"], signing)
-    print(json.dumps({"database": "sqlite", "workers": 1, "server_cpus": sorted(SERVER_CPUS) or "shared",
-                      "concurrency": args.concurrency,
+    print(json.dumps({"database": "sqlite", "workers": 1, "client": args.client,
+                      "server_cpus": sorted(SERVER_CPUS) or "shared", "concurrency": args.concurrency,
                       "seconds": args.seconds, "baseline": baseline, "signing": signing,
                       "passmint": passmint}))  # fmt: skip
 

@@ -108,13 +108,14 @@ async def coupon_template(client: httpx.AsyncClient) -> int:
     return template_id
 
 
+def pass_body(barcode: str, coupon: str) -> dict[str, Any]:
+    """The body creating a pass of the coupon template: its barcode's value and its coupon."""
+    return {"fields": {"Coupon": {"value": coupon}}, "headers": {"barcode_value": {"value": barcode}}}
+
+
 async def issue_pass(client: httpx.AsyncClient, template_id: int, index: int) -> int:
     """Pass number ``index`` of the coupon template, made through the API: its id."""
-    body = {
-        "fields": {"Coupon": {"value": f"{index % 90}%"}},
-        "headers": {"barcode_value": {"value": f"M{index}"}},
-    }
-    response = await client.post(f"/v1/pass/{template_id}", json=body)
+    response = await client.post(f"/v1/pass/{template_id}", json=pass_body(f"M{index}", f"{index % 90}%"))
     pass_id: int = response.raise_for_status().json()["id"]
     return pass_id
 
