@@ -10,19 +10,22 @@ import asyncio
 import base64
 import errno
 import sqlite3
+import sys
+import threading
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import aiosqlite
 import asyncpg
 import httpx
 import pytest
 from fastapi import FastAPI
 from pydantic import SecretStr
 from sqlalchemy import event, insert, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.accounts import service as account_service
 from passmint.app import BEFORE_COMMIT, create_app
@@ -36,8 +39,10 @@ from passmint.db import (
     DatabaseUnreachable,
     unavailability,
 )
-from passmint.models import Account
+from passmint.kit.sql import point_lookup
+from passmint.models import Account, ChangeClock
 from tests.databases import BACKENDS, fresh_database
+from tests.support.statements import handoffs
 
 PROJECT = {"name": "Loyalty", "projectType": "memberCard", "description": "Members"}
 LONG = {**PROJECT, "description": "x" * 10_000}  # needs new pages in the database file
@@ -284,22 +289,7 @@ async def test_a_full_disk_outside_the_database_is_503(app: FastAPI) -> None:
     assert_503(response, "database_full", "60")
 
 
-def counted_trips(monkeypatch: pytest.MonkeyPatch) -> list[object]:
-    """From now on, each hand-off to a SQLite connection's thread, in order."""
-    trips: list[object] = []
-    execute = aiosqlite.Connection._execute
-
-    async def counted(self: aiosqlite.Connection, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        trips.append(fn)
-        return await execute(self, fn, *args, **kwargs)
-
-    monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
-    return trips
-
-
-async def test_a_sqlite_statement_is_one_trip_to_the_connections_thread(
-    database: Database, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_a_sqlite_statement_is_one_trip_to_the_connections_thread(database: Database) -> None:
     """Issue 13: SQLAlchemy's aiosqlite adapter made four hand-offs to aiosqlite's thread a statement
     (cursor, execute, fetch, close); passmint's driver makes one, and reads, writes and rowcounts as
     before."""
@@ -307,31 +297,126 @@ async def test_a_sqlite_statement_is_one_trip_to_the_connections_thread(
         pytest.skip("SQLite's driver")
     async with database.transaction() as session:
         await session.execute(text("SELECT 1"))  # the connection is checked out and begun
-        trips = counted_trips(monkeypatch)
-        rows = (await session.execute(text("SELECT 1 UNION ALL SELECT 2"))).scalars().all()
-        assert rows == [1, 2] and len(trips) == 1
-        changed = await session.execute(text("UPDATE change_clock SET value = value WHERE id = 1"))
-        assert changed.rowcount == 1 and len(trips) == 1  # type: ignore[attr-defined]  # a write: no trip
-        await session.rollback()
+        with handoffs() as trips:
+            rows = (await session.execute(text("SELECT 1 UNION ALL SELECT 2"))).scalars().all()
+            assert rows == [1, 2] and len(trips) == 1
+            changed = await session.execute(text("UPDATE change_clock SET value = value WHERE id = 1"))
+            assert changed.rowcount == 1 and len(trips) == 1  # type: ignore[attr-defined]  # a write: no trip
+            await session.rollback()
 
 
-async def test_a_writing_transaction_runs_without_a_trip_once_it_writes(
-    database: Database, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_a_writing_transaction_runs_without_a_trip_once_it_writes(database: Database) -> None:
     """Issue 13: a transaction's writes, its reads after them and its commit run in the event loop's thread,
     without a hand-off to the connection's thread (nothing can make them wait once the write lock is held,
     and a hand-off lets other requests run while every other writer waits for this one). Its reads before
-    its first write still go to the thread."""
+    its first write still go to the thread (but for point lookups)."""
     if not database.is_sqlite:
         pytest.skip("SQLite's driver")
-    async with database.transaction() as session:
-        await session.execute(text("SELECT 1"))  # the connection is checked out
-        trips = counted_trips(monkeypatch)
-        before = (await session.execute(text("SELECT value FROM change_clock WHERE id = 1"))).scalar_one()
-        await session.execute(text("UPDATE change_clock SET value = value + 1 WHERE id = 1"))
-        after = (await session.execute(text("SELECT value FROM change_clock WHERE id = 1"))).scalar_one()
-        assert after == before + 1
+    with handoffs() as trips:
+        async with database.transaction() as session:
+            await session.execute(text("SELECT 1"))  # the connection is checked out
+            trips.clear()
+            before = (await session.execute(text("SELECT value FROM change_clock WHERE id = 1"))).scalar_one()
+            await session.execute(text("UPDATE change_clock SET value = value + 1 WHERE id = 1"))
+            after = (await session.execute(text("SELECT value FROM change_clock WHERE id = 1"))).scalar_one()
+            assert after == before + 1
     assert len(trips) == 1  # the first read only: the update, the read after it and the commit made none
     async with database.transaction() as session:
         stored = (await session.execute(text("SELECT value FROM change_clock WHERE id = 1"))).scalar_one()
     assert stored == after  # committed
+
+
+CLOCK = select(ChangeClock.value).where(ChangeClock.id == 1)
+
+
+@contextmanager
+def statement_threads(sqlite: sqlite3.Connection) -> Iterator[list[tuple[str, int]]]:
+    """Each statement ``sqlite`` runs inside the block, with the thread it runs in."""
+    ran: list[tuple[str, int]] = []
+    sqlite.set_trace_callback(lambda statement: ran.append((statement, threading.get_ident())))
+    try:
+        yield ran
+    finally:
+        sqlite.set_trace_callback(None)
+
+
+async def sqlite_of(session: AsyncSession) -> sqlite3.Connection:
+    """The sqlite3 connection behind the session's (read only from the event loop's thread: nothing of
+    the connection's runs in its own thread meanwhile)."""
+    raw = await (await session.connection()).get_raw_connection()
+    connection: sqlite3.Connection = raw.driver_connection._conn  # type: ignore[union-attr]
+    return connection
+
+
+async def test_a_point_lookup_runs_in_the_event_loops_thread(database: Database) -> None:
+    """Issue 13: a read marked as a point lookup makes no hand-off to the connection's thread on SQLite
+    (it runs in the event loop's, with ``busy_timeout`` 0 for the statement only); an unmarked read makes
+    one. Both answer the same, on either database."""
+    async with database.transaction() as session:
+        await session.execute(text("SELECT 1"))  # the connection is checked out
+        if not database.is_sqlite:
+            assert await session.scalar(point_lookup(CLOCK)) == await session.scalar(CLOCK)
+            return
+        with handoffs() as trips, statement_threads(await sqlite_of(session)) as ran:
+            marked = await session.scalar(point_lookup(CLOCK))
+            assert trips == []
+            unmarked = await session.scalar(CLOCK)
+            assert len(trips) == 1
+            timeout = await session.scalar(text("PRAGMA busy_timeout"))
+    assert marked == unmarked == 0
+    threads = [thread for statement, thread in ran if "change_clock" in statement]
+    assert threads[0] == threading.get_ident() != threads[1]
+    assert timeout == BUSY_TIMEOUT * 1000  # the connection's own again
+
+
+SHM_HEADER_COPY = 48
+"""Where the second copy of the WAL index header starts in the ``-shm`` file (sqlite.org/walformat.html):
+while the two copies differ, a reader must rebuild the index (recovery)."""
+SHM_LOCKS = 120
+"""The ``-shm`` file's lock bytes: the write, checkpoint and recovery locks first."""
+RECOVERING = f"""
+import fcntl, os, sys
+shm = os.open(sys.argv[1], os.O_RDWR)
+fcntl.lockf(shm, fcntl.LOCK_EX | fcntl.LOCK_NB, 3, {SHM_LOCKS})
+kept = os.pread(shm, 1, {SHM_HEADER_COPY})
+os.pwrite(shm, bytes([kept[0] ^ 0xFF]), {SHM_HEADER_COPY})
+print("recovering", flush=True)
+sys.stdin.readline()
+os.pwrite(shm, kept, {SHM_HEADER_COPY})
+"""
+"""Another process as it recovers the WAL index: its locks held, the index's header in flux, until told
+to finish (a line on its input)."""
+
+
+async def test_a_point_lookup_waits_in_the_connections_thread_while_another_process_recovers(
+    database: Database,
+) -> None:
+    """A point lookup that SQLite answers busy (in WAL mode: another process recovering the index, or
+    holding the database in exclusive mode) goes to the connection's thread and waits there, in the busy
+    handler, while the event loop serves on; it answers once the other process is done."""
+    if not database.is_sqlite:
+        pytest.skip("SQLite's driver")
+    shm = f"{database.url.database}-shm"
+    async with database.transaction() as session:
+        expected = await session.scalar(CLOCK)  # the connection is checked out, the index built
+        other = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-c",
+            RECOVERING,
+            shm,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+        )
+        assert other.stdin is not None and other.stdout is not None
+        try:
+            assert await other.stdout.readline() == b"recovering\n"
+            with handoffs() as trips:
+                read = asyncio.create_task(session.scalar(point_lookup(CLOCK)))
+                await asyncio.sleep(0.2)  # the loop runs; the read waits in the connection's thread
+                assert not read.done() and len(trips) == 1
+                other.stdin.write(b"done\n")
+                assert await read == expected
+        finally:
+            other.stdin.close()
+            await other.wait()
+        assert await session.scalar(text("PRAGMA busy_timeout")) == BUSY_TIMEOUT * 1000

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from passmint.kit.sql import point_lookup
 from passmint.models import Account, ApiKey
 
 
@@ -18,12 +19,16 @@ async def get_key(session: AsyncSession, key: str) -> ApiKey | None:
     return await session.scalar(select(ApiKey).where(ApiKey.key == key))
 
 
+_KEY_WITH_ACCOUNT = point_lookup(
+    select(ApiKey, Account)
+    .join(Account, Account.id == ApiKey.account_id)
+    .where(ApiKey.key == bindparam("key"))
+)
+"""A key by its unique value, with its account: every request whose key is not remembered reads it."""
+
+
 async def get_key_with_account(session: AsyncSession, key: str) -> tuple[ApiKey, Account] | None:
-    row = (
-        await session.execute(
-            select(ApiKey, Account).join(Account, Account.id == ApiKey.account_id).where(ApiKey.key == key)
-        )
-    ).first()
+    row = (await session.execute(_KEY_WITH_ACCOUNT, {"key": key})).first()
     return None if row is None else (row[0], row[1])
 
 

@@ -1,4 +1,4 @@
-"""Inserts that are safe under concurrency: ``INSERT ... ON CONFLICT`` in the session's own dialect.
+"""Statements in the session's own dialect: inserts that are safe under concurrency, point lookups.
 
 A read-then-insert ("is it there? no: add it") lets two requests both read "no" and the second insert
 fail on the unique constraint. ``ON CONFLICT`` makes the database decide, atomically, on SQLite and
@@ -7,17 +7,45 @@ PostgreSQL alike, and needs no savepoint (which SQLite's Python driver does not 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Column, ColumnElement, Executable, Table, TextClause, inspect
+from sqlalchemy import Column, ColumnElement, Connection, Executable, Row, Table, TextClause, inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import instance_dict
 
+from passmint.kit.sqlite_driver import POINT_LOOKUP
+
 Insert = postgresql.Insert | sqlite.Insert
 RowT = TypeVar("RowT")
+SelectT = TypeVar("SelectT", bound=Executable)
+AnyRow = Row[*tuple[Any, ...]]
+"""A row of any columns."""
+
+
+def point_lookup(statement: SelectT) -> SelectT:
+    """``statement``, a read of a few rows found by a primary key or unique index (its joins and
+    subqueries as bounded), marked so: on SQLite it runs in the event loop's thread instead of a hand-off
+    to the connection's (``kit.sqlite_driver``). Mark it where it is built, once; never a read that
+    scans, counts or lists an unbounded set (it would hold up the event loop while it runs). Run it
+    through the session, or ``plain_rows``: ``AsyncConnection.execute`` refuses a statement
+    that made no hand-off to the driver (SQLAlchemy's ``AwaitRequired``)."""
+    return statement.execution_options(**{POINT_LOOKUP: True})
+
+
+async def plain_rows(
+    session: AsyncSession, statement: Executable, values: Mapping[str, Any]
+) -> Sequence[AnyRow]:
+    """The rows of ``statement`` run on the session's connection: plain rows, no ORM objects made
+    (through ``run_sync``, which, unlike ``AsyncConnection.execute``, takes a ``point_lookup``)."""
+    connection = await session.connection()
+    return await connection.run_sync(_all_rows, statement, values)
+
+
+def _all_rows(connection: Connection, statement: Executable, values: Mapping[str, Any]) -> Sequence[AnyRow]:
+    return connection.execute(statement, values).all()
 
 
 def insert_for(session: AsyncSession, model: type[Any] | Table) -> Insert:

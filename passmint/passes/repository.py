@@ -15,7 +15,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from passmint import changes
 from passmint.kit.pagination import Direction, PageRequest, count, counting, page_of, window
 from passmint.kit.refs import PassLocator
-from passmint.kit.sql import insert_for, insert_unless_taken, table_of
+from passmint.kit.sql import insert_for, insert_unless_taken, point_lookup, table_of
 from passmint.kit.time import utcnow
 from passmint.models import (
     DynamicLink,
@@ -133,20 +133,21 @@ async def get(session: AsyncSession, account_id: int, pass_id: int) -> Pass | No
     return await session.scalar(select(Pass).where(Pass.account_id == account_id, Pass.id == pass_id))
 
 
-_WITH_TEMPLATE = (
+_WITH_TEMPLATE = point_lookup(
     select(Pass, Template, Project)
     .join(Template, Template.id == Pass.template_id)
     .join(Project, Project.id == Template.project_id)
     .where(Pass.account_id == bindparam("account_id"), Pass.id == bindparam("pass_id"))
 )
 """A pass with its template and project. The statements of the hot paths are built once, with the
-values as parameters, so SQLAlchemy reuses their compiled form and cache key on every request."""
-_VIEWED = (
+values as parameters, so SQLAlchemy reuses their compiled form and cache key on every request; those
+that read one pass by a unique key are point lookups (``kit.sql.point_lookup``)."""
+_VIEWED = point_lookup(
     select(Pass, Template)
     .join(Template, Template.id == Pass.template_id)
     .where(Pass.account_id == bindparam("account_id"), Pass.id == bindparam("pass_id"))
     .add_columns(
-        select(func.count()).where(Registration.pass_id == Pass.id).scalar_subquery(),
+        select(func.count()).where(Registration.pass_id == Pass.id).scalar_subquery(),  # its installs
         exists().where(PassTag.pass_id == Pass.id),
         exists().where(Location.pass_id == Pass.id),
     )
@@ -390,7 +391,8 @@ async def signed_by_public_token(session: AsyncSession, token: str) -> Signed | 
 
 @functools.cache
 def _signed_by_id() -> Select[Any]:
-    return signed_statement(Pass.account_id == bindparam("account_id"), Pass.id == bindparam("pass_id"))
+    where = (Pass.account_id == bindparam("account_id"), Pass.id == bindparam("pass_id"))
+    return point_lookup(signed_statement(*where))
 
 
 @functools.cache
@@ -398,20 +400,24 @@ def _signed_in_template(by_external_id: bool) -> Select[Any]:
     """A pass by its template (named by id or, ``by_external_id``, by external id; not deleted) and its
     own external id."""
     template = Template.external_id if by_external_id else Template.id
-    return signed_statement(
-        Template.account_id == bindparam("account_id"),
-        Template.deleted_at.is_(None),
-        template == bindparam("template"),
-        Pass.external_id == bindparam("external_id"),
+    return point_lookup(
+        signed_statement(
+            Template.account_id == bindparam("account_id"),
+            Template.deleted_at.is_(None),
+            template == bindparam("template"),
+            Pass.external_id == bindparam("external_id"),
+        )
     )
 
 
 @functools.cache
 def _signed_by_external_id() -> Select[Any]:
+    """No point lookup: no unique index holds an account's external ids (SQLite reads them through the
+    account's passes)."""
     where = (Pass.account_id == bindparam("account_id"), Pass.external_id == bindparam("external_id"))
     return signed_statement(*where).limit(2)
 
 
 @functools.cache
 def _signed_by_token() -> Select[Any]:
-    return signed_statement(Pass.public_token == bindparam("token"))
+    return point_lookup(signed_statement(Pass.public_token == bindparam("token")))

@@ -16,7 +16,14 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from passmint import changes
 from passmint.counters import repository as counters
-from passmint.kit.sql import column_values, insert_for, insert_unless_taken, table_of
+from passmint.kit.sql import (
+    column_values,
+    insert_for,
+    insert_unless_taken,
+    plain_rows,
+    point_lookup,
+    table_of,
+)
 from passmint.kit.time import utcnow
 from passmint.models import (
     CallbackSpec,
@@ -67,9 +74,10 @@ async def signed_by_serial(session: AsyncSession, serial_number: str) -> Signed 
 
 @cache
 def _by_serial() -> Select[Any]:
-    """``pass_by_serial``'s statement, built once (its serial number a bound parameter)."""
+    """``pass_by_serial``'s statement, built once (its serial number a bound parameter): a point lookup."""
     columns: list[Any] = [Pass, Certificate.base_name]
-    return with_signing(select(*columns)).where(Pass.serial_number == bindparam("serial_number"))
+    statement = with_signing(select(*columns)).where(Pass.serial_number == bindparam("serial_number"))
+    return point_lookup(statement)
 
 
 @cache
@@ -87,8 +95,8 @@ _FRESH = {"populate_existing": True}
 
 @cache
 def _signed_by_serial() -> Select[Any]:
-    """``signed_by_serial``'s statement, built once."""
-    return signed_statement(Pass.serial_number == bindparam("serial_number"))
+    """``signed_by_serial``'s statement, built once: a point lookup."""
+    return point_lookup(signed_statement(Pass.serial_number == bindparam("serial_number")))
 
 
 async def device(session: AsyncSession, device_library_identifier: str) -> Device | None:
@@ -319,17 +327,19 @@ async def updated_serials(
     change clock's value they were read at (None when there are none): one statement, so one snapshot,
     in which every change numbered up to the clock's value is visible (see ``changes``)."""
     values = {"device": device_library_identifier, "pass_type": pass_type_identifier, "since": since}
-    connection = await session.connection()  # plain rows: no ORM objects to make
-    rows = (await connection.execute(_updated_serials(), values)).all()
-    return [serial for serial, _ in rows], (rows[0][1] if rows else None)
+    found = await plain_rows(session, _updated_serials(), values)  # plain rows: no ORM objects to make
+    return [serial for serial, _ in found], (found[0][1] if found else None)
 
 
 @cache
 def _updated_serials() -> Select[Any]:
-    """``updated_serials``'s statement, built once (the device, pass type and tag bound parameters)."""
+    """``updated_serials``'s statement, built once (the device, pass type and tag bound parameters). A
+    point lookup: the device by its unique identifier, then its live registrations of the pass type through
+    their (device, pass type) index, each one pass a phone holds (a registration takes the pass's own
+    authentication token), so as many rows as passes of one type in one phone's wallet."""
     changed = changes.seq_of()
     clock = select(ChangeClock.value).where(ChangeClock.id == 1).scalar_subquery()
-    return (
+    return point_lookup(
         select(Pass.serial_number, clock)
         .join(Registration, Registration.pass_id == Pass.id)
         .join(Device, Device.id == Registration.device_id)

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.kit.pagination import PageRequest, paginate
 from passmint.kit.refs import Ref
-from passmint.kit.sql import insert_unless_taken
+from passmint.kit.sql import insert_unless_taken, point_lookup
 from passmint.models import Location, Project, Template
 
 SORT_COLUMNS = {
@@ -33,7 +33,7 @@ async def get(session: AsyncSession, account_id: int, ref: Ref) -> Template | No
     return await session.scalar(statement)
 
 
-_WITH_PROJECT = (
+_WITH_PROJECT = point_lookup(
     select(Template, Project)
     .join(Project, Project.id == Template.project_id)
     .where(Template.account_id == bindparam("account_id"), Template.deleted_at.is_(None))
@@ -41,7 +41,8 @@ _WITH_PROJECT = (
 _WITH_PROJECT_BY_ID = _WITH_PROJECT.where(Template.id == bindparam("key"))
 _WITH_PROJECT_BY_EXTERNAL_ID = _WITH_PROJECT.where(Template.external_id == bindparam("key"))
 """Built once, with the values as parameters, so SQLAlchemy reuses their compiled form and cache key
-(every new pass reads its template this way)."""
+(every new pass reads its template this way); point lookups, by the id or the account's unique external
+id (``kit.sql.point_lookup``)."""
 
 
 async def get_with_project(

@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from passmint.designs import Vendor
+from passmint.kit.sql import plain_rows
 from passmint.models import Certificate, Journey, JourneyPass, Location, NfcMerchant, Pass, Project, Template
 
 SMART_TAP_VENDORS = ("GOOGLE", "ANY")
@@ -109,9 +110,7 @@ async def signed(
 ) -> list[Signed]:
     """The rows of a ``signed_statement`` (at most ``most``), run on the session's connection: values,
     not objects of the session (a pass served from the signed files kept needs none)."""
-    connection = await session.connection()
-    rows = (await connection.execute(statement, values)).fetchmany(most)
-    return [_signed(row) for row in rows]
+    return [_signed(row) for row in (await plain_rows(session, statement, values))[:most]]
 
 
 def _signed(row: Sequence[Any]) -> Signed:

@@ -13,7 +13,7 @@ from passmint.db import Database
 from passmint.models import Account
 from tests.conftest import basic
 from tests.support.clock import AheadClock
-from tests.support.statements import statements
+from tests.support.statements import handoffs, statements
 
 
 def key_lookups(sent: list[str]) -> list[str]:
@@ -38,6 +38,17 @@ class TestThroughTheApi:
             assert (await anonymous.get("/v1/project", headers=headers)).status_code == 200
         assert len(key_lookups(first)) == 1
         assert key_lookups(second) == []
+
+    async def test_a_key_is_looked_up_without_a_hand_off(
+        self, anonymous: httpx.AsyncClient, session: AsyncSession, database: Database
+    ) -> None:
+        """Issue 13: the key's lookup, by its unique value, is a point lookup (as is a pass's by its id):
+        on SQLite neither makes a hand-off to the connection's thread."""
+        _, headers = await new_key(session)
+        with statements(database) as sent, handoffs() as trips:
+            assert (await anonymous.get("/v1/pass/1", headers=headers)).status_code == 404
+        assert len(key_lookups(sent)) == 1 and len(sent) == 2, "\n\n".join(sent)
+        assert trips == []
 
     async def test_a_revoked_key_is_refused_once_the_delay_has_passed(
         self,

@@ -27,7 +27,7 @@ from tests.callbacks import set_callback
 from tests.conftest import AddressedClient, ApiClient
 from tests.factories import create_pass, create_project, create_template
 from tests.support.clock import AheadClock
-from tests.support.statements import statements
+from tests.support.statements import handoffs, statements
 
 PASS_TYPE = "pass.dev.passmint"
 IPHONE = "PassKit/1.0 CFNetwork/1494.0.7 Darwin/23.4.0"
@@ -437,12 +437,13 @@ async def test_not_modified_builds_nothing(
 async def test_latest_pass_statements(phone: Phone, database: Database) -> None:
     """A pass unchanged since it was last signed: one statement, the pass by its serial number with the
     versions of all its signed file is made from (and its certificate's pass type, for the type check);
-    the signed bytes come from the cache."""
+    the signed bytes come from the cache. A point lookup: no hand-off to SQLite's thread."""
     assert (await phone.latest()).status_code == 200
-    with statements(database) as sent:
+    with statements(database) as sent, handoffs() as trips:
         response = await phone.latest()
     assert response.status_code == 200
     assert len(sent) == 1, "\n\n".join(sent)
+    assert trips == []
 
 
 async def test_not_modified_statements(phone: Phone, database: Database, utc_clock: AheadClock) -> None:
@@ -501,13 +502,15 @@ async def test_a_new_registration_queues_the_install_callback(
 
 async def test_register_statements(phone: Phone, database: Database) -> None:
     """Registering again: the pass with its certificate's pass type and callback spec, locked (on
-    PostgreSQL) in the same statement, then the device and the registration (already there): one
-    statement on PostgreSQL, two on SQLite (no writes in a CTE there)."""
+    PostgreSQL) in the same statement (a point lookup: no hand-off to SQLite's thread), then the device
+    and the registration (already there): one statement on PostgreSQL, two on SQLite (no writes in a CTE
+    there)."""
     assert (await phone.register()).status_code == 201
-    with statements(database) as sent:
+    with statements(database) as sent, handoffs() as trips:
         response = await phone.register()
     assert response.status_code == 200
     assert len(sent) == (2 if database.url.get_backend_name() == "postgresql" else 3), "\n\n".join(sent)
+    assert trips == []
 
 
 async def test_new_register_statements(phone: Phone, database: Database) -> None:
@@ -521,9 +524,11 @@ async def test_new_register_statements(phone: Phone, database: Database) -> None
 
 
 async def test_updatable_statements(phone: Phone, database: Database) -> None:
-    """The device's changed passes and the change clock's value: one statement."""
+    """The device's changed passes and the change clock's value: one statement, a point lookup (the
+    device's registrations of one pass type, by their index): no hand-off to SQLite's thread."""
     await phone.register()
-    with statements(database) as sent:
+    with statements(database) as sent, handoffs() as trips:
         response = await phone.updated()
     assert response.status_code == 200
     assert len(sent) == 1, "\n\n".join(sent)
+    assert trips == []

@@ -1,4 +1,5 @@
-"""Counting the SQL statements a piece of work sends, to pin how many a request costs."""
+"""Counting the SQL statements a piece of work sends, to pin how many a request costs, and its hand-offs
+to a SQLite connection's thread."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import aiosqlite
 from sqlalchemy import event
 
 from passmint.db import Database
@@ -53,3 +55,20 @@ def _noted(database: Database, kept: Callable[[Any], bool]) -> Iterator[list[str
         yield sent
     finally:
         event.remove(engine, "before_cursor_execute", note)
+
+
+@contextmanager
+def handoffs() -> Iterator[list[object]]:
+    """Each hand-off to a SQLite connection's thread inside the block (the function sent there), in order."""
+    sent: list[object] = []
+    execute = aiosqlite.Connection._execute
+
+    async def counted(self: aiosqlite.Connection, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        sent.append(fn)
+        return await execute(self, fn, *args, **kwargs)
+
+    aiosqlite.Connection._execute = counted  # type: ignore[method-assign]
+    try:
+        yield sent
+    finally:
+        aiosqlite.Connection._execute = execute  # type: ignore[method-assign]
