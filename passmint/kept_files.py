@@ -8,12 +8,12 @@ route's half a dozen dependencies and parameters, and a session with the account
 server CPU than the RSA signature the kept file saves. ``KeptFiles`` sits inside
 ``middleware.Authenticate`` (the caller's account is known) and answers them itself: it matches the path
 with the route's own template (the same convertors), runs the checks the route's dependencies run,
-awaits the service function that answers from the lookup alone (``downloads.kept_pkpass``,
-``registrations.service.kept_latest``) in a transaction of its own, and sends the response the route
-sends (``routing.file_response``, ``routing.not_modified``). Whatever that function does not answer (a
-pass to sign, a Google pass) or refuses (no such pass, a wrong token, a bad header) goes on to the route,
-which answers it as it always has: FastAPI still validates, renders every error and documents these
-paths. ``tests/test_kept_files.py`` compares the two answers.
+awaits the route's own lookup (``downloads.signed_file_at``, ``registrations.service.held``) in a
+transaction of its own, takes what it answers alone (``downloads.answered``), and sends the response the
+route sends (``routing.file_response``, ``routing.not_modified``). What the lookup does not answer alone
+(a pass to sign, a Google pass) or refuses (no such pass, a wrong token, a bad header) goes on to the
+route, which answers it as it always has: FastAPI still validates, renders every error and documents
+these paths. ``tests/test_kept_files.py`` compares the two answers.
 """
 
 from __future__ import annotations
@@ -54,7 +54,8 @@ async def _download(request: Request, database: Database, settings: Settings) ->
     locator = await pass_at(**request.path_params)
     since = http_date(request.headers.get("if-modified-since"))
     async with database.transaction() as session:
-        return await downloads.kept_pkpass(session, account.id, locator, settings, since=since)
+        found = await downloads.signed_file_at(session, account.id, locator)
+    return None if found is None else downloads.answered(found, settings, since)
 
 
 async def _latest(request: Request, database: Database, settings: Settings) -> Answer:
@@ -64,9 +65,10 @@ async def _latest(request: Request, database: Database, settings: Settings) -> A
     token = token_of(request.headers.get("authorization"))
     since = http_date(request.headers.get("if-modified-since"))
     async with database.transaction() as session:
-        return await registration_service.kept_latest(
-            session, params["passTypeIdentifier"], params["serialNumber"], token, settings, since=since
+        found = await registration_service.held(
+            session, params["passTypeIdentifier"], params["serialNumber"], token
         )
+    return downloads.answered(found, settings, since)
 
 
 @dataclass(frozen=True)

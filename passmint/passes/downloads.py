@@ -43,29 +43,16 @@ async def pkpass(
     """The pass's current .pkpass, unless it has not changed since ``since`` (If-Modified-Since). A pass
     unchanged since it was last signed costs one indexed lookup (``repository.signed_at``): its stamp
     names the signed file its format kept (``kept``), and a 304 needs nothing more."""
-    found = await _signed_file_at(session, account.id, locator)
+    found = await signed_file_at(session, account.id, locator)
     if found is not None:
         return answered(found, settings, since) or await signed_file(session, found, settings)
     pass_ = await pass_service.get(session, account, locator)  # none, several, or a link to save it
     return await _download(session, account, pass_, settings)
 
 
-async def kept_pkpass(
-    session: AsyncSession,
-    account_id: int,
-    locator: PassLocator,
-    settings: Settings,
-    *,
-    since: datetime | None = None,
-) -> Download | Unchanged | None:
-    """What ``pkpass`` answers from its one lookup alone (a 304, or the signed file kept for the pass as
-    it is); None when it has more to do. Needs only the account's id."""
-    found = await _signed_file_at(session, account_id, locator)
-    return None if found is None else answered(found, settings, since)
-
-
-async def _signed_file_at(session: AsyncSession, account_id: int, locator: PassLocator) -> Signed | None:
-    """The lookup of ``pkpass``: the pass at ``locator``, if its format delivers a signed file."""
+async def signed_file_at(session: AsyncSession, account_id: int, locator: PassLocator) -> Signed | None:
+    """The lookup of ``pkpass``: the pass at ``locator``, if its format delivers a signed file (``answered``
+    says what it answers alone)."""
     found = await repository.signed_at(session, account_id, locator)
     return found if found is not None and format_of(found.vendor).delivers_file else None
 

@@ -88,7 +88,7 @@ async def latest(
     """The pass's current .pkpass for a device holding it (authenticated by its token), unless it has
     not changed since ``since`` (the device's If-Modified-Since). A pass unchanged since it was last
     signed costs one indexed lookup: its versions name the signed file kept for it (``downloads.kept``)."""
-    found = await _held(session, pass_type_identifier, serial_number, token)
+    found = await held(session, pass_type_identifier, serial_number, token)
     download = downloads.answered(found, settings, since)
     if download is not None:
         return download
@@ -99,26 +99,11 @@ async def latest(
     return await downloads.for_device(session, pass_, settings)
 
 
-async def kept_latest(
-    session: AsyncSession,
-    pass_type_identifier: str,
-    serial_number: str,
-    token: str | None,
-    settings: Settings,
-    *,
-    since: datetime | None = None,
-) -> Download | Unchanged | None:
-    """What ``latest`` answers from its lookup alone (a 304, or the signed file kept for the pass as it
-    is); None when it has more to do. Refuses what ``latest`` refuses, alike."""
-    found = await _held(session, pass_type_identifier, serial_number, token)
-    return downloads.answered(found, settings, since)
-
-
-async def _held(
+async def held(
     session: AsyncSession, pass_type_identifier: str, serial_number: str, token: str | None
 ) -> Signed:
     """The lookup of ``latest``: the pass with the versions of its signed file, for a device that holds
-    it (its token and pass type checked)."""
+    it (its token and pass type checked); ``downloads.answered`` says what it answers alone."""
     found = await repository.signed_by_serial(session, serial_number)
     _check_token(token, None if found is None else found.authentication_token)
     assert found is not None  # a pass's token was checked
