@@ -15,12 +15,12 @@ from passmint.app import create_app
 from passmint.config import Settings
 from passmint.db import Database
 from passmint.kept_files import KeptFiles
-from passmint.kit import time as kit_time
 from tests.conftest import ApiClient
 from tests.factories import create_pass, create_project, create_template
 from tests.registrations.test_webservice import PASS_TYPE, Phone
 from tests.registrations.test_webservice import issued as issued
 from tests.registrations.test_webservice import phone as phone
+from tests.support.clock import stand_still
 from tests.support.statements import statements
 
 LATER = "Fri, 01 Jan 2100 00:00:00 GMT"
@@ -29,10 +29,8 @@ LATER = "Fri, 01 Jan 2100 00:00:00 GMT"
 
 @pytest.fixture(autouse=True)
 def standing_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A clock that stands still: both apps date their answers alike (``Last-Modified`` is never later
-    than now)."""
-    now = kit_time.wall_clock()
-    monkeypatch.setattr(kit_time, "clock", lambda: now)
+    """Both apps date their answers alike."""
+    stand_still(monkeypatch)
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from tests.journeys.conftest import document
 from tests.links.test_multiple import boarding, boarding_body, field, issue, pass_of, passenger
 from tests.passes.conftest import Verify, pass_json
 from tests.passes.test_signed_cache import signatures as signatures
-from tests.support.clock import AheadClock
+from tests.support.clock import AheadClock, stand_still
 from tests.support.statements import handoffs, statements
 
 
@@ -119,6 +119,7 @@ async def test_another_process_serves_it_by_the_one_lookup(
 ) -> None:
     """A process that neither signed the pass nor knows its stamp reads the file another one kept under the
     stamp in the data dir's file cache, with its name and date: still the one statement, no signature."""
+    stand_still(monkeypatch)  # both answers dated alike, however slowly the test runs
     first = await api.get(download_path(created))
     monkeypatch.setattr(wallets_apple, "_signed", BytesLRU())  # a second process: nothing in memory
     monkeypatch.setattr(wallets_apple, "_stamped", OrderedDict())

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
+
 from passmint.kit import time as kit_time
 
 
@@ -20,3 +22,11 @@ class AheadClock:
         """Move this clock ``seconds`` ahead (one second ahead is always a later whole second, as HTTP
         dates have)."""
         self.offset += timedelta(seconds=seconds)
+
+
+def stand_still(monkeypatch: pytest.MonkeyPatch) -> datetime:
+    """Hold ``utcnow`` at this moment for the rest of the test, so answers dated by it (``Last-Modified``
+    is never later than now) get the same date however slowly the test runs; the moment held."""
+    now = kit_time.wall_clock()
+    monkeypatch.setattr(kit_time, "clock", lambda: now)
+    return now
