@@ -99,15 +99,17 @@ class _AccountScheme(HTTPBasic):
     """The calling account, as a dependency that is also the API's documented security scheme (HTTP
     Basic): one dependency to solve per request where a separate scheme dependency would add another."""
 
-    async def __call__(self, request: Request, session: SessionDep) -> Account:  # type: ignore[override]
-        """The account whose key and secret came in ``Authorization: Basic``, as an object of ``session``.
+    async def __call__(self, request: Request) -> Account:  # type: ignore[override]
+        """The account whose key and secret came in ``Authorization: Basic``, as it was loaded when they
+        were checked (maybe a few seconds ago, ``KeyCache``): detached, read only (an account has no
+        relationships, and a route reads its columns; merging it into the request's session cost more
+        than the route's own lookup).
 
         ``middleware.Authenticate`` has usually checked them already, before the body was read, and left
         the account in the request's state; otherwise they are checked here, the same way.
         """
         checked = getattr(request.state, "account", None)
-        account = checked if isinstance(checked, Account) else await authenticate_request(request)
-        return await account_service.in_session(session, account)
+        return checked if isinstance(checked, Account) else await authenticate_request(request)
 
 
 current_account = _AccountScheme(

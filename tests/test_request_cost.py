@@ -44,8 +44,7 @@ def test_getting_a_pass_solves_only_what_does_work(app: FastAPI) -> None:
     assert list(solved(dependant)) == [
         "check_api_request",
         "pass_at",  # reads its slot itself, no Ref dependency under it
-        "_AccountScheme",  # the account, and the documented security scheme
+        "_AccountScheme",  # the account as its key was checked (no session under it), and the scheme
         "get_session",
-        "get_session",  # the same one, from the cache
         "_settings",
     ]

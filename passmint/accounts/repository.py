@@ -39,10 +39,6 @@ async def list_keys(session: AsyncSession) -> Sequence[tuple[ApiKey, Account]]:
     return [(key, account) for key, account in rows]
 
 
-async def attach(session: AsyncSession, account: Account) -> Account:
-    return await session.merge(account, load=False)
-
-
 async def add(session: AsyncSession, row: Account | ApiKey) -> None:
     session.add(row)
     await session.flush()

@@ -54,11 +54,6 @@ async def authenticate(session: AsyncSession, key: str, secret: str) -> Account:
     return found[1]
 
 
-async def in_session(session: AsyncSession, account: Account) -> Account:
-    """``account``, authenticated in another transaction, as an object of ``session`` (no query)."""
-    return await repository.attach(session, account)
-
-
 async def list_keys(session: AsyncSession) -> Sequence[tuple[ApiKey, Account]]:
     """Every key with its account, oldest first."""
     return await repository.list_keys(session)
