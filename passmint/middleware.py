@@ -58,13 +58,14 @@ def body_limits(settings: Settings) -> Callable[[str], int]:
 
 
 class RequestLog:
-    """Logs method, path (secrets redacted), status and duration of each request; never headers or bodies."""
+    """Logs method, path (secrets redacted), status and duration of each request; never headers or bodies
+    (nothing at all, not even the timing, when the level leaves INFO out)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or not log.isEnabledFor(logging.INFO):
             return await self.app(scope, receive, send)
         started = time.perf_counter()
         status = 500
@@ -104,9 +105,10 @@ class BodyTooLarge(HTTPException):
 class BodyLimit:
     """Caps request bodies by route family before anything reads them.
 
-    A ``Content-Length`` over the cap is answered 413 at once, unread. A body without one (chunked) is
-    counted as it is read: the read that passes the cap raises ``BodyTooLarge``, which the app renders
-    as the same 413 (``HTTPException`` passes through FastAPI's body parsing untouched).
+    A ``Content-Length`` over the cap is answered 413 at once, unread; one within it is all the body the
+    server reads. A chunked body is counted as it is read: the read that passes the cap raises
+    ``BodyTooLarge``, which the app renders as the same 413 (``HTTPException`` passes through FastAPI's
+    body parsing untouched).
     """
 
     def __init__(self, app: ASGIApp, *, limit_for: Callable[[str], int]) -> None:
@@ -117,9 +119,12 @@ class BodyLimit:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         limit = self.limit_for(scope["path"])
-        announced = _content_length(scope)
+        headers = Headers(scope=scope)
+        announced = _content_length(headers)
         if announced is not None and announced > limit:
             return await _too_large(BodyTooLarge(limit))(scope, receive, send)
+        if "transfer-encoding" not in headers:  # the body is the Content-Length's bytes, or none
+            return await self.app(scope, receive, send)
         received = 0
         started = False
 
@@ -145,8 +150,8 @@ class BodyLimit:
             await _too_large(error)(scope, receive, send)
 
 
-def _content_length(scope: Scope) -> int | None:
-    value = Headers(scope=scope).get("content-length", "").strip()
+def _content_length(headers: Headers) -> int | None:
+    value = headers.get("content-length", "").strip()
     return int(value) if is_ascii_digits(value) else None
 
 
