@@ -45,6 +45,6 @@ def test_getting_a_pass_solves_only_what_does_work(app: FastAPI) -> None:
         "check_api_request",
         "pass_at",  # reads its slot itself, no Ref dependency under it
         "_AccountScheme",  # the account as its key was checked (no session under it), and the scheme
-        "get_session",
+        "_database",  # the route opens its transaction itself (no generator dependency to unwind)
         "_settings",
     ]

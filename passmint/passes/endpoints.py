@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
-from passmint.deps import AccountDep, ImageSourceDep, SessionDep, SettingsDep, page_params
+from passmint.deps import AccountDep, DatabaseDep, ImageSourceDep, SessionDep, SettingsDep, page_params
 from passmint.http_errors import documented
 from passmint.kit.ids import Id
 from passmint.kit.pagination import PageRequest
@@ -100,14 +100,15 @@ PUBLIC_PASS_RESPONSE: dict[int | str, dict[str, Any]] = {
 @router.get("", response_model=PassList, summary="List passes")
 async def list_passes(
     account: AccountDep,
-    session: SessionDep,
+    database: DatabaseDep,
     settings: SettingsDep,
     page: PageDep,
     status: StatusQuery = None,
     template_id: TemplateQuery = None,
 ) -> PassList:
     template = None if template_id is None else Ref.parse(template_id)
-    found = await pass_service.list_passes(session, account, page, template=template, status=status)
+    async with database.transaction() as session:
+        found = await pass_service.list_passes(session, account, page, template=template, status=status)
     return views.listing(found, page, settings.base_url)
 
 
@@ -209,13 +210,13 @@ async def create_pass(
     template: TemplateRef,
     body: PassBody,
     account: AccountDep,
-    session: SessionDep,
+    database: DatabaseDep,
     settings: SettingsDep,
     images: ImageSourceDep,
 ) -> PassRead:
-    return views.created(
-        await pass_service.create(session, account, template, body, images), settings.base_url
-    )
+    async with database.transaction() as session:
+        created = await pass_service.create(session, account, template, body, images)
+    return views.created(created, settings.base_url)
 
 
 @at_every_address(
@@ -227,9 +228,11 @@ async def create_pass(
     response_model=PassRead,
 )
 async def get_pass(
-    locator: PassLocator, account: AccountDep, session: SessionDep, settings: SettingsDep
+    locator: PassLocator, account: AccountDep, database: DatabaseDep, settings: SettingsDep
 ) -> PassRead:
-    return views.full(await pass_service.view(session, account, locator), settings.base_url)
+    async with database.transaction() as session:
+        view = await pass_service.view(session, account, locator)
+    return views.full(view, settings.base_url)
 
 
 @router.post(
@@ -249,11 +252,12 @@ async def create_pass_with_external_id(
     external_id: PassExternalId,
     body: PassBody,
     account: AccountDep,
-    session: SessionDep,
+    database: DatabaseDep,
     settings: SettingsDep,
     images: ImageSourceDep,
 ) -> PassRead:
-    created = await pass_service.create(session, account, template, body, images, external_id=external_id)
+    async with database.transaction() as session:
+        created = await pass_service.create(session, account, template, body, images, external_id=external_id)
     return views.created(created, settings.base_url)
 
 
@@ -266,9 +270,11 @@ async def create_pass_with_external_id(
     response_model=TicketRef,
 )
 async def update_pass(
-    locator: PassLocator, body: PassUpdate, account: AccountDep, session: SessionDep, images: ImageSourceDep
+    locator: PassLocator, body: PassUpdate, account: AccountDep, database: DatabaseDep, images: ImageSourceDep
 ) -> TicketRef:
-    return TicketRef(ticket_id=(await pass_service.update(session, account, locator, body, images)).id)
+    async with database.transaction() as session:
+        ticket = await pass_service.update(session, account, locator, body, images)
+    return TicketRef(ticket_id=ticket.id)
 
 
 @at_every_address(

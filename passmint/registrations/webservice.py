@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import Field, StringConstraints
 
-from passmint.deps import SessionDep, SettingsDep
+from passmint.deps import DatabaseDep, SessionDep, SettingsDep
 from passmint.http_errors import documented
 from passmint.kit.ratelimit import RateLimit
 from passmint.kit.schemas import ApiModel, InputModel
@@ -157,15 +157,16 @@ async def unregister(device_id: DeviceId, pass_: ApplePass, session: SessionDep)
 async def updatable_passes(
     device_id: DeviceId,
     pass_type_id: PassTypeId,
-    session: SessionDep,
+    database: DatabaseDep,
     passes_updated_since: Annotated[str | None, Query(alias="passesUpdatedSince", max_length=64)] = None,
 ) -> Response:
-    serials, tag = await registration_service.updated_since(
-        session,
-        device_library_identifier=device_id,
-        pass_type_identifier=pass_type_id,
-        tag=passes_updated_since,
-    )
+    async with database.transaction() as session:
+        serials, tag = await registration_service.updated_since(
+            session,
+            device_library_identifier=device_id,
+            pass_type_identifier=pass_type_id,
+            tag=passes_updated_since,
+        )
     if not serials:
         return Response(status_code=204)
     return JSONResponse({"serialNumbers": list(serials), "lastUpdated": tag})
