@@ -30,6 +30,7 @@ from passmint.models import ChangeClock, Pass, Template
 
 _PASSES, _TEMPLATES = "passmint.changed_passes", "passmint.changed_templates"
 _CREATED, _VENDORS = "passmint.created_passes", "passmint.changed_vendors"
+_NUMBERED = "passmint.numbered_passes"
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,8 @@ class Change:
     created: frozenset[int] = frozenset()
     vendors: Mapping[int, str] = field(default_factory=dict)
     """The vendor of those of the passes whose marker knew it (a planner need not look up the others')."""
+    numbered: frozenset[int] = frozenset()
+    """Those of the passes whose write took the change's number already (``numbered_in_write``)."""
 
     @property
     def to_deliver(self) -> dict[int, int | None]:
@@ -69,9 +72,10 @@ class Publisher:
         passes, templates = session.info.pop(_PASSES, {}), session.info.pop(_TEMPLATES, set())
         created = frozenset(session.info.pop(_CREATED, ()))
         vendors = session.info.pop(_VENDORS, {})
+        numbered = frozenset(session.info.pop(_NUMBERED, ()))
         if not passes and not templates:
             return
-        change = Change(passes, frozenset(templates), created, vendors)
+        change = Change(passes, frozenset(templates), created, vendors, numbered)
         for subscriber in self.subscribers:
             await subscriber(session, change)
         await _stamp(session, change)
@@ -149,20 +153,27 @@ built per call costs a cache key and the ORM's bulk-update machinery on every ch
 the tick takes the clock's value in SQL: the transaction sees its own tick."""
 
 
-def numbered_in_insert(session: AsyncSession) -> tuple[tuple[str, ColumnElement[int]], ...]:
-    """What a pass's insert sets so that, made in this transaction (``mark_created``), it needs no stamp:
-    on SQLite its change number, the clock's next value, which is this transaction's tick (it holds the
-    database's write lock from its first write to its commit, so no other tick comes between); nothing
-    on PostgreSQL, where another transaction may tick first (there the tick and the stamp are one
-    statement instead)."""
+def numbered_in_write(session: AsyncSession) -> tuple[tuple[str, ColumnElement[int]], ...]:
+    """What a pass's insert or update sets so that it needs no stamp (its writer says so with
+    ``mark_numbered``): on SQLite its change number, the clock's next value, which is this transaction's
+    tick (it holds the database's write lock from its first write to its commit, so no other tick comes
+    between); nothing on PostgreSQL, where another transaction may tick first (there the tick and the
+    stamp are one statement instead)."""
     return (("change_seq", _NEXT),) if _dialect(session) == "sqlite" else ()
+
+
+def mark_numbered(session: AsyncSession, pass_id: int) -> None:
+    """This pass was written with what ``numbered_in_write`` gave (the stamp leaves it out)."""
+    if _dialect(session) == "sqlite":
+        numbered: set[int] = session.info.setdefault(_NUMBERED, set())
+        numbered.add(pass_id)
 
 
 async def _stamp(session: AsyncSession, change: Change) -> None:
     """Take the clock's next value (its row stays locked until the commit) and stamp the change with it:
-    on SQLite the passes made in this transaction have it already (``numbered_in_insert``)."""
+    the passes written with their number already (``numbered_in_write``) are left out."""
     on_sqlite = _dialect(session) == "sqlite"
-    passes = [pass_id for pass_id in change.passes if not (on_sqlite and pass_id in change.created)]
+    passes = [pass_id for pass_id in change.passes if pass_id not in change.numbered]
     stamps = [(key, ids) for key, ids in (("passes", passes), ("templates", list(change.templates))) if ids]
     if on_sqlite or not stamps:
         await session.execute(_TICK)

@@ -8,7 +8,19 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, NamedTuple, TypeVar
 
-from sqlalchemy import ColumnElement, Select, bindparam, delete, exists, func, inspect, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Update,
+    bindparam,
+    delete,
+    exists,
+    func,
+    inspect,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -234,21 +246,28 @@ async def rewrite(
     session: AsyncSession, pass_: Pass, values: dict[str, Any], image_digests: dict[str, str], now: datetime
 ) -> None:
     """Store the pass's new values and images, changed at ``now`` (one Core update, compiled once; the
-    pass in the session shows them as stored)."""
+    pass in the session shows them as stored); on SQLite it takes its change number in the same update
+    (``changes.numbered_in_write``)."""
     changed = {"values": values, "image_digests": image_digests, "updated_at": now}
+    statement = _rewrite(changes.numbered_in_write(session))
     await session.execute(
-        _REWRITE, {"pass_id": pass_.id, **{f"new_{key}": value for key, value in changed.items()}}
+        statement, {"pass_id": pass_.id, **{f"new_{key}": value for key, value in changed.items()}}
     )
+    changes.mark_numbered(session, pass_.id)
     for key, value in changed.items():
         set_committed_value(pass_, key, value)
 
 
 _PASSES = table_of(Pass)
-_REWRITE = (
-    update(_PASSES)
-    .where(_PASSES.c.id == bindparam("pass_id"))
-    .values({key: bindparam(f"new_{key}") for key in ("values", "image_digests", "updated_at")})
-)
+
+
+@functools.cache
+def _rewrite(computed: tuple[tuple[str, ColumnElement[int]], ...]) -> Update:
+    """``rewrite``'s update with the values it binds and the ``computed`` ones, built once for each."""
+    bound: dict[str, ColumnElement[Any]] = {
+        key: bindparam(f"new_{key}") for key in ("values", "image_digests", "updated_at")
+    }
+    return update(_PASSES).where(_PASSES.c.id == bindparam("pass_id")).values({**bound, **dict(computed)})
 
 
 async def installs(session: AsyncSession, pass_id: int) -> int:
@@ -326,10 +345,14 @@ async def set_tags(session: AsyncSession, account_id: int, pass_id: int, names: 
 
 
 async def add_unless_taken(session: AsyncSession, row: Pass) -> Pass | None:
-    """The stored pass, or None (nothing written) when its template has a pass with its external id."""
-    return await insert_unless_taken(
-        session, row, ("template_id", "external_id"), computed=changes.numbered_in_insert(session)
+    """The stored pass, or None (nothing written) when its template has a pass with its external id;
+    on SQLite it takes its change number in its insert (``changes.numbered_in_write``)."""
+    stored = await insert_unless_taken(
+        session, row, ("template_id", "external_id"), computed=changes.numbered_in_write(session)
     )
+    if stored is not None:
+        changes.mark_numbered(session, stored.id)
+    return stored
 
 
 async def remove(session: AsyncSession, row: Pass | Location) -> None:
