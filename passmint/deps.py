@@ -102,8 +102,8 @@ class _AccountScheme(HTTPBasic):
     async def __call__(self, request: Request) -> Account:  # type: ignore[override]
         """The account whose key and secret came in ``Authorization: Basic``, as it was loaded when they
         were checked (maybe a few seconds ago, ``KeyCache``): detached, read only (an account has no
-        relationships, and a route reads its columns; merging it into the request's session cost more
-        than the route's own lookup).
+        relationships, and a route reads its columns; merging it into the request's session cost about
+        as much as the route's own lookup).
 
         ``middleware.Authenticate`` has usually checked them already, before the body was read, and left
         the account in the request's state; otherwise they are checked here, the same way.
