@@ -16,13 +16,14 @@ class Pass(Base):
     __table_args__ = (
         UniqueConstraint("template_id", "external_id"),
         Index("ix_passes_template_id_id", "template_id", "id"),
+        Index("ix_passes_account_id_external_id", "account_id", "external_id"),  # a pass by external id alone
         {"sqlite_autoincrement": True},
     )
 
     id: Mapped[IdPk]
     account_id: Mapped[int] = mapped_column(BigId, ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
     template_id: Mapped[int] = mapped_column(BigId, ForeignKey("templates.id", ondelete="CASCADE"))
-    external_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    external_id: Mapped[str | None] = mapped_column(String(255))
     serial_number: Mapped[str] = mapped_column(String(64), unique=True)
     authentication_token: Mapped[str] = mapped_column(String(64))
     """Written into pass.json; phones send it back on every web-service call. Never logged."""
