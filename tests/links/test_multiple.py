@@ -39,6 +39,15 @@ async def boarding(api: httpx.AsyncClient) -> tuple[int, int]:
     return project["id"], await create_template(api, project["id"], template)
 
 
+async def move_gate(api: httpx.AsyncClient, project_id: int, gate: str) -> None:
+    """The departure gate of ``boarding_body``'s flight changed through its pass group."""
+    response = await api.put(
+        f"/v1/flights/project/{project_id}/passGroups/sfo-pdx-20250319",
+        json={"fields": {"departureGate": {"value": gate}}},
+    )
+    assert response.status_code == 200, response.text
+
+
 def passenger(seat: str, name: str, external_id: str | None = None) -> dict[str, Any]:
     fields = {
         "seatNumber": {"value": seat},
@@ -104,11 +113,7 @@ class TestBoardingPasses:
         await Worker(database, push_context).run_until_idle()
         apns.requests.clear()
 
-        response = await api.put(
-            f"/v1/flights/project/{project_id}/passGroups/sfo-pdx-20250319",
-            json={"fields": {"departureGate": {"value": "21"}}},
-        )
-        assert response.status_code == 200, response.text
+        await move_gate(api, project_id, "21")
         await Worker(database, push_context).run_until_idle()
 
         assert Counter(request.token for request in apns.requests) == Counter(devices)

@@ -22,7 +22,7 @@ from tests.certificates.test_projects import signer_of
 from tests.certificates.test_projects import upload as upload_certificate
 from tests.journeys.conftest import document
 from tests.links.conftest import ANDROID, DESKTOP, IPHONE, MakeLink, local
-from tests.links.test_multiple import boarding, boarding_body, field, issue, passenger
+from tests.links.test_multiple import boarding, boarding_body, field, issue, move_gate, passenger
 from tests.passes.conftest import Verify, pass_json
 from tests.support.clock import AheadClock
 
@@ -67,11 +67,7 @@ async def test_a_flight_change_reaches_the_next_visit(
     url = links[0]["iosUrl"]
     first = [await visit(anonymous, url) for _ in range(3)][-1]
     assert field(document(first), "departureGate") == "25"
-    response = await api.put(
-        f"/v1/flights/project/{project_id}/passGroups/sfo-pdx-20250319",
-        json={"fields": {"departureGate": {"value": "21"}}},
-    )
-    assert response.status_code == 200, response.text
+    await move_gate(api, project_id, "21")
     assert field(document(await visit(anonymous, url)), "departureGate") == "21"
 
 

@@ -23,7 +23,7 @@ from tests.certificates.test_projects import signer_of
 from tests.certificates.test_projects import upload as upload_certificate
 from tests.factories import create_pass, create_template
 from tests.journeys.conftest import document
-from tests.links.test_multiple import boarding, boarding_body, field, issue, pass_of, passenger
+from tests.links.test_multiple import boarding, boarding_body, field, issue, move_gate, pass_of, passenger
 from tests.passes.conftest import Verify, pass_json
 from tests.passes.test_signed_cache import signatures as signatures
 from tests.support.clock import AheadClock, stand_still
@@ -209,11 +209,7 @@ async def test_a_flight_change_reaches_the_next_download(api: httpx.AsyncClient)
     links = await issue(api, project_id, boarding_body(template_id, [passenger("13A", "SMITH/JOE", "joe")]))
     path = download_path(await pass_of(api, links[0]))
     assert field(document(await downloaded(api, path)), "departureGate") == "25"
-    response = await api.put(
-        f"/v1/flights/project/{project_id}/passGroups/sfo-pdx-20250319",
-        json={"fields": {"departureGate": {"value": "21"}}},
-    )
-    assert response.status_code == 200, response.text
+    await move_gate(api, project_id, "21")
     assert field(document(await downloaded(api, path)), "departureGate") == "21"
 
 
