@@ -26,7 +26,7 @@ from passmint.google.errors import UnknownSigningKey
 from passmint.kit.time import utcnow
 from passmint.models import Account, Pass
 from passmint.passes import service as pass_service
-from passmint.registrations import repository, service
+from passmint.registrations import nonces, repository, service
 from passmint.registrations.google_keys import RootKeys
 from passmint.registrations.wallet_apps import GOOGLE_WALLET
 from passmint.wallets import format_of
@@ -54,9 +54,9 @@ async def receive(
     """Verify the callback and apply it once; ``GoogleCallbackRefused`` when it does not verify."""
     now = utcnow()
     message = await _verified(envelope, keys, client, int(now.timestamp() * 1000))
-    await repository.delete_nonces_before(session, now, PRUNE)
+    await nonces.delete_nonces_before(session, now, PRUNE)
     expires = max(now + timedelta(days=NONCE_DAYS), datetime.fromtimestamp(message.expires_ms / 1000, UTC))
-    if not await repository.keep_nonce(session, message.nonce, expires):
+    if not await nonces.keep_nonce(session, message.nonce, expires):
         return Outcome.REPLAYED
     pass_ = await _pass_of(session, message, settings)
     if pass_ is None:

@@ -6,11 +6,11 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import BigInteger, Executable, Select, bindparam, delete, func, or_, select, text, update
+from sqlalchemy import BigInteger, Executable, Select, bindparam, delete, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -19,7 +19,6 @@ from passmint.counters import repository as counters
 from passmint.kit.sql import (
     column_values,
     insert_for,
-    insert_unless_taken,
     plain_rows,
     point_lookup,
     table_of,
@@ -31,7 +30,6 @@ from passmint.models import (
     ChangeClock,
     Device,
     DeviceLog,
-    GoogleCallbackNonce,
     Pass,
     Registration,
     Template,
@@ -355,48 +353,6 @@ def _updated_serials() -> Select[Any]:
     )
 
 
-def _listing(
-    statement: Select[Registration], start: date | None, end: date | None, show_ended: bool
-) -> Select[Registration]:
-    if start is not None:
-        statement = statement.where(Registration.created_at >= datetime.combine(start, time(), UTC))
-    if end is not None:
-        statement = statement.where(
-            Registration.created_at < datetime.combine(end + timedelta(days=1), time(), UTC)
-        )
-    if not show_ended:
-        statement = statement.where(Registration.ended_at.is_(None))
-    return statement
-
-
-async def page(
-    session: AsyncSession,
-    *,
-    project_id: int,
-    pass_id: int | None,
-    start: date | None,
-    end: date | None,
-    show_ended: bool,
-    offset: int,
-    limit: int,
-) -> tuple[Sequence[Registration], int]:
-    """A project's (or one of its passes') registrations in creation order, and how many match."""
-    statement = (
-        select(Registration)
-        .join(Pass, Pass.id == Registration.pass_id)
-        .join(Template, Template.id == Pass.template_id)
-        .where(Template.project_id == project_id)
-    )
-    if pass_id is not None:
-        statement = statement.where(Registration.pass_id == pass_id)
-    statement = _listing(statement, start, end, show_ended)
-    total = await session.scalar(select(func.count()).select_from(statement.subquery())) or 0
-    rows = await session.scalars(
-        statement.order_by(Registration.created_at, Registration.id).offset(offset).limit(limit)
-    )
-    return rows.all(), total
-
-
 async def passes_with_serials(session: AsyncSession, serials: Sequence[str]) -> Sequence[Pass]:
     return (await session.scalars(select(Pass).where(Pass.serial_number.in_(serials)))).all()
 
@@ -431,22 +387,3 @@ async def oldest_active_of_wallet(session: AsyncSession, pass_id: int, wallet: s
         .limit(1)
     )
     return await session.scalar(statement)
-
-
-async def keep_nonce(session: AsyncSession, nonce: str, expires_at: datetime) -> bool:
-    """Keep a Google callback's nonce; False (nothing written) when it was kept already."""
-    row = GoogleCallbackNonce(nonce=nonce, created_at=utcnow(), expires_at=expires_at)
-    return await insert_unless_taken(session, row, ("nonce",)) is not None
-
-
-async def delete_nonces_before(session: AsyncSession, cutoff: datetime, limit: int) -> int:
-    """Delete up to ``limit`` of the kept nonces that expired before ``cutoff``; how many."""
-    expired = (
-        select(GoogleCallbackNonce.nonce)
-        .where(GoogleCallbackNonce.expires_at < cutoff)
-        .order_by(GoogleCallbackNonce.expires_at)
-        .limit(limit)
-    )
-    statement = delete(GoogleCallbackNonce).where(GoogleCallbackNonce.nonce.in_(expired.scalar_subquery()))
-    result = await session.execute(statement, execution_options={"synchronize_session": False})
-    return int(result.rowcount)  # type: ignore[attr-defined]

@@ -22,7 +22,7 @@ from passmint.passes import downloads
 from passmint.passes import service as pass_service
 from passmint.passes.downloads import Unchanged
 from passmint.projects import repository as project_repository
-from passmint.registrations import repository
+from passmint.registrations import listings, repository
 from passmint.registrations.errors import CampaignNotFound, PassNotAuthorized
 from passmint.registrations.repository import Found as Found  # the lookup Apple's register hands on
 from passmint.registrations.schemas import PROJECT_TYPES, CampaignType, RegistrationFilter
@@ -251,7 +251,7 @@ async def listing(
     project = await project_repository.get(session, account.id, campaign)
     if project is None or project.project_type not in PROJECT_TYPES[campaign_type]:
         raise CampaignNotFound(f"No {campaign_type.value} campaign {campaign}")
-    return await repository.page(
+    return await listings.page(
         session,
         project_id=project.id,
         pass_id=pass_id,
