@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -9,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from passmint.certificates import repository
 from passmint.certificates.google_keys import GOOGLE, account_of, kept_account
 from passmint.certificates.signers import key_box
-from passmint.certificates.versions import Credentials
+from passmint.certificates.versions import Credentials, unread
 from passmint.config import Settings
 from passmint.google import ServiceAccount, make_development_account, parse_service_account
 from passmint.google.credentials import DEVELOPMENT_ISSUER_ID
@@ -30,11 +31,10 @@ async def project_google_account(
     request's lookup ``read`` it, the account kept for that version, or the development one, is used
     unread."""
     if read is not None:
-        if read.google is None and project.google_certificate_id is None:
-            return dev_google_account(settings.data_dir)
-        kept = None if read.google is None else kept_account(read.google)
-        if kept is not None:
-            return kept
+        development = partial(dev_google_account, settings.data_dir)
+        found = unread(read.google, project.google_certificate_id, development, kept_account)
+        if found is not None:
+            return found
     if project.google_certificate_id is not None:
         chosen = await repository.get(session, account.id, project.google_certificate_id)
     else:

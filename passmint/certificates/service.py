@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,7 +22,7 @@ from passmint.certificates.google_keys import GOOGLE, put_google_material, read_
 from passmint.certificates.schemas import CertificateCreate, CertificateUpdate
 from passmint.certificates.signers import dev_signer, kept_signer, key_box, seal_key, signer_of
 from passmint.certificates.uploads import read_upload
-from passmint.certificates.versions import Credentials
+from passmint.certificates.versions import Credentials, unread
 from passmint.config import Settings
 from passmint.google import ServiceAccount
 from passmint.kit.crypto import SecretBox
@@ -218,11 +219,10 @@ async def project_signer(
     the certificate's version as the request's lookup ``read`` it (``wallets.repository.signing_certificate``
     joins the same one), a signer kept for that version, or the development one, is used unread."""
     if read is not None:
-        if read.apple is None and project.apple_certificate_id is None:
-            return dev_signer(settings.data_dir)
-        kept = None if read.apple is None else kept_signer(read.apple)
-        if kept is not None:
-            return kept
+        development = partial(dev_signer, settings.data_dir)
+        found = unread(read.apple, project.apple_certificate_id, development, kept_signer)
+        if found is not None:
+            return found
     assert settings.secret_key is not None
     box = key_box(settings.secret_key.get_secret_value())
     return await signer_for(session, account, box, settings.data_dir, project.apple_certificate_id)

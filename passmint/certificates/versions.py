@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 Version = tuple[uuid.UUID, datetime]
 """A certificate row's id and ``updated_at``: what names one version of it (and of what is parsed from it)."""
+ParsedT = TypeVar("ParsedT")
 
 
 @dataclass(frozen=True)
@@ -18,3 +21,17 @@ class Credentials:
 
     apple: Version | None
     google: Version | None
+
+
+def unread(
+    version: Version | None,
+    chosen_id: uuid.UUID | None,
+    development: Callable[[], ParsedT],
+    kept: Callable[[Version], ParsedT | None],
+) -> ParsedT | None:
+    """What a project's credential is without reading its row, given the ``version`` a lookup read of it
+    and the one the project chose (``chosen_id``): the ``development`` one when the lookup found none and
+    the project chose none, else what is ``kept`` parsed for that version; None when the row must be read."""
+    if version is None:
+        return development() if chosen_id is None else None
+    return kept(version)
