@@ -43,6 +43,7 @@ from passmint.routing import file_response, http_date, not_modified, pass_at, re
 
 Answer = Download | Unchanged | None
 """What a kept-file lookup answers: the file, a 304, or None (the route answers)."""
+Lookup = Callable[[Request, Database, Settings], Awaitable[Answer]]
 
 
 async def _download(request: Request, database: Database, settings: Settings) -> Answer:
@@ -77,10 +78,10 @@ class _Path:
 
     regex: re.Pattern[str]
     convertors: dict[str, Any]
-    answer: Callable[[Request, Database, Settings], Awaitable[Answer]]
+    answer: Lookup
 
     @classmethod
-    def of(cls, template: str, answer: Callable[[Request, Database, Settings], Awaitable[Answer]]) -> _Path:
+    def of(cls, template: str, answer: Lookup) -> _Path:
         regex, _format, convertors = compile_path(template)
         return cls(regex, convertors, answer)
 
