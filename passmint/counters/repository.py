@@ -93,18 +93,22 @@ async def move_state(
 
 
 async def add_days(session: AsyncSession, days: dict[DayKey, list[int]]) -> None:
+    """Add to the days' event counts (rows in key order, see ``add_states``)."""
     rows = [
         {"template_id": t, "day": d, "platform": p, **dict(zip(EVENTS, counts, strict=True))}
-        for (t, d, p), counts in days.items()
+        for (t, d, p), counts in sorted(days.items())
     ]
     if rows:
         await session.execute(_upsert(session, DailyCount, ("template_id", "day", "platform")), rows)
 
 
 async def add_states(session: AsyncSession, states: dict[int, list[int]], now: datetime) -> None:
+    """Add to the templates' state counts. Rows are written in key order, as every writer of the
+    counters writes them: on PostgreSQL two transactions counting for the same templates then lock their
+    rows in the same order and cannot deadlock (days before states: ``add_created``, ``subtract``)."""
     rows = [
         {"template_id": t, "updated_at": now, **dict(zip(STATES, counts, strict=True))}
-        for t, counts in states.items()
+        for t, counts in sorted(states.items())
     ]
     if rows:
         await session.execute(_upsert(session, TemplateCount, ("template_id",)), rows)

@@ -271,8 +271,8 @@ async def end_active(
     of_passes = select(Pass.id, Pass.template_id).where(Pass.id.in_({pass_id for pass_id, _ in ended}))
     templates = {pass_id: template_id for pass_id, template_id in await session.execute(of_passes)}
     uninstalls = Counter((templates[pass_id], now.date(), device_os) for pass_id, device_os in ended)
-    # each registration ended is an uninstall (an event); rows in key order, as every writer takes them
-    await counters.add_days(session, {key: [0, 0, uninstalls[key]] for key in sorted(uninstalls)})
+    # each registration ended is an uninstall (an event)
+    await counters.add_days(session, {key: [0, 0, count] for key, count in uninstalls.items()})
     return ended
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import delete
+from sqlalchemy import delete, event
 from typer.testing import CliRunner
 
 from passmint.cli import app as cli
@@ -231,6 +231,35 @@ async def test_a_deleted_pass_leaves_the_counters_as_a_rebuild_finds_them(
     await counters_agree_with_a_rebuild(database)
     stats = await get(api, f"/v1/template/{apple}/stats")
     assert (stats["total"], stats["installed"], stats["uninstalled"]) == (1, 1, 0)
+
+
+async def test_counters_are_written_in_key_order_whatever_order_they_come_in(
+    api: ApiClient, database: Database
+) -> None:
+    """Two transactions counting for the same templates lock their rows in the same order (PostgreSQL
+    could otherwise deadlock them): rows of each counter in key order, days before states."""
+    project = await create_project(api)
+    first, second = sorted([await create_template(api, project["id"]) for _ in range(2)])
+    today = utcnow().date()
+    tally = counters.Tally()
+    for template_id in (second, first):  # the reverse of key order
+        tally.days[(template_id, today, "ios")] = [1, 0, 0]
+        tally.states[template_id] = [1, 0, 0]
+    written: list[tuple[str, list[int]]] = []
+
+    def note(_connection: Any, statement: Any, rows: list[dict[str, Any]], *_args: Any) -> None:
+        table = getattr(getattr(statement, "table", None), "name", None)
+        if table in ("stats_daily", "stats_templates"):
+            written.append((table, [row["template_id"] for row in rows]))
+
+    engine = database.engine.sync_engine
+    event.listen(engine, "before_execute", note)
+    try:
+        async with database.transaction() as session:
+            await counters.subtract(session, tally, utcnow())
+    finally:
+        event.remove(engine, "before_execute", note)
+    assert written == [("stats_daily", [first, second]), ("stats_templates", [first, second])]
 
 
 async def test_rebuild_writes_what_the_counters_would_hold(
