@@ -21,7 +21,7 @@ from passmint.kit.time import modified_since
 from passmint.kit.useragents import is_desktop_browser
 from passmint.models import Account, Pass
 from passmint.pages import render_landing
-from passmint.passes import repository
+from passmint.passes import repository, signed
 from passmint.passes import service as pass_service
 from passmint.passes.errors import NotAGoogleTemplate, PassNotFound
 from passmint.passes.schemas import SaveToWalletBody
@@ -41,7 +41,7 @@ async def pkpass(
     since: datetime | None = None,
 ) -> Download | Unchanged:
     """The pass's current .pkpass, unless it has not changed since ``since`` (If-Modified-Since). A pass
-    unchanged since it was last signed costs one indexed lookup (``repository.signed_at``): its stamp
+    unchanged since it was last signed costs one indexed lookup (``signed.at``): its stamp
     names the signed file its format kept (``kept``), and a 304 needs nothing more."""
     found = await signed_file_at(session, account.id, locator)
     if found is not None:
@@ -53,7 +53,7 @@ async def pkpass(
 async def signed_file_at(session: AsyncSession, account_id: int, locator: PassLocator) -> Signed | None:
     """The lookup of ``pkpass``: the pass at ``locator``, if its format delivers a signed file (``answered``
     says what it answers alone)."""
-    found = await repository.signed_at(session, account_id, locator)
+    found = await signed.at(session, account_id, locator)
     return found if found is not None and format_of(found.vendor).delivers_file else None
 
 
@@ -129,7 +129,7 @@ async def public_pkpass(
     button is this URL with ``form="pkpass"`` (always the file). ``headers`` by lower-case name."""
     headers = headers or {}
     if form == "pkpass" or (form is None and not is_desktop_browser(headers)):
-        found = await repository.signed_by_public_token(session, token)
+        found = await signed.by_public_token(session, token)
         if found is not None and format_of(found.vendor).delivers_file:
             return kept(found, settings) or await signed_file(session, found, settings)
     pass_ = await repository.by_public_token(session, token)
