@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import delete, event
+from sqlalchemy import delete
 from typer.testing import CliRunner
 
 from passmint.cli import app as cli
@@ -30,6 +30,7 @@ from passmint.stats import service as stats_service
 from tests.conftest import ApiClient
 from tests.factories import GOOGLE_TEMPLATE, create_project, create_template
 from tests.support.clock import AheadClock
+from tests.support.statements import listening
 
 PASS_TYPE = "pass.dev.passmint"
 IPHONE = "PassKit/1.0 CFNetwork/1494.0.7 Darwin/23.4.0"
@@ -252,13 +253,9 @@ async def test_counters_are_written_in_key_order_whatever_order_they_come_in(
         if table in ("stats_daily", "stats_templates"):
             written.append((table, [row["template_id"] for row in rows]))
 
-    engine = database.engine.sync_engine
-    event.listen(engine, "before_execute", note)
-    try:
+    with listening(database, "before_execute", note):
         async with database.transaction() as session:
             await counters.subtract(session, tally, utcnow())
-    finally:
-        event.remove(engine, "before_execute", note)
     assert written == [("stats_daily", [first, second]), ("stats_templates", [first, second])]
 
 

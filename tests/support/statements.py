@@ -42,7 +42,6 @@ def compiled(database: Database) -> Iterator[list[str]]:
 def _noted(database: Database, kept: Callable[[Any], bool]) -> Iterator[list[str]]:
     """The SQL of each statement sent inside the block whose execution context ``kept`` accepts."""
     sent: list[str] = []
-    engine = database.engine.sync_engine
 
     def note(
         _connection: Any, _cursor: Any, statement: str, _parameters: Any, context: Any, _many: bool
@@ -50,11 +49,19 @@ def _noted(database: Database, kept: Callable[[Any], bool]) -> Iterator[list[str
         if kept(context):
             sent.append(statement)
 
-    event.listen(engine, "before_cursor_execute", note)
-    try:
+    with listening(database, "before_cursor_execute", note):
         yield sent
+
+
+@contextmanager
+def listening(database: Database, name: str, listener: Callable[..., None]) -> Iterator[None]:
+    """``listener`` hears the engine event ``name`` of ``database`` inside the block."""
+    engine = database.engine.sync_engine
+    event.listen(engine, name, listener)
+    try:
+        yield
     finally:
-        event.remove(engine, "before_cursor_execute", note)
+        event.remove(engine, name, listener)
 
 
 @contextmanager
